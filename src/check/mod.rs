@@ -1,0 +1,570 @@
+//! `senco check`: every check is a plain function from records to findings.
+//! Loading already reported what could not be read or decoded; here we check
+//! what the decoded records say: identity, references, dates, levels, and the
+//! rule packs' deadlines.
+
+pub mod codes;
+
+use crate::diag::{self, Finding, Severity};
+use crate::model::settings::Jurisdiction;
+use crate::model::{cost, text, val, Level, Provision, ReferralStatus, Settings, Staff};
+use crate::repo::decode::{list, suggest, Spanned};
+use crate::repo::yaml::Span;
+use crate::repo::{PupilRecord, Repo};
+use crate::rules::{self, dates};
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// What every pupil's checks need to know about the school.
+pub struct School<'a> {
+    pub settings: &'a Settings,
+    pub today: NaiveDate,
+    pub staff: HashMap<&'a str, &'a Staff>,
+    pub catalogue: HashMap<&'a str, &'a Provision>,
+}
+
+impl<'a> School<'a> {
+    pub fn new(repo: &'a Repo, today: NaiveDate) -> School<'a> {
+        School {
+            settings: &repo.settings,
+            today,
+            staff: repo.staff.iter().filter_map(|s| Some((text(&s.id)?, s))).collect(),
+            catalogue: repo.catalogue.iter().filter_map(|c| Some((text(&c.id)?, c))).collect(),
+        }
+    }
+}
+
+/// Runs every check over the repository; findings sorted for reporting.
+pub fn check(repo: &Repo, today: NaiveDate) -> Vec<Finding> {
+    let school = School::new(repo, today);
+    let mut findings = repo.findings.clone();
+    school_checks(repo, &mut findings);
+    let per_pupil: Vec<Vec<Finding>> = repo
+        .pupils
+        .par_iter()
+        .chain(repo.archived.par_iter())
+        .map(|rec| {
+            let mut out = rec.findings.clone();
+            check_pupil(&school, rec, &mut out);
+            for f in &mut out {
+                f.pupil = Some(rec.dir.clone());
+            }
+            out
+        })
+        .collect();
+    findings.extend(per_pupil.into_iter().flatten());
+    duplicate_pupil_ids(repo, &mut findings);
+    diag::sort(&mut findings);
+    findings
+}
+
+fn err(code: &'static str, file: &str, span: Option<Span>, message: String) -> Finding {
+    Finding::new(Severity::Error, code, file, span, message)
+}
+
+fn warn(code: &'static str, file: &str, span: Option<Span>, message: String) -> Finding {
+    Finding::new(Severity::Warning, code, file, span, message)
+}
+
+/// Reports the second and later uses of each id in a list.
+fn unique_ids<'a>(ids: impl Iterator<Item = &'a Spanned<String>>, what: &str, file: &str, out: &mut Vec<Finding>) {
+    let mut seen: HashMap<&str, u32> = HashMap::new();
+    for id in ids {
+        if let Some(line) = seen.get(id.value.as_str()) {
+            out.push(
+                err("duplicate-id", file, Some(id.span), format!("{what} id `{}` is used twice", id.value))
+                    .with_hint(format!("the first is on line {line}; rename one of them")),
+            );
+        } else {
+            seen.insert(&id.value, id.span.start.line);
+        }
+    }
+}
+
+fn dangling(code: &'static str, file: &str, r: &Spanned<String>, what: &str, known: &[&str], out: &mut Vec<Finding>) {
+    let hint = match suggest(&r.value, known.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if known.is_empty() => format!("there are no {what}s to refer to yet"),
+        None if known.len() <= 8 => format!("known {what}s: {}", list(known)),
+        None => format!("no {what} has an id like this"),
+    };
+    out.push(err(code, file, Some(r.span), format!("no {what} with id `{}`", r.value)).with_hint(hint));
+}
+
+fn school_checks(repo: &Repo, out: &mut Vec<Finding>) {
+    unique_ids(repo.staff.iter().filter_map(|s| s.id.as_ref()), "staff", "staff.yaml", out);
+    unique_ids(repo.catalogue.iter().filter_map(|s| s.id.as_ref()), "catalogue", "catalogue.yaml", out);
+    if repo.settings.school.senco.as_deref().is_none_or(|s| s.trim().is_empty()) {
+        let code = match repo.settings.school.jurisdiction {
+            Jurisdiction::England => "ENG-SENCO",
+            Jurisdiction::Wales => "WAL-ALNCO",
+            Jurisdiction::UsIdea => "no-senco",
+        };
+        let severity =
+            rules::rule(code).map_or(Some(Severity::Warning), |r| rules::configured(&repo.settings, code, r.severity));
+        if let Some(severity) = severity {
+            out.push(
+                Finding::new(severity, code, "senco.toml", None, "no SENCO is named in senco.toml")
+                    .with_hint("set `senco = \"...\"` under [school]"),
+            );
+        }
+    }
+}
+
+fn duplicate_pupil_ids(repo: &Repo, out: &mut Vec<Finding>) {
+    let mut seen: HashMap<&str, &PupilRecord> = HashMap::new();
+    for rec in repo.pupils.iter().chain(&repo.archived) {
+        let Some(id) = rec.pupil.as_ref().and_then(|p| p.id.as_ref()) else { continue };
+        if let Some(first) = seen.get(id.value.as_str()) {
+            let mut f = err(
+                "duplicate-id",
+                &rec.file("pupil.yaml"),
+                Some(id.span),
+                format!("pupil id `{}` is also used by `{}`", id.value, first.rel),
+            )
+            .with_hint("every pupil has their own id; rename this folder and its `id:`");
+            f.pupil = Some(rec.dir.clone());
+            out.push(f);
+        } else {
+            seen.insert(&id.value, rec);
+        }
+    }
+}
+
+/// The pupil id rules: 3-64 of [a-z0-9-], starting with a letter.
+pub fn valid_id(id: &str) -> bool {
+    (3..=64).contains(&id.len())
+        && id.as_bytes()[0].is_ascii_lowercase()
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+const ENGLAND_TYPES: &[&str] =
+    &["SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "OTH", "NSA"];
+const IDEA_TYPES: &[&str] = &[
+    "autism",
+    "deaf-blindness",
+    "deafness",
+    "emotional-disturbance",
+    "hearing-impairment",
+    "intellectual-disability",
+    "multiple-disabilities",
+    "orthopedic-impairment",
+    "other-health-impairment",
+    "specific-learning-disability",
+    "speech-or-language-impairment",
+    "traumatic-brain-injury",
+    "visual-impairment",
+    "developmental-delay",
+];
+
+pub fn check_pupil(school: &School, rec: &PupilRecord, out: &mut Vec<Finding>) {
+    let settings = school.settings;
+    let today = school.today;
+    let pf = rec.file("pupil.yaml");
+    let staff_ids: Vec<&str> = {
+        let mut v: Vec<&str> = school.staff.keys().copied().collect();
+        v.sort_unstable();
+        v
+    };
+    let staff_ref = |r: &Spanned<String>, file: &str, out: &mut Vec<Finding>| {
+        if !school.staff.contains_key(r.value.as_str()) {
+            dangling("missing-staff", file, r, "staff member", &staff_ids, out);
+        }
+    };
+
+    // Identity.
+    if !valid_id(&rec.dir) {
+        out.push(
+            err("bad-id", &pf, None, format!("folder name `{}` is not a valid pupil id", rec.dir))
+                .with_hint("ids are 3-64 lowercase letters, digits and `-`, starting with a letter, e.g. `ava-brown`"),
+        );
+    }
+    let Some(pupil) = &rec.pupil else { return };
+    if let Some(id) = &pupil.id {
+        if id.value != rec.dir {
+            out.push(
+                err(
+                    "id-mismatch",
+                    &pf,
+                    Some(id.span),
+                    format!("`id: {}` differs from the folder name `{}`", id.value, rec.dir),
+                )
+                .with_hint(format!("rename the folder to `{}` or set `id: {}`", id.value, rec.dir)),
+            );
+        }
+    }
+
+    // Level and plan.
+    let juris = settings.school.jurisdiction;
+    let level_field = pupil.support.as_ref().and_then(|s| s.level.as_ref());
+    let mut level = level_field.map(|l| l.value);
+    if let Some(l) = level_field {
+        if !juris.levels().contains(&l.value) {
+            let allowed: Vec<&str> = juris.levels().iter().map(|l| l.as_str()).collect();
+            out.push(
+                err(
+                    "level-not-allowed",
+                    &pf,
+                    Some(l.span),
+                    format!("level `{}` is not used in {}", l.value, juris.as_str()),
+                )
+                .with_hint(format!("the levels of {} are {}", juris.as_str(), list(&allowed))),
+            );
+            level = None;
+        }
+    }
+    if let (Some(l), Some(field)) = (level, level_field) {
+        if l.statutory() && pupil.plan().and_then(|p| p.issued.as_ref()).is_none() {
+            out.push(
+                err(
+                    "missing-plan-issued",
+                    &pf,
+                    Some(field.span),
+                    format!("level `{l}` is a statutory plan but `support.plan.issued` is not recorded"),
+                )
+                .with_hint("add `plan:` with `issued: YYYY-MM-DD` under `support:`"),
+            );
+        }
+    }
+    if let Some(kw) = &pupil.key_worker {
+        staff_ref(kw, &pf, out);
+    }
+
+    // Needs.
+    let nf = rec.file("needs.yaml");
+    unique_ids(rec.needs.iter().filter_map(|n| n.id.as_ref()), "need", &nf, out);
+    let primaries: Vec<_> = rec.needs.iter().filter(|n| val(&n.primary) == Some(true)).collect();
+    if primaries.len() > 1 {
+        for n in &primaries[1..] {
+            let span = n.primary.as_ref().map(|p| p.span);
+            out.push(
+                err(
+                    "multiple-primary-needs",
+                    &nf,
+                    span,
+                    format!(
+                        "need `{}` is marked primary, but so is `{}`",
+                        text(&n.id).unwrap_or("?"),
+                        text(&primaries[0].id).unwrap_or("?")
+                    ),
+                )
+                .with_hint("exactly one need is primary; set `primary: false` on the others"),
+            );
+        }
+    } else if primaries.is_empty() && !rec.needs.is_empty() {
+        out.push(
+            warn("no-primary-need", &nf, Some(rec.needs[0].span), "no need is marked `primary: true`".into())
+                .with_hint("mark the main need with `primary: true`"),
+        );
+    }
+    let assessment_ids: Vec<&str> = rec.assessments.iter().filter_map(|a| text(&a.id)).collect();
+    for n in &rec.needs {
+        for e in n.evidence.iter().flatten() {
+            if !assessment_ids.contains(&e.value.as_str()) && !rec.is_broken("assessments.yaml") {
+                dangling("missing-assessment", &nf, e, "assessment", &assessment_ids, out);
+            }
+        }
+        if let Some(t) = &n.r#type {
+            let (codes, ok) = match juris {
+                Jurisdiction::England => (ENGLAND_TYPES, ENGLAND_TYPES.contains(&t.value.as_str())),
+                Jurisdiction::UsIdea => (IDEA_TYPES, IDEA_TYPES.contains(&t.value.as_str())),
+                Jurisdiction::Wales => (&[][..], true),
+            };
+            if !ok {
+                let hint = match suggest(&t.value, codes.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`? types are {}", list(codes)),
+                    None => format!("types are {}", list(codes)),
+                };
+                out.push(
+                    err(
+                        "bad-need-type",
+                        &nf,
+                        Some(t.span),
+                        format!("`{}` is not a need type of {}", t.value, juris.as_str()),
+                    )
+                    .with_hint(hint),
+                );
+            } else if juris == Jurisdiction::England
+                && t.value == "NSA"
+                && level == Some(Level::Ehcp)
+                && val(&n.primary) == Some(true)
+            {
+                out.push(
+                    err(
+                        "bad-need-type",
+                        &nf,
+                        Some(t.span),
+                        "`NSA` (no specialist assessment) is only used with `sen-support`, not with an EHC plan".into(),
+                    )
+                    .with_hint("an EHC plan names the assessed type of need"),
+                );
+            }
+        }
+    }
+
+    // Assessments, targets, interventions.
+    unique_ids(rec.assessments.iter().filter_map(|a| a.id.as_ref()), "assessment", &rec.file("assessments.yaml"), out);
+    let tf = rec.file("targets.yaml");
+    unique_ids(rec.targets.iter().filter_map(|t| t.id.as_ref()), "target", &tf, out);
+    let need_ids: Vec<&str> = rec.needs.iter().filter_map(|n| text(&n.id)).collect();
+    let target_ids: Vec<&str> = rec.targets.iter().filter_map(|t| text(&t.id)).collect();
+    let on_roll = !rec.archived;
+    for t in &rec.targets {
+        if let Some(need) = &t.need {
+            if !need_ids.contains(&need.value.as_str()) && !rec.is_broken("needs.yaml") {
+                dangling("missing-need", &tf, need, "need", &need_ids, out);
+            }
+        }
+        if let Some(owner) = &t.owner {
+            staff_ref(owner, &tf, out);
+        }
+        if let (Some(set), Some(due)) = (&t.set, &t.due) {
+            if due.value < set.value {
+                out.push(
+                    err(
+                        "due-before-set",
+                        &tf,
+                        Some(due.span),
+                        format!(
+                            "target `{}` is due on {} but was set on {}",
+                            text(&t.id).unwrap_or("?"),
+                            due.value,
+                            set.value
+                        ),
+                    )
+                    .with_hint("one of the two dates is mistyped"),
+                );
+            }
+        }
+        if let Some(due) = &t.due {
+            if on_roll && t.is_open() && due.value < today {
+                out.push(
+                    warn(
+                        "target-overdue",
+                        &tf,
+                        Some(due.span),
+                        format!(
+                            "target `{}` is still open {} days after its due date {}",
+                            text(&t.id).unwrap_or("?"),
+                            (today - due.value).num_days(),
+                            due.value
+                        ),
+                    )
+                    .with_hint("record its outcome in `status:` or agree a new due date"),
+                );
+            }
+        }
+    }
+    let ivf = rec.file("interventions.yaml");
+    unique_ids(rec.interventions.iter().filter_map(|i| i.id.as_ref()), "intervention", &ivf, out);
+    let mut yearly_cost = 0.0;
+    let mut catalogue_ids: Vec<&str> = school.catalogue.keys().copied().collect();
+    catalogue_ids.sort_unstable();
+    for iv in &rec.interventions {
+        let ivid = text(&iv.id).unwrap_or("?");
+        if iv.provision.is_none() && iv.name.is_none() {
+            out.push(
+                err(
+                    "missing-key",
+                    &ivf,
+                    Some(Span::point(iv.span.start)),
+                    format!("intervention `{ivid}` has neither `provision` nor `name`"),
+                )
+                .with_hint("give a catalogue id in `provision:` or describe it in `name:`"),
+            );
+        }
+        let provision = iv.provision.as_ref().and_then(|p| {
+            let found = school.catalogue.get(p.value.as_str()).copied();
+            if found.is_none() {
+                dangling("missing-provision", &ivf, p, "catalogue entry", &catalogue_ids, out);
+            }
+            found
+        });
+        let staff = iv.staff.as_ref().and_then(|s| {
+            staff_ref(s, &ivf, out);
+            school.staff.get(s.value.as_str()).copied()
+        });
+        for t in iv.targets.iter().flatten() {
+            if !target_ids.contains(&t.value.as_str()) && !rec.is_broken("targets.yaml") {
+                dangling("missing-target", &ivf, t, "target", &target_ids, out);
+            }
+        }
+        if let (Some(start), Some(end)) = (&iv.start, &iv.end) {
+            if end.value < start.value {
+                out.push(
+                    err(
+                        "end-before-start",
+                        &ivf,
+                        Some(end.span),
+                        format!("intervention `{ivid}` ends on {} before it starts on {}", end.value, start.value),
+                    )
+                    .with_hint("one of the two dates is mistyped"),
+                );
+            }
+        }
+        if on_roll
+            && iv.targets.as_ref().is_none_or(|t| t.is_empty())
+            && iv.end.as_ref().is_none_or(|e| e.value >= today)
+        {
+            out.push(
+                warn(
+                    "intervention-no-target",
+                    &ivf,
+                    iv.id.as_ref().map(|i| i.span),
+                    format!("intervention `{ivid}` serves no target"),
+                )
+                .with_hint("list the target ids it works towards in `targets:`"),
+            );
+        }
+        yearly_cost += cost::yearly(settings, iv, staff, provision);
+    }
+
+    // Reviews.
+    for r in &rec.reviews {
+        if let Some(d) = &r.review.date {
+            if r.stem.get(..10) != Some(d.value.to_string().as_str()) {
+                out.push(
+                    err(
+                        "review-date-mismatch",
+                        &r.path,
+                        Some(d.span),
+                        format!("`date: {}` differs from the file name `{}.yaml`", d.value, r.stem),
+                    )
+                    .with_hint(format!(
+                        "rename the file to `{}{}.yaml` or fix the date",
+                        d.value,
+                        r.stem.get(10..).unwrap_or("")
+                    )),
+                );
+            }
+        }
+        for tp in r.review.targets.iter().flatten() {
+            if let Some(t) = &tp.target {
+                if !target_ids.contains(&t.value.as_str()) && !rec.is_broken("targets.yaml") {
+                    dangling("missing-target", &r.path, t, "target", &target_ids, out);
+                }
+            }
+        }
+        if on_roll {
+            for a in r.review.actions.iter().flatten() {
+                if let (Some(due), None) = (&a.due, &a.done) {
+                    if due.value < today {
+                        out.push(
+                            warn(
+                                "action-overdue",
+                                &r.path,
+                                Some(due.span),
+                                format!(
+                                    "action `{}` was due on {} and is not marked done",
+                                    crate::repo::decode::shorten(text(&a.action).unwrap_or("?")),
+                                    due.value
+                                ),
+                            )
+                            .with_hint("add `done: YYYY-MM-DD` when it is done, or follow it up"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    if !on_roll || !level.is_some_and(Level::on_register) {
+        return;
+    }
+    // Warnings for pupils on the register.
+    let level_span = level_field.map(|l| l.span);
+    if rec.needs.is_empty() && !rec.is_broken("needs.yaml") {
+        out.push(
+            warn(
+                "no-needs",
+                &pf,
+                level_span,
+                format!("pupil is on the register (`{}`) but has no needs recorded", level.map_or("", |l| l.as_str())),
+            )
+            .with_hint("add their needs to needs.yaml"),
+        );
+    }
+    if rec.targets.is_empty() && !rec.is_broken("targets.yaml") {
+        out.push(
+            warn("no-targets", &pf, level_span, "pupil is on the register but has no targets".into())
+                .with_hint("add the outcomes they are working towards to targets.yaml"),
+        );
+    }
+    if pupil.consent.as_ref().and_then(|c| c.information_sharing.as_ref()).is_none() {
+        out.push(
+            warn("consent-not-recorded", &pf, level_span, "consent to share information is not recorded".into())
+                .with_hint("add `consent:` with `information_sharing: YYYY-MM-DD` once consent is given"),
+        );
+    }
+    let wait_weeks = settings.reviews.referral_wait_weeks;
+    for p in pupil.professionals.iter().flatten() {
+        if let (Some(ReferralStatus::Waiting), Some(referred)) = (val(&p.status), &p.referred) {
+            let limit = dates::add_weeks(referred.value, wait_weeks);
+            if limit < today {
+                out.push(
+                    warn(
+                        "referral-waiting",
+                        &pf,
+                        Some(referred.span),
+                        format!(
+                            "referral to {} has been waiting {} weeks (since {})",
+                            text(&p.service).unwrap_or("?"),
+                            (today - referred.value).num_weeks(),
+                            referred.value
+                        ),
+                    )
+                    .with_hint(format!(
+                        "chase the service; the school's limit is {wait_weeks} weeks (reviews.referral_wait_weeks)"
+                    )),
+                );
+            }
+        }
+    }
+    if let Some(last) = rec.reviews.last() {
+        let missing: Vec<&str> = [("pupil", &last.review.pupil_voice), ("parent", &last.review.parent_voice)]
+            .into_iter()
+            .filter(|(_, v)| v.as_ref().is_none_or(|v| v.value.trim().is_empty()))
+            .map(|(w, _)| w)
+            .collect();
+        if !missing.is_empty() {
+            let span = last.review.date.as_ref().map(|d| d.span);
+            out.push(
+                warn(
+                    "no-voice",
+                    &last.path,
+                    span,
+                    format!("the last review records no {} voice", missing.join(" or ")),
+                )
+                .with_hint("add `pupil_voice:` and `parent_voice:` with what they said"),
+            );
+        }
+    }
+    if yearly_cost > settings.costs.notional_threshold {
+        let (code, default) = if juris == Jurisdiction::England {
+            ("ENG-COST", Severity::Warning)
+        } else {
+            ("cost-above-threshold", Severity::Warning)
+        };
+        if let Some(sev) = rules::configured(settings, code, default) {
+            out.push(
+                Finding::new(
+                    sev,
+                    code,
+                    ivf.clone(),
+                    None,
+                    format!(
+                        "additional provision costs {:.2} {} a year, above the notional threshold of {:.2}",
+                        yearly_cost, settings.costs.currency, settings.costs.notional_threshold
+                    ),
+                )
+                .with_hint("consider top-up funding or a request for statutory assessment"),
+            );
+        }
+    }
+    for item in rules::due_items(settings, rec) {
+        if let Some(f) = rules::due_finding(settings, &item, today) {
+            out.push(f);
+        }
+    }
+}

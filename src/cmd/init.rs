@@ -1,0 +1,60 @@
+//! `senco init [DIR]`: create a new records repository.
+
+use super::{eprint, Ctx};
+use crate::cli::{InitArgs, JurisdictionArg};
+use crate::edit::{self, scaffold};
+use crate::error::Error;
+use crate::model::settings::Jurisdiction;
+use std::path::PathBuf;
+
+pub fn run(ctx: &Ctx, args: &InitArgs) -> Result<u8, Error> {
+    let dir = args.dir.clone().or_else(|| ctx.repo_arg.clone()).unwrap_or_else(|| PathBuf::from("."));
+    let jurisdiction = match args.jurisdiction {
+        JurisdictionArg::England => Jurisdiction::England,
+        JurisdictionArg::Wales => Jurisdiction::Wales,
+        JurisdictionArg::UsIdea => Jurisdiction::UsIdea,
+    };
+    if let Ok(root) = crate::repo::find_root(&dir) {
+        return Err(Error::usage(
+            format!(
+                "`{}` is already inside a records repository (`{}`)",
+                dir.display(),
+                root.join("senco.toml").display()
+            ),
+            Some("senco init never overwrites a repository; choose another folder".into()),
+        ));
+    }
+    let files: Vec<(&str, String)> = vec![
+        ("senco.toml", scaffold::settings(&args.name, jurisdiction, ctx.today)),
+        ("staff.yaml", scaffold::STAFF.into()),
+        ("catalogue.yaml", scaffold::CATALOGUE.into()),
+        ("pupils/.gitkeep", String::new()),
+        (".gitignore", scaffold::GITIGNORE.into()),
+        (".github/workflows/senco.yml", scaffold::WORKFLOW.into()),
+    ];
+    let existing: Vec<&str> = files.iter().map(|(p, _)| *p).filter(|p| dir.join(p).exists()).collect();
+    if !existing.is_empty() {
+        return Err(Error::usage(
+            format!("`{}` already has {}", dir.display(), crate::repo::decode::list(&existing)),
+            Some("senco init never overwrites files; move them away or choose another folder".into()),
+        ));
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    // senco.toml goes last: until it exists, the folder is not a repository.
+    for (rel, content) in files.iter().rev() {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        edit::write_file(&path, content.as_bytes(), false)?;
+    }
+    let mut msg = format!("created a records repository in `{}`:\n", dir.display());
+    for (rel, _) in &files {
+        msg.push_str(&format!("  created {rel}\n"));
+    }
+    msg.push_str(
+        "next: name your SENCO in senco.toml, add staff.yaml and catalogue.yaml entries, then `senco new-pupil`\n",
+    );
+    eprint(&msg);
+    Ok(0)
+}

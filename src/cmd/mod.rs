@@ -1,0 +1,102 @@
+//! One file per command. This layer resolves arguments, calls the library,
+//! prints, and chooses the exit code. Nothing below it prints.
+
+mod check;
+mod explain;
+mod init;
+mod new_pupil;
+
+use crate::cli::{Cli, Color, Command, DebugCommand};
+use crate::diag::render::Paint;
+use crate::error::Error;
+use chrono::NaiveDate;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// What every command gets from the global arguments, resolved once.
+pub struct Ctx {
+    pub repo_arg: Option<PathBuf>,
+    pub today: NaiveDate,
+    pub color_out: bool,
+    pub color_err: bool,
+}
+
+impl Ctx {
+    fn new(cli: &Cli) -> Ctx {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let want = |tty: bool| match cli.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => tty && !no_color,
+        };
+        Ctx {
+            repo_arg: cli.repo.clone(),
+            today: cli.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+            color_out: want(std::io::stdout().is_terminal()),
+            color_err: want(std::io::stderr().is_terminal()),
+        }
+    }
+
+    /// The repository root: from `-C DIR` or the current folder, walking up.
+    pub fn root(&self) -> Result<PathBuf, Error> {
+        let start = self.repo_arg.clone().unwrap_or_else(|| PathBuf::from("."));
+        crate::repo::find_root(&start)
+    }
+
+    pub fn load(&self) -> Result<crate::repo::Repo, Error> {
+        crate::repo::load(&self.root()?)
+    }
+}
+
+/// Writes to stdout; a closed pipe (`senco check | head`) is not an error.
+pub fn print(text: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::io(std::path::Path::new("<stdout>"), e)),
+    }
+}
+
+/// Writes a message for the user to stderr.
+pub fn eprint(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+pub fn dispatch(cli: Cli) -> ExitCode {
+    let ctx = Ctx::new(&cli);
+    let result = match cli.command {
+        Command::Check(args) => check::run(&ctx, &args),
+        Command::Explain(args) => explain::run(&ctx, &args),
+        Command::Init(args) => init::run(&ctx, &args),
+        Command::NewPupil(args) => new_pupil::run(&ctx, &args),
+        Command::Debug(DebugCommand::ReadFloor) => ctx.root().and_then(|root| {
+            let (files, bytes) = crate::repo::read_floor(&root)?;
+            print(&format!("{files} files, {bytes} bytes\n"))?;
+            Ok(0)
+        }),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            report_error(&ctx, &e);
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn report_error(ctx: &Ctx, e: &Error) {
+    let paint = Paint { on: ctx.color_err };
+    let mut out = String::new();
+    match e {
+        Error::Settings { finding, text } => crate::diag::render::human(&mut out, finding, Some(text), paint),
+        other => {
+            out.push_str(&format!("{}: {other}\n", paint.severity(crate::diag::Severity::Error, "error")));
+            if let Some(h) = other.hint() {
+                out.push_str(&format!("  = hint: {h}\n"));
+            }
+        }
+    }
+    eprint(&out);
+}

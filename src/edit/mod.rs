@@ -1,0 +1,110 @@
+//! The only code that writes records. Every write is atomic: the new content
+//! goes to a temporary file in the same folder, is flushed to disk, and is
+//! renamed over the target, so a crash leaves the old file or the new one,
+//! never half of either. New folders are built under a temporary name and
+//! renamed into place whole.
+
+use crate::error::Error;
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Writes `bytes` to `path` atomically. Refuses to replace an existing file
+/// unless `overwrite` is set.
+pub fn write_file(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), Error> {
+    if !overwrite && path.exists() {
+        return Err(Error::usage(format!("`{}` already exists; not overwriting it", path.display()), None));
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let tmp = temp_path(dir, path.file_name().and_then(|n| n.to_str()).unwrap_or("file"));
+    let result = (|| {
+        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        if !overwrite && path.exists() {
+            return Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "appeared while writing"));
+        }
+        fs::rename(&tmp, path)?;
+        sync_dir(dir);
+        Ok(())
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        Error::io(path, e)
+    })
+}
+
+/// Creates the folder `target` with the given files (relative paths) inside,
+/// all or nothing: they are written under a temporary folder beside it, which
+/// is renamed to `target` only when every file is written.
+pub fn create_dir_with(target: &Path, files: &[(&str, String)]) -> Result<(), Error> {
+    if target.exists() {
+        return Err(Error::usage(format!("`{}` already exists; not overwriting it", target.display()), None));
+    }
+    let parent = target.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    let tmp = temp_path(parent, target.file_name().and_then(|n| n.to_str()).unwrap_or("dir"));
+    let result = (|| -> std::io::Result<()> {
+        fs::create_dir(&tmp)?;
+        for (rel, content) in files {
+            let p = tmp.join(rel);
+            if let Some(d) = p.parent() {
+                fs::create_dir_all(d)?;
+            }
+            let mut f = File::create(&p)?;
+            f.write_all(content.as_bytes())?;
+            f.sync_all()?;
+        }
+        if target.exists() {
+            return Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "appeared while writing"));
+        }
+        fs::rename(&tmp, target)?;
+        sync_dir(parent);
+        Ok(())
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_dir_all(&tmp);
+        Error::io(target, e)
+    })
+}
+
+/// A temporary name beside the target: hidden, so loaders skip it.
+fn temp_path(dir: &Path, name: &str) -> PathBuf {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    dir.join(format!(".{name}.senco-tmp-{}-{nanos}", std::process::id()))
+}
+
+/// Makes a rename durable; best effort where folders cannot be opened.
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_file_refuses_to_overwrite() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.yaml");
+        write_file(&p, b"one", false).unwrap();
+        assert!(write_file(&p, b"two", false).is_err());
+        assert_eq!(fs::read_to_string(&p).unwrap(), "one");
+        write_file(&p, b"two", true).unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), "two");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary files left");
+    }
+
+    #[test]
+    fn create_dir_is_all_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = dir.path().join("p");
+        create_dir_with(&t, &[("a.yaml", "x".into()), ("reviews/.gitkeep", String::new())]).unwrap();
+        assert!(t.join("reviews/.gitkeep").exists());
+        assert!(create_dir_with(&t, &[]).is_err());
+    }
+}
+pub mod scaffold;

@@ -1,0 +1,39 @@
+#![forbid(unsafe_code)]
+//! `senco`: plain-text SEN records for SENCOs.
+//!
+//! Data flows one way: [`repo`] reads a records repository into [`model`]
+//! values; [`check`] and [`rules`] turn them into findings ([`diag`]); [`cmd`]
+//! wires one command together and is the only layer that prints; [`edit`] is
+//! the only code that writes records.
+
+pub mod check;
+pub mod cli;
+pub mod cmd;
+pub mod diag;
+pub mod edit;
+pub mod error;
+pub mod model;
+pub mod repo;
+pub mod rules;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+/// Runs `senco` with the given arguments (the first is the program name) and
+/// returns the exit code: 0 clean, 1 findings at error level, 2 usage,
+/// settings or I/O failure.
+pub fn run<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    use clap::Parser;
+    let cli = match cli::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    cmd::dispatch(cli)
+}

@@ -1,0 +1,346 @@
+//! Typed decoding of the YAML tree into the model, reporting every problem.
+//!
+//! Unlike serde, decoding never stops at the first problem: a wrong type in
+//! one field is reported and the field left empty, and decoding goes on, so a
+//! file with three mistakes gives three findings. Record structs are declared
+//! with the `record!` macro in `model`, which generates their `Decode`.
+
+use super::yaml::{Node, Scalar, Span, Style};
+use crate::diag::{Finding, Severity};
+use chrono::NaiveDate;
+
+/// Decoding context for one file: where we are and what we found.
+pub struct Cx<'a> {
+    pub file: &'a str,
+    pub findings: Vec<Finding>,
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(file: &'a str) -> Cx<'a> {
+        Cx { file, findings: Vec::new() }
+    }
+
+    pub fn error(&mut self, code: &'static str, span: Span, message: String, hint: Option<String>) {
+        let mut f = Finding::new(Severity::Error, code, self.file, Some(span), message);
+        f.hint = hint;
+        self.findings.push(f);
+    }
+
+    pub fn wrong_type(&mut self, node: &Node, expected: &str, hint: Option<String>) {
+        let found = match node {
+            Node::Scalar(s) if !s.is_null() => format!("`{}`", shorten(&s.value)),
+            other => other.kind_name().to_string(),
+        };
+        self.error("wrong-type", node.span(), format!("expected {expected}, found {found}"), hint);
+    }
+
+    pub fn unknown_key(&mut self, key: &Scalar, known: &[&str], what: &str) {
+        let hint = match suggest(&key.value, known.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? (a school's own keys start with `x-`, e.g. `x-{}`)", key.value),
+            None => format!("{what} keys are: {}; a school's own keys start with `x-`", list(known)),
+        };
+        self.error("unknown-key", key.span, format!("unknown key `{}` in {what}", key.value), Some(hint));
+    }
+}
+
+/// The closest candidate to `word`, if it is close enough to be a likely typo.
+pub fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let lower = word.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(&lower, &c.to_ascii_lowercase()), c))
+        .filter(|(d, c)| {
+            *d <= (c.len().max(word.len()) / 3).max(1) || (c.len() > 3 && lower.contains(&c.to_ascii_lowercase()))
+        })
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+/// `a`, `b`, `c` for messages.
+pub fn list(items: &[&str]) -> String {
+    items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+}
+
+pub fn shorten(s: &str) -> String {
+    let one_line = s.lines().next().unwrap_or("");
+    if one_line.chars().count() > 40 || one_line.len() != s.len() {
+        let cut: String = one_line.chars().take(37).collect();
+        format!("{cut}...")
+    } else {
+        s.to_string()
+    }
+}
+
+/// A value with the span of its text in the file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> std::ops::Deref for Spanned<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+pub trait Decode: Sized {
+    fn decode(node: &Node, cx: &mut Cx) -> Option<Self>;
+}
+
+impl<T: Decode> Decode for Spanned<T> {
+    fn decode(node: &Node, cx: &mut Cx) -> Option<Self> {
+        T::decode(node, cx).map(|value| Spanned { value, span: node.span() })
+    }
+}
+
+fn scalar<'n>(node: &'n Node, cx: &mut Cx, expected: &str, hint: Option<String>) -> Option<&'n Scalar> {
+    match node {
+        Node::Scalar(s) if !s.is_null() => Some(s),
+        _ => {
+            cx.wrong_type(node, expected, hint);
+            None
+        }
+    }
+}
+
+impl Decode for String {
+    fn decode(node: &Node, cx: &mut Cx) -> Option<Self> {
+        let hint = match node {
+            Node::Seq(_) => Some("write the items as one piece of text, or check the indentation".to_string()),
+            Node::Map(_) => {
+                Some("a `key: value` inside text must be quoted, e.g. `\"Aim: read 40 words\"`".to_string())
+            }
+            _ => None,
+        };
+        scalar(node, cx, "text", hint).map(|s| s.value.clone())
+    }
+}
+
+fn plain_number<'n>(node: &'n Node, cx: &mut Cx, expected: &str, example: &str) -> Option<&'n str> {
+    let s = scalar(node, cx, expected, Some(format!("write a number, e.g. `{example}`")))?;
+    if s.style != Style::Plain {
+        cx.wrong_type(node, expected, Some(format!("remove the quotes: numbers are written bare, e.g. `{example}`")));
+        return None;
+    }
+    Some(s.value.trim())
+}
+
+impl Decode for i64 {
+    fn decode(node: &Node, cx: &mut Cx) -> Option<Self> {
+        let v = plain_number(node, cx, "a whole number", "4")?;
+        match v.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                cx.wrong_type(node, "a whole number", Some("write a whole number in digits, e.g. `4`".into()));
+                None
+            }
+        }
+    }
+}
+
+impl Decode for f64 {
+    fn decode(node: &Node, cx: &mut Cx) -> Option<Self> {
+        let v = plain_number(node, cx, "a number", "15.20")?;
+        match v.parse::<f64>() {
+            Ok(n) if n.is_finite() => Some(n),
+            _ => {
+                cx.wrong_type(
+                    node,
+                    "a number",
+                    Some("write a number in digits with a `.` for decimals, e.g. `15.20`".into()),
+                );
+                None
+            }
+        }
+    }
+}
+
+impl Decode for bool {
+    fn decode(node: &Node, cx: &mut Cx) -> Option<Self> {
+        let hint = Some("write `true` or `false`".to_string());
+        let s = scalar(node, cx, "`true` or `false`", hint.clone())?;
+        match (s.style, s.value.as_str()) {
+            (Style::Plain, "true" | "True" | "TRUE") => Some(true),
+            (Style::Plain, "false" | "False" | "FALSE") => Some(false),
+            _ => {
+                cx.wrong_type(node, "`true` or `false`", hint);
+                None
+            }
+        }
+    }
+}
+
+/// Parses a strict `YYYY-MM-DD` date; `Err` says what is wrong with it.
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    let b = text.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return Err("dates are written `YYYY-MM-DD`, e.g. `2026-01-30`".into());
+    }
+    let (y, m, d) = (
+        text[0..4].parse::<i32>().unwrap_or(0),
+        text[5..7].parse::<u32>().unwrap_or(0),
+        text[8..10].parse::<u32>().unwrap_or(0),
+    );
+    if !(1..=12).contains(&m) {
+        return Err(format!("there is no month {m}; months run from 01 to 12"));
+    }
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
+        let last = (28..=31).rev().find(|d| NaiveDate::from_ymd_opt(y, m, *d).is_some()).unwrap_or(28);
+        format!("day {d} does not exist in that month (its last day is {last})")
+    })
+}
+
+impl Decode for NaiveDate {
+    fn decode(node: &Node, cx: &mut Cx) -> Option<Self> {
+        let s = scalar(
+            node,
+            cx,
+            "a date (`YYYY-MM-DD`)",
+            Some("dates are written `YYYY-MM-DD`, e.g. `2026-01-30`".into()),
+        )?;
+        match parse_date(s.value.trim()) {
+            Ok(d) => Some(d),
+            Err(why) => {
+                cx.error("bad-date", s.span, format!("`{}` is not a valid date", shorten(&s.value)), Some(why));
+                None
+            }
+        }
+    }
+}
+
+impl<T: Decode> Decode for Vec<T> {
+    fn decode(node: &Node, cx: &mut Cx) -> Option<Self> {
+        match node {
+            Node::Seq(seq) => {
+                Some(seq.items.iter().filter(|n| !n.is_null()).filter_map(|n| T::decode(n, cx)).collect())
+            }
+            other => {
+                cx.wrong_type(
+                    other,
+                    "a list",
+                    Some("write each item on its own line starting with `- `, or as `[a, b]`".into()),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// Declares a closed vocabulary (an enum of kebab-case words) with decoding
+/// that suggests the nearest word.
+#[macro_export]
+macro_rules! vocab {
+    ($(#[$m:meta])* $name:ident ($what:literal, case_insensitive = $ci:expr) { $($var:ident = $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($var),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$var),+];
+            pub const WORDS: &'static [&'static str] = &[$($s),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$var => $s),+ }
+            }
+            pub fn parse(text: &str) -> Option<$name> {
+                match text {
+                    $($s => Some($name::$var),)+
+                    other if $ci => {
+                        let lower = other.trim().to_ascii_lowercase();
+                        $name::ALL.iter().copied().find(|v| v.as_str() == lower)
+                    }
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl $crate::repo::decode::Decode for $name {
+            fn decode(node: &$crate::repo::yaml::Node, cx: &mut $crate::repo::decode::Cx) -> Option<Self> {
+                let text = <String as $crate::repo::decode::Decode>::decode(node, cx)?;
+                if let Some(v) = $name::parse(&text) {
+                    return Some(v);
+                }
+                let hint = match $crate::repo::decode::suggest(&text, $name::WORDS.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`? ({} is one of {})", $what, $crate::repo::decode::list($name::WORDS)),
+                    None => format!("{} is one of {}", $what, $crate::repo::decode::list($name::WORDS)),
+                };
+                cx.error("bad-value", node.span(), format!("`{}` is not a known {}", $crate::repo::decode::shorten(&text), $what), Some(hint));
+                None
+            }
+        }
+    };
+}
+
+/// Declares a record (a YAML mapping) with its keys. Every field is optional in
+/// the struct so that a record with a missing or broken field is still loaded
+/// (its other fields checked); `required` fields give a `missing-key` finding.
+#[macro_export]
+macro_rules! record {
+    ($(#[$m:meta])* $name:ident ($what:literal) { $( $(#[$fm:meta])* $field:ident : $ty:ty = $key:literal $([$req:ident])? ),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Clone, Debug, Default)]
+        pub struct $name {
+            $( $(#[$fm])* pub $field: Option<$ty>, )*
+            /// Where the whole mapping is.
+            pub span: $crate::repo::yaml::Span,
+        }
+
+        impl $name {
+            pub const KEYS: &'static [&'static str] = &[$($key),*];
+        }
+
+        impl $crate::repo::decode::Decode for $name {
+            fn decode(node: &$crate::repo::yaml::Node, cx: &mut $crate::repo::decode::Cx) -> Option<Self> {
+                use $crate::repo::yaml::Node;
+                let map = match node {
+                    Node::Map(m) => m,
+                    other => {
+                        cx.wrong_type(other, concat!($what, " (`key: value` lines)"), Some(format!("{} keys are: {}", $what, $crate::repo::decode::list(Self::KEYS))));
+                        return None;
+                    }
+                };
+                let mut out = $name { span: map.span, ..Default::default() };
+                for (i, (k, v)) in map.entries.iter().enumerate() {
+                    if map.entries[..i].iter().any(|(p, _)| p.value == k.value) {
+                        let first = map.entries.iter().find(|(p, _)| p.value == k.value).map_or(0, |(p, _)| p.span.start.line);
+                        cx.error("duplicate-key", k.span, format!("key `{}` appears twice in this {}", k.value, $what), Some(format!("the first `{}` is on line {first}; keep one of them, or the other is lost", k.value)));
+                        continue;
+                    }
+                    match k.value.as_str() {
+                        $( $key => if !v.is_null() { out.$field = <$ty as $crate::repo::decode::Decode>::decode(v, cx); }, )*
+                        other if other.starts_with("x-") => {}
+                        _ => cx.unknown_key(k, Self::KEYS, $what),
+                    }
+                }
+                $( $(
+                    let _ = stringify!($req);
+                    if map.get($key).is_none_or(|v| v.is_null()) {
+                        let (span, msg) = match map.entries.iter().find(|(k, _)| k.value == $key) {
+                            Some((k, _)) => (k.span, format!("`{}` is empty in {}", $key, $what)),
+                            None => (map.span, format!("{} is missing `{}`", $what, $key)),
+                        };
+                        cx.error("missing-key", $crate::repo::yaml::Span::point(span.start), msg, Some(format!("add `{}: ...`", $key)));
+                    }
+                )? )*
+                Some(out)
+            }
+        }
+    };
+}

@@ -1,0 +1,444 @@
+//! Finding the repository root, walking its folders, reading and decoding its
+//! files. Everything that touches the file system on the way in lives here.
+
+pub mod decode;
+pub mod yaml;
+
+use crate::diag::{Finding, Severity};
+use crate::error::Error;
+use crate::model::{Assessment, Intervention, Need, Provision, Pupil, Review, Settings, Staff, Target};
+use decode::{Cx, Decode};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use yaml::{Node, Pos, Span};
+
+pub const SETTINGS_FILE: &str = "senco.toml";
+
+/// A file's text, kept so findings can quote it.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// Relative to the repository root, forward slashes.
+    pub path: String,
+    pub text: String,
+}
+
+/// One review file: its path, name and decoded content.
+#[derive(Clone, Debug)]
+pub struct ReviewFile {
+    pub path: String,
+    /// The file name without `.yaml`, e.g. `2025-12-08-annual`.
+    pub stem: String,
+    pub review: Review,
+}
+
+/// Everything in one pupil's folder.
+#[derive(Clone, Debug, Default)]
+pub struct PupilRecord {
+    /// The folder name (the pupil's id when the records are right).
+    pub dir: String,
+    /// `pupils/<dir>` or `archive/<dir>`.
+    pub rel: String,
+    pub archived: bool,
+    pub pupil: Option<Pupil>,
+    pub needs: Vec<Need>,
+    pub assessments: Vec<Assessment>,
+    pub targets: Vec<Target>,
+    pub interventions: Vec<Intervention>,
+    /// Sorted by file name, so by date.
+    pub reviews: Vec<ReviewFile>,
+    pub files: Vec<SourceFile>,
+    /// Problems found while reading and decoding.
+    pub findings: Vec<Finding>,
+    /// Files that exist but could not be read at all (syntax error, empty,
+    /// not UTF-8): checks that would count on their contents hold back, so
+    /// one broken file gives one finding, not a cascade.
+    pub broken: Vec<&'static str>,
+}
+
+impl PupilRecord {
+    /// Whether `name` (e.g. `targets.yaml`) exists but could not be read.
+    pub fn is_broken(&self, name: &str) -> bool {
+        self.broken.contains(&name)
+    }
+
+    pub fn file(&self, name: &str) -> String {
+        format!("{}/{name}", self.rel)
+    }
+
+    pub fn id(&self) -> &str {
+        &self.dir
+    }
+}
+
+/// A loaded records repository.
+#[derive(Debug)]
+pub struct Repo {
+    pub root: PathBuf,
+    pub settings: Settings,
+    pub staff: Vec<Staff>,
+    pub catalogue: Vec<Provision>,
+    /// Pupils on roll, sorted by folder name.
+    pub pupils: Vec<PupilRecord>,
+    /// Pupils who have left (`archive/`), sorted by folder name.
+    pub archived: Vec<PupilRecord>,
+    /// Top-level files (senco.toml, staff.yaml, catalogue.yaml).
+    pub files: Vec<SourceFile>,
+    /// Problems found while reading the top-level files.
+    pub findings: Vec<Finding>,
+}
+
+impl Repo {
+    /// The text of a file, for quoting it in a finding.
+    pub fn source(&self, path: &str) -> Option<&str> {
+        fn in_list<'r>(list: &'r [PupilRecord], rest: &str, path: &str) -> Option<&'r str> {
+            let dir = rest.split('/').next()?;
+            let i = list.binary_search_by(|p| p.dir.as_str().cmp(dir)).ok()?;
+            list[i].files.iter().find(|f| f.path == path).map(|f| f.text.as_str())
+        }
+        if let Some(rest) = path.strip_prefix("pupils/") {
+            return in_list(&self.pupils, rest, path);
+        }
+        if let Some(rest) = path.strip_prefix("archive/") {
+            return in_list(&self.archived, rest, path);
+        }
+        self.files.iter().find(|f| f.path == path).map(|f| f.text.as_str())
+    }
+
+    /// Number of files read.
+    pub fn file_count(&self) -> usize {
+        self.files.len() + self.pupils.iter().chain(&self.archived).map(|p| p.files.len()).sum::<usize>()
+    }
+
+    pub fn pupil(&self, id: &str) -> Option<&PupilRecord> {
+        self.pupils.iter().find(|p| p.dir == id)
+    }
+}
+
+/// Finds the repository root: `start` or the nearest folder above it that
+/// holds a `senco.toml`, like git does with `.git`.
+pub fn find_root(start: &Path) -> Result<PathBuf, Error> {
+    let start = if start.as_os_str().is_empty() { Path::new(".") } else { start };
+    let abs = std::path::absolute(start).map_err(|e| Error::io(start, e))?;
+    if !abs.is_dir() {
+        return Err(Error::NotARepo(abs));
+    }
+    let mut dir: &Path = &abs;
+    loop {
+        if dir.join(SETTINGS_FILE).is_file() {
+            return Ok(dir.to_path_buf());
+        }
+        match dir.parent() {
+            Some(p) => dir = p,
+            None => return Err(Error::NotARepo(abs)),
+        }
+    }
+}
+
+/// Reads and decodes the whole repository at `root`.
+pub fn load(root: &Path) -> Result<Repo, Error> {
+    let settings_path = root.join(SETTINGS_FILE);
+    let settings_text = std::fs::read_to_string(&settings_path).map_err(|e| Error::io(&settings_path, e))?;
+    let settings = Settings::parse(&settings_text).map_err(|e| Error::settings(&settings_text, &e))?;
+    crate::rules::validate_settings(&settings, &settings_text)?;
+
+    let mut files = vec![SourceFile { path: SETTINGS_FILE.into(), text: settings_text }];
+    let mut findings = Vec::new();
+    let staff = load_list::<Staff>(root, "staff.yaml", &mut files, &mut findings);
+    let catalogue = load_list::<Provision>(root, "catalogue.yaml", &mut files, &mut findings);
+
+    let pupils = load_pupils(root, "pupils")?;
+    let archived = load_pupils(root, "archive")?;
+    Ok(Repo { root: root.to_path_buf(), settings, staff, catalogue, pupils, archived, files, findings })
+}
+
+fn load_list<T: Decode>(root: &Path, name: &str, files: &mut Vec<SourceFile>, findings: &mut Vec<Finding>) -> Vec<T> {
+    match read_source(root, name) {
+        Ok(Some(src)) => {
+            let mut cx = Cx::new(name);
+            let list = decode_file::<Vec<T>>(&src, &mut cx, Top::List).unwrap_or_default();
+            findings.append(&mut cx.findings);
+            files.push(src);
+            list
+        }
+        Ok(None) => Vec::new(),
+        Err(f) => {
+            findings.push(*f);
+            Vec::new()
+        }
+    }
+}
+
+/// Reads a file into text. `Ok(None)` when it does not exist; a finding when it
+/// exists but cannot be read as UTF-8 text.
+fn read_source(root: &Path, rel: &str) -> Result<Option<SourceFile>, Box<Finding>> {
+    let bytes = match std::fs::read(root.join(rel)) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(Box::new(
+                Finding::new(Severity::Error, "unreadable-file", rel, None, format!("cannot read the file: {e}"))
+                    .with_hint("check the file's permissions"),
+            ))
+        }
+    };
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(bytes);
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Some(SourceFile { path: rel.to_string(), text })),
+        Err(e) => {
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let good = std::str::from_utf8(good).unwrap_or("");
+            let line = good.matches('\n').count() as u32 + 1;
+            let column = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+            let offset = good.chars().count() as u32;
+            let pos = Pos { offset, line, column };
+            Err(Box::new(
+                Finding::new(
+                    Severity::Error,
+                    "not-utf8",
+                    rel,
+                    Some(Span::point(pos)),
+                    format!(
+                        "the file is not UTF-8 text (byte 0x{:02X} at line {line}, column {column})",
+                        e.as_bytes()[good.len()]
+                    ),
+                )
+                .with_hint("save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)"),
+            ))
+        }
+    }
+}
+
+/// The shape a file must have at its top level.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Top {
+    List,
+    Mapping,
+}
+
+fn decode_file<T: Decode>(src: &SourceFile, cx: &mut Cx, top: Top) -> Option<T> {
+    let node = match yaml::parse(&src.text) {
+        Ok(Some(node)) => node,
+        Ok(None) => {
+            let hint = match top {
+                Top::List => "write `[]` for an empty list, or delete the file",
+                Top::Mapping => "fill in the record, or delete the file",
+            };
+            cx.error(
+                "empty-file",
+                Span::point(Pos { offset: 0, line: 1, column: 1 }),
+                "the file is empty".into(),
+                Some(hint.into()),
+            );
+            return None;
+        }
+        Err(e) => {
+            cx.error("yaml-syntax", Span::point(e.pos), format!("invalid YAML: {}", e.message), e.hint);
+            return None;
+        }
+    };
+    match (top, &node) {
+        (Top::List, Node::Seq(_)) | (Top::Mapping, Node::Map(_)) => {}
+        (Top::List, other) => {
+            cx.wrong_type(
+                other,
+                "a list of entries, each starting with `- `",
+                Some("start each entry with `- id: ...`".into()),
+            );
+            return None;
+        }
+        (Top::Mapping, other) => {
+            cx.wrong_type(other, "a mapping of `key: value` lines", None);
+            return None;
+        }
+    }
+    T::decode(&node, cx)
+}
+
+/// The files a pupil folder may hold, besides `reviews/`.
+pub const PUPIL_FILES: &[&str] =
+    &["pupil.yaml", "needs.yaml", "assessments.yaml", "targets.yaml", "interventions.yaml"];
+
+fn load_pupils(root: &Path, folder: &str) -> Result<Vec<PupilRecord>, Error> {
+    let base = root.join(folder);
+    let dirs = match std::fs::read_dir(&base) {
+        Ok(rd) => {
+            let mut dirs = Vec::new();
+            for entry in rd {
+                let entry = entry.map_err(|e| Error::io(&base, e))?;
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with('.') || !entry.file_type().map_err(|e| Error::io(&base, e))?.is_dir() {
+                    continue;
+                }
+                dirs.push(name);
+            }
+            dirs.sort();
+            dirs
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(Error::io(&base, e)),
+    };
+    let archived = folder == "archive";
+    Ok(dirs.into_par_iter().map(|dir| load_pupil(root, folder, dir, archived)).collect())
+}
+
+/// Loads one pupil folder. Never fails: problems become findings.
+pub fn load_pupil(root: &Path, folder: &str, dir: String, archived: bool) -> PupilRecord {
+    let rel = format!("{folder}/{dir}");
+    let mut rec = PupilRecord { rel: rel.clone(), dir, archived, ..Default::default() };
+    let mut extra = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(root.join(&rel)) {
+        for entry in rd.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if (name.ends_with(".yaml") || name.ends_with(".yml")) && !PUPIL_FILES.contains(&name.as_str()) {
+                extra.push(name);
+            }
+        }
+    }
+    extra.sort();
+    for name in extra {
+        let hint = match decode::suggest(&name, PUPIL_FILES.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? senco reads only {}", decode::list(PUPIL_FILES)),
+            None => format!("senco reads only {} and `reviews/`; this file is ignored", decode::list(PUPIL_FILES)),
+        };
+        rec.findings.push(
+            Finding::new(
+                Severity::Warning,
+                "unknown-file",
+                rec.file(&name),
+                None,
+                format!("`{name}` is not a file senco reads, so its contents are ignored"),
+            )
+            .with_hint(hint),
+        );
+    }
+
+    for name in PUPIL_FILES {
+        let path = rec.file(name);
+        let src = match read_source(root, &path) {
+            Ok(Some(src)) => src,
+            Ok(None) => {
+                if *name == "pupil.yaml" {
+                    rec.findings.push(
+                        Finding::new(
+                            Severity::Error,
+                            "missing-file",
+                            &path,
+                            None,
+                            "the pupil folder has no `pupil.yaml`",
+                        )
+                        .with_hint("every pupil folder needs a pupil.yaml; create one with `senco new-pupil`"),
+                    );
+                }
+                continue;
+            }
+            Err(f) => {
+                rec.findings.push(*f);
+                rec.broken.push(name);
+                continue;
+            }
+        };
+        let mut cx = Cx::new(&src.path);
+        let ok = match *name {
+            "pupil.yaml" => {
+                rec.pupil = decode_file(&src, &mut cx, Top::Mapping);
+                rec.pupil.is_some()
+            }
+            "needs.yaml" => decode_file(&src, &mut cx, Top::List).map(|v| rec.needs = v).is_some(),
+            "assessments.yaml" => decode_file(&src, &mut cx, Top::List).map(|v| rec.assessments = v).is_some(),
+            "targets.yaml" => decode_file(&src, &mut cx, Top::List).map(|v| rec.targets = v).is_some(),
+            _ => decode_file(&src, &mut cx, Top::List).map(|v| rec.interventions = v).is_some(),
+        };
+        if !ok {
+            rec.broken.push(name);
+        }
+        rec.findings.append(&mut cx.findings);
+        rec.files.push(src);
+    }
+
+    let reviews_dir = root.join(&rel).join("reviews");
+    let mut names: Vec<String> = match std::fs::read_dir(&reviews_dir) {
+        Ok(rd) => rd
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with('.'))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    names.sort();
+    for name in names {
+        let path = format!("{rel}/reviews/{name}");
+        let Some(stem) = name.strip_suffix(".yaml") else {
+            if name.ends_with(".yml") {
+                rec.findings.push(
+                    Finding::new(
+                        Severity::Error,
+                        "bad-review-filename",
+                        &path,
+                        None,
+                        format!("review file `{name}` ends in `.yml`, so it is not read"),
+                    )
+                    .with_hint("rename it to end in `.yaml`"),
+                );
+            }
+            continue;
+        };
+        if decode::parse_date(stem.get(..10).unwrap_or("")).is_err()
+            || !(stem.len() == 10 || stem.as_bytes().get(10) == Some(&b'-'))
+        {
+            rec.findings.push(
+                Finding::new(
+                    Severity::Error,
+                    "bad-review-filename",
+                    &path,
+                    None,
+                    format!("review file `{name}` is not named `YYYY-MM-DD[-slug].yaml`, so it is not read"),
+                )
+                .with_hint(
+                    "name review files by their meeting date, e.g. `2026-01-30.yaml` or `2026-01-30-annual.yaml`",
+                ),
+            );
+            continue;
+        }
+        let src = match read_source(root, &path) {
+            Ok(Some(src)) => src,
+            Ok(None) => continue,
+            Err(f) => {
+                rec.findings.push(*f);
+                continue;
+            }
+        };
+        let mut cx = Cx::new(&src.path);
+        if let Some(review) = decode_file::<Review>(&src, &mut cx, Top::Mapping) {
+            rec.reviews.push(ReviewFile { path: path.clone(), stem: stem.to_string(), review });
+        }
+        rec.findings.append(&mut cx.findings);
+        rec.files.push(src);
+    }
+    rec
+}
+
+/// The read-only floor for benchmarks: walk the tree and read every file, in
+/// parallel as `load` does, without parsing. Returns (files, bytes).
+pub fn read_floor(root: &Path) -> Result<(usize, usize), Error> {
+    let mut dirs = Vec::new();
+    for folder in ["pupils", "archive"] {
+        if let Ok(rd) = std::fs::read_dir(root.join(folder)) {
+            dirs.extend(rd.flatten().map(|e| e.path()));
+        }
+    }
+    dirs.sort();
+    let per_dir: Vec<(usize, usize)> = dirs
+        .par_iter()
+        .map(|d| {
+            walkdir::WalkDir::new(d)
+                .max_depth(2)
+                .into_iter()
+                .flatten()
+                .filter(|e| e.file_type().is_file())
+                .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                .fold((0, 0), |(n, b), t| (n + 1, b + t.len()))
+        })
+        .collect();
+    Ok(per_dir.into_iter().fold((0, 0), |(n, b), (n2, b2)| (n + n2, b + b2)))
+}

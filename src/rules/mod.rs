@@ -1,0 +1,306 @@
+//! Jurisdiction rule packs: statutory deadlines over the records model, each
+//! rule with its code, statement and source (`docs/rules.md`; the facts come
+//! from the project's domain research, checked against primary text where the
+//! confidence is `P`).
+//!
+//! `due_items` is the one place that computes statutory review dates; both
+//! `senco check` and `senco review-due` use it, so they always agree.
+
+pub mod dates;
+
+use crate::diag::{Finding, Severity};
+use crate::error::Error;
+use crate::model::settings::{Jurisdiction, RuleLevel};
+use crate::model::{val, Level, ReviewKind, Settings};
+use crate::repo::yaml::Span;
+use crate::repo::PupilRecord;
+use chrono::NaiveDate;
+use dates::{add_weeks, within_12_months, within_years};
+
+/// One statutory or good-practice rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub code: &'static str,
+    pub jurisdiction: Jurisdiction,
+    pub severity: Severity,
+    pub statement: &'static str,
+    pub source: &'static str,
+    /// `P`: checked against primary text; `S`: a reliable secondary source.
+    pub confidence: char,
+}
+
+use Jurisdiction::{England as ENG, UsIdea as US, Wales as WAL};
+use Severity::Warning as W;
+
+macro_rules! rules {
+    ($($code:literal $j:ident $conf:literal $statement:literal $source:literal;)*) => {
+        /// Every rule of every pack.
+        pub const RULES: &[Rule] = &[$(Rule { code: $code, jurisdiction: $j, severity: W, statement: $statement, source: $source, confidence: $conf }),*];
+    };
+}
+
+rules! {
+    "ENG-SUP-REVIEW" ENG 'S' "School-based SEN support runs in assess-plan-do-review cycles, each plan with an agreed review date." "SEND Code of Practice 0-25 (2015), 6.44-6.56";
+    "ENG-SUP-PARENTS" ENG 'S' "Parents of pupils on SEN support should be met at least three times a year." "SEND Code of Practice 0-25 (2015), 6.65";
+    "ENG-SUP-NOTIFY" ENG 'S' "Parents must be told when the school starts making special educational provision." "Children and Families Act 2014, s.68";
+    "ENG-AR-DUE" ENG 'P' "An EHC plan is reviewed within 12 months of being made, then within 12 months of each review." "Children and Families Act 2014, s.44(1)";
+    "ENG-AR-UNDER5" ENG 'S' "For children under 5, consider reviewing the EHC plan every 3 to 6 months." "SEND Code of Practice 0-25 (2015), 9.178";
+    "ENG-AR-NOTICE" ENG 'P' "Give at least 2 weeks' notice of the annual review meeting, and circulate advice at least 2 weeks before it." "SEND Regulations 2014, reg. 20(3)-(4)";
+    "ENG-AR-INVITEES" ENG 'P' "The annual review invites the parent or young person, the school, the local authority, health and social care." "SEND Regulations 2014, reg. 20(2)";
+    "ENG-AR-REPORT" ENG 'S' "The school sends the annual review report within 2 weeks of the meeting." "SEND Regulations 2014, reg. 20(7)";
+    "ENG-AR-DECISION" ENG 'S' "The local authority decides to keep, amend or cease the plan within 4 weeks of the meeting." "SEND Regulations 2014, reg. 20(10)";
+    "ENG-AR-PFA" ENG 'P' "From Year 9, annual reviews consider preparing for adulthood." "SEND Regulations 2014, reg. 20(6) and 21(6)";
+    "ENG-PHASE" ENG 'P' "Before a phase transfer the EHC plan is amended to name the new setting: by 15 February (31 March for post-16)." "SEND Regulations 2014, reg. 18";
+    "ENG-EHC-TIMELINE" ENG 'P' "EHC needs assessment: decision within 6 weeks of the request, final plan within 20 weeks." "SEND Regulations 2014, reg. 5(1), 10(1), 13(2)";
+    "ENG-COST" ENG 'S' "Above the notional SEN threshold a school may seek top-up funding or an EHC needs assessment." "DfE school funding guidance (notional SEN budget)";
+    "ENG-CENSUS" ENG 'S' "The school census codes SEN provision E, K or N; E and K need a primary SEN type; NSA only with K." "DfE school census guidance";
+    "ENG-RETAIN" ENG 'S' "The last school to hold a pupil's SEN file keeps it until date of birth + 31 years." "IRMS Information Management Toolkit for Schools";
+    "ENG-SENCO" ENG 'P' "A school must designate a SENCO who is a qualified teacher." "Children and Families Act 2014, s.67; SEND Regulations 2014, reg. 49";
+    "US-IEP-ANNUAL" US 'P' "The IEP is reviewed at least once a year." "34 CFR 300.324(b)(1)(i)";
+    "US-REEVAL" US 'P' "A reevaluation happens at least every 3 years." "34 CFR 300.303(b)";
+    "US-EVAL-60" US 'P' "The initial evaluation is completed within 60 days of consent (or the state's timeframe)." "34 CFR 300.301(c)";
+    "US-IEP-30" US 'P' "An IEP meeting is held within 30 days of the eligibility decision." "34 CFR 300.323(c)(1)";
+    "US-TRANSITION-16" US 'P' "From the IEP in effect when the student turns 16, it holds measurable postsecondary goals and transition services." "34 CFR 300.320(b)";
+    "US-MAJORITY" US 'P' "A year before the age of majority the IEP states that the student was told of the rights that transfer." "34 CFR 300.320(c), 300.520";
+    "US-COMPONENTS" US 'P' "The IEP holds present levels, measurable goals, progress reporting, services, participation and accommodations." "34 CFR 300.320(a)";
+    "US-504-REVIEW" US 'S' "Section 504 plans are reevaluated periodically; an annual review is the norm." "34 CFR 104.35";
+    "WAL-IDP-DECIDE" WAL 'S' "A school decides whether a learner has ALN, and gives the IDP, within 35 school days." "ALN Code for Wales 2021, 12.12";
+    "WAL-IDP-REVIEW" WAL 'P' "An IDP is reviewed within every 12-month period." "ALN and Education Tribunal (Wales) Act 2018, s.23";
+    "WAL-ALNCO" WAL 'P' "A school designates an ALNCo." "ALN and Education Tribunal (Wales) Act 2018, s.60";
+}
+
+pub fn rule(code: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.code == code)
+}
+
+/// Checks `[rules]` in senco.toml: every code must be a known rule.
+pub fn validate_settings(settings: &Settings, text: &str) -> Result<(), Error> {
+    for code in settings.rules.keys() {
+        if rule(code).is_none() {
+            let hint = match crate::repo::decode::suggest(code, RULES.iter().map(|r| r.code)) {
+                Some(s) => format!("did you mean `{s}`? `senco rules` lists every rule code"),
+                None => "`senco rules` lists every rule code".to_string(),
+            };
+            let offset = text.find(code.as_str()).unwrap_or(0);
+            return Err(Error::settings_at(text, offset, format!("unknown rule `{code}` in [rules]"), Some(hint)));
+        }
+    }
+    Ok(())
+}
+
+/// The severity a school has configured for a rule, or its default; `None`
+/// when the rule is turned off.
+pub fn configured(settings: &Settings, code: &str, default: Severity) -> Option<Severity> {
+    match settings.rules.get(code) {
+        Some(RuleLevel::Off) => None,
+        Some(RuleLevel::Warn) => Some(Severity::Warning),
+        Some(RuleLevel::Error) => Some(Severity::Error),
+        None => Some(default),
+    }
+}
+
+/// Something with a date that needs doing, per a rule.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DueItem {
+    /// The rule code, e.g. `ENG-AR-DUE`.
+    pub rule: &'static str,
+    /// Stable item kind: `support-review`, `annual-review`, `reevaluation`.
+    pub kind: &'static str,
+    pub due: NaiveDate,
+    /// What the date rests on, in words: "12 months after the plan was issued on 2025-05-10".
+    pub basis: String,
+    /// The file and span of the fact the date rests on.
+    pub file: String,
+    pub span: Option<Span>,
+}
+
+/// The statutory and school review dates of one pupil on roll.
+pub fn due_items(settings: &Settings, rec: &PupilRecord) -> Vec<DueItem> {
+    let Some(pupil) = &rec.pupil else { return Vec::new() };
+    let Some(level) = pupil.level() else { return Vec::new() };
+    let juris = settings.school.jurisdiction;
+    if !juris.levels().contains(&level) || !level.on_register() {
+        return Vec::new();
+    }
+    let pupil_file = rec.file("pupil.yaml");
+    let mut out = Vec::new();
+    let plan_issued = pupil.plan().and_then(|p| p.issued.as_ref());
+    let last_review = rec.reviews.iter().rev().find_map(|r| r.review.date.as_ref().map(|d| (r, d)));
+    let last_annual = rec
+        .reviews
+        .iter()
+        .rev()
+        .find(|r| val(&r.review.kind) == Some(ReviewKind::Annual))
+        .and_then(|r| r.review.date.as_ref().map(|d| (r, d)));
+    // A review's `next_review` brings the date forward, never later than the limit.
+    let agreed = last_review.and_then(|(r, _)| r.review.next_review.as_ref().map(|n| (r, n)));
+    let mut push =
+        |rule: &'static str, kind: &'static str, limit: NaiveDate, basis: String, file: String, span: Option<Span>| {
+            let (due, basis, file, span) = match agreed {
+                Some((r, n)) if n.value < limit && kind != "reevaluation" => {
+                    (n.value, format!("agreed at the review of {}", r.stem), r.path.clone(), Some(n.span))
+                }
+                _ => (limit, basis, file, span),
+            };
+            out.push(DueItem { rule, kind, due, basis, file, span });
+        };
+
+    // The yearly review of a plan: from the latest annual review, else from issue.
+    let yearly =
+        |rule: &'static str,
+         push: &mut dyn FnMut(&'static str, &'static str, NaiveDate, String, String, Option<Span>)| {
+            if let Some((r, d)) = last_annual {
+                push(
+                    rule,
+                    "annual-review",
+                    within_12_months(d.value),
+                    format!("within 12 months of the annual review on {}", d.value),
+                    r.path.clone(),
+                    Some(d.span),
+                );
+            } else if let Some(issued) = plan_issued {
+                push(
+                    rule,
+                    "annual-review",
+                    within_12_months(issued.value),
+                    format!("within 12 months of the plan issued on {}", issued.value),
+                    pupil_file.clone(),
+                    Some(issued.span),
+                );
+            }
+        };
+
+    match (juris, level) {
+        (Jurisdiction::England, Level::SenSupport) => {
+            let weeks = settings.reviews.support_review_weeks;
+            if let Some((r, d)) = last_review {
+                push(
+                    "ENG-SUP-REVIEW",
+                    "support-review",
+                    add_weeks(d.value, weeks),
+                    format!("{weeks} weeks after the review on {}", d.value),
+                    r.path.clone(),
+                    Some(d.span),
+                );
+            } else if let Some(since) = pupil.support.as_ref().and_then(|s| s.since.as_ref()) {
+                push(
+                    "ENG-SUP-REVIEW",
+                    "support-review",
+                    add_weeks(since.value, weeks),
+                    format!("{weeks} weeks after SEN support began on {}", since.value),
+                    pupil_file.clone(),
+                    Some(since.span),
+                );
+            }
+        }
+        (Jurisdiction::England, Level::Ehcp) => yearly("ENG-AR-DUE", &mut push),
+        (Jurisdiction::UsIdea, Level::Iep) => {
+            yearly("US-IEP-ANNUAL", &mut push);
+            if let Some(next) = pupil.plan().and_then(|p| p.next_reevaluation.as_ref()) {
+                push(
+                    "US-REEVAL",
+                    "reevaluation",
+                    next.value,
+                    format!("reevaluation recorded as due on {}", next.value),
+                    pupil_file.clone(),
+                    Some(next.span),
+                );
+            } else if let Some(a) =
+                rec.assessments.iter().rev().find(|a| a.id.as_ref().is_some_and(|i| i.value.contains("reeval")))
+            {
+                if let Some(d) = &a.date {
+                    push(
+                        "US-REEVAL",
+                        "reevaluation",
+                        within_years(d.value, 3),
+                        format!("3 years after the reevaluation on {}", d.value),
+                        rec.file("assessments.yaml"),
+                        Some(d.span),
+                    );
+                }
+            } else if let Some(issued) = plan_issued {
+                push(
+                    "US-REEVAL",
+                    "reevaluation",
+                    within_years(issued.value, 3),
+                    format!("3 years after the plan issued on {}", issued.value),
+                    pupil_file.clone(),
+                    Some(issued.span),
+                );
+            }
+        }
+        (Jurisdiction::UsIdea, Level::Section504) => {
+            if let Some((r, d)) = last_review {
+                push(
+                    "US-504-REVIEW",
+                    "annual-review",
+                    within_12_months(d.value),
+                    format!("within 12 months of the review on {}", d.value),
+                    r.path.clone(),
+                    Some(d.span),
+                );
+            } else if let Some(start) = plan_issued.or(pupil.support.as_ref().and_then(|s| s.since.as_ref())) {
+                push(
+                    "US-504-REVIEW",
+                    "annual-review",
+                    within_12_months(start.value),
+                    format!("within 12 months of the plan starting on {}", start.value),
+                    pupil_file.clone(),
+                    Some(start.span),
+                );
+            }
+        }
+        (Jurisdiction::Wales, Level::SchoolIdp | Level::LaIdp) => {
+            if let Some((r, d)) = last_review {
+                push(
+                    "WAL-IDP-REVIEW",
+                    "annual-review",
+                    within_12_months(d.value),
+                    format!("within 12 months of the review on {}", d.value),
+                    r.path.clone(),
+                    Some(d.span),
+                );
+            } else if let Some(issued) = plan_issued.or(pupil.support.as_ref().and_then(|s| s.since.as_ref())) {
+                push(
+                    "WAL-IDP-REVIEW",
+                    "annual-review",
+                    within_12_months(issued.value),
+                    format!("within 12 months of the IDP given on {}", issued.value),
+                    pupil_file.clone(),
+                    Some(issued.span),
+                );
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Turns a due item into a finding when it is overdue or due within `warn_days`.
+pub fn due_finding(settings: &Settings, item: &DueItem, today: NaiveDate) -> Option<Finding> {
+    let days = (item.due - today).num_days();
+    let warn = settings.reviews.warn_days as i64;
+    if days > warn {
+        return None;
+    }
+    let rule = rule(item.rule)?;
+    let severity = configured(settings, item.rule, rule.severity)?;
+    let what = match item.kind {
+        "support-review" => "SEN support review",
+        "annual-review" => "annual review",
+        "reevaluation" => "reevaluation",
+        other => other,
+    };
+    let message = if days < 0 {
+        format!("{what} overdue: due {} ({}), {} days ago", item.due, item.basis, -days)
+    } else if days == 0 {
+        format!("{what} due today ({})", item.basis)
+    } else {
+        format!("{what} due soon: {} ({}), in {days} days", item.due, item.basis)
+    };
+    Some(Finding::new(severity, item.rule, item.file.clone(), item.span, message).with_hint(format!(
+        "hold the review and record it with `senco new-review`. The rule: {} ({})",
+        rule.statement.trim_end_matches('.'),
+        rule.source
+    )))
+}
