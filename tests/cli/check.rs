@@ -1,84 +1,9 @@
-//! CLI tests: the real binary against fixture repositories, clock and
-//! environment pinned, stdout, stderr and exit code snapshotted together.
+//! `senco check`, `explain`, `init` and `new-pupil`.
 
+use crate::*;
 use serde::Deserialize;
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-
-const TODAY: &str = "2026-11-24";
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
-}
-
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-impl Run {
-    /// Everything a user would see, for a snapshot.
-    fn all(&self) -> String {
-        format!("exit: {}\n--- stdout\n{}--- stderr\n{}", self.code, self.stdout, self.stderr)
-    }
-}
-
-fn senco_in(cwd: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_senco"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("SENCO_TODAY")
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .output()
-        .expect("run senco");
-    Run {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
-}
-
-/// Runs senco on a repository with today pinned.
-fn senco(repo: &Path, args: &[&str]) -> Run {
-    let mut all = vec!["-C", repo.to_str().unwrap(), "--today", TODAY];
-    all.extend_from_slice(args);
-    senco_in(Path::new(env!("CARGO_MANIFEST_DIR")), &all)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
-/// Every file under `dir` with its bytes, to prove a command changed nothing.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir(dir, dir)
-}
-
-fn walkdir(root: &Path, dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            out.extend(walkdir(root, &e.path()));
-        } else {
-            let rel = e.path().strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
-            out.insert(rel, std::fs::read(e.path()).unwrap());
-        }
-    }
-    out
-}
 
 // The JSON report read back into strict structs: the documented contract.
 #[derive(Deserialize)]
