@@ -204,7 +204,7 @@ fn school_day_on_or_after(mut d: Date) -> Date {
 // ---------------------------------------------------------------------------
 // Randomness
 
-/// SplitMix64: tiny, fast, and good enough for synthetic data.
+/// `SplitMix64`: tiny, fast, and good enough for synthetic data.
 struct Rng(u64);
 
 impl Rng {
@@ -511,12 +511,12 @@ const WHAT_DOESNT_HELP: &[&str] = &[
     "Long periods of sitting still",
 ];
 
-/// (relationship, title choices, has parental responsibility)
-const RELATIONSHIPS: &[(&str, &[&str], bool)] = &[
-    ("mother", &["Mrs", "Ms", "Miss"], true),
-    ("father", &["Mr"], true),
-    ("mother", &["Mrs", "Ms"], true),
-    ("father", &["Mr"], true),
+/// The second contact: (relationship, title choices, parental responsibility).
+/// `parent` becomes whichever of mother or father the first contact is not.
+const SECOND_CONTACTS: &[(&str, &[&str], bool)] = &[
+    ("parent", &[], true),
+    ("parent", &[], true),
+    ("parent", &[], true),
     ("carer", &["Mrs", "Mr", "Ms"], true),
     ("grandmother", &["Mrs"], false),
     ("stepfather", &["Mr"], false),
@@ -1462,7 +1462,7 @@ fn money(cents: i64) -> String {
 fn unique_id(used: &mut Vec<String>, base: &str) -> String {
     let mut id = base.to_string();
     let mut n = 2;
-    while used.iter().any(|u| *u == id) {
+    while used.contains(&id) {
         id = format!("{base}-{n}");
         n += 1;
     }
@@ -1559,6 +1559,7 @@ struct Need {
     id: String,
     tpl: &'static NeedTpl,
     identified: Date,
+    /// Indexes into the pupil's assessments.
     evidence: Vec<usize>,
 }
 
@@ -1572,6 +1573,7 @@ struct Assessment {
 struct Target {
     id: String,
     tpl: &'static TargetTpl,
+    /// Index into the pupil's needs.
     need: usize,
     set: Date,
     due: Date,
@@ -1585,6 +1587,7 @@ struct Intervention {
     id: String,
     provision: Option<&'static Provision>,
     name: Option<&'static str>,
+    /// Indexes into the pupil's targets.
     targets: Vec<usize>,
     start: Date,
     end: Option<Date>,
@@ -1604,6 +1607,47 @@ struct Review {
 struct Contact {
     name: String,
     relationship: &'static str,
+    parental_responsibility: bool,
+}
+
+/// The statutory milestones of a pupil with a statutory plan.
+struct Plan {
+    requested: Date,
+    decision: Date,
+    issued: Date,
+}
+
+/// Support levels, as indexes into [`Jurisdiction::levels`].
+const MONITORING: usize = 0;
+const SUPPORT: usize = 1;
+const STATUTORY: usize = 2;
+
+/// One pupil: everything that more than one of their files refers to.
+struct Pupil {
+    index: usize,
+    id: String,
+    first: &'static str,
+    last: &'static str,
+    girl: bool,
+    year_group: i32,
+    dob: Date,
+    joined: Option<Date>,
+    /// No event in the pupil's records (except the plan) is before this.
+    earliest: Date,
+    level: usize,
+    since: Date,
+    /// The day the current targets were agreed.
+    set: Date,
+    plan: Option<Plan>,
+    key_worker: usize,
+    contacts: Vec<Contact>,
+    needs: Vec<Need>,
+    assessments: Vec<Assessment>,
+    targets: Vec<Target>,
+    interventions: Vec<Intervention>,
+    reviews: Vec<Review>,
+    /// Ids already used inside this pupil's files.
+    used: Vec<String>,
 }
 
 /// A school day chosen uniformly-ish in `lo..=hi`, never before `lo` or after `hi`.
@@ -1627,293 +1671,327 @@ fn put(path: &Path, text: &str, stats: &mut Stats) -> io::Result<()> {
     Ok(())
 }
 
-/// Generates and writes pupil number `index` (0-based).
-fn write_pupil(ctx: &Ctx, index: usize, buf: &mut String, stats: &mut Stats) -> io::Result<()> {
-    let mut rng = Rng::new(ctx.seed, index as u64 + 1);
-    let j = ctx.jurisdiction;
-    let staff = &ctx.staff;
-
-    // Who the pupil is.
+/// Draws who the pupil is and the shape of their support; files are written later.
+fn plan_pupil(ctx: &Ctx, index: usize, rng: &mut Rng) -> Pupil {
     let girl = rng.chance(48);
     let (first, first_slug) = *rng.pick(if girl { GIRLS } else { BOYS });
     let (last, last_slug) = *rng.pick(SURNAMES);
-    let id = format!("p{:06}-{first_slug}-{last_slug}", index + 1);
     let year_group = rng.range(0, 6) as i32;
-    let dob = Date::ymd(2021 - year_group, 9, 1).plus(rng.range(0, 364));
     let reception_start = Date::ymd(2026 - year_group, 9, 2);
     let joined = if reception_start >= EARLIEST {
         Some(school_day_on_or_after(reception_start))
     } else if rng.chance(15) {
-        Some(day_between(&mut rng, Date::ymd(2023, 9, 5), Date::ymd(2026, 6, 30)))
+        Some(day_between(rng, Date::ymd(2023, 9, 5), Date::ymd(2026, 6, 30)))
     } else {
         None
     };
-    let earliest = joined.unwrap_or(Date::ymd(2023, 9, 5));
     let level = match rng.below(100) {
-        0..=14 => 0,
-        15..=89 => 1,
-        _ => 2,
+        0..=14 => MONITORING,
+        15..=89 => SUPPORT,
+        _ => STATUTORY,
     };
-    stats.levels[level] += 1;
-    let level_name = j.levels()[level];
-
-    let dir = ctx.root.join("pupils").join(&id);
-    fs::create_dir_all(&dir)?;
-
-    // Needs: one primary, maybe one or two more, from different templates.
-    let primary_area = rng.weighted(&AREA_WEIGHTS);
-    let primary_tpls: Vec<usize> = (0..NEEDS.len()).filter(|&i| NEEDS[i].area == primary_area).collect();
-    let mut need_tpls = vec![*rng.pick(&primary_tpls)];
-    let extra = if level == 0 { usize::from(rng.chance(15)) } else { rng.weighted(&[62, 30, 8]) };
-    while need_tpls.len() < 1 + extra {
-        let k = rng.below(NEEDS.len());
-        if !need_tpls.contains(&k) {
-            need_tpls.push(k);
-        }
+    let mut p = Pupil {
+        index,
+        id: format!("p{:06}-{first_slug}-{last_slug}", index + 1),
+        first,
+        last,
+        girl,
+        year_group,
+        dob: Date::ymd(2021 - year_group, 9, 1).plus(rng.range(0, 364)),
+        joined,
+        earliest: joined.unwrap_or(Date::ymd(2023, 9, 5)),
+        level,
+        since: AS_OF,
+        set: AS_OF,
+        plan: None,
+        key_worker: *rng.pick(&ctx.staff.tas),
+        contacts: Vec::new(),
+        needs: Vec::new(),
+        assessments: Vec::new(),
+        targets: Vec::new(),
+        interventions: Vec::new(),
+        reviews: Vec::new(),
+        used: Vec::new(),
+    };
+    plan_contacts(&mut p, rng);
+    plan_timeline(&mut p, rng);
+    plan_needs(&mut p, rng);
+    if level != MONITORING {
+        plan_targets(&mut p, rng, &ctx.staff);
+        plan_interventions(&mut p, rng, &ctx.staff);
     }
+    p
+}
 
-    // The timeline: reviews, the date targets were set, support start.
-    let mut reviews: Vec<Review> = Vec::new();
-    let mut plan_issued = None;
-    let mut request = None;
-    if level == 2 {
-        let lo = Date::ymd(2023, 10, 2).max(dob.plus(3 * 365 + 150));
-        let issued = day_between(&mut rng, lo, Date::ymd(2026, 6, 30));
-        let requested = school_day_on_or_before(issued.plus(-rng.range(119, 150)));
-        let decision = school_day_on_or_before(requested.plus(rng.range(28, 46)));
-        plan_issued = Some(issued);
-        request = Some((requested.max(EARLIEST), decision.max(EARLIEST), issued));
+fn plan_contacts(p: &mut Pupil, rng: &mut Rng) {
+    let count = 1 + usize::from(rng.chance(35));
+    let first_is_mother = rng.chance(70);
+    for c in 0..count {
+        let (relationship, titles, parental_responsibility): (&str, &[&str], bool) = match c {
+            0 if first_is_mother => ("mother", &["Mrs", "Ms", "Miss"], true),
+            0 => ("father", &["Mr"], true),
+            _ => *rng.pick(SECOND_CONTACTS),
+        };
+        let relationship = if c > 0 && relationship == "parent" {
+            if first_is_mother {
+                "father"
+            } else {
+                "mother"
+            }
+        } else {
+            relationship
+        };
+        let titles: &[&str] = if relationship == "father" {
+            &["Mr"]
+        } else if relationship == "mother" {
+            &["Mrs", "Ms"]
+        } else {
+            titles
+        };
+        let surname = if rng.chance(80) { p.last } else { rng.pick(SURNAMES).0 };
+        let name = format!("{} {}. {}", rng.pick(titles), INITIALS[rng.below(INITIALS.len())] as char, surname);
+        p.contacts.push(Contact { name, relationship, parental_responsibility });
+    }
+}
+
+/// The review history, the plan (for statutory pupils), the day targets were set
+/// and the support start date.
+fn plan_timeline(p: &mut Pupil, rng: &mut Rng) {
+    if p.level == STATUTORY {
+        let lo = Date::ymd(2023, 10, 2).max(p.dob.plus(3 * 365 + 150));
+        let issued = day_between(rng, lo, Date::ymd(2026, 6, 30));
+        let requested = school_day_on_or_before(issued.plus(-rng.range(119, 150))).max(EARLIEST);
+        let decision = school_day_on_or_before(requested.plus(rng.range(28, 46))).max(requested);
+        p.plan = Some(Plan { requested, decision, issued });
+        // Annual reviews, each within 12 months of the last.
         let mut annual = school_day_on_or_before(issued.add_months(12).plus(-rng.range(14, 45)));
         while annual <= AS_OF {
-            if annual >= earliest.plus(20) {
-                reviews.push(Review { date: annual, kind: "annual" });
+            if annual >= p.earliest.plus(20) {
+                p.reviews.push(Review { date: annual, kind: "annual" });
             }
             annual = school_day_on_or_before(annual.add_months(12).plus(-rng.range(7, 40)));
         }
     }
-    if level > 0 {
-        let wanted = 1 + if level == 2 { rng.weighted(&[15, 40, 45]) } else { rng.weighted(&[18, 42, 40]) };
-        let lo = earliest.plus(30).max(plan_issued.map_or(EARLIEST, |i| i.plus(30)));
-        let mut last = if rng.chance(88) { AS_OF.plus(-rng.range(3, 100)) } else { AS_OF.plus(-rng.range(100, 200)) };
-        last = school_day_on_or_before(last).max(school_day_on_or_after(lo)).min(AS_OF);
+    let issued = p.plan.as_ref().map(|plan| plan.issued);
+    if p.level != MONITORING {
+        // School-based reviews about a term apart, the latest mostly within 12 weeks.
+        let wanted = 1 + if p.level == STATUTORY { rng.weighted(&[15, 40, 45]) } else { rng.weighted(&[18, 42, 40]) };
+        let lo = p.earliest.plus(30).max(issued.map_or(EARLIEST, |i| i.plus(30)));
+        let last = if rng.chance(88) { AS_OF.plus(-rng.range(3, 100)) } else { AS_OF.plus(-rng.range(100, 200)) };
+        let last = school_day_on_or_before(last).max(school_day_on_or_after(lo)).min(AS_OF);
         let mut d = last;
-        while reviews.len() < wanted && d >= lo {
-            let clash = reviews.iter().any(|r| r.date.days_until(d).abs() < 21);
-            if !clash {
+        while p.reviews.len() < wanted && d >= lo {
+            if !p.reviews.iter().any(|r| r.date.days_until(d).abs() < 21) {
                 let kind = match rng.below(10) {
                     0 => "interim",
-                    1 if year_group == 6 => "transition",
+                    1 if p.year_group == 6 => "transition",
                     _ => "termly",
                 };
-                reviews.push(Review { date: d, kind });
+                p.reviews.push(Review { date: d, kind });
             }
             d = school_day_on_or_before(d.plus(-rng.range(70, 100)));
         }
-        if reviews.is_empty() {
-            reviews.push(Review { date: last, kind: "termly" });
+        if p.reviews.is_empty() {
+            p.reviews.push(Review { date: last, kind: "termly" });
         }
-        reviews.sort_by_key(|r| r.date);
-        let keep = reviews.len().min(3);
-        reviews.drain(..reviews.len() - keep);
-        if reviews[0].kind != "annual" && level == 1 && reviews.len() == 1 && rng.chance(30) {
-            reviews[0].kind = "initial";
+        p.reviews.sort_by_key(|r| r.date);
+        let surplus = p.reviews.len().saturating_sub(3);
+        p.reviews.drain(..surplus);
+        if p.level == SUPPORT && p.reviews.len() == 1 && rng.chance(30) {
+            p.reviews[0].kind = "initial";
         }
     }
-    let first_review = reviews.first().map(|r| r.date);
-    let last_review = reviews.last().map(|r| r.date);
-    let set_lo = school_day_on_or_after(earliest.plus(7).max(plan_issued.unwrap_or(EARLIEST)));
-    let set = match (first_review, last_review) {
-        (Some(f), Some(l)) => {
-            let s = school_day_on_or_before(f.plus(-rng.range(35, 80))).max(set_lo);
-            s.min(school_day_on_or_before(l.plus(-14))).max(EARLIEST)
-        }
-        _ => day_between(&mut rng, set_lo.min(AS_OF.plus(-20)), AS_OF.plus(-7)),
+    let set_lo = school_day_on_or_after(p.earliest.plus(7).max(issued.unwrap_or(EARLIEST)));
+    p.set = match (p.reviews.first(), p.reviews.last()) {
+        (Some(first), Some(last)) => school_day_on_or_before(first.date.plus(-rng.range(35, 80)))
+            .max(set_lo)
+            .min(school_day_on_or_before(last.date.plus(-14)))
+            .max(EARLIEST),
+        _ => day_between(rng, set_lo.min(AS_OF.plus(-20)), AS_OF.plus(-7)),
     };
-    let since = match plan_issued {
+    p.since = match issued {
         Some(issued) => issued,
-        None => day_between(&mut rng, earliest.max(set.plus(-300)), set),
+        None => day_between(rng, p.earliest.max(p.set.plus(-300)), p.set),
     };
+}
 
-    // Assessments, before the targets were set (and sometimes a re-test later).
-    let mut assessments: Vec<Assessment> = Vec::new();
-    let mut needs: Vec<Need> = Vec::new();
-    let mut used: Vec<String> = Vec::new();
-    for (n, &k) in need_tpls.iter().enumerate() {
+/// One primary need, maybe one or two more; assessments as their evidence.
+fn plan_needs(p: &mut Pupil, rng: &mut Rng) {
+    let primary_area = rng.weighted(&AREA_WEIGHTS);
+    let fitting: Vec<usize> = (0..NEEDS.len()).filter(|&i| NEEDS[i].area == primary_area).collect();
+    let mut chosen = vec![*rng.pick(&fitting)];
+    let extra = if p.level == MONITORING { usize::from(rng.chance(15)) } else { rng.weighted(&[62, 30, 8]) };
+    while chosen.len() < 1 + extra {
+        let k = rng.below(NEEDS.len());
+        if !chosen.contains(&k) {
+            chosen.push(k);
+        }
+    }
+    let last_review = p.reviews.last().map(|r| r.date);
+    for (n, &k) in chosen.iter().enumerate() {
         let tpl = &NEEDS[k];
         let mut evidence = Vec::new();
-        if level > 0 && (n == 0 || rng.chance(50)) {
+        if p.level != MONITORING && (n == 0 || rng.chance(50)) {
             let at = rng.pick(tpl.assessments);
-            let date = day_between(&mut rng, earliest.max(set.plus(-70)), set);
-            let aid = unique_id(&mut used, &format!("{}-{}", at.slug, date.year()));
+            let date = day_between(rng, p.earliest.max(p.set.plus(-70)), p.set);
+            let id = unique_id(&mut p.used, &format!("{}-{}", at.slug, date.year()));
             if rng.chance(80) {
-                evidence.push(assessments.len());
+                evidence.push(p.assessments.len());
             }
-            assessments.push(Assessment { id: aid, tpl: at, date, score: rng.range(at.lo, at.hi) });
-            if let Some(l) = last_review {
-                if n == 0 && rng.chance(25) && set.plus(40) < l {
-                    let date = day_between(&mut rng, set.plus(40), l);
-                    let aid = unique_id(&mut used, &format!("{}-{}", at.slug, date.year()));
-                    let score = (rng.range(at.lo, at.hi) + 4).min(at.hi);
-                    assessments.push(Assessment { id: aid, tpl: at, date, score });
-                }
+            p.assessments.push(Assessment { id, tpl: at, date, score: rng.range(at.lo, at.hi) });
+            // Sometimes a re-test after the intervention has run for a while.
+            if let Some(l) = last_review.filter(|l| n == 0 && p.set.plus(40) < *l && rng.chance(25)) {
+                let date = day_between(rng, p.set.plus(40), l);
+                let id = unique_id(&mut p.used, &format!("{}-{}", at.slug, date.year()));
+                let score = (rng.range(at.lo, at.hi) + 4).min(at.hi);
+                p.assessments.push(Assessment { id, tpl: at, date, score });
             }
         }
-        let identified =
-            day_between(&mut rng, earliest.max(since.plus(-60)).min(set), set.min(since.plus(20)).max(earliest));
-        needs.push(Need { id: unique_id(&mut used, tpl.id), tpl, identified, evidence });
+        let lo = p.earliest.max(p.since.plus(-60)).min(p.set);
+        let hi = p.set.min(p.since.plus(20)).max(p.earliest);
+        let identified = day_between(rng, lo, hi);
+        let id = unique_id(&mut p.used, tpl.id);
+        p.needs.push(Need { id, tpl, identified, evidence });
     }
-    assessments.sort_by_key(|a| a.date);
-
-    // Targets: one or two for the primary need, maybe one for each other need.
-    let mut targets: Vec<Target> = Vec::new();
-    if level > 0 {
-        for (n, need) in needs.iter().enumerate() {
-            let count = if n == 0 { 1 + usize::from(rng.chance(35)) } else { usize::from(rng.chance(35)) };
-            for tt in rng.sample(&(0..need.tpl.targets.len()).collect::<Vec<_>>(), count) {
-                let tpl = &need.tpl.targets[tt];
-                let due = school_day_on_or_after(if level == 2 {
-                    set.plus(rng.range(200, 380))
-                } else {
-                    set.plus(rng.range(70, 150))
-                });
-                let status = match last_review {
-                    Some(l) if due <= l => [
-                        "achieved",
-                        "achieved",
-                        "achieved",
-                        "partly-achieved",
-                        "partly-achieved",
-                        "not-achieved",
-                        "discontinued",
-                    ][rng.below(7)],
-                    _ => "open",
-                };
-                let owner = match rng.below(10) {
-                    0..=5 => Some(*rng.pick(&staff.tas)),
-                    6..=7 => Some(*rng.pick(&staff.teachers)),
-                    8 => Some(staff.senco),
-                    _ => None,
-                };
-                targets.push(Target {
-                    id: unique_id(&mut used, tpl.slug),
-                    tpl,
-                    need: n,
-                    set,
-                    due,
-                    owner,
-                    status,
-                    base: rng.range(tpl.base.0, tpl.base.1),
-                    gain: rng.range(tpl.gain.0, tpl.gain.1),
-                });
-            }
+    // Evidence indexes must follow the sort.
+    let order: Vec<String> = p.assessments.iter().map(|a| a.id.clone()).collect();
+    p.assessments.sort_by_key(|a| a.date);
+    for need in &mut p.needs {
+        for e in &mut need.evidence {
+            let id = &order[*e];
+            *e = p.assessments.iter().position(|a| a.id == *id).unwrap_or(0);
         }
     }
+}
 
-    // Interventions: one per need with targets, sometimes a follow-up block.
-    let mut interventions: Vec<Intervention> = Vec::new();
-    if level > 0 {
-        let key_staff = *rng.pick(&staff.tas);
-        for (n, need) in needs.iter().enumerate() {
-            let served: Vec<usize> = (0..targets.len()).filter(|&t| targets[t].need == n).collect();
-            if served.is_empty() {
-                continue;
-            }
-            let mut start = school_day_on_or_after(set.plus(rng.range(3, 20))).min(school_day_on_or_before(AS_OF));
-            let mut blocks = 1;
-            let mut b = 0;
-            while b < blocks {
-                b += 1;
-                let from_catalogue = rng.chance(80);
-                let prov = if from_catalogue { Some(provision(*rng.pick(need.tpl.provisions))) } else { None };
-                let name = if prov.is_none() || rng.chance(15) { Some(*rng.pick(need.tpl.custom)) } else { None };
-                let slug = prov.map_or_else(|| "school", |p| p.id);
-                let iid = unique_id(&mut used, &format!("{slug}-{}", start.term_label()));
-                let (sessions, minutes) = match prov {
-                    Some(p) if rng.chance(85) => (p.sessions, p.minutes),
-                    Some(p) => (p.sessions.saturating_sub(1).max(1), p.minutes + 5),
-                    None => (rng.range(1, 5) as u32, [10, 15, 20, 30][rng.below(4)]),
-                };
-                let group = match prov.map(|p| p.delivery) {
-                    Some("1:1") => 1,
-                    Some("whole-class") => rng.range(24, 30) as u32,
-                    Some(_) => rng.range(2, 6) as u32,
-                    None => rng.range(1, 4) as u32,
-                };
-                let planned_end = school_day_on_or_before(start.plus(rng.range(42, 98)));
-                let (end, exit) = match rng.below(100) {
-                    0..=44 if planned_end <= AS_OF => (
-                        Some(planned_end),
-                        Some(school_day_on_or_before(planned_end.plus(-rng.range(0, 4))).max(start)),
-                    ),
-                    45..=64 => (Some(Date::ymd(2026, 12, 18).max(planned_end)), None),
-                    _ => (None, None),
-                };
-                let staff_member = match prov.map(|p| p.id) {
-                    Some("elsa") if !staff.specialists.is_empty() => Some(*rng.pick(&staff.specialists)),
-                    _ if rng.chance(70) => Some(key_staff),
-                    _ if rng.chance(80) => Some(*rng.pick(&staff.tas)),
-                    _ => None,
-                };
-                interventions.push(Intervention {
-                    id: iid,
-                    provision: prov,
-                    name,
-                    targets: served.clone(),
-                    start,
-                    end,
-                    exit,
-                    sessions,
-                    minutes,
-                    group,
-                    staff: staff_member,
-                    entry: rng.chance(60),
-                });
-                if let Some(e) = exit {
-                    let next = school_day_on_or_after(e.plus(rng.range(7, 21)));
-                    if blocks == 1 && next <= AS_OF.plus(-7) && rng.chance(40) {
-                        start = next;
-                        blocks = 2;
-                    }
-                }
-            }
-        }
-        if level == 2 && rng.chance(80) {
-            let p = provision("individual-support");
-            let start = school_day_on_or_after(set.plus(rng.range(0, 10))).min(school_day_on_or_before(AS_OF));
-            interventions.push(Intervention {
-                id: unique_id(&mut used, "one-to-one"),
-                provision: Some(p),
-                name: None,
-                targets: (0..targets.len()).collect(),
-                start,
-                end: None,
-                exit: None,
-                sessions: 5,
-                minutes: [120, 150, 180, 240, 300][rng.below(5)],
-                group: 1,
-                staff: Some(key_staff),
-                entry: false,
+/// One or two targets for the primary need, maybe one for each other need.
+fn plan_targets(p: &mut Pupil, rng: &mut Rng, staff: &StaffDir) {
+    const FINAL: [&str; 7] =
+        ["achieved", "achieved", "achieved", "partly-achieved", "partly-achieved", "not-achieved", "discontinued"];
+    let last_review = p.reviews.last().map(|r| r.date);
+    for n in 0..p.needs.len() {
+        let tpl = p.needs[n].tpl;
+        let count = if n == 0 { 1 + usize::from(rng.chance(35)) } else { usize::from(rng.chance(35)) };
+        for tt in rng.sample(&(0..tpl.targets.len()).collect::<Vec<_>>(), count) {
+            let tpl = &tpl.targets[tt];
+            let days = if p.level == STATUTORY { rng.range(200, 380) } else { rng.range(70, 150) };
+            let due = school_day_on_or_after(p.set.plus(days));
+            let status = match last_review {
+                Some(l) if due <= l => FINAL[rng.below(FINAL.len())],
+                _ => "open",
+            };
+            let owner = match rng.below(10) {
+                0..=3 => Some(p.key_worker),
+                4..=5 => Some(*rng.pick(&staff.tas)),
+                6..=7 => Some(*rng.pick(&staff.teachers)),
+                8 => Some(staff.senco),
+                _ => None,
+            };
+            p.targets.push(Target {
+                id: unique_id(&mut p.used, tpl.slug),
+                tpl,
+                need: n,
+                set: p.set,
+                due,
+                owner,
+                status,
+                base: rng.range(tpl.base.0, tpl.base.1),
+                gain: rng.range(tpl.gain.0, tpl.gain.1),
             });
         }
     }
+}
 
-    // Contacts, used by the pupil file and the reviews.
-    let mut contacts: Vec<Contact> = Vec::new();
-    let n_contacts = 1 + usize::from(rng.chance(35));
-    for c in 0..n_contacts {
-        let (relationship, titles, _) =
-            RELATIONSHIPS[if c == 0 { rng.below(2) } else { rng.below(RELATIONSHIPS.len()) }];
-        let surname = if rng.chance(80) { last } else { rng.pick(SURNAMES).0 };
-        let name = format!("{} {}. {}", rng.pick(titles), INITIALS[rng.below(INITIALS.len())] as char, surname);
-        contacts.push(Contact { name, relationship });
+/// One block of provision per need with targets, sometimes a follow-up block,
+/// and full-time support for most pupils with a statutory plan.
+fn plan_interventions(p: &mut Pupil, rng: &mut Rng, staff: &StaffDir) {
+    for n in 0..p.needs.len() {
+        let tpl = p.needs[n].tpl;
+        let served: Vec<usize> = (0..p.targets.len()).filter(|&t| p.targets[t].need == n).collect();
+        if served.is_empty() {
+            continue;
+        }
+        let mut start = school_day_on_or_after(p.set.plus(rng.range(3, 20))).min(school_day_on_or_before(AS_OF));
+        for block in 0..2 {
+            let prov = if rng.chance(80) { Some(provision(rng.pick::<&str>(tpl.provisions))) } else { None };
+            let name = if prov.is_none() || rng.chance(15) { Some(*rng.pick(tpl.custom)) } else { None };
+            let slug = prov.map_or("school", |pr| pr.id);
+            let id = unique_id(&mut p.used, &format!("{slug}-{}", start.term_label()));
+            let (sessions, minutes) = match prov {
+                Some(pr) if rng.chance(85) => (pr.sessions, pr.minutes),
+                Some(pr) => (pr.sessions.saturating_sub(1).max(1), pr.minutes + 5),
+                None => (rng.range(1, 5) as u32, [10, 15, 20, 30][rng.below(4)]),
+            };
+            let group = match prov.map(|pr| pr.delivery) {
+                Some("1:1") => 1,
+                Some("whole-class") => rng.range(24, 30) as u32,
+                Some(_) => rng.range(2, 6) as u32,
+                None => rng.range(1, 4) as u32,
+            };
+            let planned_end = school_day_on_or_before(start.plus(rng.range(42, 98)));
+            let (end, exit) = match rng.below(100) {
+                0..=44 if planned_end <= AS_OF => {
+                    let exit = school_day_on_or_before(planned_end.plus(-rng.range(0, 4))).max(start);
+                    (Some(planned_end), Some(exit))
+                }
+                45..=64 => (Some(Date::ymd(2026, 12, 18).max(planned_end)), None),
+                _ => (None, None),
+            };
+            let who = match prov.map(|pr| pr.id) {
+                Some("elsa") if !staff.specialists.is_empty() => Some(*rng.pick(&staff.specialists)),
+                _ if rng.chance(70) => Some(p.key_worker),
+                _ if rng.chance(80) => Some(*rng.pick(&staff.tas)),
+                _ => None,
+            };
+            p.interventions.push(Intervention {
+                id,
+                provision: prov,
+                name,
+                targets: served.clone(),
+                start,
+                end,
+                exit,
+                sessions,
+                minutes,
+                group,
+                staff: who,
+                entry: rng.chance(60),
+            });
+            // A second block follows some finished ones.
+            let Some(e) = exit else { break };
+            let next = school_day_on_or_after(e.plus(rng.range(7, 21)));
+            if block > 0 || next > AS_OF.plus(-7) || !rng.chance(40) {
+                break;
+            }
+            start = next;
+        }
     }
+    if p.level == STATUTORY && rng.chance(80) {
+        let start = school_day_on_or_after(p.set.plus(rng.range(0, 10))).min(school_day_on_or_before(AS_OF));
+        p.interventions.push(Intervention {
+            id: unique_id(&mut p.used, "one-to-one"),
+            provision: Some(provision("individual-support")),
+            name: None,
+            targets: (0..p.targets.len()).collect(),
+            start,
+            end: None,
+            exit: None,
+            sessions: 5,
+            minutes: [120, 150, 180, 240, 300][rng.below(5)],
+            group: 1,
+            staff: Some(p.key_worker),
+            entry: false,
+        });
+    }
+}
 
-    // pupil.yaml
+fn pupil_yaml(ctx: &Ctx, p: &Pupil, rng: &mut Rng, buf: &mut String) {
+    let (first, last) = (p.first, p.last);
     buf.clear();
     if rng.chance(15) {
         ln!(buf, "# {first} {last}: pupil record. Keep contact details up to date each September.");
     }
-    ln!(buf, "id: {id}");
+    ln!(buf, "id: {}", p.id);
     let preferred = match first {
         "Oliver" => Some("Olly"),
         "Alfie" => Some("Alf"),
@@ -1923,16 +2001,16 @@ fn write_pupil(ctx: &Ctx, index: usize, buf: &mut String, stats: &mut Stats) -> 
         _ => None,
     };
     match preferred {
-        Some(p) if rng.chance(60) => ln!(buf, "name: {{ first: {first}, last: {last}, preferred: {p} }}"),
+        Some(pref) if rng.chance(60) => ln!(buf, "name: {{ first: {first}, last: {last}, preferred: {pref} }}"),
         _ => ln!(buf, "name: {{ first: {first}, last: {last} }}"),
     }
-    ln!(buf, "date_of_birth: {dob}");
-    ln!(buf, "year_group: {year_group}");
-    let form = [b'A', b'B', b'C'][rng.below(3)] as char;
-    if year_group == 0 {
+    ln!(buf, "date_of_birth: {}", p.dob);
+    ln!(buf, "year_group: {}", p.year_group);
+    let form = ['A', 'B', 'C'][rng.below(3)];
+    if p.year_group == 0 {
         ln!(buf, "class: R{form}");
     } else {
-        ln!(buf, "class: {year_group}{form}");
+        ln!(buf, "class: {}{form}", p.year_group);
     }
     if rng.chance(70) {
         wr!(buf, "upn: {}", INITIALS[rng.below(INITIALS.len())] as char);
@@ -1941,60 +2019,24 @@ fn write_pupil(ctx: &Ctx, index: usize, buf: &mut String, stats: &mut Stats) -> 
         }
         ln!(buf);
     }
-    ln!(buf, "gender: {}", if girl { "female" } else { "male" });
-    if rng.chance(80) {
-        ln!(buf, "first_language: English");
-    } else {
-        ln!(buf, "first_language: {}", rng.pick(LANGUAGES));
-    }
-    if let Some(jd) = joined {
-        ln!(buf, "joined: {jd}");
+    ln!(buf, "gender: {}", if p.girl { "female" } else { "male" });
+    let language = if rng.chance(80) { "English" } else { rng.pick(LANGUAGES) };
+    ln!(buf, "first_language: {language}");
+    if let Some(joined) = p.joined {
+        ln!(buf, "joined: {joined}");
     }
     ln!(buf, "support:");
-    ln!(buf, "  level: {level_name}");
+    ln!(buf, "  level: {}", ctx.jurisdiction.levels()[p.level]);
     if rng.chance(20) {
-        ln!(buf, "  since: {since}   # agreed at the pupil progress meeting");
+        ln!(buf, "  since: {}   # agreed at the pupil progress meeting", p.since);
     } else {
-        ln!(buf, "  since: {since}");
+        ln!(buf, "  since: {}", p.since);
     }
-    let year6_setting = if year_group == 6 { Some(*rng.pick(NEXT_SETTINGS)) } else { None };
-    if let Some(issued) = plan_issued {
-        ln!(buf, "  plan:");
-        ln!(buf, "    issued: {issued}");
-        ln!(buf, "    authority: {}", rng.pick(AUTHORITIES));
-        match j {
-            Jurisdiction::UsIdea => {
-                ln!(buf, "    next_reevaluation: {}", issued.add_months(36));
-                ln!(buf, "    progress_reporting: quarterly");
-                ln!(buf, "    accommodations: [extra time, separate room, read aloud]");
-                ln!(buf, "    participation: 30 minutes a day in the resource room for reading.");
-            }
-            _ => {
-                let amended = last_review.filter(|l| *l > issued.plus(60) && rng.chance(40));
-                if let (Some(setting), true) = (year6_setting, rng.chance(50)) {
-                    let amended = day_between(&mut rng, YEAR_START.max(issued.plus(1)), AS_OF);
-                    ln!(buf, "    amended: {amended}   # phase transfer");
-                    ln!(buf, "    named_setting: {setting}");
-                } else {
-                    if let Some(l) = amended {
-                        ln!(
-                            buf,
-                            "    amended: {}",
-                            school_day_on_or_after(l.plus(rng.range(20, 40))).min(AS_OF).max(l)
-                        );
-                    }
-                    ln!(buf, "    named_setting: Synthetic School");
-                }
-            }
-        }
-    }
-    if let Some((requested, decision, issued)) = request {
-        ln!(buf, "  request:");
-        ln!(buf, "    requested: {requested}");
-        ln!(buf, "    decision: {decision}");
-        ln!(buf, "    issued: {issued}");
-    } else if level == 1 && rng.chance(4) {
-        let requested = day_between(&mut rng, AS_OF.plus(-100), AS_OF.plus(-5));
+    let next_setting = (p.year_group == 6).then(|| *rng.pick(NEXT_SETTINGS));
+    if let Some(plan) = &p.plan {
+        plan_yaml(ctx, p, plan, next_setting, rng, buf);
+    } else if p.level == SUPPORT && rng.chance(4) {
+        let requested = day_between(rng, AS_OF.plus(-100), AS_OF.plus(-5));
         ln!(buf, "  request:                # statutory assessment requested");
         ln!(buf, "    requested: {requested}");
         let decision = school_day_on_or_after(requested.plus(rng.range(28, 45)));
@@ -2002,115 +2044,140 @@ fn write_pupil(ctx: &Ctx, index: usize, buf: &mut String, stats: &mut Stats) -> 
             ln!(buf, "    decision: {decision}");
         }
     }
-    if level > 0 || rng.chance(30) {
-        let kw = &staff.all[*rng.pick(&staff.tas)].id;
+    if p.level != MONITORING || rng.chance(30) {
+        let kw = &ctx.staff.all[p.key_worker].id;
         if rng.chance(15) {
             ln!(buf, "key_worker: {kw}   # also runs the morning check-in");
         } else {
             ln!(buf, "key_worker: {kw}");
         }
     }
-    if rng.chance(if level > 0 { 60 } else { 20 }) {
+    if rng.chance(if p.level == MONITORING { 20 } else { 60 }) {
         ln!(buf, "profile:");
         ln!(buf, "  about_me: {}", rng.pick(ABOUT_ME));
-        ln!(buf, "  strengths:");
-        let k = 1 + rng.below(2);
-        for s in rng.sample(STRENGTHS, k) {
-            ln!(buf, "    - {s}");
-        }
-        ln!(buf, "  what_helps:");
-        let k = 1 + rng.below(2);
-        for s in rng.sample(WHAT_HELPS, k) {
-            ln!(buf, "    - {s}");
-        }
-        ln!(buf, "  what_doesnt_help:");
-        let k = 1 + rng.below(2);
-        for s in rng.sample(WHAT_DOESNT_HELP, k) {
-            ln!(buf, "    - {s}");
-        }
-    }
-    ln!(buf, "contacts:");
-    for (c, contact) in contacts.iter().enumerate() {
-        let pr = RELATIONSHIPS.iter().find(|r| r.0 == contact.relationship).is_some_and(|r| r.2);
-        ln!(buf, "  - name: {}", contact.name);
-        ln!(buf, "    relationship: {}", contact.relationship);
-        ln!(buf, "    parental_responsibility: {pr}");
-        ln!(buf, "    phone: \"07700 900{:03}\"", rng.below(1000));
-        if c == 0 && rng.chance(85) || rng.chance(30) {
-            let initial = contact.name.split(' ').nth(1).unwrap_or("x").trim_end_matches('.').to_ascii_lowercase();
-            let surname: String = contact
-                .name
-                .rsplit(' ')
-                .next()
-                .unwrap_or("parent")
-                .chars()
-                .filter(char::is_ascii_alphabetic)
-                .collect::<String>()
-                .to_ascii_lowercase();
-            ln!(buf, "    email: {initial}.{surname}@example.org");
-        }
-    }
-    let n_prof = match level {
-        0 => usize::from(rng.chance(10)),
-        1 => rng.weighted(&[60, 32, 8]),
-        _ => 1 + rng.weighted(&[30, 50, 20]),
-    };
-    if n_prof > 0 {
-        let area = NEEDS[need_tpls[0]].area;
-        let fitting: Vec<usize> =
-            (0..SERVICES.len()).filter(|&s| SERVICES[s].2 == area || SERVICES[s].2 == 9).collect();
-        if rng.chance(25) {
-            ln!(buf, "professionals:   # multi-agency involvement");
-        } else {
-            ln!(buf, "professionals:");
-        }
-        for s in rng.sample(&fitting, n_prof) {
-            let (service, team, _) = SERVICES[s];
-            ln!(buf, "  - service: {service}");
-            if rng.chance(50) {
-                ln!(buf, "    name: {team}");
-            }
-            let referred = day_between(&mut rng, earliest.max(AS_OF.plus(-700)), AS_OF.plus(-10));
-            ln!(buf, "    referred: {referred}");
-            let status = *rng.pick(PROF_STATUS);
-            ln!(buf, "    status: {status}");
-            if (status == "waiting" || status == "active") && rng.chance(60) {
-                ln!(buf, "    next_contact: {}", school_day_on_or_after(AS_OF.plus(rng.range(7, 120))));
+        for (key, pool) in
+            [("strengths", STRENGTHS), ("what_helps", WHAT_HELPS), ("what_doesnt_help", WHAT_DOESNT_HELP)]
+        {
+            ln!(buf, "  {key}:");
+            let k = 1 + rng.below(2);
+            for s in rng.sample(pool, k) {
+                ln!(buf, "    - {s}");
             }
         }
     }
+    contacts_yaml(p, rng, buf);
+    professionals_yaml(p, rng, buf);
     if rng.chance(88) {
         ln!(buf, "consent:");
-        ln!(buf, "  information_sharing: {}", day_between(&mut rng, earliest, since.max(earliest)));
+        ln!(buf, "  information_sharing: {}", day_between(rng, p.earliest, p.since.max(p.earliest)));
     }
-    if let Some(setting) = year6_setting {
+    if let Some(setting) = next_setting {
         ln!(buf, "transition:");
         ln!(buf, "  next_setting: {setting}");
         ln!(buf, "  date: {NEXT_SETTING_START}");
         ln!(buf, "  phase: primary-secondary");
-    } else if year_group == 2 && rng.chance(10) {
+    } else if p.year_group == 2 && rng.chance(10) {
         ln!(buf, "transition:");
         ln!(buf, "  next_setting: Hillside Junior School");
         ln!(buf, "  date: {NEXT_SETTING_START}");
         ln!(buf, "  phase: infant-junior");
     }
     if rng.chance(10) {
-        ln!(buf, "x-mis-id: {}", 40_000 + index);
+        ln!(buf, "x-mis-id: {}", 40_000 + p.index);
     }
-    put(&dir.join("pupil.yaml"), buf, stats)?;
+}
 
-    // needs.yaml
+fn contacts_yaml(p: &Pupil, rng: &mut Rng, buf: &mut String) {
+    ln!(buf, "contacts:");
+    for (c, contact) in p.contacts.iter().enumerate() {
+        ln!(buf, "  - name: {}", contact.name);
+        ln!(buf, "    relationship: {}", contact.relationship);
+        ln!(buf, "    parental_responsibility: {}", contact.parental_responsibility);
+        ln!(buf, "    phone: \"07700 900{:03}\"", rng.below(1000));
+        if (c == 0 && rng.chance(85)) || rng.chance(30) {
+            let mut words = contact.name.split(' ').skip(1);
+            let initial = words.next().unwrap_or("x").trim_end_matches('.').to_ascii_lowercase();
+            let surname: String = words.last().unwrap_or("parent").chars().filter(char::is_ascii_alphabetic).collect();
+            ln!(buf, "    email: {initial}.{}@example.org", surname.to_ascii_lowercase());
+        }
+    }
+}
+
+/// `support.plan` and `support.request` of a pupil with a statutory plan.
+fn plan_yaml(ctx: &Ctx, p: &Pupil, plan: &Plan, next_setting: Option<&str>, rng: &mut Rng, buf: &mut String) {
+    let issued = plan.issued;
+    ln!(buf, "  plan:");
+    ln!(buf, "    issued: {issued}");
+    ln!(buf, "    authority: {}", rng.pick(AUTHORITIES));
+    if ctx.jurisdiction == Jurisdiction::UsIdea {
+        let lo = AS_OF.plus(30).max(issued.add_months(12));
+        ln!(buf, "    next_reevaluation: {}", day_between(rng, lo, Date::ymd(2027, 12, 10)));
+        ln!(buf, "    progress_reporting: quarterly");
+        ln!(buf, "    accommodations: [extra time, separate room, read aloud]");
+        ln!(buf, "    participation: 30 minutes a day in the resource room for reading.");
+    } else if let (Some(setting), true) = (next_setting, rng.chance(50)) {
+        // Amended for the phase transfer, naming the secondary school.
+        let amended = day_between(rng, YEAR_START.max(issued.plus(1)), AS_OF);
+        ln!(buf, "    amended: {amended}   # phase transfer");
+        ln!(buf, "    named_setting: {setting}");
+    } else {
+        let last_review = p.reviews.last().map(|r| r.date);
+        if let Some(l) = last_review.filter(|l| *l > issued.plus(60) && rng.chance(40)) {
+            ln!(buf, "    amended: {}", school_day_on_or_after(l.plus(rng.range(20, 40))).min(AS_OF).max(l));
+        }
+        ln!(buf, "    named_setting: Synthetic School");
+    }
+    ln!(buf, "  request:");
+    ln!(buf, "    requested: {}", plan.requested);
+    ln!(buf, "    decision: {}", plan.decision);
+    ln!(buf, "    issued: {issued}");
+}
+
+fn professionals_yaml(p: &Pupil, rng: &mut Rng, buf: &mut String) {
+    let count = match p.level {
+        MONITORING => usize::from(rng.chance(10)),
+        SUPPORT => rng.weighted(&[60, 32, 8]),
+        _ => 1 + rng.weighted(&[30, 50, 20]),
+    };
+    if count == 0 {
+        return;
+    }
+    let area = p.needs[0].tpl.area;
+    let fitting: Vec<usize> = (0..SERVICES.len()).filter(|&s| SERVICES[s].2 == area || SERVICES[s].2 == 9).collect();
+    if rng.chance(25) {
+        ln!(buf, "professionals:   # multi-agency involvement");
+    } else {
+        ln!(buf, "professionals:");
+    }
+    for s in rng.sample(&fitting, count) {
+        let (service, team, _) = SERVICES[s];
+        ln!(buf, "  - service: {service}");
+        if rng.chance(50) {
+            ln!(buf, "    name: {team}");
+        }
+        ln!(buf, "    referred: {}", day_between(rng, p.earliest.max(AS_OF.plus(-700)), AS_OF.plus(-10)));
+        let status = *rng.pick(PROF_STATUS);
+        ln!(buf, "    status: {status}");
+        if (status == "waiting" || status == "active") && rng.chance(60) {
+            ln!(buf, "    next_contact: {}", school_day_on_or_after(AS_OF.plus(rng.range(7, 120))));
+        }
+    }
+}
+
+fn needs_yaml(ctx: &Ctx, p: &Pupil, rng: &mut Rng, buf: &mut String) {
     buf.clear();
     if rng.chance(15) {
-        ln!(buf, "# Needs for {first}. The primary need comes first.");
+        ln!(buf, "# Needs for {}. The primary need comes first.", p.first);
     }
-    for (n, need) in needs.iter().enumerate() {
+    for (n, need) in p.needs.iter().enumerate() {
         let tpl = need.tpl;
         ln!(buf, "- id: {}", need.id);
         ln!(buf, "  area: {}", AREAS[tpl.area]);
-        match j {
-            Jurisdiction::England if level > 0 || rng.chance(20) => ln!(buf, "  type: {}", rng.pick(tpl.eng_types)),
-            Jurisdiction::UsIdea if level > 0 => ln!(buf, "  type: {}", tpl.us_type),
+        match ctx.jurisdiction {
+            Jurisdiction::England if p.level != MONITORING || rng.chance(20) => {
+                ln!(buf, "  type: {}", rng.pick(tpl.eng_types));
+            }
+            Jurisdiction::UsIdea if p.level != MONITORING => ln!(buf, "  type: {}", tpl.us_type),
             _ => {}
         }
         if n == 0 {
@@ -2132,28 +2199,28 @@ fn write_pupil(ctx: &Ctx, index: usize, buf: &mut String, stats: &mut Stats) -> 
             ln!(buf, "  description: {description}");
         }
         if !need.evidence.is_empty() {
-            let ids: Vec<&str> = need.evidence.iter().map(|&e| assessments[e].id.as_str()).collect();
+            let ids: Vec<&str> = need.evidence.iter().map(|&e| p.assessments[e].id.as_str()).collect();
             ln!(buf, "  evidence: [{}]", ids.join(", "));
         }
         ln!(buf, "  strategies:");
-        let k = if n > 0 || level == 0 { 1 + usize::from(rng.chance(50)) } else { 2 + usize::from(rng.chance(35)) };
+        let k = if n > 0 || p.level == MONITORING {
+            1 + usize::from(rng.chance(50))
+        } else {
+            2 + usize::from(rng.chance(35))
+        };
         for s in rng.sample(tpl.strategies, k) {
             ln!(buf, "    - {s}");
         }
     }
-    put(&dir.join("needs.yaml"), buf, stats)?;
+}
 
-    if level == 0 {
-        return Ok(());
-    }
-
-    // assessments.yaml
+fn assessments_yaml(p: &Pupil, rng: &mut Rng, buf: &mut String) {
     buf.clear();
-    if assessments.is_empty() {
+    if p.assessments.is_empty() {
         ln!(buf, "# No standardised assessments yet.");
         ln!(buf, "[]");
     }
-    for a in &assessments {
+    for a in &p.assessments {
         ln!(buf, "- id: {}", a.id);
         ln!(buf, "  date: {}", a.date);
         ln!(buf, "  tool: {}", a.tpl.tool);
@@ -2163,7 +2230,7 @@ fn write_pupil(ctx: &Ctx, index: usize, buf: &mut String, stats: &mut Stats) -> 
         ln!(buf, "  assessor: {}", a.tpl.assessor);
         match rng.below(10) {
             0..=1 => ln!(buf, "  notes: Completed in a quiet room over two short sessions."),
-            4 => {
+            2 => {
                 ln!(buf, "  notes: |");
                 ln!(buf, "    Tired by the end; may underestimate.");
                 ln!(buf, "    Re-test next term.");
@@ -2171,45 +2238,45 @@ fn write_pupil(ctx: &Ctx, index: usize, buf: &mut String, stats: &mut Stats) -> 
             _ => {}
         }
     }
-    put(&dir.join("assessments.yaml"), buf, stats)?;
+}
 
-    // targets.yaml
+fn targets_yaml(ctx: &Ctx, p: &Pupil, rng: &mut Rng, buf: &mut String) {
     buf.clear();
     if rng.chance(15) {
-        ln!(buf, "# Outcomes agreed with {first} and family on {set}.");
+        ln!(buf, "# Outcomes agreed with {} and family on {}.", p.first, p.set);
     }
-    for t in &targets {
+    for t in &p.targets {
         ln!(buf, "- id: {}", t.id);
-        ln!(buf, "  need: {}", needs[t.need].id);
-        ln!(buf, "  outcome: {first} {}", t.tpl.outcome);
+        ln!(buf, "  need: {}", p.needs[t.need].id);
+        ln!(buf, "  outcome: {} {}", p.first, t.tpl.outcome);
         ln!(buf, "  baseline: {}{}{}", t.tpl.baseline.0, t.base, t.tpl.baseline.1);
         ln!(buf, "  success_criteria: {}", t.tpl.criteria);
         ln!(buf, "  set: {}", t.set);
         ln!(buf, "  due: {}", t.due);
         if let Some(o) = t.owner {
-            ln!(buf, "  owner: {}", staff.all[o].id);
+            ln!(buf, "  owner: {}", ctx.staff.all[o].id);
         }
         ln!(buf, "  status: {}", t.status);
-        if j == Jurisdiction::UsIdea {
+        if ctx.jurisdiction == Jurisdiction::UsIdea {
             ln!(buf, "  transition: false");
         }
     }
-    put(&dir.join("targets.yaml"), buf, stats)?;
+}
 
-    // interventions.yaml
+fn interventions_yaml(ctx: &Ctx, p: &Pupil, rng: &mut Rng, buf: &mut String) {
     buf.clear();
-    if interventions.is_empty() {
+    if p.interventions.is_empty() {
         ln!(buf, "[]");
     }
-    for iv in &interventions {
+    for iv in &p.interventions {
         ln!(buf, "- id: {}", iv.id);
-        if let Some(p) = iv.provision {
-            ln!(buf, "  provision: {}", p.id);
+        if let Some(pr) = iv.provision {
+            ln!(buf, "  provision: {}", pr.id);
         }
         if let Some(name) = iv.name {
             ln!(buf, "  name: {name}");
         }
-        let ids: Vec<&str> = iv.targets.iter().map(|&t| targets[t].id.as_str()).collect();
+        let ids: Vec<&str> = iv.targets.iter().map(|&t| p.targets[t].id.as_str()).collect();
         ln!(buf, "  targets: [{}]", ids.join(", "));
         ln!(buf, "  start: {}", iv.start);
         if let Some(e) = iv.end {
@@ -2223,116 +2290,143 @@ fn write_pupil(ctx: &Ctx, index: usize, buf: &mut String, stats: &mut Stats) -> 
             ln!(buf, "  group_size: {}", iv.group);
         }
         if let Some(s) = iv.staff {
-            ln!(buf, "  staff: {}", staff.all[s].id);
+            ln!(buf, "  staff: {}", ctx.staff.all[s].id);
         }
         if iv.entry {
-            let t = &targets[iv.targets[0]];
-            ln!(buf, "  entry: {{ date: {}, score: {}, measure: {}, scale: raw }}", iv.start, t.base, t.tpl.measure);
+            let t = &p.targets[iv.targets[0]];
+            let measure = t.tpl.measure;
+            ln!(buf, "  entry: {{ date: {}, score: {}, measure: {measure}, scale: raw }}", iv.start, t.base);
             if let Some(x) = iv.exit {
-                ln!(buf, "  exit: {{ date: {x}, score: {}, measure: {}, scale: raw }}", t.base + t.gain, t.tpl.measure);
+                ln!(buf, "  exit: {{ date: {x}, score: {}, measure: {measure}, scale: raw }}", t.base + t.gain);
             }
         }
     }
-    put(&dir.join("interventions.yaml"), buf, stats)?;
+}
 
-    // reviews/<date>.yaml
-    let rdir = dir.join("reviews");
-    fs::create_dir_all(&rdir)?;
-    let teacher = &staff.all[staff.teachers[(year_group as usize * 3 + rng.below(3)) % staff.teachers.len()]].name;
-    let senco_name = &staff.all[staff.senco].name;
-    for (r, review) in reviews.iter().enumerate() {
-        buf.clear();
-        let is_last = r + 1 == reviews.len();
-        if rng.chance(15) {
-            ln!(buf, "# {} review for {first} {last}.", review.kind);
+fn review_yaml(ctx: &Ctx, p: &Pupil, r: usize, rng: &mut Rng, buf: &mut String) {
+    let review = &p.reviews[r];
+    let staff = &ctx.staff;
+    let teacher = &staff.all[staff.teachers[(p.year_group as usize * 3 + r) % staff.teachers.len()]].name;
+    buf.clear();
+    if rng.chance(15) {
+        ln!(buf, "# {} review for {} {}.", review.kind, p.first, p.last);
+    }
+    ln!(buf, "date: {}", review.date);
+    ln!(buf, "kind: {}", review.kind);
+    ln!(buf, "attendees:");
+    ln!(buf, "  - {{ name: {}, role: SENCO }}", staff.all[staff.senco].name);
+    let parent_there = rng.chance(85);
+    if parent_there {
+        let c = &p.contacts[rng.below(p.contacts.len())];
+        let role = if c.relationship == "carer" { "carer" } else { "parent" };
+        ln!(buf, "  - {{ name: {}, role: {role} }}", c.name);
+    }
+    if rng.chance(70) {
+        ln!(buf, "  - {{ name: {teacher}, role: teacher }}");
+    }
+    if rng.chance(25) {
+        ln!(buf, "  - {{ name: {}, role: pupil }}", p.first);
+    }
+    let annual = review.kind == "annual";
+    if annual {
+        ln!(buf, "  - {{ name: Northshire SEN officer, role: local-authority }}");
+        if rng.chance(50) {
+            ln!(buf, "  - {{ name: NHS SALT team, role: therapist }}");
         }
-        ln!(buf, "date: {}", review.date);
-        ln!(buf, "kind: {}", review.kind);
-        ln!(buf, "attendees:");
-        ln!(buf, "  - {{ name: {senco_name}, role: SENCO }}");
-        let parent_there = rng.chance(85);
-        if parent_there {
-            let c = &contacts[rng.below(contacts.len())];
-            let role = if c.relationship == "carer" { "carer" } else { "parent" };
-            ln!(buf, "  - {{ name: {}, role: {role} }}", c.name);
-        }
-        if rng.chance(70) {
-            ln!(buf, "  - {{ name: {teacher}, role: teacher }}");
-        }
-        if rng.chance(25) {
-            ln!(buf, "  - {{ name: {first}, role: pupil }}");
-        }
-        let annual = review.kind == "annual";
-        if annual {
-            ln!(buf, "  - {{ name: Northshire SEN officer, role: local-authority }}");
-            if rng.chance(50) {
-                ln!(buf, "  - {{ name: NHS SALT team, role: therapist }}");
-            }
-        }
-        if rng.chance(65) || (is_last && rng.chance(50)) {
-            ln!(buf, "pupil_voice: {}", rng.pick(PUPIL_VOICE));
-        }
-        if parent_there && rng.chance(85) {
-            ln!(buf, "parent_voice: {}", rng.pick(PARENT_VOICE));
-        }
-        let reviewed: Vec<&Target> = targets.iter().filter(|t| t.set < review.date).collect();
-        if !reviewed.is_empty() {
+    }
+    if rng.chance(65) || (r + 1 == p.reviews.len() && rng.chance(50)) {
+        ln!(buf, "pupil_voice: {}", rng.pick(PUPIL_VOICE));
+    }
+    if parent_there && rng.chance(85) {
+        ln!(buf, "parent_voice: {}", rng.pick(PARENT_VOICE));
+    }
+    let mut header = false;
+    for t in p.targets.iter().filter(|t| t.set < review.date) {
+        if !header {
             ln!(buf, "targets:");
-            for t in reviewed {
-                let progress = if t.due <= review.date {
-                    t.status
-                } else if rng.chance(50) {
-                    "open"
-                } else {
-                    "partly-achieved"
-                };
-                ln!(buf, "  - target: {}", t.id);
-                ln!(buf, "    progress: {progress}");
-                let notes = PROGRESS_NOTES.iter().find(|p| p.0 == progress).map_or(&[][..], |p| p.1);
-                if !notes.is_empty() && rng.chance(40) {
-                    ln!(buf, "    note: {}", rng.pick(notes));
-                }
-            }
+            header = true;
         }
-        let n_actions = rng.weighted(&[50, 40, 10]);
-        if n_actions > 0 {
-            ln!(buf, "actions:");
-            for action in rng.sample(ACTIONS, n_actions) {
-                let due = school_day_on_or_after(review.date.plus(rng.range(7, 42)));
-                ln!(buf, "  - {{ action: {action}, owner: senco, due: {due} }}");
-            }
-        }
-        let next = if annual {
-            review.date.add_months(12).plus(-rng.range(20, 40))
+        let progress = if t.due <= review.date {
+            t.status
+        } else if rng.chance(50) {
+            "open"
         } else {
-            review.date.plus(rng.range(70, 84))
+            "partly-achieved"
         };
-        if rng.chance(85) {
-            ln!(buf, "next_review: {}", school_day_on_or_after(next));
+        ln!(buf, "  - target: {}", t.id);
+        ln!(buf, "    progress: {progress}");
+        let notes = PROGRESS_NOTES.iter().find(|n| n.0 == progress).map_or(&[][..], |n| n.1);
+        if !notes.is_empty() && rng.chance(40) {
+            ln!(buf, "    note: {}", rng.pick(notes));
         }
-        if annual {
-            ln!(buf, "invited:");
-            ln!(buf, "  - {{ name: Northshire SEN officer, role: local-authority }}");
-            ln!(buf, "  - {{ name: School nurse, role: health }}");
-            if rng.chance(60) {
-                ln!(buf, "  - {{ name: Social worker, role: social-care }}");
-            }
-            let late = rng.chance(8);
-            let sent = school_day_on_or_before(review.date.plus(-rng.range(if late { 7 } else { 21 }, 28)));
-            ln!(buf, "invitations_sent: {sent}");
-            let papers = school_day_on_or_before(review.date.plus(-rng.range(if late { 5 } else { 14 }, 20))).max(sent);
-            ln!(buf, "papers_circulated: {papers}");
-            let report = school_day_on_or_after(review.date.plus(rng.range(3, if late { 20 } else { 13 })));
-            if report <= AS_OF {
-                ln!(buf, "report_sent: {report}");
-            }
-            let decision = review.date.plus(rng.range(14, 27));
-            if decision <= AS_OF {
-                ln!(buf, "la_decision: {}", school_day_on_or_before(decision).max(review.date));
-            }
+    }
+    let actions = rng.weighted(&[50, 40, 10]);
+    if actions > 0 {
+        ln!(buf, "actions:");
+        for action in rng.sample(ACTIONS, actions) {
+            let due = school_day_on_or_after(review.date.plus(rng.range(7, 42)));
+            ln!(buf, "  - {{ action: {action}, owner: senco, due: {due} }}");
         }
-        let file = rdir.join(format!("{}.yaml", review.date));
-        put(&file, buf, stats)?;
+    }
+    let next =
+        if annual { review.date.add_months(12).plus(-rng.range(20, 40)) } else { review.date.plus(rng.range(70, 84)) };
+    if rng.chance(85) {
+        ln!(buf, "next_review: {}", school_day_on_or_after(next));
+    }
+    if annual {
+        annual_review_yaml(review.date, rng, buf);
+    }
+}
+
+/// The statutory fields of an annual review: invitations, papers, report, decision.
+fn annual_review_yaml(date: Date, rng: &mut Rng, buf: &mut String) {
+    ln!(buf, "invited:");
+    ln!(buf, "  - {{ name: Northshire SEN officer, role: local-authority }}");
+    ln!(buf, "  - {{ name: School nurse, role: health }}");
+    if rng.chance(60) {
+        ln!(buf, "  - {{ name: Social worker, role: social-care }}");
+    }
+    // A few are late, so that the notice rules have something to find.
+    let late = rng.chance(8);
+    let sent = school_day_on_or_before(date.plus(-rng.range(if late { 7 } else { 21 }, 28)));
+    ln!(buf, "invitations_sent: {sent}");
+    let papers = school_day_on_or_before(date.plus(-rng.range(if late { 5 } else { 14 }, 20))).max(sent);
+    ln!(buf, "papers_circulated: {papers}");
+    let report = school_day_on_or_after(date.plus(rng.range(3, if late { 20 } else { 13 })));
+    if report <= AS_OF {
+        ln!(buf, "report_sent: {report}");
+    }
+    let decision = date.plus(rng.range(14, 27));
+    if decision <= AS_OF {
+        ln!(buf, "la_decision: {}", school_day_on_or_before(decision).max(date));
+    }
+}
+
+/// Generates and writes pupil number `index` (0-based).
+fn write_pupil(ctx: &Ctx, index: usize, buf: &mut String, stats: &mut Stats) -> io::Result<()> {
+    let mut rng = Rng::new(ctx.seed, index as u64 + 1);
+    let p = plan_pupil(ctx, index, &mut rng);
+    stats.levels[p.level] += 1;
+    let dir = ctx.root.join("pupils").join(&p.id);
+    fs::create_dir(&dir)?;
+    pupil_yaml(ctx, &p, &mut rng, buf);
+    put(&dir.join("pupil.yaml"), buf, stats)?;
+    needs_yaml(ctx, &p, &mut rng, buf);
+    put(&dir.join("needs.yaml"), buf, stats)?;
+    if p.level == MONITORING {
+        return Ok(());
+    }
+    assessments_yaml(&p, &mut rng, buf);
+    put(&dir.join("assessments.yaml"), buf, stats)?;
+    targets_yaml(ctx, &p, &mut rng, buf);
+    put(&dir.join("targets.yaml"), buf, stats)?;
+    interventions_yaml(ctx, &p, &mut rng, buf);
+    put(&dir.join("interventions.yaml"), buf, stats)?;
+    let reviews = dir.join("reviews");
+    fs::create_dir(&reviews)?;
+    for r in 0..p.reviews.len() {
+        review_yaml(ctx, &p, r, &mut rng, buf);
+        put(&reviews.join(format!("{}.yaml", p.reviews[r].date)), buf, stats)?;
     }
     Ok(())
 }
@@ -2399,7 +2493,7 @@ fn run(args: Args) -> io::Result<Stats> {
     let ctx = Ctx { root: args.dir, seed: args.seed, jurisdiction: args.jurisdiction, staff };
     let next = AtomicUsize::new(0);
     let total = Mutex::new(stats);
-    let threads = std::thread::available_parallelism().map_or(4, |n| n.get()).min(16);
+    let threads = std::thread::available_parallelism().map_or(4, std::num::NonZero::get).min(16);
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
@@ -2425,8 +2519,7 @@ fn run(args: Args) -> io::Result<Stats> {
             .collect();
         workers
             .into_iter()
-            .map(|w| w.join().unwrap_or_else(|_| Err(io::Error::other("a writer thread panicked"))))
-            .collect::<io::Result<()>>()
+            .try_for_each(|w| w.join().unwrap_or_else(|_| Err(io::Error::other("a writer thread panicked"))))
     })?;
     Ok(total.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner))
 }

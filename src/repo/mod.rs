@@ -112,6 +112,42 @@ impl Repo {
     pub fn pupil(&self, id: &str) -> Option<&PupilRecord> {
         self.pupils.iter().find(|p| p.dir == id)
     }
+
+    /// Finds a pupil on roll by id or by any unique prefix of an id. An
+    /// ambiguous prefix lists the candidates; an unknown id suggests the
+    /// nearest. Both are usage errors (exit 2).
+    pub fn resolve_pupil(&self, prefix: &str) -> Result<&PupilRecord, Error> {
+        resolve_in(&self.pupils, prefix, "on roll")
+    }
+
+    /// Like `resolve_pupil`, among archived pupils.
+    pub fn resolve_archived(&self, prefix: &str) -> Result<&PupilRecord, Error> {
+        resolve_in(&self.archived, prefix, "in the archive")
+    }
+}
+
+fn resolve_in<'r>(list: &'r [PupilRecord], prefix: &str, place: &str) -> Result<&'r PupilRecord, Error> {
+    if let Some(exact) = list.iter().find(|p| p.dir == prefix) {
+        return Ok(exact);
+    }
+    let matches: Vec<&PupilRecord> = list.iter().filter(|p| p.dir.starts_with(prefix)).collect();
+    match matches.as_slice() {
+        [one] => Ok(one),
+        [] => {
+            let hint = match decode::suggest(prefix, list.iter().map(|p| p.dir.as_str())) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "`senco list --all-levels` shows every pupil's id".to_string(),
+            };
+            Err(Error::usage(format!("no pupil with id `{prefix}` {place}"), Some(hint)))
+        }
+        many => {
+            let ids: Vec<&str> = many.iter().map(|p| p.dir.as_str()).collect();
+            Err(Error::usage(
+                format!("`{prefix}` matches {} pupils: {}", ids.len(), decode::list(&ids)),
+                Some("type more of the id".to_string()),
+            ))
+        }
+    }
 }
 
 /// Finds the repository root: `start` or the nearest folder above it that
