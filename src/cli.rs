@@ -39,6 +39,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Explain a finding or rule code: what it means and how to fix it.
     Explain(ExplainArgs),
+    /// List the rules of the jurisdiction rule packs, with their sources.
+    Rules(RulesArgs),
     /// Create a new records repository.
     Init(InitArgs),
     /// Create a pupil's folder with a pupil.yaml and commented skeletons.
@@ -83,6 +85,26 @@ pub struct ExplainArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Only this jurisdiction's rules (default: the repository's, or all outside one).
+    #[arg(long, value_enum)]
+    pub jurisdiction: Option<JurisdictionArg>,
+    /// Every jurisdiction's rules.
+    #[arg(long, conflicts_with = "jurisdiction")]
+    pub all: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+    pub format: RulesFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
 pub struct InitArgs {
     /// Where to create the repository (default: the current folder).
     pub dir: Option<PathBuf>,
@@ -99,6 +121,17 @@ pub enum JurisdictionArg {
     England,
     Wales,
     UsIdea,
+}
+
+impl JurisdictionArg {
+    pub fn resolve(self) -> crate::model::settings::Jurisdiction {
+        use crate::model::settings::Jurisdiction;
+        match self {
+            JurisdictionArg::England => Jurisdiction::England,
+            JurisdictionArg::Wales => Jurisdiction::Wales,
+            JurisdictionArg::UsIdea => Jurisdiction::UsIdea,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -541,12 +541,8 @@ pub fn check_pupil(school: &School, rec: &PupilRecord, out: &mut Vec<Finding>) {
         }
     }
     if yearly_cost > settings.costs.notional_threshold {
-        let (code, default) = if juris == Jurisdiction::England {
-            ("ENG-COST", Severity::Warning)
-        } else {
-            ("cost-above-threshold", Severity::Warning)
-        };
-        if let Some(sev) = rules::configured(settings, code, default) {
+        let code = if juris == Jurisdiction::England { "ENG-COST" } else { "cost-above-threshold" };
+        if let Some(sev) = rules::configured(settings, code, Severity::Warning) {
             out.push(
                 Finding::new(
                     sev,
@@ -562,9 +558,7 @@ pub fn check_pupil(school: &School, rec: &PupilRecord, out: &mut Vec<Finding>) {
             );
         }
     }
-    for item in rules::due_items(settings, rec) {
-        if let Some(f) = rules::due_finding(settings, &item, today) {
-            out.push(f);
-        }
+    for o in rules::eval::evaluate(settings, rec, today) {
+        out.extend(rules::outcome_finding(settings, &o, today));
     }
 }

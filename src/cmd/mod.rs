@@ -5,6 +5,7 @@ mod check;
 mod explain;
 mod init;
 mod new_pupil;
+mod rules;
 
 use crate::cli::{Cli, Color, Command, DebugCommand};
 use crate::diag::render::Paint;
@@ -69,6 +70,7 @@ pub fn dispatch(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(&ctx, &args),
         Command::Explain(args) => explain::run(&ctx, &args),
+        Command::Rules(args) => rules::run(&ctx, &args),
         Command::Init(args) => init::run(&ctx, &args),
         Command::NewPupil(args) => new_pupil::run(&ctx, &args),
         Command::Debug(DebugCommand::ReadFloor) => ctx.root().and_then(|root| {

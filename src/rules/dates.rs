@@ -49,3 +49,62 @@ mod tests {
         assert_eq!(add_weeks(d("2025-12-08"), 12), d("2026-03-02"));
     }
 }
+
+/// Whole years between `dob` and `on` (a birthday on 29 February counts on
+/// 28 February in other years).
+pub fn age_on(dob: NaiveDate, on: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    let mut age = on.year() - dob.year();
+    if (on.month(), on.day()) < (dob.month(), dob.day()) {
+        age -= 1;
+    }
+    age
+}
+
+/// The date `n` school days after `start`: school days are weekdays inside a
+/// term (both ends counted); `start` itself is day 0. `None` when the terms run
+/// out before `n` school days.
+pub fn add_school_days(start: NaiveDate, n: u32, terms: &[(NaiveDate, NaiveDate)]) -> Option<NaiveDate> {
+    use chrono::{Datelike, Weekday};
+    let mut day = start;
+    let mut counted = 0;
+    let last = terms.iter().map(|t| t.1).max()?;
+    while counted < n {
+        day = day.succ_opt()?;
+        if day > last {
+            return None;
+        }
+        let weekday = !matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
+        if weekday && terms.iter().any(|(s, e)| *s <= day && day <= *e) {
+            counted += 1;
+        }
+    }
+    Some(day)
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn ages_count_birthdays() {
+        assert_eq!(age_on(d("2010-03-14"), d("2026-03-13")), 15);
+        assert_eq!(age_on(d("2010-03-14"), d("2026-03-14")), 16);
+        assert_eq!(age_on(d("2008-02-29"), d("2026-02-28")), 17);
+        assert_eq!(age_on(d("2008-02-29"), d("2026-03-01")), 18);
+    }
+
+    #[test]
+    fn school_days_skip_weekends_and_holidays() {
+        let terms = [(d("2026-09-02"), d("2026-10-23")), (d("2026-11-02"), d("2026-12-18"))];
+        // Wed 2 Sep + 3 school days = Mon 7 Sep.
+        assert_eq!(add_school_days(d("2026-09-02"), 3, &terms), Some(d("2026-09-07")));
+        // Thu 22 Oct + 2 school days crosses half term: Fri 23 Oct, then Mon 2 Nov.
+        assert_eq!(add_school_days(d("2026-10-22"), 2, &terms), Some(d("2026-11-02")));
+        assert_eq!(add_school_days(d("2026-12-17"), 5, &terms), None);
+    }
+}

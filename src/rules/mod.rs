@@ -7,6 +7,7 @@
 //! `senco check` and `senco review-due` use it, so they always agree.
 
 pub mod dates;
+pub mod eval;
 
 use crate::diag::{Finding, Severity};
 use crate::error::Error;
@@ -276,31 +277,30 @@ pub fn due_items(settings: &Settings, rec: &PupilRecord) -> Vec<DueItem> {
     out
 }
 
-/// Turns a due item into a finding when it is overdue or due within `warn_days`.
-pub fn due_finding(settings: &Settings, item: &DueItem, today: NaiveDate) -> Option<Finding> {
-    let days = (item.due - today).num_days();
-    let warn = settings.reviews.warn_days as i64;
-    if days > warn {
-        return None;
-    }
-    let rule = rule(item.rule)?;
-    let severity = configured(settings, item.rule, rule.severity)?;
-    let what = match item.kind {
-        "support-review" => "SEN support review",
-        "annual-review" => "annual review",
-        "reevaluation" => "reevaluation",
-        other => other,
+/// Turns a rule outcome into a finding for `senco check`, at the severity
+/// the school configured: overdue, not met, and due within `warn_days` are
+/// findings; not recorded is `info`; met is silent.
+pub fn outcome_finding(settings: &Settings, o: &eval::Outcome, today: NaiveDate) -> Option<Finding> {
+    use eval::Status;
+    let severity = configured(settings, o.rule.code, o.rule.severity)?;
+    let (severity, message) = match o.status {
+        Status::Met => return None,
+        Status::NotRecorded => (Severity::Info, format!("not recorded: {}", o.detail)),
+        Status::NotMet => (severity, o.detail.clone()),
+        Status::Due | Status::Overdue => {
+            let days = o.days(today).unwrap_or(0);
+            let when = match days {
+                d if d < 0 => format!("overdue by {} days", -d),
+                0 => "due today".to_string(),
+                d => format!("due in {d} days"),
+            };
+            (severity, format!("{when}: {}", o.detail))
+        }
     };
-    let message = if days < 0 {
-        format!("{what} overdue: due {} ({}), {} days ago", item.due, item.basis, -days)
-    } else if days == 0 {
-        format!("{what} due today ({})", item.basis)
-    } else {
-        format!("{what} due soon: {} ({}), in {days} days", item.due, item.basis)
-    };
-    Some(Finding::new(severity, item.rule, item.file.clone(), item.span, message).with_hint(format!(
-        "hold the review and record it with `senco new-review`. The rule: {} ({})",
-        rule.statement.trim_end_matches('.'),
-        rule.source
+    Some(Finding::new(severity, o.rule.code, o.file.clone(), o.span, message).with_hint(format!(
+        "{} ({}); `senco explain {}` says more",
+        o.rule.statement.trim_end_matches('.'),
+        o.rule.source,
+        o.rule.code
     )))
 }
