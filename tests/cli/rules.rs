@@ -29,3 +29,18 @@ fn rules_in_a_repository_show_its_pack_and_severities() {
     let md = senco(&oakfield(), &["rules", "--jurisdiction", "wales", "--format", "markdown"]);
     insta::assert_snapshot!("rules-wales-markdown", md.stdout);
 }
+
+#[test]
+fn docs_are_in_step_with_the_registries() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let rules_md = std::fs::read_to_string(root.join("docs/rules.md")).unwrap();
+    let table = senco_in(std::path::Path::new("/"), &["rules", "--all", "--format", "markdown"]).stdout;
+    assert!(rules_md.contains(&table), "docs/rules.md must end with `senco rules --all --format markdown`");
+    let format_md = std::fs::read_to_string(root.join("docs/format.md")).unwrap();
+    let list = senco_in(std::path::Path::new("/"), &["explain", "--list"]).stdout;
+    for line in list.lines().filter(|l| l.starts_with("  ")) {
+        let code = line.split_whitespace().next().unwrap();
+        let documented = if code.chars().next().unwrap().is_ascii_uppercase() { &rules_md } else { &format_md };
+        assert!(documented.contains(&format!("`{code}`")) || documented.contains(&format!("| {code} |")), "{code} is not documented");
+    }
+}
