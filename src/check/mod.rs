@@ -25,6 +25,7 @@ pub struct School<'a> {
 }
 
 impl<'a> School<'a> {
+    /// The school of a repository (its pupils are not needed).
     pub fn new(repo: &'a Repo, today: NaiveDate) -> School<'a> {
         School {
             settings: &repo.settings,
@@ -35,28 +36,74 @@ impl<'a> School<'a> {
     }
 }
 
-/// Runs every check over the repository; findings sorted for reporting.
+/// Runs every check over a loaded repository; findings sorted for reporting.
 pub fn check(repo: &Repo, today: NaiveDate) -> Vec<Finding> {
     let school = School::new(repo, today);
     let mut findings = repo.findings.clone();
     school_checks(repo, &mut findings);
-    let per_pupil: Vec<Vec<Finding>> = repo
-        .pupils
-        .par_iter()
-        .chain(repo.archived.par_iter())
-        .map(|rec| {
-            let mut out = rec.findings.clone();
-            check_pupil(&school, rec, &mut out);
-            for f in &mut out {
-                f.pupil = Some(rec.dir.clone());
-            }
-            out
-        })
-        .collect();
+    let per_pupil: Vec<Vec<Finding>> =
+        repo.pupils.par_iter().chain(repo.archived.par_iter()).map(|rec| pupil_findings(&school, rec)).collect();
     findings.extend(per_pupil.into_iter().flatten());
-    duplicate_pupil_ids(repo, &mut findings);
+    let ids = repo.pupils.iter().chain(&repo.archived).map(|r| (r.rel.clone(), r.dir.clone(), pupil_id(r)));
+    duplicate_pupil_ids(ids, &mut findings);
     diag::sort(&mut findings);
     findings
+}
+
+/// What `check_root` found, with the text of every file a finding is in.
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub sources: HashMap<String, String>,
+    pub pupils: usize,
+    pub files: usize,
+}
+
+/// Checks the repository at `root` one pupil at a time: each pupil is loaded,
+/// checked and dropped on a worker thread, so memory stays small whatever the
+/// size of the school. Gives the same findings as `check(&load(root)?)`.
+pub fn check_root(root: &std::path::Path, today: NaiveDate) -> Result<Report, crate::error::Error> {
+    let head = crate::repo::load_head(root)?;
+    let school = School::new(&head, today);
+    let mut findings = head.findings.clone();
+    school_checks(&head, &mut findings);
+    let mut sources: HashMap<String, String> = HashMap::new();
+    let mut ids = Vec::new();
+    let (mut pupils, mut files) = (0, head.files.len());
+    for folder in ["pupils", "archive"] {
+        let results = crate::repo::map_pupils(root, folder, |rec| {
+            let found = pupil_findings(&school, &rec);
+            let id = (rec.rel.clone(), rec.dir.clone(), pupil_id(&rec));
+            let nfiles = rec.files.len();
+            let texts: Vec<_> = rec.files.into_iter().filter(|f| found.iter().any(|x| x.file == f.path)).collect();
+            (found, id, texts, nfiles)
+        })?;
+        pupils += results.len();
+        for (found, id, texts, nfiles) in results {
+            findings.extend(found);
+            ids.push(id);
+            sources.extend(texts.into_iter().map(|t| (t.path, t.text)));
+            files += nfiles;
+        }
+    }
+    duplicate_pupil_ids(ids.into_iter(), &mut findings);
+    for f in head.files {
+        sources.insert(f.path, f.text);
+    }
+    diag::sort(&mut findings);
+    Ok(Report { findings, sources, pupils, files })
+}
+
+fn pupil_id(rec: &PupilRecord) -> Option<Spanned<String>> {
+    rec.pupil.as_ref().and_then(|p| p.id.clone())
+}
+
+fn pupil_findings(school: &School, rec: &PupilRecord) -> Vec<Finding> {
+    let mut out = rec.findings.clone();
+    check_pupil(school, rec, &mut out);
+    for f in &mut out {
+        f.pupil = Some(rec.dir.clone());
+    }
+    out
 }
 
 fn err(code: &'static str, file: &str, span: Option<Span>, message: String) -> Finding {
@@ -112,22 +159,24 @@ fn school_checks(repo: &Repo, out: &mut Vec<Finding>) {
     }
 }
 
-fn duplicate_pupil_ids(repo: &Repo, out: &mut Vec<Finding>) {
-    let mut seen: HashMap<&str, &PupilRecord> = HashMap::new();
-    for rec in repo.pupils.iter().chain(&repo.archived) {
-        let Some(id) = rec.pupil.as_ref().and_then(|p| p.id.as_ref()) else { continue };
-        if let Some(first) = seen.get(id.value.as_str()) {
+/// Pupil ids must be unique across pupils/ and archive/: (folder path,
+/// folder name, `id:`) of each pupil, in order.
+fn duplicate_pupil_ids(ids: impl Iterator<Item = (String, String, Option<Spanned<String>>)>, out: &mut Vec<Finding>) {
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for (rel, dir, id) in ids {
+        let Some(id) = id else { continue };
+        if let Some(first) = seen.get(&id.value) {
             let mut f = err(
                 "duplicate-id",
-                &rec.file("pupil.yaml"),
+                &format!("{rel}/pupil.yaml"),
                 Some(id.span),
-                format!("pupil id `{}` is also used by `{}`", id.value, first.rel),
+                format!("pupil id `{}` is also used by `{first}`", id.value),
             )
             .with_hint("every pupil has their own id; rename this folder and its `id:`");
-            f.pupil = Some(rec.dir.clone());
+            f.pupil = Some(dir);
             out.push(f);
         } else {
-            seen.insert(&id.value, rec);
+            seen.insert(id.value, rel);
         }
     }
 }
@@ -560,5 +609,31 @@ pub fn check_pupil(school: &School, rec: &PupilRecord, out: &mut Vec<Finding>) {
     }
     for o in rules::eval::evaluate(settings, rec, today) {
         out.extend(rules::outcome_finding(settings, &o, today));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streaming_and_loaded_checks_agree() {
+        let today = crate::repo::decode::parse_date("2026-11-24").unwrap();
+        for dir in ["examples/oakfield", "tests/fixtures/bad-duplicate-id", "tests/fixtures/bad-yaml-syntax"] {
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            let repo = crate::repo::load(&root).unwrap();
+            let report = check_root(&root, today).unwrap();
+            assert_eq!(check(&repo, today), report.findings, "{dir}");
+            assert_eq!((repo.pupils.len() + repo.archived.len(), repo.file_count()), (report.pupils, report.files));
+        }
+    }
+
+    #[test]
+    fn ids_follow_the_rules() {
+        assert!(valid_id("ava-brown"));
+        assert!(valid_id("a12"));
+        for bad in ["ab", "Ava", "1ava", "ava_brown", "ava brown", ""] {
+            assert!(!valid_id(bad), "{bad}");
+        }
     }
 }

@@ -6,19 +6,18 @@ use crate::diag::{render, Severity, Tally};
 use crate::error::Error;
 
 pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<u8, Error> {
-    let repo = ctx.load()?;
-    let mut findings = crate::check::check(&repo, ctx.today);
+    let report = crate::check::check_root(&ctx.root()?, ctx.today)?;
+    let mut findings = report.findings;
     if args.quiet {
         findings.retain(|f| f.severity == Severity::Error);
     }
-    let pupils = repo.pupils.len() + repo.archived.len();
-    let files = repo.file_count();
+    let (pupils, files) = (report.pupils, report.files);
     let mut out = String::new();
     match args.format {
         CheckFormat::Human => {
             let paint = render::Paint { on: ctx.color_out };
             for f in &findings {
-                render::human(&mut out, f, repo.source(&f.file), paint);
+                render::human(&mut out, f, report.sources.get(&f.file).map(String::as_str), paint);
                 out.push('\n');
             }
             out.push_str(&render::summary(Tally::of(&findings), pupils, files));

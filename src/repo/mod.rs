@@ -172,6 +172,16 @@ pub fn find_root(start: &Path) -> Result<PathBuf, Error> {
 
 /// Reads and decodes the whole repository at `root`.
 pub fn load(root: &Path) -> Result<Repo, Error> {
+    let mut repo = load_head(root)?;
+    repo.pupils = map_pupils(root, "pupils", |rec| rec)?;
+    repo.archived = map_pupils(root, "archive", |rec| rec)?;
+    Ok(repo)
+}
+
+/// Reads senco.toml, staff.yaml and catalogue.yaml: a `Repo` with no pupils
+/// yet. With `map_pupils`, commands that need one pupil at a time (`check`)
+/// stream the pupils instead of holding them all.
+pub fn load_head(root: &Path) -> Result<Repo, Error> {
     let settings_path = root.join(SETTINGS_FILE);
     let settings_text = std::fs::read_to_string(&settings_path).map_err(|e| Error::io(&settings_path, e))?;
     let settings = Settings::parse(&settings_text).map_err(|e| Error::settings(&settings_text, &e))?;
@@ -182,9 +192,16 @@ pub fn load(root: &Path) -> Result<Repo, Error> {
     let staff = load_list::<Staff>(root, "staff.yaml", &mut files, &mut findings);
     let catalogue = load_list::<Provision>(root, "catalogue.yaml", &mut files, &mut findings);
 
-    let pupils = load_pupils(root, "pupils")?;
-    let archived = load_pupils(root, "archive")?;
-    Ok(Repo { root: root.to_path_buf(), settings, staff, catalogue, pupils, archived, files, findings })
+    Ok(Repo {
+        root: root.to_path_buf(),
+        settings,
+        staff,
+        catalogue,
+        pupils: Vec::new(),
+        archived: Vec::new(),
+        files,
+        findings,
+    })
 }
 
 fn load_list<T: Decode>(root: &Path, name: &str, files: &mut Vec<SourceFile>, findings: &mut Vec<Finding>) -> Vec<T> {
@@ -294,7 +311,14 @@ fn decode_file<T: Decode>(src: &SourceFile, cx: &mut Cx, top: Top) -> Option<T> 
 pub const PUPIL_FILES: &[&str] =
     &["pupil.yaml", "needs.yaml", "assessments.yaml", "targets.yaml", "interventions.yaml"];
 
-fn load_pupils(root: &Path, folder: &str) -> Result<Vec<PupilRecord>, Error> {
+/// Loads every pupil folder under `folder` (`pupils` or `archive`) in
+/// parallel and maps each record through `f` as soon as it is loaded; results
+/// in folder-name order.
+pub fn map_pupils<R, F>(root: &Path, folder: &str, f: F) -> Result<Vec<R>, Error>
+where
+    R: Send,
+    F: Fn(PupilRecord) -> R + Sync + Send,
+{
     let base = root.join(folder);
     let dirs = match std::fs::read_dir(&base) {
         Ok(rd) => {
@@ -314,7 +338,7 @@ fn load_pupils(root: &Path, folder: &str) -> Result<Vec<PupilRecord>, Error> {
         Err(e) => return Err(Error::io(&base, e)),
     };
     let archived = folder == "archive";
-    Ok(dirs.into_par_iter().map(|dir| load_pupil(root, folder, dir, archived)).collect())
+    Ok(dirs.into_par_iter().map(|dir| f(load_pupil(root, folder, dir, archived))).collect())
 }
 
 /// Loads one pupil folder. Never fails: problems become findings.
