@@ -41,6 +41,9 @@ fn docs_are_in_step_with_the_registries() {
     for line in list.lines().filter(|l| l.starts_with("  ")) {
         let code = line.split_whitespace().next().unwrap();
         let documented = if code.chars().next().unwrap().is_ascii_uppercase() { &rules_md } else { &format_md };
-        assert!(documented.contains(&format!("`{code}`")) || documented.contains(&format!("| {code} |")), "{code} is not documented");
+        assert!(
+            documented.contains(&format!("`{code}`")) || documented.contains(&format!("| {code} |")),
+            "{code} is not documented"
+        );
     }
 }
