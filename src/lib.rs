@@ -14,6 +14,7 @@ pub mod edit;
 pub mod error;
 pub mod model;
 pub mod repo;
+pub mod report;
 pub mod rules;
 
 use std::ffi::OsString;

@@ -1,0 +1,5 @@
+//! Evidence for leaders: intervention impact, progress over time, census
+//! figures and exports. Records in, rows out; no printing, no I/O.
+
+pub mod census;
+pub mod impact;
