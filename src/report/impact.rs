@@ -161,8 +161,11 @@ fn keep(f: &Filter, rec: &PupilRecord, iv: &Intervention, p: &Place) -> bool {
     true
 }
 
+/// Places grouped by (key, measure, scale), with the group's display name.
+type Groups<'a> = BTreeMap<(String, Option<String>, Option<String>), (String, Vec<&'a Place>)>;
+
 fn group<'a>(places: impl Iterator<Item = (&'a Place, String, String)>) -> Vec<Group> {
-    let mut groups: BTreeMap<(String, Option<String>, Option<String>), (String, Vec<&'a Place>)> = BTreeMap::new();
+    let mut groups: Groups<'a> = BTreeMap::new();
     for (p, key, name) in places {
         groups.entry((key, p.measure.clone(), p.scale.clone())).or_insert_with(|| (name, Vec::new())).1.push(p);
     }
