@@ -3,3 +3,4 @@
 
 pub mod census;
 pub mod impact;
+pub mod progress;
