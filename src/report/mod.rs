@@ -2,5 +2,6 @@
 //! figures and exports. Records in, rows out; no printing, no I/O.
 
 pub mod census;
+pub mod export;
 pub mod impact;
 pub mod progress;
