@@ -292,3 +292,137 @@ pub fn tables(repo: &Repo) -> Vec<Table> {
     }
     vec![pupils, needs, assessments, targets, interventions, reviews, review_targets, staff, catalogue]
 }
+
+impl Value {
+    fn json(&self) -> serde_json::Value {
+        match self {
+            Value::Null => serde_json::Value::Null,
+            Value::Text(s) => s.clone().into(),
+            Value::Int(i) => (*i).into(),
+            Value::Real(f) => {
+                serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number)
+            }
+            Value::Bool(b) => (*b).into(),
+            Value::Date(d) => d.to_string().into(),
+        }
+    }
+
+    /// The value as CSV/text: ISO dates, `true`/`false`, empty for null.
+    pub fn text(&self) -> String {
+        match self {
+            Value::Null => String::new(),
+            Value::Text(s) => s.clone(),
+            Value::Int(i) => i.to_string(),
+            Value::Real(f) => format_real(*f),
+            Value::Bool(b) => b.to_string(),
+            Value::Date(d) => d.to_string(),
+        }
+    }
+}
+
+/// Numbers without float noise: at most 6 decimals, trailing zeros dropped.
+pub fn format_real(f: f64) -> String {
+    let s = format!("{f:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.to_string()
+    }
+}
+
+/// The whole export as one JSON document:
+/// `{"version": 1, "schema_version": 1, "tables": {"pupils": [{...}], ...}}`.
+pub fn to_json(tables: &[Table]) -> String {
+    let mut map = serde_json::Map::new();
+    for t in tables {
+        let rows: Vec<serde_json::Value> = t
+            .rows
+            .iter()
+            .map(|r| {
+                let obj: serde_json::Map<String, serde_json::Value> =
+                    t.columns.iter().zip(r).map(|((c, _), v)| (c.to_string(), v.json())).collect();
+                serde_json::Value::Object(obj)
+            })
+            .collect();
+        map.insert(t.name.to_string(), serde_json::Value::Array(rows));
+    }
+    let doc = serde_json::json!({"version": 1, "schema_version": SCHEMA_VERSION, "tables": map});
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Writes every table into a new SQLite database at `path` (which must not
+/// exist), in one transaction, with a `senco_schema` table holding the
+/// schema version.
+pub fn to_sqlite(tables: &[Table], path: &std::path::Path) -> Result<(), rusqlite::Error> {
+    let mut db = rusqlite::Connection::open(path)?;
+    let tx = db.transaction()?;
+    tx.execute_batch("CREATE TABLE senco_schema (version INTEGER NOT NULL, format TEXT NOT NULL);")?;
+    tx.execute("INSERT INTO senco_schema (version, format) VALUES (?1, 'senco records export')", [SCHEMA_VERSION])?;
+    for t in tables {
+        let cols: Vec<String> = t
+            .columns
+            .iter()
+            .map(|(c, k)| {
+                let ty = match k {
+                    Kind::Text | Kind::Date => "TEXT",
+                    Kind::Integer | Kind::Boolean => "INTEGER",
+                    Kind::Real => "REAL",
+                };
+                format!("\"{c}\" {ty}")
+            })
+            .collect();
+        tx.execute_batch(&format!("CREATE TABLE \"{}\" ({});", t.name, cols.join(", ")))?;
+        let marks: Vec<String> = (1..=t.columns.len()).map(|i| format!("?{i}")).collect();
+        let mut stmt = tx.prepare(&format!("INSERT INTO \"{}\" VALUES ({})", t.name, marks.join(", ")))?;
+        for row in &t.rows {
+            let params: Vec<rusqlite::types::Value> = row
+                .iter()
+                .map(|v| match v {
+                    Value::Null => rusqlite::types::Value::Null,
+                    Value::Text(s) => rusqlite::types::Value::Text(s.clone()),
+                    Value::Int(i) => rusqlite::types::Value::Integer(*i),
+                    Value::Real(f) => rusqlite::types::Value::Real(*f),
+                    Value::Bool(b) => rusqlite::types::Value::Integer(i64::from(*b)),
+                    Value::Date(d) => rusqlite::types::Value::Text(d.to_string()),
+                })
+                .collect();
+            stmt.execute(rusqlite::params_from_iter(params))?;
+        }
+    }
+    tx.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reals_print_without_noise() {
+        assert_eq!(format_real(12.5), "12.5");
+        assert_eq!(format_real(0.1 + 0.2), "0.3");
+        assert_eq!(format_real(3.0), "3");
+        assert_eq!(format_real(-0.0000001), "0");
+    }
+
+    #[test]
+    fn sqlite_round_trip_of_the_example_school() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/oakfield");
+        let repo = crate::repo::load(&root).unwrap();
+        let tables = tables(&repo);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.sqlite");
+        to_sqlite(&tables, &path).unwrap();
+        let db = rusqlite::Connection::open(&path).unwrap();
+        for t in &tables {
+            let n: i64 = db.query_row(&format!("SELECT count(*) FROM \"{}\"", t.name), [], |r| r.get(0)).unwrap();
+            assert_eq!(n as usize, t.rows.len(), "{}", t.name);
+        }
+        let pupils: i64 = db.query_row("SELECT count(*) FROM pupils", [], |r| r.get(0)).unwrap();
+        assert_eq!(pupils as usize, repo.pupils.len() + repo.archived.len());
+        let v: i64 = db.query_row("SELECT version FROM senco_schema", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, 1);
+    }
+}
