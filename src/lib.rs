@@ -13,6 +13,8 @@ pub mod diag;
 pub mod edit;
 pub mod error;
 pub mod model;
+pub mod output;
+pub mod query;
 pub mod repo;
 pub mod rules;
 
