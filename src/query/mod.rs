@@ -80,7 +80,7 @@ pub fn parse_areas(words: &[String]) -> Result<Vec<Area>, Error> {
             Area::parse(w.trim()).ok_or_else(|| {
                 Error::usage(
                     format!("`{w}` is not an area of need"),
-                    Some(match suggest(w, Area::WORDS.iter().copied()) {
+                    Some(match suggest(w, Area::WORDS.iter().copied()).or_else(|| unique_prefix(w, Area::WORDS)) {
                         Some(s) => format!("did you mean `{s}`? areas are {}", list(Area::WORDS)),
                         None => format!("areas are {}", list(Area::WORDS)),
                     }),
@@ -88,6 +88,15 @@ pub fn parse_areas(words: &[String]) -> Result<Vec<Area>, Error> {
             })
         })
         .collect()
+}
+
+/// The one word that starts with `w`, if exactly one does.
+fn unique_prefix<'a>(w: &str, words: &[&'a str]) -> Option<&'a str> {
+    let w = w.trim().to_ascii_lowercase();
+    match words.iter().filter(|c| !w.is_empty() && c.starts_with(&w)).collect::<Vec<_>>().as_slice() {
+        [one] => Some(one),
+        _ => None,
+    }
 }
 
 /// Finds a staff member by id or unique prefix of an id; unknown or
