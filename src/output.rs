@@ -461,6 +461,15 @@ mod tests {
     }
 
     #[test]
+    fn terminal_tables_wrap_to_the_width() {
+        let mut t = Table::new(vec![Column::left("id"), Column::left("detail")], "none");
+        t.push(vec!["a".into(), "word ".repeat(40)]);
+        let out = table_text(&Document::table(t), Layout { width: Some(40) });
+        assert!(out.lines().count() > 3, "{out}");
+        assert!(out.lines().all(|l| l.chars().count() <= 40), "{out}");
+    }
+
+    #[test]
     fn multi_section_csv_is_long_form() {
         let mut d = Document::default();
         d.section("Profile", Block::Fields(vec![("Name".into(), "Ava".into())]));
