@@ -1,7 +1,7 @@
 //! Writing a query's result: to stdout, or atomically to `-o FILE`, in the
 //! format asked for (src/output.rs does the rendering).
 
-use super::{eprint, print, Ctx};
+use super::{eprint, print};
 use crate::cli::{OutputArgs, QueryFormat};
 use crate::error::Error;
 use crate::output::{self, Document, Format, Layout};
@@ -52,8 +52,8 @@ fn layout(out: &OutputArgs) -> Layout {
     Layout { width: Some(width) }
 }
 
-/// Renders and writes; `what` names the rows for the confirmation message.
-pub fn emit<T: Serialize>(_ctx: &Ctx, out: &OutputArgs, doc: &Document, json: &T) -> Result<u8, Error> {
+/// Renders and writes to stdout or, atomically, to `-o FILE`.
+pub fn emit<T: Serialize>(out: &OutputArgs, doc: &Document, json: &T) -> Result<u8, Error> {
     let format = format(out)?;
     let text = output::render(format, doc, json, layout(out), out.bom);
     match &out.output {

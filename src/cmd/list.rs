@@ -29,5 +29,5 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<u8, Error> {
     };
     let rows = register::query(&repo, ctx.today, &opts);
     let doc = register::document(&rows, &columns);
-    emit::emit(ctx, &args.out, &doc, &register::report(ctx.today, rows))
+    emit::emit(&args.out, &doc, &register::report(ctx.today, rows))
 }

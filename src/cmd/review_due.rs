@@ -15,7 +15,7 @@ pub fn run(ctx: &Ctx, args: &ReviewDueArgs) -> Result<u8, Error> {
     let filter = PupilFilter::new(&repo.settings, &args.level, &args.year, &args.class)?;
     let items = review_due::query(&repo, ctx.today, &Options { within, filter, kinds });
     let doc = review_due::document(&items, within);
-    emit::emit(ctx, &args.out, &doc, &review_due::report(ctx.today, items))
+    emit::emit(&args.out, &doc, &review_due::report(ctx.today, items))
 }
 
 fn kind_name(k: DueKind) -> Option<String> {

@@ -853,3 +853,23 @@ fn queries_write_nothing_into_the_repository() {
     }
     assert_eq!(before, tree(&oakfield()));
 }
+
+#[test]
+fn wales_idp_reviews_and_levels() {
+    let w = fixture("query-wales");
+    let items = due(&w, &["--within", "60"]);
+    let got: Vec<(&str, &str, &str, i64)> =
+        items.iter().map(|i| (i.pupil.as_str(), i.kind.as_str(), i.due.as_str(), i.days)).collect();
+    assert_eq!(
+        got,
+        [("gwen-jones", "annual-review", "2026-11-30", 6), ("huw-evans", "annual-review", "2027-01-14", 51)]
+    );
+    assert_eq!(ids(&w, &["--with-ehcp"]), ["huw-evans"], "la-idp is the statutory plan in Wales");
+    assert_eq!(ids(&w, &["--level", "school-idp"]), ["gwen-jones"]);
+    let s: StatsReport = json(&w, &["stats"]);
+    let levels: Vec<&str> = s.by_level.iter().map(|c| c.key.as_str()).collect();
+    assert_eq!(levels, ["monitoring", "school-idp", "la-idp"]);
+    assert!(s.academic_year.is_none(), "no [calendar]");
+    let r = senco(&w, &["stats"]);
+    insta::assert_snapshot!("wales-stats-table", r.stdout);
+}
