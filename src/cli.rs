@@ -45,6 +45,17 @@ pub enum Command {
     Init(InitArgs),
     /// Create a pupil's folder with a pupil.yaml and commented skeletons.
     NewPupil(NewPupilArgs),
+    /// Reviews, targets, actions and referrals overdue or due soon.
+    ReviewDue(ReviewDueArgs),
+    /// The SEN register (or watch list, or archive), filtered, with chosen columns.
+    #[command(visible_alias = "register")]
+    List(ListArgs),
+    /// Counts by level, need, year group; the register's share of the roll.
+    Stats(StatsArgs),
+    /// Everything about one pupil on one screen.
+    Show(ShowArgs),
+    /// Each staff member's pupils and weekly intervention time.
+    Caseload(CaseloadArgs),
     /// Developer tools (benchmark floor).
     #[command(hide = true, subcommand)]
     Debug(DebugCommand),
@@ -170,4 +181,132 @@ pub enum DebugCommand {
 
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     crate::repo::decode::parse_date(s)
+}
+
+// ------------------------------------------------------------------ queries
+
+/// Output options shared by every query (docs/queries.md).
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format [default: table, or from the `-o` file's extension].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<QueryFormat>,
+    /// Write to FILE (atomically) instead of stdout; `.json`, `.csv`, `.md` choose the format.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace FILE if it already exists.
+    #[arg(long)]
+    pub force: bool,
+    /// CSV only: start with a UTF-8 byte-order mark, for older versions of Excel.
+    #[arg(long)]
+    pub bom: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum QueryFormat {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewDueArgs {
+    /// Show items due within DAYS of today (overdue items always show) [default: reviews.warn_days].
+    #[arg(long, value_name = "DAYS")]
+    pub within: Option<u32>,
+    /// Only pupils at these support levels (repeat or separate with commas).
+    #[arg(long, value_name = "LEVEL", value_delimiter = ',')]
+    pub level: Vec<String>,
+    /// Only pupils in these year groups.
+    #[arg(long, value_name = "N", value_delimiter = ',', allow_hyphen_values = true)]
+    pub year: Vec<i64>,
+    /// Only pupils in these classes (case-insensitive).
+    #[arg(long, value_name = "CLASS", value_delimiter = ',')]
+    pub class: Vec<String>,
+    /// Only these kinds of item.
+    #[arg(long, value_enum, value_name = "KIND", value_delimiter = ',')]
+    pub kind: Vec<DueKind>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DueKind {
+    SupportReview,
+    AnnualReview,
+    Reevaluation,
+    Target,
+    Action,
+    Referral,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only these support levels; `monitoring` is the watch list (repeat or separate with commas).
+    #[arg(long, value_name = "LEVEL", value_delimiter = ',')]
+    pub level: Vec<String>,
+    /// Every level: the register and the watch list.
+    #[arg(long, conflicts_with = "level")]
+    pub all_levels: bool,
+    /// Only pupils with a need in this area, e.g. cognition-and-learning.
+    #[arg(long, value_name = "AREA", value_delimiter = ',')]
+    pub area: Vec<String>,
+    /// Only pupils with a need of this type code, e.g. SPLD, ASD.
+    #[arg(long, value_name = "TYPE", value_delimiter = ',')]
+    pub need: Vec<String>,
+    /// Only pupils in these year groups.
+    #[arg(long, value_name = "N", value_delimiter = ',', allow_hyphen_values = true)]
+    pub year: Vec<i64>,
+    /// Only pupils in these classes (case-insensitive).
+    #[arg(long, value_name = "CLASS", value_delimiter = ',')]
+    pub class: Vec<String>,
+    /// Only pupils this staff member is key worker for or runs a current intervention with.
+    #[arg(long, value_name = "STAFF", value_delimiter = ',')]
+    pub staff: Vec<String>,
+    /// Only pupils with a statutory plan (EHC plan, LA IDP, IEP).
+    #[arg(long)]
+    pub with_ehcp: bool,
+    /// List pupils in the archive (leavers) instead of those on roll.
+    #[arg(long)]
+    pub archived: bool,
+    /// Columns to show, comma-separated (see docs/queries.md) [default: id,name,year,class,level,primary-need,primary-area,key-worker,since].
+    #[arg(long, value_name = "LIST")]
+    pub columns: Option<String>,
+    /// Include UPNs (the `upn` column and JSON field).
+    #[arg(long)]
+    pub show_upn: bool,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The pupil's id, or any unique prefix of it.
+    pub id: String,
+    /// Look in the archive (leavers) instead of pupils on roll.
+    #[arg(long)]
+    pub archived: bool,
+    /// Include the UPN.
+    #[arg(long)]
+    pub show_upn: bool,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CaseloadArgs {
+    /// One staff member's id (or unique prefix) for their full caseload; all staff when absent.
+    pub staff: Option<String>,
+    /// Weekly hours of intervention time above which staff are marked `over`.
+    #[arg(long, value_name = "HOURS", default_value_t = crate::query::caseload::DEFAULT_MAX_HOURS)]
+    pub max_hours: f64,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }

@@ -2,7 +2,9 @@
 //! `senco`: plain-text SEN records for SENCOs.
 //!
 //! Data flows one way: [`repo`] reads a records repository into [`model`]
-//! values; [`check`] and [`rules`] turn them into findings ([`diag`]); [`cmd`]
+//! values; [`check`] and [`rules`] turn them into findings ([`diag`]);
+//! [`query`] turns them into rows that [`output`] renders as tables, JSON,
+//! CSV or Markdown; [`cmd`]
 //! wires one command together and is the only layer that prints; [`edit`] is
 //! the only code that writes records.
 
@@ -13,6 +15,8 @@ pub mod diag;
 pub mod edit;
 pub mod error;
 pub mod model;
+pub mod output;
+pub mod query;
 pub mod repo;
 pub mod report;
 pub mod rules;

@@ -6,6 +6,13 @@ mod explain;
 mod init;
 mod new_pupil;
 mod rules;
+// Queries: one file each, sharing `emit`.
+mod caseload;
+mod emit;
+mod list;
+mod review_due;
+mod show;
+mod stats;
 
 use crate::cli::{Cli, Color, Command, DebugCommand};
 use crate::diag::render::Paint;
@@ -73,6 +80,11 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Rules(args) => rules::run(&ctx, &args),
         Command::Init(args) => init::run(&ctx, &args),
         Command::NewPupil(args) => new_pupil::run(&ctx, &args),
+        Command::ReviewDue(args) => review_due::run(&ctx, &args),
+        Command::List(args) => list::run(&ctx, &args),
+        Command::Stats(args) => stats::run(&ctx, &args),
+        Command::Show(args) => show::run(&ctx, &args),
+        Command::Caseload(args) => caseload::run(&ctx, &args),
         Command::Debug(DebugCommand::ReadFloor) => ctx.root().and_then(|root| {
             let (files, bytes) = crate::repo::read_floor(&root)?;
             print(&format!("{files} files, {bytes} bytes\n"))?;

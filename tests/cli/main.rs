@@ -4,6 +4,7 @@
 
 mod check;
 mod rules;
+mod query;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,23 @@
+//! `senco review-due`: what needs action, by date.
+
+use super::{emit, Ctx};
+use crate::cli::{DueKind, ReviewDueArgs};
+use crate::error::Error;
+use crate::query::review_due::{self, Options};
+use crate::query::PupilFilter;
+use clap::ValueEnum;
+
+pub fn run(ctx: &Ctx, args: &ReviewDueArgs) -> Result<u8, Error> {
+    emit::format(&args.out)?;
+    let repo = ctx.load()?;
+    let within = i64::from(args.within.unwrap_or(repo.settings.reviews.warn_days));
+    let kinds = args.kind.iter().filter_map(|k| kind_name(*k)).collect();
+    let filter = PupilFilter::new(&repo.settings, &args.level, &args.year, &args.class)?;
+    let items = review_due::query(&repo, ctx.today, &Options { within, filter, kinds });
+    let doc = review_due::document(&items, within);
+    emit::emit(&args.out, &doc, &review_due::report(ctx.today, items))
+}
+
+fn kind_name(k: DueKind) -> Option<String> {
+    k.to_possible_value().map(|v| v.get_name().to_string())
+}

@@ -1,0 +1,13 @@
+//! `senco stats`: the register in numbers.
+
+use super::{emit, Ctx};
+use crate::cli::StatsArgs;
+use crate::error::Error;
+use crate::query::stats;
+
+pub fn run(ctx: &Ctx, args: &StatsArgs) -> Result<u8, Error> {
+    emit::format(&args.out)?;
+    let repo = ctx.load()?;
+    let report = stats::query(&repo, ctx.today);
+    emit::emit(&args.out, &stats::document(&report), &report)
+}

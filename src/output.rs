@@ -1,0 +1,503 @@
+//! The output layer shared by every query (`list`, `review-due`, `stats`,
+//! `show`, `caseload`): one [`Document`] of titled sections, rendered as a
+//! terminal table, CSV or Markdown; JSON comes from each query's own
+//! serialisable report (the documented contract in docs/queries.md).
+//!
+//! Rendering is pure: it returns text. `cmd` decides whether it goes to
+//! stdout or, atomically, to a file (`edit::write_file`).
+
+use crate::error::Error;
+use comfy_table::{CellAlignment, ContentArrangement, LineStyle, TableStyle};
+use serde::Serialize;
+use std::path::Path;
+
+/// The output formats of every query.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+}
+
+impl Format {
+    /// The format a file name asks for, by its extension.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "json" => Some(Format::Json),
+            "csv" => Some(Format::Csv),
+            "md" | "markdown" => Some(Format::Markdown),
+            "txt" => Some(Format::Table),
+            _ => None,
+        }
+    }
+}
+
+/// How to lay out a terminal table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layout {
+    /// Wrap cells to this many columns; `None` never wraps (stable output
+    /// for pipes and files).
+    pub width: Option<u16>,
+}
+
+/// Left for text, right for numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+/// One column of a table: its header and alignment.
+#[derive(Clone, Debug)]
+pub struct Column {
+    pub header: String,
+    pub align: Align,
+}
+
+impl Column {
+    pub fn left(header: &str) -> Column {
+        Column { header: header.to_string(), align: Align::Left }
+    }
+    pub fn right(header: &str) -> Column {
+        Column { header: header.to_string(), align: Align::Right }
+    }
+}
+
+/// A table of text cells; every row has one cell per column.
+#[derive(Clone, Debug, Default)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<String>>,
+    /// Shown instead of an empty table in the `table` format.
+    pub empty: String,
+}
+
+impl Table {
+    pub fn new(columns: Vec<Column>, empty: &str) -> Table {
+        Table { columns, rows: Vec::new(), empty: empty.to_string() }
+    }
+
+    pub fn push(&mut self, row: Vec<String>) {
+        self.rows.push(row);
+    }
+}
+
+/// The content of one section.
+#[derive(Clone, Debug)]
+pub enum Block {
+    /// `label: value` lines.
+    Fields(Vec<(String, String)>),
+    /// A bulleted list.
+    List(Vec<String>),
+    Table(Table),
+}
+
+#[derive(Clone, Debug)]
+pub struct Section {
+    /// Empty for an untitled section (a query that is one table).
+    pub title: String,
+    pub block: Block,
+}
+
+/// What a query shows: sections in order.
+#[derive(Clone, Debug, Default)]
+pub struct Document {
+    /// Printed first in `table` and `markdown` (e.g. the pupil's name); not in CSV.
+    pub title: Option<String>,
+    pub sections: Vec<Section>,
+    /// Printed last in `table` and `markdown` (e.g. how over-allocation is defined).
+    pub notes: Vec<String>,
+}
+
+impl Document {
+    /// A document that is just one table.
+    pub fn table(table: Table) -> Document {
+        Document {
+            title: None,
+            sections: vec![Section { title: String::new(), block: Block::Table(table) }],
+            notes: vec![],
+        }
+    }
+
+    pub fn section(&mut self, title: &str, block: Block) {
+        self.sections.push(Section { title: title.to_string(), block });
+    }
+}
+
+/// Renders a query: `json` for JSON, else the document in the chosen format.
+pub fn render<T: Serialize>(format: Format, doc: &Document, json: &T, layout: Layout, bom: bool) -> String {
+    match format {
+        Format::Json => to_json(json),
+        Format::Table => table_text(doc, layout),
+        Format::Markdown => markdown(doc),
+        Format::Csv => {
+            let body = csv(doc);
+            if bom {
+                format!("\u{FEFF}{body}")
+            } else {
+                body
+            }
+        }
+    }
+}
+
+/// Pretty JSON with a final newline.
+pub fn to_json<T: Serialize>(value: &T) -> String {
+    match serde_json::to_string_pretty(value) {
+        Ok(mut s) => {
+            s.push('\n');
+            s
+        }
+        // Our reports are plain structs of strings and numbers; this cannot fail.
+        Err(e) => format!("{{\"error\": \"{e}\"}}\n"),
+    }
+}
+
+// ------------------------------------------------------------------ table
+
+/// Header underlined, columns separated by spaces: readable and diff-stable.
+const STYLE: TableStyle = TableStyle::new().header_separator(LineStyle::none().fill('-').junction(' '));
+
+fn comfy(t: &Table, layout: Layout) -> String {
+    let mut ct = comfy_table::Table::new();
+    ct.load_style(STYLE);
+    match layout.width {
+        Some(w) => {
+            ct.set_content_arrangement(ContentArrangement::Dynamic);
+            ct.set_width(w);
+        }
+        None => {
+            ct.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
+    ct.set_header(t.columns.iter().map(|c| c.header.as_str()));
+    for row in &t.rows {
+        ct.add_row(row.iter().map(|c| c.as_str()));
+    }
+    for (i, c) in t.columns.iter().enumerate() {
+        if let Some(col) = ct.column_mut(i) {
+            col.set_padding((0, 1));
+            if c.align == Align::Right {
+                col.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+    }
+    // comfy pads every line to the table's width; trailing spaces make noisy diffs.
+    let mut out = String::new();
+    for line in ct.lines() {
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The human-readable format: sections with underlined titles.
+pub fn table_text(doc: &Document, layout: Layout) -> String {
+    let mut out = String::new();
+    if let Some(title) = &doc.title {
+        out.push_str(title);
+        out.push('\n');
+        out.push_str(&"=".repeat(title.chars().count()));
+        out.push_str("\n\n");
+    }
+    for (i, s) in doc.sections.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if !s.title.is_empty() {
+            out.push_str(&s.title);
+            out.push('\n');
+        }
+        match &s.block {
+            Block::Fields(fields) => {
+                let w = fields.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+                for (k, v) in fields {
+                    out.push_str(format!("  {k:<w$}  {v}").trim_end());
+                    out.push('\n');
+                }
+            }
+            Block::List(items) => {
+                if items.is_empty() {
+                    out.push_str("  (none)\n");
+                }
+                for item in items {
+                    out.push_str(&format!("  - {item}\n"));
+                }
+            }
+            Block::Table(t) if t.rows.is_empty() => {
+                out.push_str(if s.title.is_empty() { "" } else { "  " });
+                out.push_str(&t.empty);
+                out.push('\n');
+            }
+            Block::Table(t) => out.push_str(&comfy(t, layout)),
+        }
+    }
+    if !doc.notes.is_empty() {
+        out.push('\n');
+        for n in &doc.notes {
+            out.push_str(n);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+// --------------------------------------------------------------- markdown
+
+fn md_cell(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('|', "\\|").replace("\r\n", "<br>").replace('\n', "<br>")
+}
+
+fn md_table(out: &mut String, t: &Table) {
+    if t.rows.is_empty() {
+        out.push_str(&format!("_{}_\n", t.empty));
+        return;
+    }
+    let head: Vec<String> = t.columns.iter().map(|c| md_cell(&c.header)).collect();
+    out.push_str(&format!("| {} |\n", head.join(" | ")));
+    let rule: Vec<&str> = t.columns.iter().map(|c| if c.align == Align::Right { "---:" } else { "---" }).collect();
+    out.push_str(&format!("| {} |\n", rule.join(" | ")));
+    for row in &t.rows {
+        let cells: Vec<String> = row.iter().map(|c| md_cell(c)).collect();
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+}
+
+/// GitHub-flavoured Markdown: `#` title, `##` sections, pipe tables.
+pub fn markdown(doc: &Document) -> String {
+    let mut out = String::new();
+    if let Some(title) = &doc.title {
+        out.push_str(&format!("# {}\n\n", md_cell(title)));
+    }
+    for (i, s) in doc.sections.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if !s.title.is_empty() {
+            out.push_str(&format!("## {}\n\n", md_cell(&s.title)));
+        }
+        match &s.block {
+            Block::Fields(fields) => {
+                for (k, v) in fields {
+                    out.push_str(&format!("- **{}:** {}\n", md_cell(k), md_cell(v)));
+                }
+            }
+            Block::List(items) => {
+                if items.is_empty() {
+                    out.push_str("_None._\n");
+                }
+                for item in items {
+                    out.push_str(&format!("- {}\n", md_cell(item)));
+                }
+            }
+            Block::Table(t) => md_table(&mut out, t),
+        }
+    }
+    if !doc.notes.is_empty() {
+        out.push('\n');
+        for n in &doc.notes {
+            out.push_str(&format!("{}\n", md_cell(n)));
+        }
+    }
+    out
+}
+
+// -------------------------------------------------------------------- CSV
+
+/// A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a
+/// leading tab or carriage return) gets a leading apostrophe, so opening an
+/// export never executes record text. Plain numbers such as `-3` are left
+/// alone: they are data, not formulas.
+pub fn neutralise(cell: &str) -> String {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.parse::<f64>().is_err() {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+/// One CSV field, quoted per RFC 4180 when it holds a comma, quote or line break.
+pub fn csv_field(cell: &str) -> String {
+    let cell = neutralise(cell);
+    if cell.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", cell.replace('"', "\"\""))
+    } else {
+        cell
+    }
+}
+
+fn csv_row(out: &mut String, cells: &[&str]) {
+    let fields: Vec<String> = cells.iter().map(|c| csv_field(c)).collect();
+    out.push_str(&fields.join(","));
+    out.push_str("\r\n");
+}
+
+/// RFC 4180 CSV (CRLF line ends). A document that is one untitled table is
+/// that table; anything else is flattened to `section,item,field,value` rows,
+/// where `item` numbers a table's rows or a list's items (empty for fields).
+pub fn csv(doc: &Document) -> String {
+    let mut out = String::new();
+    if let [Section { title, block: Block::Table(t) }] = doc.sections.as_slice() {
+        if title.is_empty() {
+            let head: Vec<&str> = t.columns.iter().map(|c| c.header.as_str()).collect();
+            csv_row(&mut out, &head);
+            for row in &t.rows {
+                let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+                csv_row(&mut out, &cells);
+            }
+            return out;
+        }
+    }
+    csv_row(&mut out, &["section", "item", "field", "value"]);
+    for s in &doc.sections {
+        match &s.block {
+            Block::Fields(fields) => {
+                for (k, v) in fields {
+                    csv_row(&mut out, &[&s.title, "", k, v]);
+                }
+            }
+            Block::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    csv_row(&mut out, &[&s.title, &(i + 1).to_string(), "", item]);
+                }
+            }
+            Block::Table(t) => {
+                for (i, row) in t.rows.iter().enumerate() {
+                    let item = (i + 1).to_string();
+                    for (c, cell) in t.columns.iter().zip(row) {
+                        csv_row(&mut out, &[&s.title, &item, &c.header, cell]);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Resolves `--format` and `-o FILE` into the format to write: an explicit
+/// `--format` wins; else the file's extension; else `table`.
+pub fn choose(format: Option<Format>, file: Option<&Path>) -> Result<Format, Error> {
+    if let Some(f) = format {
+        return Ok(f);
+    }
+    let Some(path) = file else { return Ok(Format::Table) };
+    Format::from_path(path).ok_or_else(|| {
+        Error::usage(
+            format!("cannot tell the output format from the file name `{}`", path.display()),
+            Some("name the file `.json`, `.csv`, `.md` or `.txt`, or add `--format json|csv|markdown|table`".into()),
+        )
+    })
+}
+
+/// Rounds money for display: two decimals.
+pub fn money(x: f64) -> String {
+    format!("{x:.2}")
+}
+
+/// A number without a needless `.0`: `5`, `2.5`.
+pub fn num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        let s = format!("{x:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// A share as a percentage with one decimal: `41.2`.
+pub fn percent(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        (part as f64 * 1000.0 / whole as f64).round() / 10.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Table {
+        let mut t = Table::new(vec![Column::left("name"), Column::right("days")], "nothing");
+        t.push(vec!["=SUM(A1)".into(), "-3".into()]);
+        t.push(vec!["Smith, \"Jo\"\nline".into(), "4".into()]);
+        t
+    }
+
+    #[test]
+    fn csv_quotes_and_neutralises() {
+        let out = csv(&Document::table(sample()));
+        assert_eq!(out, "name,days\r\n'=SUM(A1),-3\r\n\"Smith, \"\"Jo\"\"\nline\",4\r\n");
+    }
+
+    #[test]
+    fn neutralise_keeps_numbers() {
+        assert_eq!(neutralise("-12"), "-12");
+        assert_eq!(neutralise("+44 7700"), "'+44 7700");
+        assert_eq!(neutralise("@me"), "'@me");
+        assert_eq!(neutralise("-"), "'-");
+        assert_eq!(neutralise("plain"), "plain");
+    }
+
+    #[test]
+    fn markdown_escapes_pipes_and_aligns_numbers() {
+        let mut t = sample();
+        t.rows[0][0] = "a|b".into();
+        let out = markdown(&Document::table(t));
+        assert!(out.contains("| name | days |\n| --- | ---: |\n| a\\|b | -3 |\n"), "{out}");
+        assert!(out.contains("Smith, \"Jo\"<br>line"), "{out}");
+    }
+
+    #[test]
+    fn table_is_plain_without_width() {
+        let out = table_text(&Document::table(sample()), Layout { width: None });
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0], "name         days");
+        assert!(lines[1].starts_with("-----"), "{out}");
+        assert!(!out.lines().any(|l| l.ends_with(' ')));
+    }
+
+    #[test]
+    fn terminal_tables_wrap_to_the_width() {
+        let mut t = Table::new(vec![Column::left("id"), Column::left("detail")], "none");
+        t.push(vec!["a".into(), "word ".repeat(40)]);
+        let out = table_text(&Document::table(t), Layout { width: Some(40) });
+        assert!(out.lines().count() > 3, "{out}");
+        assert!(out.lines().all(|l| l.chars().count() <= 40), "{out}");
+    }
+
+    #[test]
+    fn multi_section_csv_is_long_form() {
+        let mut d = Document::default();
+        d.section("Profile", Block::Fields(vec![("Name".into(), "Ava".into())]));
+        d.section("Targets", Block::Table(sample()));
+        let out = csv(&d);
+        assert!(
+            out.starts_with(
+                "section,item,field,value\r\nProfile,,Name,Ava\r\nTargets,1,name,'=SUM(A1)\r\nTargets,1,days,-3\r\n"
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn format_from_extension() {
+        assert_eq!(choose(None, Some(Path::new("a.CSV"))).unwrap(), Format::Csv);
+        assert_eq!(choose(None, Some(Path::new("a.md"))).unwrap(), Format::Markdown);
+        assert_eq!(choose(Some(Format::Json), Some(Path::new("a.md"))).unwrap(), Format::Json);
+        assert!(choose(None, Some(Path::new("a.xlsx"))).is_err());
+        assert_eq!(choose(None, None).unwrap(), Format::Table);
+    }
+
+    #[test]
+    fn numbers_render_plainly() {
+        assert_eq!(num(5.0), "5");
+        assert_eq!(num(2.5), "2.5");
+        assert_eq!(money(3.456), "3.46");
+        assert_eq!(percent(1, 3), 33.3);
+        assert_eq!(percent(1, 0), 0.0);
+    }
+}

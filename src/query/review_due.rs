@@ -1,0 +1,163 @@
+//! `senco review-due`: everything with a date that needs action, one row per
+//! item, soonest (most overdue) first.
+//!
+//! Review dates come from `rules::due_items`, the same function `senco check`
+//! uses, so the two always agree. Targets, review actions and referrals use
+//! the same dates as `check`'s `target-overdue`, `action-overdue` and
+//! `referral-waiting` findings.
+
+use super::{PupilFilter, VERSION};
+use crate::model::{text, val, ReferralStatus};
+use crate::output::{Column, Document, Table};
+use crate::repo::{PupilRecord, Repo};
+use crate::rules::{self, dates};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// The stable item kinds, in the order `--kind` lists them.
+pub const KINDS: &[&str] = &["support-review", "annual-review", "reevaluation", "target", "action", "referral"];
+
+/// What `review-due` is asked for.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Items due within this many days of today are `due-soon`; overdue items always show.
+    pub within: i64,
+    pub filter: PupilFilter,
+    /// Empty: every kind.
+    pub kinds: Vec<String>,
+}
+
+/// One row: the JSON contract (docs/queries.md).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Item {
+    pub pupil: String,
+    pub name: String,
+    pub year_group: Option<i64>,
+    pub level: Option<String>,
+    pub kind: &'static str,
+    pub due: String,
+    /// Days from today to the due date; negative when overdue.
+    pub days: i64,
+    /// `overdue` or `due-soon`.
+    pub status: &'static str,
+    pub detail: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub version: u32,
+    pub today: String,
+    pub items: Vec<Item>,
+}
+
+/// Every dated item of one pupil on roll, whatever its date.
+pub fn pupil_items(repo: &Repo, rec: &PupilRecord) -> Vec<(&'static str, NaiveDate, String)> {
+    let mut out = Vec::new();
+    let Some(pupil) = &rec.pupil else { return out };
+    for d in rules::due_items(&repo.settings, rec) {
+        out.push((d.kind, d.due, d.basis));
+    }
+    for t in &rec.targets {
+        if let (true, Some(due)) = (t.is_open(), val(&t.due)) {
+            let id = text(&t.id).unwrap_or("?");
+            let detail = match text(&t.outcome) {
+                Some(o) => format!("{id}: {}", o.trim()),
+                None => id.to_string(),
+            };
+            out.push(("target", due, detail));
+        }
+    }
+    for r in &rec.reviews {
+        for a in r.review.actions.iter().flatten() {
+            if let (Some(due), None) = (val(&a.due), &a.done) {
+                let mut detail = text(&a.action).unwrap_or("?").trim().to_string();
+                if let Some(owner) = text(&a.owner) {
+                    detail.push_str(&format!(" (owner: {owner})"));
+                }
+                detail.push_str(&format!(" [review {}]", r.stem));
+                out.push(("action", due, detail));
+            }
+        }
+    }
+    // As in `check`, referrals are followed up for pupils on the register.
+    if pupil.level().is_some_and(|l| l.on_register()) {
+        let weeks = repo.settings.reviews.referral_wait_weeks;
+        for p in pupil.professionals.iter().flatten() {
+            if let (Some(ReferralStatus::Waiting), Some(referred)) = (val(&p.status), val(&p.referred)) {
+                let service = text(&p.service).unwrap_or("?");
+                out.push((
+                    "referral",
+                    dates::add_weeks(referred, weeks),
+                    format!("{service}: waiting since {referred} (limit {weeks} weeks)"),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The items due within the window (and all overdue ones), sorted by due
+/// date, then pupil, kind and detail.
+pub fn query(repo: &Repo, today: NaiveDate, opts: &Options) -> Vec<Item> {
+    let mut items = Vec::new();
+    for rec in &repo.pupils {
+        let Some(pupil) = &rec.pupil else { continue };
+        if !opts.filter.matches(pupil) {
+            continue;
+        }
+        for (kind, due, detail) in pupil_items(repo, rec) {
+            let days = (due - today).num_days();
+            if days > opts.within || !(opts.kinds.is_empty() || opts.kinds.iter().any(|k| k == kind)) {
+                continue;
+            }
+            items.push(Item {
+                pupil: rec.dir.clone(),
+                name: pupil.display_name(),
+                year_group: val(&pupil.year_group),
+                level: pupil.level().map(|l| l.as_str().to_string()),
+                kind,
+                due: due.to_string(),
+                days,
+                status: if days < 0 { "overdue" } else { "due-soon" },
+                detail,
+            });
+        }
+    }
+    items.sort_by(|a, b| (&a.due, &a.pupil, a.kind, &a.detail).cmp(&(&b.due, &b.pupil, b.kind, &b.detail)));
+    items
+}
+
+pub fn report(today: NaiveDate, items: Vec<Item>) -> Report {
+    Report { version: VERSION, today: today.to_string(), items }
+}
+
+pub fn document(items: &[Item], within: i64) -> Document {
+    let mut t = Table::new(
+        vec![
+            Column::left("pupil"),
+            Column::left("name"),
+            Column::right("year"),
+            Column::left("level"),
+            Column::left("kind"),
+            Column::left("due"),
+            Column::right("days"),
+            Column::left("status"),
+            Column::left("detail"),
+        ],
+        &format!("Nothing overdue or due within {within} days."),
+    );
+    for i in items {
+        t.push(vec![
+            i.pupil.clone(),
+            i.name.clone(),
+            super::year_cell(i.year_group),
+            i.level.clone().unwrap_or_default(),
+            i.kind.to_string(),
+            i.due.clone(),
+            i.days.to_string(),
+            i.status.to_string(),
+            i.detail.clone(),
+        ]);
+    }
+    Document::table(t)
+}

@@ -1,0 +1,182 @@
+//! `senco stats`: the register in numbers, for governors' reports and the
+//! SEN information report.
+
+use super::{primary_need, VERSION};
+use crate::model::{text, val, Status};
+use crate::output::{num, percent, Block, Column, Document, Table};
+use crate::repo::Repo;
+use crate::rules;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Serialize)]
+pub struct Count {
+    /// The level, area, need type or year group counted (`none` when not recorded).
+    pub key: String,
+    pub pupils: usize,
+    /// Share of the group's whole, in percent, one decimal.
+    pub percent: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub version: u32,
+    pub today: String,
+    pub school: String,
+    pub jurisdiction: &'static str,
+    /// Pupils on roll.
+    pub roll: usize,
+    /// Pupils on the SEN register (above `monitoring`).
+    pub register: usize,
+    /// register / roll, in percent.
+    pub register_percent: f64,
+    pub statutory_plans: usize,
+    /// Every level of the jurisdiction, of all pupils on roll.
+    pub by_level: Vec<Count>,
+    /// Register pupils by the area of their primary need.
+    pub by_primary_area: Vec<Count>,
+    /// Register pupils by the type of their primary need.
+    pub by_primary_need: Vec<Count>,
+    /// Register pupils by year group.
+    pub by_year_group: Vec<Count>,
+    /// Register pupils with a review (support, annual, reevaluation) past due today.
+    pub reviews_overdue: usize,
+    /// The academic year from senco.toml `[calendar]`; null without one.
+    pub academic_year: Option<AcademicYear>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AcademicYear {
+    pub start: String,
+    pub end: String,
+    /// Distinct targets rated `achieved` at a review held this academic year, up to today.
+    pub targets_achieved: usize,
+    /// Targets with a `set` date this academic year, up to today.
+    pub targets_set: usize,
+}
+
+fn counts(map: BTreeMap<String, usize>, whole: usize) -> Vec<Count> {
+    map.into_iter().map(|(key, pupils)| Count { key, pupils, percent: percent(pupils, whole) }).collect()
+}
+
+pub fn query(repo: &Repo, today: NaiveDate) -> Report {
+    let settings = &repo.settings;
+    let juris = settings.school.jurisdiction;
+    let on_roll: Vec<_> = repo.pupils.iter().filter(|r| r.pupil.is_some()).collect();
+    let roll = on_roll.len();
+    let register: Vec<_> =
+        on_roll.iter().filter(|r| r.pupil.as_ref().and_then(|p| p.level()).is_some_and(|l| l.on_register())).collect();
+
+    let mut by_level: Vec<Count> = juris
+        .levels()
+        .iter()
+        .map(|l| {
+            let n = on_roll.iter().filter(|r| r.pupil.as_ref().and_then(|p| p.level()) == Some(*l)).count();
+            Count { key: l.as_str().to_string(), pupils: n, percent: percent(n, roll) }
+        })
+        .collect();
+    let other = roll - by_level.iter().map(|c| c.pupils).sum::<usize>();
+    if other > 0 {
+        by_level.push(Count { key: "none".into(), pupils: other, percent: percent(other, roll) });
+    }
+
+    let (mut areas, mut types, mut years) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+    let mut overdue = 0;
+    for rec in &register {
+        let need = primary_need(rec);
+        let area = need.and_then(|n| val(&n.area)).map_or("none", |a| a.as_str());
+        *areas.entry(area.to_string()).or_insert(0) += 1;
+        let ty = need.and_then(|n| text(&n.r#type)).map_or("none".to_string(), |t| t.trim().to_string());
+        *types.entry(ty).or_insert(0) += 1;
+        let year = rec.pupil.as_ref().and_then(|p| val(&p.year_group));
+        // Keyed by number so year groups sort numerically (nursery -1 first); `none` last.
+        *years.entry((year.is_none(), year.unwrap_or(0))).or_insert(0) += 1;
+        if rules::due_items(settings, rec).iter().any(|d| d.due < today) {
+            overdue += 1;
+        }
+    }
+    let by_year_group = years
+        .into_iter()
+        .map(|((none, y), n)| Count {
+            key: if none { "none".to_string() } else { y.to_string() },
+            pupils: n,
+            percent: percent(n, register.len()),
+        })
+        .collect();
+
+    let academic_year = settings.calendar.as_ref().map(|cal| {
+        let end = cal.year_end.min(today);
+        let in_year = |d: NaiveDate| d >= cal.year_start && d <= end;
+        let mut achieved = BTreeSet::new();
+        let mut set = 0;
+        for rec in &on_roll {
+            for r in &rec.reviews {
+                if !val(&r.review.date).is_some_and(in_year) {
+                    continue;
+                }
+                for tp in r.review.targets.iter().flatten() {
+                    if let (Some(Status::Achieved), Some(t)) = (val(&tp.progress), text(&tp.target)) {
+                        achieved.insert((rec.dir.as_str(), t));
+                    }
+                }
+            }
+            set += rec.targets.iter().filter(|t| val(&t.set).is_some_and(in_year)).count();
+        }
+        AcademicYear {
+            start: cal.year_start.to_string(),
+            end: cal.year_end.to_string(),
+            targets_achieved: achieved.len(),
+            targets_set: set,
+        }
+    });
+
+    Report {
+        version: VERSION,
+        today: today.to_string(),
+        school: settings.school.name.clone(),
+        jurisdiction: juris.as_str(),
+        roll,
+        register: register.len(),
+        register_percent: percent(register.len(), roll),
+        statutory_plans: register
+            .iter()
+            .filter(|r| r.pupil.as_ref().and_then(|p| p.level()).is_some_and(|l| l.statutory()))
+            .count(),
+        by_level,
+        by_primary_area: counts(areas, register.len()),
+        by_primary_need: counts(types, register.len()),
+        by_year_group,
+        reviews_overdue: overdue,
+        academic_year,
+    }
+}
+
+fn count_table(first: &str, counts: &[Count]) -> Block {
+    let mut t = Table::new(vec![Column::left(first), Column::right("pupils"), Column::right("percent")], "None.");
+    for c in counts {
+        t.push(vec![c.key.clone(), c.pupils.to_string(), num(c.percent)]);
+    }
+    Block::Table(t)
+}
+
+pub fn document(r: &Report) -> Document {
+    let mut d = Document { title: Some(format!("{}: SEN statistics on {}", r.school, r.today)), ..Default::default() };
+    let mut summary = vec![
+        ("Pupils on roll".to_string(), r.roll.to_string()),
+        ("On the SEN register".to_string(), format!("{} ({}%)", r.register, num(r.register_percent))),
+        ("With a statutory plan".to_string(), r.statutory_plans.to_string()),
+        ("Reviews overdue".to_string(), r.reviews_overdue.to_string()),
+    ];
+    if let Some(y) = &r.academic_year {
+        summary.push(("Academic year".into(), format!("{} to {}", y.start, y.end)));
+        summary.push(("Targets set this year".into(), y.targets_set.to_string()));
+        summary.push(("Targets achieved this year".into(), y.targets_achieved.to_string()));
+    }
+    d.section("Summary", Block::Fields(summary));
+    d.section("By level (pupils on roll)", count_table("level", &r.by_level));
+    d.section("By primary area of need (register)", count_table("area", &r.by_primary_area));
+    d.section("By primary need type (register)", count_table("need", &r.by_primary_need));
+    d.section("By year group (register)", count_table("year", &r.by_year_group));
+    d
+}
