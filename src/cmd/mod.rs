@@ -5,6 +5,9 @@ mod check;
 mod explain;
 mod init;
 mod new_pupil;
+mod new_review;
+mod rollover;
+mod upkeep;
 
 use crate::cli::{Cli, Color, Command, DebugCommand};
 use crate::diag::render::Paint;
@@ -71,6 +74,10 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Explain(args) => explain::run(&ctx, &args),
         Command::Init(args) => init::run(&ctx, &args),
         Command::NewPupil(args) => new_pupil::run(&ctx, &args),
+        Command::NewReview(args) => new_review::run(&ctx, &args),
+        Command::Rollover(args) => rollover::run(&ctx, &args),
+        Command::Archive(args) => upkeep::archive(&ctx, &args),
+        Command::Restore(args) => upkeep::restore(&ctx, &args),
         Command::Debug(DebugCommand::ReadFloor) => ctx.root().and_then(|root| {
             let (files, bytes) = crate::repo::read_floor(&root)?;
             print(&format!("{files} files, {bytes} bytes\n"))?;

@@ -109,5 +109,7 @@ mod tests {
 }
 pub mod batch;
 pub mod git;
+pub mod review;
 pub mod scaffold;
 pub mod surgical;
+pub mod upkeep;
