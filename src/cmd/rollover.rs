@@ -57,6 +57,9 @@ fn summary(plan: &Rollover, old_start: NaiveDate, old_end: NaiveDate, last: Opti
         let flag = if c.terms_guessed { "   <- the old dates + 52 weeks: confirm them" } else { "" };
         s.push_str(&format!("  {:<11}{} to {}{flag}\n", t.name, t.start, t.end));
     }
+    if plan.terms_rewritten {
+        s.push_str("  (the number of terms changed, so the `terms` list was written afresh: comments inside it were not kept)\n");
+    }
     s.push_str(&format!("{} pupil(s) move up a year group:\n", plan.promoted.len()));
     for p in &plan.promoted {
         s.push_str(&format!("  {:<24} {} -> {}\n", p.id, p.from, p.to));

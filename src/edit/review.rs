@@ -115,7 +115,10 @@ pub fn review_text(r: &NewReview) -> String {
     let level = pupil.and_then(|p| p.level());
     let statutory = level.is_some_and(Level::statutory);
     let mut o = String::new();
-    o.push_str(&format!("# {} review for {name}, held on {date}.\n", kind));
+    let kind_word = kind.as_str();
+    let heading: String =
+        kind_word.chars().take(1).flat_map(char::to_uppercase).chain(kind_word.chars().skip(1)).collect();
+    o.push_str(&format!("# {heading} review for {name}, held on {date}.\n"));
     o.push_str(&format!(
         "# Prepared by `senco new-review` on {today}. Fill in the gaps at the meeting: an empty value\n\
          # means \"not recorded yet\", so this file passes `senco check` as it is.\n"

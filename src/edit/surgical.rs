@@ -127,10 +127,23 @@ fn line_after(text: &str, end: usize) -> Option<usize> {
 fn entry_end(text: &str, key: &Scalar, value: &Node) -> usize {
     let key_end = bytes_of(text, key.span).1;
     if value.is_null() {
-        key_end
-    } else {
-        bytes_of(text, value.span()).1.max(key_end)
+        return key_end;
     }
+    let (start, end) = bytes_of(text, value.span());
+    let mut end = end.max(key_end);
+    // A block scalar's span runs over the blank lines after it; a new line
+    // belongs right after its text (unless `+` keeps those blank lines).
+    let keep = text.get(start..end).and_then(|t| t.lines().next()).is_some_and(|h| h.contains('+'));
+    let last_block = match value {
+        Node::Scalar(s) => s.style == Style::Block,
+        Node::Map(m) => matches!(m.entries.last(), Some((_, Node::Scalar(s))) if s.style == Style::Block),
+        Node::Seq(q) => matches!(q.items.last(), Some(Node::Scalar(s)) if s.style == Style::Block),
+    };
+    if last_block && !keep {
+        let trimmed = text.get(start..end).map_or(0, |t| t.trim_end().len());
+        end = (start + trimmed).max(key_end);
+    }
+    end
 }
 
 /// Adds `key: value` as a new line after the last entry of a block mapping,
@@ -156,10 +169,10 @@ pub fn insert_entry(text: &str, map: &Map, key: &str, value: &str) -> Result<Edi
     })
 }
 
-/// Removes the whole line(s) of the entry `key` of a block mapping: from the
-/// start of its key's line to the end of its value's line, comment included.
-/// The inverse of `insert_entry`, byte for byte. `Ok(None)` when absent.
-pub fn remove_entry(text: &str, map: &Map, key: &str) -> Result<Option<Edit>, Refusal> {
+/// The lines of the entry `key` of a block mapping: from the start of its
+/// key's line to the end of its value's line (comment and line ending
+/// included). `Ok(None)` when absent.
+fn entry_lines(text: &str, map: &Map, key: &str) -> Result<Option<std::ops::Range<usize>>, Refusal> {
     let Some((k, v)) = entry(map, key)? else { return Ok(None) };
     if map.flow {
         return Err("the mapping is written `{ ... }` on one line".into());
@@ -175,15 +188,42 @@ pub fn remove_entry(text: &str, map: &Map, key: &str) -> Result<Option<Edit>, Re
     if !(rest.is_empty() || rest.starts_with('#')) {
         return Err(format!("something else follows `{key}` on its line"));
     }
-    Ok(Some(match line_after(text, end) {
-        Some(at) => Edit { start: line_start, end: at, text: String::new() },
-        // The last line, without a line ending: take the ending before it.
-        None => {
-            let before = text.get(..line_start).unwrap_or("");
-            let cut = before.strip_suffix("\r\n").or_else(|| before.strip_suffix('\n')).map_or(line_start, str::len);
-            Edit { start: cut, end: text.len(), text: String::new() }
+    Ok(Some(line_start..line_after(text, end).unwrap_or(text.len())))
+}
+
+/// Removes the whole lines of the entries `keys` of a block mapping; the
+/// inverse of `insert_entry`, byte for byte. Absent keys are skipped.
+pub fn remove_entries(text: &str, map: &Map, keys: &[&str]) -> Result<Vec<Edit>, Refusal> {
+    let mut ranges = Vec::new();
+    for key in keys {
+        ranges.extend(entry_lines(text, map, key)?);
+    }
+    ranges.sort_by_key(|r| r.start);
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::new();
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
         }
-    }))
+    }
+    Ok(merged
+        .into_iter()
+        .map(|r| {
+            let mut start = r.start;
+            // The file's last lines, without a final line ending: take the
+            // line ending before them instead.
+            if r.end == text.len() && !text.ends_with('\n') {
+                let before = text.get(..start).unwrap_or("");
+                start = before.strip_suffix("\r\n").or_else(|| before.strip_suffix('\n')).map_or(start, str::len);
+            }
+            Edit { start, end: r.end, text: String::new() }
+        })
+        .collect())
+}
+
+/// `remove_entries` for one key; `Ok(None)` when absent.
+pub fn remove_entry(text: &str, map: &Map, key: &str) -> Result<Option<Edit>, Refusal> {
+    Ok(remove_entries(text, map, &[key])?.pop())
 }
 
 /// Text for a YAML block context (`key: VALUE`), quoted when a plain scalar
@@ -277,6 +317,8 @@ mod tests {
             "id: a\nno_newline_at_end: 1",
             "id: a\nabout: >-\n  folded text\n  more\n",
             "id: a\nabout: |\n  literal\n\n# after\n",
+            "id: a\nabout: |+\n  kept\n\nz: 1\n",
+            "id: a\np:\n  about: >-\n    folded\n\n\n",
             "id: a\nlast_empty:\n",
             "\u{e9}t\u{e9}: caf\u{e9}\nnote: \u{e9}\n",
         ];
@@ -286,9 +328,26 @@ mod tests {
             let m = top_map(&with).unwrap();
             assert!(entry(&m, "left").unwrap().is_some(), "{with:?}");
             // The rest of the file reads the same.
-            assert_eq!(m.entries.len(), top_map(t).unwrap().entries.len() + 1, "{with:?}");
+            let before = top_map(t).unwrap();
+            assert_eq!(m.entries.len(), before.entries.len() + 1, "{with:?}");
+            for ((k1, v1), (k2, v2)) in before.entries.iter().zip(&m.entries) {
+                assert_eq!(k1.value, k2.value);
+                if let (Node::Scalar(a), Node::Scalar(b)) = (v1, v2) {
+                    assert_eq!(a.value, b.value, "value of `{}` changed in {with:?}", k1.value);
+                }
+            }
             assert_eq!(rm(&with, "left"), t, "{with:?}");
+            // Two lines, as archive writes them, removed together.
+            let both = ins(&with, "destination", "Northfield High School, Year 7");
+            let m = top_map(&both).unwrap();
+            let out = apply(&both, remove_entries(&both, &m, &["left", "destination"]).unwrap()).unwrap();
+            assert_eq!(out, t, "{both:?}");
         }
+    }
+
+    #[test]
+    fn insert_goes_right_after_a_block_scalar() {
+        assert_eq!(ins("a: >-\n  folded\n\n# c\n", "left", "x"), "a: >-\n  folded\nleft: x\n\n# c\n");
     }
 
     #[test]

@@ -103,34 +103,13 @@ pub fn plan_restore(batch: &mut Batch, root: &Path, rec: &PupilRecord) -> Result
     }
     let f = read(root, &rec.file("pupil.yaml"))?;
     let map = surgical::top_map(&f.text).map_err(|why| refuse(&f.rel, why))?;
-    let mut edits = Vec::new();
-    for key in ["left", "destination"] {
-        if let Some(e) = surgical::remove_entry(&f.text, &map, key).map_err(|w| refuse(&f.rel, w))? {
-            edits.push(e);
-        }
-    }
+    let edits = surgical::remove_entries(&f.text, &map, &["left", "destination"]).map_err(|w| refuse(&f.rel, w))?;
     if !edits.is_empty() {
-        let new = f.edited(merge_adjacent(edits))?;
+        let new = f.edited(edits)?;
         batch.change(f.rel.clone(), f.raw.clone(), new);
     }
     batch.move_dir(rec.rel.clone(), to);
     Ok(())
-}
-
-/// Two line removals that touch (the `left` line's end is the start of the
-/// `destination` line, or they share a line ending) become one edit.
-fn merge_adjacent(mut edits: Vec<Edit>) -> Vec<Edit> {
-    edits.sort_by_key(|e| e.start);
-    let mut out: Vec<Edit> = Vec::new();
-    for e in edits {
-        match out.last_mut() {
-            Some(last) if e.start <= last.end && e.text.is_empty() && last.text.is_empty() => {
-                last.end = last.end.max(e.end);
-            }
-            _ => out.push(e),
-        }
-    }
-    out
 }
 
 // ----------------------------------------------------------------- rollover
@@ -169,8 +148,10 @@ impl NewCalendar {
     }
 }
 
-/// The surgical edits that move `[calendar]` in senco.toml to `new`.
-pub fn calendar_edits(text: &str, old: &Calendar, new: &NewCalendar) -> Result<Vec<Edit>, Refusal> {
+/// The surgical edits that move `[calendar]` in senco.toml to `new`, and
+/// whether the `terms` list had to be written afresh (its number of terms
+/// changed), losing any comments inside it.
+pub fn calendar_edits(text: &str, old: &Calendar, new: &NewCalendar) -> Result<(Vec<Edit>, bool), Refusal> {
     use toml::de::{DeTable, DeValue};
     let doc = DeTable::parse(text).map_err(|e| format!("senco.toml could not be read: {}", e.message()))?;
     let cal = match doc.get_ref().get("calendar").map(|v| v.get_ref()) {
@@ -209,6 +190,7 @@ pub fn calendar_edits(text: &str, old: &Calendar, new: &NewCalendar) -> Result<V
                     );
                 }
                 edits.push(Edit { start: span.start, end: span.end, text: terms_array(&new.terms, nl) });
+                return Ok((edits, true));
             }
         }
         None if new.terms.is_empty() => {}
@@ -219,7 +201,7 @@ pub fn calendar_edits(text: &str, old: &Calendar, new: &NewCalendar) -> Result<V
             edits.push(Edit { start: at, end: at, text: format!("{lead}terms = {}{nl}", terms_array(&new.terms, nl)) });
         }
     }
-    Ok(edits)
+    Ok((edits, false))
 }
 
 fn terms_array(terms: &[Term], nl: &str) -> String {
@@ -253,6 +235,8 @@ pub struct Rollover {
     /// setting is absent (nobody is a leaver).
     pub leavers: Option<Vec<(String, i64)>>,
     pub archived: bool,
+    /// The `terms` list was written afresh (see `calendar_edits`).
+    pub terms_rewritten: bool,
 }
 
 /// Plans the move to the next academic year.
@@ -265,7 +249,8 @@ pub fn plan_rollover(repo: &Repo, new: NewCalendar, archive_leavers: bool) -> Re
         ));
     };
     let settings = read(root, crate::repo::SETTINGS_FILE)?;
-    let cal_edits = calendar_edits(&settings.text, old, &new).map_err(|w| refuse(&settings.rel, w))?;
+    let (cal_edits, terms_rewritten) =
+        calendar_edits(&settings.text, old, &new).map_err(|w| refuse(&settings.rel, w))?;
     let mut batch = Batch::new(root);
     batch.change(settings.rel.clone(), settings.raw.clone(), settings.edited(cal_edits)?);
 
@@ -286,7 +271,10 @@ pub fn plan_rollover(repo: &Repo, new: NewCalendar, archive_leavers: bool) -> Re
         let year = surgical::top_map(&f.text).and_then(|m| match surgical::entry(&m, "year_group")? {
             Some((_, Node::Scalar(s))) => match s.value.trim().parse::<i64>() {
                 Ok(y) if s.style == crate::repo::yaml::Style::Plain => Ok((y, s.clone())),
-                _ => Err(format!("`year_group: {}` is not a whole number", s.value)),
+                Ok(y) => {
+                    Err(format!("`year_group` is written in quotes, as text; write it as a number: `year_group: {y}`"))
+                }
+                Err(_) => Err(format!("`year_group: {}` is not a whole number", s.value)),
             },
             Some(_) => Err("`year_group` is not a single number".into()),
             None => Err("it has no `year_group`".into()),
@@ -331,7 +319,7 @@ pub fn plan_rollover(repo: &Repo, new: NewCalendar, archive_leavers: bool) -> Re
             Some("fix these records by hand (`senco check` shows their problems), then run rollover again".into()),
         ));
     }
-    Ok(Rollover { batch, calendar: new, promoted, leavers, archived: archive_leavers })
+    Ok(Rollover { batch, calendar: new, promoted, leavers, archived: archive_leavers, terms_rewritten })
 }
 
 #[cfg(test)]
@@ -352,7 +340,7 @@ mod tests {
     fn calendar_moves_52_weeks_keeping_comments() {
         let new = NewCalendar::from(&old(), None, None, None);
         assert!(new.year_start.guessed && new.terms_guessed);
-        let out = surgical::apply(TOML, calendar_edits(TOML, &old(), &new).unwrap()).unwrap();
+        let out = surgical::apply(TOML, calendar_edits(TOML, &old(), &new).unwrap().0).unwrap();
         assert_eq!(
             out,
             TOML.replace("2025-09-03", "2026-09-02")
@@ -370,7 +358,7 @@ mod tests {
             Term { name: "Summer".into(), start: d("2027-04-12"), end: d("2027-07-21") },
         ];
         let new = NewCalendar::from(&old(), Some(d("2026-09-02")), Some(d("2027-07-21")), Some(terms));
-        let out = surgical::apply(TOML, calendar_edits(TOML, &old(), &new).unwrap()).unwrap();
+        let out = surgical::apply(TOML, calendar_edits(TOML, &old(), &new).unwrap().0).unwrap();
         let c = crate::model::Settings::parse(&out).unwrap().calendar.unwrap();
         assert_eq!(c.terms.len(), 3);
         assert_eq!(c.year_start, d("2026-09-02"));
@@ -384,7 +372,7 @@ mod tests {
         let old = crate::model::Settings::parse(t).unwrap().calendar.unwrap();
         let terms = vec![Term { name: "All".into(), start: d("2026-09-02"), end: d("2027-07-21") }];
         let new = NewCalendar::from(&old, None, None, Some(terms));
-        let out = surgical::apply(t, calendar_edits(t, &old, &new).unwrap()).unwrap();
+        let out = surgical::apply(t, calendar_edits(t, &old, &new).unwrap().0).unwrap();
         assert!(out.ends_with("year_end = 2027-07-21\r\nterms = [\r\n  { name = \"All\", start = 2026-09-02, end = 2027-07-21 },\r\n]\r\n"), "{out:?}");
         assert_eq!(crate::model::Settings::parse(&out).unwrap().calendar.unwrap().terms.len(), 1);
     }
