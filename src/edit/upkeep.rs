@@ -367,6 +367,18 @@ mod tests {
     }
 
     #[test]
+    fn byte_order_mark_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("p.yaml"), "\u{feff}year_group: 3 # c\n").unwrap();
+        let f = read(dir.path(), "p.yaml").unwrap();
+        assert!(f.bom);
+        let m = surgical::top_map(&f.text).unwrap();
+        let Some((_, Node::Scalar(s))) = surgical::entry(&m, "year_group").unwrap() else { panic!() };
+        let out = f.edited(vec![surgical::replace_scalar(&f.text, s, "4").unwrap()]).unwrap();
+        assert_eq!(out, "\u{feff}year_group: 4 # c\n".as_bytes());
+    }
+
+    #[test]
     fn calendar_gains_terms_when_it_had_none() {
         let t = "[school]\r\nname = \"X\"\r\njurisdiction = \"england\"\r\n[calendar]\r\nyear_start = 2025-09-03\r\nyear_end = 2026-07-22\r\n";
         let old = crate::model::Settings::parse(t).unwrap().calendar.unwrap();
