@@ -251,6 +251,11 @@ impl Run {
             self.mkdirs(&dir)?;
             let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("file");
             let tmp = super::temp_path(&dir, name);
+            // The undo copy first: if it fails, no temporary is left behind.
+            let undo = match old {
+                Some(_) => Some(self.undo_copy(&target, self.staged.len())?),
+                None => None,
+            };
             self.step(&target)?;
             let written = (|| -> std::io::Result<()> {
                 let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
@@ -261,10 +266,6 @@ impl Run {
                 let _ = fs::remove_file(&tmp);
                 return Err(fail(&target, &self.root, e));
             }
-            let undo = match old {
-                Some(_) => Some(self.undo_copy(&target, self.staged.len())?),
-                None => None,
-            };
             self.staged.push((tmp, target, undo));
         }
         // 3. Commit: files first, then folder moves.
