@@ -56,6 +56,14 @@ pub enum Command {
     Show(ShowArgs),
     /// Each staff member's pupils and weekly intervention time.
     Caseload(CaseloadArgs),
+    /// Prepare the record of a review meeting, pre-filled from the pupil's records.
+    NewReview(NewReviewArgs),
+    /// Move the records to the next academic year: year groups, calendar, leavers.
+    Rollover(RolloverArgs),
+    /// Move a pupil who has left to archive/, or list archived records due for deletion.
+    Archive(ArchiveArgs),
+    /// Bring an archived pupil back on roll, undoing `senco archive`.
+    Restore(RestoreArgs),
     /// Developer tools (benchmark floor).
     #[command(hide = true, subcommand)]
     Debug(DebugCommand),
@@ -171,6 +179,81 @@ pub struct NewPupilArgs {
     /// For a statutory level: the date the current plan was issued.
     #[arg(long, value_parser = parse_date, value_name = "DATE")]
     pub plan_issued: Option<NaiveDate>,
+}
+
+/// Safety options shared by the commands that change existing records.
+#[derive(Debug, Args)]
+pub struct SafetyArgs {
+    /// Refuse to change files that have uncommitted changes in git (default: warn and go on).
+    #[arg(long)]
+    pub require_clean: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewReviewArgs {
+    /// The pupil's id (or a unique prefix of it).
+    pub id: String,
+    /// The date of the meeting (default: today).
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub date: Option<NaiveDate>,
+    /// The kind of review (default: annual for a statutory plan, else termly).
+    #[arg(long, value_parser = ["termly", "annual", "interim", "transition", "initial"])]
+    pub kind: Option<String>,
+    /// A word or two added to the file name, e.g. `annual` gives DATE-annual.yaml.
+    #[arg(long, value_name = "SLUG")]
+    pub slug: Option<String>,
+    #[command(flatten)]
+    pub safety: SafetyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RolloverArgs {
+    /// Show every change as a unified diff and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// First day of the new academic year (default: the old one + 52 weeks, flagged to confirm).
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub year_start: Option<NaiveDate>,
+    /// Last day of the new academic year (default: the old one + 52 weeks, flagged to confirm).
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub year_end: Option<NaiveDate>,
+    /// A TOML file holding `terms = [...]` for the new year, shaped as in senco.toml.
+    #[arg(long, value_name = "FILE")]
+    pub terms: Option<PathBuf>,
+    /// Archive the leavers (pupils in `school.last_year_group`), with `left` = the old year_end.
+    #[arg(long)]
+    pub archive_leavers: bool,
+    /// Roll over even though the current academic year is not near its end.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub safety: SafetyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ArchiveArgs {
+    /// The pupil's id (or a unique prefix of it).
+    #[arg(required_unless_present = "due_for_deletion", conflicts_with = "due_for_deletion")]
+    pub id: Option<String>,
+    /// The date the pupil left.
+    #[arg(long, value_parser = parse_date, value_name = "DATE", required_unless_present = "due_for_deletion")]
+    pub left: Option<NaiveDate>,
+    /// Where the pupil went, e.g. the next school.
+    #[arg(long, value_name = "TEXT")]
+    pub destination: Option<String>,
+    /// List archived records past their retention date instead (date of birth + jurisdiction.retention_years).
+    #[arg(long, conflicts_with_all = ["left", "destination"])]
+    pub due_for_deletion: bool,
+    #[command(flatten)]
+    pub safety: SafetyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The archived pupil's id (or a unique prefix of it).
+    pub id: String,
+    #[command(flatten)]
+    pub safety: SafetyArgs,
 }
 
 #[derive(Debug, Subcommand)]

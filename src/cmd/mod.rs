@@ -13,6 +13,9 @@ mod list;
 mod review_due;
 mod show;
 mod stats;
+mod new_review;
+mod rollover;
+mod upkeep;
 
 use crate::cli::{Cli, Color, Command, DebugCommand};
 use crate::diag::render::Paint;
@@ -85,6 +88,10 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Stats(args) => stats::run(&ctx, &args),
         Command::Show(args) => show::run(&ctx, &args),
         Command::Caseload(args) => caseload::run(&ctx, &args),
+        Command::NewReview(args) => new_review::run(&ctx, &args),
+        Command::Rollover(args) => rollover::run(&ctx, &args),
+        Command::Archive(args) => upkeep::archive(&ctx, &args),
+        Command::Restore(args) => upkeep::restore(&ctx, &args),
         Command::Debug(DebugCommand::ReadFloor) => ctx.root().and_then(|root| {
             let (files, bytes) = crate::repo::read_floor(&root)?;
             print(&format!("{files} files, {bytes} bytes\n"))?;

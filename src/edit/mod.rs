@@ -70,13 +70,13 @@ pub fn create_dir_with(target: &Path, files: &[(&str, String)]) -> Result<(), Er
 }
 
 /// A temporary name beside the target: hidden, so loaders skip it.
-fn temp_path(dir: &Path, name: &str) -> PathBuf {
+pub(crate) fn temp_path(dir: &Path, name: &str) -> PathBuf {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
     dir.join(format!(".{name}.senco-tmp-{}-{nanos}", std::process::id()))
 }
 
 /// Makes a rename durable; best effort where folders cannot be opened.
-fn sync_dir(dir: &Path) {
+pub(crate) fn sync_dir(dir: &Path) {
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
@@ -107,4 +107,9 @@ mod tests {
         assert!(create_dir_with(&t, &[]).is_err());
     }
 }
+pub mod batch;
+pub mod git;
+pub mod review;
 pub mod scaffold;
+pub mod surgical;
+pub mod upkeep;

@@ -5,6 +5,7 @@
 mod check;
 mod rules;
 mod query;
+mod upkeep;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

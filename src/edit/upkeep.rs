@@ -1,0 +1,391 @@
+//! Planning the records upkeep commands (`rollover`, `archive`, `restore`):
+//! each reads the files it must change, works out the surgical edits, and
+//! returns a [`Batch`] to show (`--dry-run`) or apply. Nothing is written
+//! here; a record that cannot be edited safely refuses the whole plan.
+
+use super::batch::Batch;
+use super::surgical::{self, Edit, Refusal};
+use crate::error::Error;
+use crate::model::settings::{Calendar, Term};
+use crate::repo::yaml::Node;
+use crate::repo::{PupilRecord, Repo};
+use chrono::NaiveDate;
+use std::path::Path;
+
+/// A file's bytes and text (byte-order mark split off).
+pub struct FileText {
+    pub rel: String,
+    pub raw: Vec<u8>,
+    pub bom: bool,
+    pub text: String,
+}
+
+pub fn read(root: &Path, rel: &str) -> Result<FileText, Error> {
+    let path = root.join(rel);
+    let raw = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    let text = String::from_utf8(raw.clone()).map_err(|_| {
+        Error::usage(
+            format!("`{rel}` is not UTF-8 text, so senco will not edit it"),
+            Some("`senco check` shows where; save the file as UTF-8 first".into()),
+        )
+    })?;
+    let (bom, body) = surgical::split_bom(&text);
+    let text = body.to_string();
+    Ok(FileText { rel: rel.to_string(), raw, bom, text })
+}
+
+impl FileText {
+    /// The file with `edits` applied, byte-order mark kept.
+    pub fn edited(&self, edits: Vec<Edit>) -> Result<Vec<u8>, Error> {
+        let out = surgical::apply(&self.text, edits).map_err(|why| refuse(&self.rel, why))?;
+        Ok(surgical::join_bom(self.bom, out).into_bytes())
+    }
+}
+
+/// The usage error for a record senco will not edit.
+pub fn refuse(rel: &str, why: Refusal) -> Error {
+    Error::usage(
+        format!("will not edit `{rel}`: {why}"),
+        Some("fix the record by hand (`senco check` shows its problems), then run the command again; nothing was changed".into()),
+    )
+}
+
+// ------------------------------------------------------------------ archive
+
+/// Plans `senco archive`: insert `left:` (and `destination:`) into the
+/// pupil's `pupil.yaml`, then move `pupils/ID/` to `archive/ID/`.
+pub fn plan_archive(
+    batch: &mut Batch,
+    root: &Path,
+    rec: &PupilRecord,
+    left: NaiveDate,
+    destination: Option<&str>,
+) -> Result<(), Error> {
+    let to = format!("archive/{}", rec.dir);
+    if root.join(&to).exists() {
+        return Err(Error::usage(
+            format!("`{to}/` already exists, so `{}/` cannot be archived", rec.rel),
+            Some("an archived record with this id is already there: compare the two folders by hand".into()),
+        ));
+    }
+    let f = read(root, &rec.file("pupil.yaml"))?;
+    let map = surgical::top_map(&f.text).map_err(|why| refuse(&f.rel, why))?;
+    for key in ["left", "destination"] {
+        if surgical::entry(&map, key).map_err(|why| refuse(&f.rel, why))?.is_some() {
+            return Err(Error::usage(
+                format!("`{}` already has a `{key}:` line, but the pupil is on roll", f.rel),
+                Some(format!("remove the `{key}:` line (senco archive writes it), then archive again")),
+            ));
+        }
+    }
+    let mut edits =
+        vec![surgical::insert_entry(&f.text, &map, "left", &left.to_string()).map_err(|w| refuse(&f.rel, w))?];
+    if let Some(d) = destination {
+        // Both insertions are at the same place; `apply` keeps their order.
+        let dest = surgical::yaml_text(d);
+        edits.push(surgical::insert_entry(&f.text, &map, "destination", &dest).map_err(|w| refuse(&f.rel, w))?);
+    }
+    let new = f.edited(edits)?;
+    batch.change(f.rel.clone(), f.raw.clone(), new);
+    batch.move_dir(rec.rel.clone(), to);
+    Ok(())
+}
+
+/// Plans `senco restore`: remove the `left:` and `destination:` lines that
+/// `archive` added, then move `archive/ID/` back to `pupils/ID/`.
+pub fn plan_restore(batch: &mut Batch, root: &Path, rec: &PupilRecord) -> Result<(), Error> {
+    let to = format!("pupils/{}", rec.dir);
+    if root.join(&to).exists() {
+        return Err(Error::usage(
+            format!("`{to}/` already exists, so `{}/` cannot be restored", rec.rel),
+            Some("a pupil on roll already has this id: compare the two folders by hand".into()),
+        ));
+    }
+    let f = read(root, &rec.file("pupil.yaml"))?;
+    let map = surgical::top_map(&f.text).map_err(|why| refuse(&f.rel, why))?;
+    let edits = surgical::remove_entries(&f.text, &map, &["left", "destination"]).map_err(|w| refuse(&f.rel, w))?;
+    if !edits.is_empty() {
+        let new = f.edited(edits)?;
+        batch.change(f.rel.clone(), f.raw.clone(), new);
+    }
+    batch.move_dir(rec.rel.clone(), to);
+    Ok(())
+}
+
+// ----------------------------------------------------------------- rollover
+
+/// A date of the new calendar and whether senco guessed it (old + 52 weeks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NewDate {
+    pub date: NaiveDate,
+    pub guessed: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewCalendar {
+    pub year_start: NewDate,
+    pub year_end: NewDate,
+    pub terms: Vec<Term>,
+    pub terms_guessed: bool,
+}
+
+/// 52 weeks keep the day of the week: a Wednesday start stays a Wednesday.
+pub fn shift(d: NaiveDate) -> NaiveDate {
+    crate::rules::dates::add_weeks(d, 52)
+}
+
+impl NewCalendar {
+    pub fn from(old: &Calendar, start: Option<NaiveDate>, end: Option<NaiveDate>, terms: Option<Vec<Term>>) -> Self {
+        let pick = |given: Option<NaiveDate>, old: NaiveDate| match given {
+            Some(date) => NewDate { date, guessed: false },
+            None => NewDate { date: shift(old), guessed: true },
+        };
+        let terms_guessed = terms.is_none();
+        let terms = terms.unwrap_or_else(|| {
+            old.terms.iter().map(|t| Term { name: t.name.clone(), start: shift(t.start), end: shift(t.end) }).collect()
+        });
+        NewCalendar { year_start: pick(start, old.year_start), year_end: pick(end, old.year_end), terms, terms_guessed }
+    }
+}
+
+/// The surgical edits that move `[calendar]` in senco.toml to `new`, and
+/// whether the `terms` list had to be written afresh (its number of terms
+/// changed), losing any comments inside it.
+pub fn calendar_edits(text: &str, old: &Calendar, new: &NewCalendar) -> Result<(Vec<Edit>, bool), Refusal> {
+    use toml::de::{DeTable, DeValue};
+    let doc = DeTable::parse(text).map_err(|e| format!("senco.toml could not be read: {}", e.message()))?;
+    let cal = match doc.get_ref().get("calendar").map(|v| v.get_ref()) {
+        Some(DeValue::Table(t)) => t,
+        _ => return Err("senco.toml has no [calendar] table".into()),
+    };
+    let span_of = |t: &DeTable, key: &str| t.get(key).map(|v| v.span());
+    let mut edits = Vec::new();
+    let start = span_of(cal, "year_start").ok_or("[calendar] has no year_start")?;
+    edits.push(surgical::replace_toml_date(text, start, old.year_start, new.year_start.date)?);
+    let end = span_of(cal, "year_end").ok_or("[calendar] has no year_end")?;
+    edits.push(surgical::replace_toml_date(text, end.clone(), old.year_end, new.year_end.date)?);
+    let nl = surgical::eol(text);
+    match cal.get("terms") {
+        Some(v) => {
+            let DeValue::Array(items) = v.get_ref() else { return Err("[calendar] terms is not a list".into()) };
+            if items.len() == new.terms.len() && items.len() == old.terms.len() {
+                // Same number of terms: change each date (and name) in place,
+                // keeping any comments between them.
+                for ((item, o), n) in items.iter().zip(&old.terms).zip(&new.terms) {
+                    let DeValue::Table(t) = item.get_ref() else { return Err("a term is not a table".into()) };
+                    let s = span_of(t, "start").ok_or("a term has no start")?;
+                    edits.push(surgical::replace_toml_date(text, s, o.start, n.start)?);
+                    let e = span_of(t, "end").ok_or("a term has no end")?;
+                    edits.push(surgical::replace_toml_date(text, e, o.end, n.end)?);
+                    if o.name != n.name {
+                        let ns = span_of(t, "name").ok_or("a term has no name")?;
+                        edits.push(Edit { start: ns.start, end: ns.end, text: surgical::toml_string(&n.name) });
+                    }
+                }
+            } else {
+                let span = v.span();
+                if text.get(span.clone()).is_none_or(|t| !t.starts_with('[')) {
+                    return Err(
+                        "the number of terms changes, and [calendar] terms is not written `terms = [...]`".into()
+                    );
+                }
+                edits.push(Edit { start: span.start, end: span.end, text: terms_array(&new.terms, nl) });
+                return Ok((edits, true));
+            }
+        }
+        None if new.terms.is_empty() => {}
+        None => {
+            // After the line holding year_end.
+            let at = text.get(end.end..).and_then(|t| t.find('\n')).map_or(text.len(), |i| end.end + i + 1);
+            let lead = if at == text.len() && !text.ends_with('\n') { nl } else { "" };
+            edits.push(Edit { start: at, end: at, text: format!("{lead}terms = {}{nl}", terms_array(&new.terms, nl)) });
+        }
+    }
+    Ok((edits, false))
+}
+
+fn terms_array(terms: &[Term], nl: &str) -> String {
+    let mut s = format!("[{nl}");
+    for t in terms {
+        s.push_str(&format!(
+            "  {{ name = {}, start = {}, end = {} }},{nl}",
+            surgical::toml_string(&t.name),
+            t.start,
+            t.end
+        ));
+    }
+    s.push(']');
+    s
+}
+
+/// One pupil moving up a year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Promotion {
+    pub id: String,
+    pub from: i64,
+    pub to: i64,
+}
+
+/// The rollover plan and what it means, for the command's message.
+pub struct Rollover {
+    pub batch: Batch,
+    pub calendar: NewCalendar,
+    pub promoted: Vec<Promotion>,
+    /// Pupils in `school.last_year_group`, sorted by id; `None` when that
+    /// setting is absent (nobody is a leaver).
+    pub leavers: Option<Vec<(String, i64)>>,
+    pub archived: bool,
+    /// The `terms` list was written afresh (see `calendar_edits`).
+    pub terms_rewritten: bool,
+}
+
+/// Plans the move to the next academic year.
+pub fn plan_rollover(repo: &Repo, new: NewCalendar, archive_leavers: bool) -> Result<Rollover, Error> {
+    let root = &repo.root;
+    let Some(old) = &repo.settings.calendar else {
+        return Err(Error::usage(
+            "senco.toml has no [calendar], so there is no academic year to move on from",
+            Some("add [calendar] with year_start, year_end and terms for the current year (docs/format.md)".into()),
+        ));
+    };
+    let settings = read(root, crate::repo::SETTINGS_FILE)?;
+    let (cal_edits, terms_rewritten) =
+        calendar_edits(&settings.text, old, &new).map_err(|w| refuse(&settings.rel, w))?;
+    let mut batch = Batch::new(root);
+    batch.change(settings.rel.clone(), settings.raw.clone(), settings.edited(cal_edits)?);
+
+    let last = repo.settings.school.last_year_group;
+    let mut promoted = Vec::new();
+    let mut leavers = last.map(|_| Vec::new());
+    let mut problems = Vec::new();
+    let mut to_archive = Vec::new();
+    for rec in &repo.pupils {
+        let rel = rec.file("pupil.yaml");
+        let f = match read(root, &rel) {
+            Ok(f) => f,
+            Err(e) => {
+                problems.push(format!("`{rel}`: {e}"));
+                continue;
+            }
+        };
+        let year = surgical::top_map(&f.text).and_then(|m| match surgical::entry(&m, "year_group")? {
+            Some((_, Node::Scalar(s))) => match s.value.trim().parse::<i64>() {
+                Ok(y) if s.style == crate::repo::yaml::Style::Plain => Ok((y, s.clone())),
+                Ok(y) => {
+                    Err(format!("`year_group` is written in quotes, as text; write it as a number: `year_group: {y}`"))
+                }
+                Err(_) => Err(format!("`year_group: {}` is not a whole number", s.value)),
+            },
+            Some(_) => Err("`year_group` is not a single number".into()),
+            None => Err("it has no `year_group`".into()),
+        });
+        let (year, scalar) = match year {
+            Ok(v) => v,
+            Err(why) => {
+                problems.push(format!("`{rel}`: {why}"));
+                continue;
+            }
+        };
+        if Some(year) == last {
+            if let Some(l) = leavers.as_mut() {
+                l.push((rec.dir.clone(), year));
+            }
+            if archive_leavers {
+                to_archive.push(rec);
+            }
+            continue;
+        }
+        let edit = match surgical::replace_scalar(&f.text, &scalar, &(year + 1).to_string()) {
+            Ok(e) => e,
+            Err(why) => {
+                problems.push(format!("`{rel}`: {why}"));
+                continue;
+            }
+        };
+        batch.change(rel, f.raw.clone(), f.edited(vec![edit])?);
+        promoted.push(Promotion { id: rec.dir.clone(), from: year, to: year + 1 });
+    }
+    for rec in to_archive {
+        if let Err(e) = plan_archive(&mut batch, root, rec, old.year_end, None) {
+            problems.push(format!("`{}`: {e}", rec.rel));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::usage(
+            format!(
+                "rollover would have to edit records that cannot be edited safely, so nothing was changed:\n  {}",
+                problems.join("\n  ")
+            ),
+            Some("fix these records by hand (`senco check` shows their problems), then run rollover again".into()),
+        ));
+    }
+    Ok(Rollover { batch, calendar: new, promoted, leavers, archived: archive_leavers, terms_rewritten })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    const TOML: &str = "[school]\nname = \"X\"\njurisdiction = \"england\"\n\n[calendar]   # this year\nyear_start = 2025-09-03\nyear_end = 2026-07-22 # last day\nterms = [\n  # autumn first\n  { name = \"Autumn\", start = 2025-09-03, end = 2025-12-19 },\n  { name = \"Summer\", start = 2026-04-13, end = 2026-07-22 },\n]\n";
+
+    fn old() -> Calendar {
+        crate::model::Settings::parse(TOML).unwrap().calendar.unwrap()
+    }
+
+    #[test]
+    fn calendar_moves_52_weeks_keeping_comments() {
+        let new = NewCalendar::from(&old(), None, None, None);
+        assert!(new.year_start.guessed && new.terms_guessed);
+        let out = surgical::apply(TOML, calendar_edits(TOML, &old(), &new).unwrap().0).unwrap();
+        assert_eq!(
+            out,
+            TOML.replace("2025-09-03", "2026-09-02")
+                .replace("2026-07-22", "2027-07-21")
+                .replace("2025-12-19", "2026-12-18")
+                .replace("2026-04-13", "2027-04-12")
+        );
+    }
+
+    #[test]
+    fn calendar_with_given_terms_of_another_count() {
+        let terms = vec![
+            Term { name: "Autumn".into(), start: d("2026-09-02"), end: d("2026-12-18") },
+            Term { name: "Spring".into(), start: d("2027-01-04"), end: d("2027-03-26") },
+            Term { name: "Summer".into(), start: d("2027-04-12"), end: d("2027-07-21") },
+        ];
+        let new = NewCalendar::from(&old(), Some(d("2026-09-02")), Some(d("2027-07-21")), Some(terms));
+        let out = surgical::apply(TOML, calendar_edits(TOML, &old(), &new).unwrap().0).unwrap();
+        let c = crate::model::Settings::parse(&out).unwrap().calendar.unwrap();
+        assert_eq!(c.terms.len(), 3);
+        assert_eq!(c.year_start, d("2026-09-02"));
+        assert!(out.starts_with("[school]\nname = \"X\"\njurisdiction = \"england\"\n\n[calendar]   # this year\n"));
+        assert!(out.contains("year_end = 2027-07-21 # last day\n"));
+    }
+
+    #[test]
+    fn byte_order_mark_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("p.yaml"), "\u{feff}year_group: 3 # c\n").unwrap();
+        let f = read(dir.path(), "p.yaml").unwrap();
+        assert!(f.bom);
+        let m = surgical::top_map(&f.text).unwrap();
+        let Some((_, Node::Scalar(s))) = surgical::entry(&m, "year_group").unwrap() else { panic!() };
+        let out = f.edited(vec![surgical::replace_scalar(&f.text, s, "4").unwrap()]).unwrap();
+        assert_eq!(out, "\u{feff}year_group: 4 # c\n".as_bytes());
+    }
+
+    #[test]
+    fn calendar_gains_terms_when_it_had_none() {
+        let t = "[school]\r\nname = \"X\"\r\njurisdiction = \"england\"\r\n[calendar]\r\nyear_start = 2025-09-03\r\nyear_end = 2026-07-22\r\n";
+        let old = crate::model::Settings::parse(t).unwrap().calendar.unwrap();
+        let terms = vec![Term { name: "All".into(), start: d("2026-09-02"), end: d("2027-07-21") }];
+        let new = NewCalendar::from(&old, None, None, Some(terms));
+        let out = surgical::apply(t, calendar_edits(t, &old, &new).unwrap().0).unwrap();
+        assert!(out.ends_with("year_end = 2027-07-21\r\nterms = [\r\n  { name = \"All\", start = 2026-09-02, end = 2027-07-21 },\r\n]\r\n"), "{out:?}");
+        assert_eq!(crate::model::Settings::parse(&out).unwrap().calendar.unwrap().terms.len(), 1);
+    }
+}
