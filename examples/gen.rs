@@ -1934,7 +1934,8 @@ fn plan_interventions(p: &mut Pupil, rng: &mut Rng, staff: &StaffDir) {
                     let exit = school_day_on_or_before(planned_end.plus(-rng.range(0, 4))).max(start);
                     (Some(planned_end), Some(exit))
                 }
-                45..=64 => (Some(Date::ymd(2026, 12, 18).max(planned_end)), None),
+                // Planned to run to the end of this term.
+                45..=64 if start >= YEAR_START.plus(-120) => (Some(Date::ymd(2026, 12, 18).max(planned_end)), None),
                 _ => (None, None),
             };
             let who = match prov.map(|pr| pr.id) {

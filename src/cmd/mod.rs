@@ -10,11 +10,11 @@ mod rules;
 mod caseload;
 mod emit;
 mod list;
+mod new_review;
 mod review_due;
+mod rollover;
 mod show;
 mod stats;
-mod new_review;
-mod rollover;
 mod upkeep;
 
 use crate::cli::{Cli, Color, Command, DebugCommand};
