@@ -13,6 +13,7 @@ pub mod diag;
 pub mod edit;
 pub mod error;
 pub mod model;
+pub mod render;
 pub mod repo;
 pub mod rules;
 

@@ -5,6 +5,8 @@ mod check;
 mod explain;
 mod init;
 mod new_pupil;
+mod render;
+mod templates;
 
 use crate::cli::{Cli, Color, Command, DebugCommand};
 use crate::diag::render::Paint;
@@ -71,6 +73,8 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Explain(args) => explain::run(&ctx, &args),
         Command::Init(args) => init::run(&ctx, &args),
         Command::NewPupil(args) => new_pupil::run(&ctx, &args),
+        Command::Render(args) => render::run(&ctx, &args),
+        Command::Templates(cmd) => templates::run(&ctx, &cmd),
         Command::Debug(DebugCommand::ReadFloor) => ctx.root().and_then(|root| {
             let (files, bytes) = crate::repo::read_floor(&root)?;
             print(&format!("{files} files, {bytes} bytes\n"))?;
