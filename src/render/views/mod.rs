@@ -919,7 +919,7 @@ pub fn classes(repo: &Repo) -> Vec<String> {
 
 /// Pupils on the register whose class is `class` (case-insensitive).
 pub fn class(cx: &Ctx, class: &str) -> ClassView {
-    let pupils = cx
+    let pupils: Vec<ClassPupil> = cx
         .repo
         .pupils
         .iter()
@@ -940,7 +940,11 @@ pub fn class(cx: &Ctx, class: &str) -> ClassView {
             }
         })
         .collect();
-    ClassView { school: cx.school(), class: class.to_string(), pupils }
+    let class = pupils
+        .iter()
+        .find_map(|p: &ClassPupil| p.pupil.class.clone())
+        .unwrap_or_else(|| class.to_string());
+    ClassView { school: cx.school(), class, pupils }
 }
 
 /// `review.*.j2`: the pack for the next review meeting.
