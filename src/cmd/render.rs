@@ -104,7 +104,8 @@ pub fn run(ctx: &Ctx, args: &RenderArgs) -> Result<u8, Error> {
 
 fn validate(args: &RenderArgs, kind: &str) -> Result<(), Error> {
     if args.kind != RenderKind::ProvisionMap {
-        for (set, flag) in [(args.term.is_some(), "--term"), (args.year.is_some(), "--year"), (args.class.is_some(), "--class")]
+        for (set, flag) in
+            [(args.term.is_some(), "--term"), (args.year.is_some(), "--year"), (args.class.is_some(), "--class")]
         {
             if set {
                 return Err(Error::usage(
@@ -136,8 +137,12 @@ fn validate(args: &RenderArgs, kind: &str) -> Result<(), Error> {
 fn need_target<'a>(args: &'a RenderArgs, kind: &str) -> Result<&'a str, Error> {
     args.target.as_deref().ok_or_else(|| {
         let (what, eg) = if kind == "class" { ("a class", "4B") } else { ("a pupil id", "ava-brown") };
-        let all = if kind == "class" { String::new() } else { format!(", or every pupil with `--all --out-dir DIR`") };
-        Error::usage(format!("`senco render {kind}` needs {what}"), Some(format!("e.g. `senco render {kind} {eg}`{all}")))
+        let all =
+            if kind == "class" { String::new() } else { ", or every pupil with `--all --out-dir DIR`".to_string() };
+        Error::usage(
+            format!("`senco render {kind}` needs {what}"),
+            Some(format!("e.g. `senco render {kind} {eg}`{all}")),
+        )
     })
 }
 
@@ -185,7 +190,8 @@ fn render_all(
     let jobs: Vec<(&PupilRecord, PathBuf)> =
         pupils.iter().map(|rec| (*rec, dir.join(format!("{}-{k}.{}", rec.dir, format.ext())))).collect();
     if !force {
-        let existing: Vec<String> = jobs.iter().filter(|(_, p)| p.exists()).map(|(_, p)| p.display().to_string()).collect();
+        let existing: Vec<String> =
+            jobs.iter().filter(|(_, p)| p.exists()).map(|(_, p)| p.display().to_string()).collect();
         if let Some(first) = existing.first() {
             return Err(Error::usage(
                 format!("{} output file(s) already exist, e.g. `{first}`; not overwriting them", existing.len()),

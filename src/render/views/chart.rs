@@ -83,7 +83,8 @@ fn line_chart(title: String, items: &[&AssessmentView]) -> LineChart {
         .collect();
     let scores: Vec<f64> = items.iter().map(|a| a.score.unwrap_or(0.0)).collect();
     let (d0, d1) = (days.iter().copied().min().unwrap_or(0), days.iter().copied().max().unwrap_or(0));
-    let (mut lo, mut hi) = (scores.iter().copied().fold(f64::MAX, f64::min), scores.iter().copied().fold(f64::MIN, f64::max));
+    let (mut lo, mut hi) =
+        (scores.iter().copied().fold(f64::MAX, f64::min), scores.iter().copied().fold(f64::MIN, f64::max));
     let pad = ((hi - lo) * 0.1).max(1.0);
     lo = (lo - pad).floor();
     hi = (hi + pad).ceil();
@@ -108,8 +109,7 @@ fn line_chart(title: String, items: &[&AssessmentView]) -> LineChart {
         .collect();
     let polyline = points.iter().map(|p| format!("{},{}", p.x, p.y)).collect::<Vec<_>>().join(" ");
     let mid = ((lo + hi) / 2.0).round();
-    let y_ticks =
-        [lo, mid, hi].iter().map(|v| Tick { pos: r1(y(*v)), label: crate::render::fmt_num(*v) }).collect();
+    let y_ticks = [lo, mid, hi].iter().map(|v| Tick { pos: r1(y(*v)), label: crate::render::fmt_num(*v) }).collect();
     LineChart { title, width: W, height, left: LEFT, right, top: TOP, bottom, points, polyline, y_ticks }
 }
 

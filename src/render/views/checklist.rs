@@ -161,6 +161,9 @@ pub fn checklist(cx: &Ctx, recs: &[&PupilRecord]) -> Checklist {
 
 /// Pupils a whole-school checklist covers: those on the register.
 pub fn register<'a>(cx: &Ctx<'a>) -> Vec<&'a PupilRecord> {
-    cx.repo.pupils.iter().filter(|r| r.pupil.as_ref().and_then(|p| p.level()).is_some_and(|l| l.on_register())).collect()
+    cx.repo
+        .pupils
+        .iter()
+        .filter(|r| r.pupil.as_ref().and_then(|p| p.level()).is_some_and(|l| l.on_register()))
+        .collect()
 }
-

@@ -940,10 +940,7 @@ pub fn class(cx: &Ctx, class: &str) -> ClassView {
             }
         })
         .collect();
-    let class = pupils
-        .iter()
-        .find_map(|p: &ClassPupil| p.pupil.class.clone())
-        .unwrap_or_else(|| class.to_string());
+    let class = pupils.iter().find_map(|p: &ClassPupil| p.pupil.class.clone()).unwrap_or_else(|| class.to_string());
     ClassView { school: cx.school(), class, pupils }
 }
 
@@ -976,9 +973,12 @@ pub fn review_pack(cx: &Ctx, rec: &PupilRecord) -> ReviewPack {
     let since = last_review.as_ref().map(|r| r.date.clone());
     let interventions = interventions(cx, rec)
         .into_iter()
-        .filter(|i| i.current || match (&i.end, &since) {
-            (Some(end), Some(since)) => end >= since,
-            _ => false,
+        .filter(|i| {
+            i.current
+                || match (&i.end, &since) {
+                    (Some(end), Some(since)) => end >= since,
+                    _ => false,
+                }
         })
         .collect();
     let mut invitees: Vec<AttendeeView> = pupil
@@ -991,7 +991,8 @@ pub fn review_pack(cx: &Ctx, rec: &PupilRecord) -> ReviewPack {
         invitees.push(AttendeeView { name: k.clone(), role: Some("Key worker") });
     }
     if let Some(s) = &cx.settings.school.senco {
-        invitees.push(AttendeeView { name: s.clone(), role: Some(Terms::of(cx.settings.school.jurisdiction).coordinator) });
+        invitees
+            .push(AttendeeView { name: s.clone(), role: Some(Terms::of(cx.settings.school.jurisdiction).coordinator) });
     }
     invitees.push(AttendeeView { name: pupil.name.clone(), role: Some("Pupil") });
     ReviewPack {

@@ -158,10 +158,11 @@ pub fn provision_map(cx: &Ctx, f: &Filter) -> ProvisionMap {
         for iv in &rec.interventions {
             let Some(start) = val(&iv.start) else { continue };
             let end = val(&iv.end);
-            let overlaps = w1.is_none_or(|w1| start <= w1) && match (end, w0) {
-                (Some(e), Some(w0)) => e >= w0,
-                _ => true,
-            };
+            let overlaps = w1.is_none_or(|w1| start <= w1)
+                && match (end, w0) {
+                    (Some(e), Some(w0)) => e >= w0,
+                    _ => true,
+                };
             if !overlaps {
                 continue;
             }
