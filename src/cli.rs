@@ -64,6 +64,11 @@ pub enum Command {
     Archive(ArchiveArgs),
     /// Bring an archived pupil back on roll, undoing `senco archive`.
     Restore(RestoreArgs),
+    /// Render a document: plan, profile, provision map, class sheet, review pack or checklist.
+    Render(RenderArgs),
+    /// List the document templates, or export the built-in ones to customise.
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
     /// Developer tools (benchmark floor).
     #[command(hide = true, subcommand)]
     Debug(DebugCommand),
@@ -254,6 +259,73 @@ pub struct RestoreArgs {
     pub id: String,
     #[command(flatten)]
     pub safety: SafetyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The document to render.
+    #[arg(value_enum)]
+    pub kind: RenderKind,
+    /// The pupil id (or a unique prefix) for plan, profile, review and checklist; the class for `class`.
+    #[arg(value_name = "ID|CLASS")]
+    pub target: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DocFormat::Md)]
+    pub format: DocFormat,
+    /// Write to this file instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE", conflicts_with = "out_dir")]
+    pub output: Option<PathBuf>,
+    /// Write into this folder, one file per document, named after the pupil or class.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Every pupil on the register, one file each into --out-dir (plan, profile and review).
+    #[arg(long, conflicts_with = "target")]
+    pub all: bool,
+    /// Replace output files that already exist.
+    #[arg(long)]
+    pub force: bool,
+    /// provision-map: only interventions that overlap this term of senco.toml.
+    #[arg(long, value_name = "NAME")]
+    pub term: Option<String>,
+    /// provision-map: only pupils in this year group.
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub year: Option<i64>,
+    /// provision-map: only pupils in this class.
+    #[arg(long, value_name = "CLASS")]
+    pub class: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RenderKind {
+    /// The pupil's support plan (SEN support plan, EHC plan outcomes summary, IDP, IEP).
+    Plan,
+    /// The one-page profile, in the pupil's voice.
+    Profile,
+    /// The whole-school provision map with costs.
+    ProvisionMap,
+    /// The class strategy sheet for a teacher.
+    Class,
+    /// The pack for the pupil's next review meeting.
+    Review,
+    /// The compliance checklist of review deadlines.
+    Checklist,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DocFormat {
+    Md,
+    Html,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// Show every template and whether it is built in or the school's own.
+    List,
+    /// Copy the built-in templates into DIR to customise (never overwrites).
+    Export {
+        /// The folder to write them to, e.g. `templates` in the records repository.
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

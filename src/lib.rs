@@ -17,6 +17,7 @@ pub mod error;
 pub mod model;
 pub mod output;
 pub mod query;
+pub mod render;
 pub mod repo;
 pub mod report;
 pub mod rules;

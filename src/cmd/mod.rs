@@ -11,10 +11,12 @@ mod caseload;
 mod emit;
 mod list;
 mod new_review;
+mod render;
 mod review_due;
 mod rollover;
 mod show;
 mod stats;
+mod templates;
 mod upkeep;
 
 use crate::cli::{Cli, Color, Command, DebugCommand};
@@ -92,6 +94,8 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Rollover(args) => rollover::run(&ctx, &args),
         Command::Archive(args) => upkeep::archive(&ctx, &args),
         Command::Restore(args) => upkeep::restore(&ctx, &args),
+        Command::Render(args) => render::run(&ctx, &args),
+        Command::Templates(cmd) => templates::run(&ctx, &cmd),
         Command::Debug(DebugCommand::ReadFloor) => ctx.root().and_then(|root| {
             let (files, bytes) = crate::repo::read_floor(&root)?;
             print(&format!("{files} files, {bytes} bytes\n"))?;

@@ -69,6 +69,12 @@ pub fn create_dir_with(target: &Path, files: &[(&str, String)]) -> Result<(), Er
     })
 }
 
+/// Creates a folder and any missing parents, for output such as
+/// `render --out-dir` or `templates export`; an existing folder is fine.
+pub fn create_dirs(path: &Path) -> Result<(), Error> {
+    fs::create_dir_all(path).map_err(|e| Error::io(path, e))
+}
+
 /// A temporary name beside the target: hidden, so loaders skip it.
 pub(crate) fn temp_path(dir: &Path, name: &str) -> PathBuf {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());

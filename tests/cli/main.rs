@@ -4,6 +4,7 @@
 
 mod check;
 mod query;
+mod render;
 mod rules;
 mod upkeep;
 

@@ -1,0 +1,248 @@
+//! `senco render KIND [ID|CLASS]`: documents from templates, to standard
+//! output, a file, or one file per pupil (`--all --out-dir DIR`).
+
+use super::{eprint, print, Ctx};
+use crate::cli::{DocFormat, RenderArgs, RenderKind};
+use crate::edit;
+use crate::error::Error;
+use crate::render::views::{self, checklist, provision};
+use crate::render::{template_name, Format, Templates};
+use crate::repo::decode::{list, suggest};
+use crate::repo::PupilRecord;
+use rayon::prelude::*;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+fn kind_name(k: RenderKind) -> &'static str {
+    match k {
+        RenderKind::Plan => "plan",
+        RenderKind::Profile => "profile",
+        RenderKind::ProvisionMap => "provision-map",
+        RenderKind::Class => "class",
+        RenderKind::Review => "review",
+        RenderKind::Checklist => "checklist",
+    }
+}
+
+pub fn run(ctx: &Ctx, args: &RenderArgs) -> Result<u8, Error> {
+    let kind = kind_name(args.kind);
+    validate(args, kind)?;
+    let format = match args.format {
+        DocFormat::Md => Format::Markdown,
+        DocFormat::Html => Format::Html,
+    };
+    let repo = ctx.load()?;
+    let templates = Templates::load(&repo.root)?;
+    let cx = views::Ctx::new(&repo, ctx.today);
+    let tname = template_name(kind, format);
+
+    if args.all {
+        let Some(dir) = &args.out_dir else {
+            return Err(Error::usage(
+                "`--all` writes one file per pupil and needs `--out-dir DIR`",
+                Some(format!("e.g. `senco render {kind} --all --out-dir {kind}s`")),
+            ));
+        };
+        let pupils = checklist::register(&cx);
+        return render_all(&cx, &templates, &tname, args.kind, &pupils, dir, format, args.force);
+    }
+
+    let (text, file_stem) = match args.kind {
+        RenderKind::Plan | RenderKind::Profile | RenderKind::Review => {
+            let rec = repo.resolve_pupil(need_target(args, kind)?)?;
+            (render_pupil(&cx, &templates, &tname, args.kind, rec)?, format!("{}-{kind}", rec.dir))
+        }
+        RenderKind::Checklist => match &args.target {
+            Some(id) => {
+                let rec = repo.resolve_pupil(id)?;
+                let view = checklist::checklist(&cx, &[rec]);
+                (templates.render(&tname, &view)?, format!("{}-checklist", rec.dir))
+            }
+            None => (templates.render(&tname, &checklist::checklist(&cx, &checklist::register(&cx)))?, kind.into()),
+        },
+        RenderKind::Class => {
+            let class = need_target(args, kind)?;
+            let view = views::class(&cx, class);
+            if view.pupils.is_empty() {
+                let classes = views::classes(&repo);
+                let names: Vec<&str> = classes.iter().map(String::as_str).collect();
+                let hint = match suggest(class, names.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`? classes with pupils on the register: {}", list(&names)),
+                    None if names.is_empty() => "no pupil on the register has a `class` in pupil.yaml".to_string(),
+                    None => format!("classes with pupils on the register: {}", list(&names)),
+                };
+                return Err(Error::usage(format!("no pupil on the register is in class `{class}`"), Some(hint)));
+            }
+            (templates.render(&tname, &view)?, format!("class-{}", file_safe(class)))
+        }
+        RenderKind::ProvisionMap => {
+            let term = match &args.term {
+                Some(name) => Some(find_term(&repo.settings, name)?),
+                None => None,
+            };
+            let filter = provision::Filter { term, year: args.year, class: args.class.as_deref() };
+            (templates.render(&tname, &provision::provision_map(&cx, &filter))?, kind.into())
+        }
+    };
+    let target = match (&args.output, &args.out_dir) {
+        (Some(file), _) => Some(file.clone()),
+        (None, Some(dir)) => {
+            edit::create_dirs(dir)?;
+            Some(dir.join(format!("{file_stem}.{}", format.ext())))
+        }
+        (None, None) => None,
+    };
+    match target {
+        Some(path) => {
+            edit::write_file(&path, text.as_bytes(), args.force).map_err(|e| with_force_hint(e, &path))?;
+            eprint(&format!("wrote {}\n", path.display()));
+        }
+        None => print(&text)?,
+    }
+    Ok(0)
+}
+
+fn validate(args: &RenderArgs, kind: &str) -> Result<(), Error> {
+    if args.kind != RenderKind::ProvisionMap {
+        for (set, flag) in
+            [(args.term.is_some(), "--term"), (args.year.is_some(), "--year"), (args.class.is_some(), "--class")]
+        {
+            if set {
+                return Err(Error::usage(
+                    format!("`{flag}` applies only to `senco render provision-map`"),
+                    Some(if args.kind == RenderKind::Class {
+                        "give the class as the argument: `senco render class 4B`".into()
+                    } else {
+                        format!("remove `{flag}`")
+                    }),
+                ));
+            }
+        }
+    }
+    if args.all && !matches!(args.kind, RenderKind::Plan | RenderKind::Profile | RenderKind::Review) {
+        return Err(Error::usage(
+            format!("`--all` applies to plan, profile and review, not to `{kind}`"),
+            Some(format!("`senco render {kind}` already covers the whole school")),
+        ));
+    }
+    if args.kind == RenderKind::ProvisionMap && args.target.is_some() {
+        return Err(Error::usage(
+            "`senco render provision-map` takes no pupil or class",
+            Some("narrow it with `--term NAME`, `--year N` or `--class CLASS`".into()),
+        ));
+    }
+    Ok(())
+}
+
+fn need_target<'a>(args: &'a RenderArgs, kind: &str) -> Result<&'a str, Error> {
+    args.target.as_deref().ok_or_else(|| {
+        let (what, eg) = if kind == "class" { ("a class", "4B") } else { ("a pupil id", "ava-brown") };
+        let all =
+            if kind == "class" { String::new() } else { ", or every pupil with `--all --out-dir DIR`".to_string() };
+        Error::usage(
+            format!("`senco render {kind}` needs {what}"),
+            Some(format!("e.g. `senco render {kind} {eg}`{all}")),
+        )
+    })
+}
+
+fn find_term<'s>(settings: &'s crate::model::Settings, name: &str) -> Result<&'s crate::model::settings::Term, Error> {
+    let terms: &[crate::model::settings::Term] = settings.calendar.as_ref().map_or(&[], |c| c.terms.as_slice());
+    terms.iter().find(|t| t.name.eq_ignore_ascii_case(name)).ok_or_else(|| {
+        let names: Vec<&str> = terms.iter().map(|t| t.name.as_str()).collect();
+        let hint = if names.is_empty() {
+            "add the terms to `[calendar] terms` in senco.toml".to_string()
+        } else {
+            format!("the terms in senco.toml are {}", list(&names))
+        };
+        Error::usage(format!("no term `{name}` in senco.toml"), Some(hint))
+    })
+}
+
+fn render_pupil(
+    cx: &views::Ctx,
+    templates: &Templates,
+    tname: &str,
+    kind: RenderKind,
+    rec: &PupilRecord,
+) -> Result<String, Error> {
+    match kind {
+        RenderKind::Plan => templates.render(tname, &views::plan(cx, rec)),
+        RenderKind::Profile => templates.render(tname, &views::profile(cx, rec)),
+        _ => templates.render(tname, &views::review_pack(cx, rec)),
+    }
+}
+
+/// One file per pupil, rendered in parallel. Refuses before writing anything
+/// when a file exists and `--force` is not given.
+#[allow(clippy::too_many_arguments)]
+fn render_all(
+    cx: &views::Ctx,
+    templates: &Templates,
+    tname: &str,
+    kind: RenderKind,
+    pupils: &[&PupilRecord],
+    dir: &Path,
+    format: Format,
+    force: bool,
+) -> Result<u8, Error> {
+    let k = kind_name(kind);
+    let jobs: Vec<(&PupilRecord, PathBuf)> =
+        pupils.iter().map(|rec| (*rec, dir.join(format!("{}-{k}.{}", rec.dir, format.ext())))).collect();
+    if !force {
+        let existing: Vec<String> =
+            jobs.iter().filter(|(_, p)| p.exists()).map(|(_, p)| p.display().to_string()).collect();
+        if let Some(first) = existing.first() {
+            return Err(Error::usage(
+                format!("{} output file(s) already exist, e.g. `{first}`; not overwriting them", existing.len()),
+                Some("add `--force` to replace them, or choose another `--out-dir`".into()),
+            ));
+        }
+    }
+    edit::create_dirs(dir)?;
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(jobs.len() as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}") {
+            bar.set_style(style);
+        }
+        bar.set_message(format!("{k}s"));
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let results: Vec<Result<(), Error>> = jobs
+        .par_iter()
+        .map(|(rec, path)| {
+            let text = render_pupil(cx, templates, tname, kind, rec)?;
+            edit::write_file(path, text.as_bytes(), force).map_err(|e| with_force_hint(e, path))?;
+            bar.inc(1);
+            Ok(())
+        })
+        .collect();
+    bar.finish_and_clear();
+    // The first failure in pupil order, so the message is deterministic.
+    if let Some(e) = results.into_iter().find_map(Result::err) {
+        return Err(e);
+    }
+    eprint(&format!("wrote {} {k} file(s) to {}\n", jobs.len(), dir.display()));
+    Ok(0)
+}
+
+fn with_force_hint(e: Error, path: &Path) -> Error {
+    match e {
+        Error::Usage { message, hint: None } if path.exists() => {
+            Error::Usage { message, hint: Some("add `--force` to replace it".into()) }
+        }
+        other => other,
+    }
+}
+
+/// A class name as part of a file name: letters, digits and `-` only.
+fn file_safe(s: &str) -> String {
+    let out: String = s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).collect();
+    if out.is_empty() {
+        "class".into()
+    } else {
+        out
+    }
+}

@@ -1,0 +1,316 @@
+//! Documents from templates: plans, one-page profiles, provision maps, class
+//! strategy sheets, review packs and compliance checklists, in Markdown and
+//! HTML (`docs/templates.md`).
+//!
+//! The built-in templates (`templates/` in the source tree) are embedded in
+//! the binary. A school overrides any of them by putting a file of the same
+//! name in its records repository's `templates/` folder; it may also add
+//! files of its own there for its templates to include. Templates receive the
+//! serialisable views of [`views`], never the model structs, with undefined
+//! variables as errors, so a misspelt name fails loudly with the template's
+//! name and line.
+
+pub mod views;
+
+use crate::error::Error;
+use minijinja::value::Serde;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The folder of a records repository that holds the school's templates.
+pub const TEMPLATE_DIR: &str = "templates";
+
+macro_rules! builtin {
+    ($($name:literal),* $(,)?) => {
+        /// Every built-in template: its name and its text.
+        pub const BUILTIN: &[(&str, &str)] = &[$(($name, include_str!(concat!("../../templates/", $name)))),*];
+    };
+}
+
+builtin! {
+    "layout.html.j2",
+    "charts.html.j2",
+    "plan.md.j2",
+    "plan.html.j2",
+    "profile.md.j2",
+    "profile.html.j2",
+    "provision-map.md.j2",
+    "provision-map.html.j2",
+    "class.md.j2",
+    "class.html.j2",
+    "review.md.j2",
+    "review.html.j2",
+    "checklist.md.j2",
+    "checklist.html.j2",
+}
+
+/// Output format of a document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Html,
+}
+
+impl Format {
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Markdown => "md",
+            Format::Html => "html",
+        }
+    }
+}
+
+/// Where a template comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    BuiltIn,
+    /// A school's file replacing a built-in one.
+    Overridden(PathBuf),
+    /// A school's own file with no built-in counterpart (e.g. a partial it includes).
+    School(PathBuf),
+}
+
+/// One template as `senco templates list` shows it.
+#[derive(Clone, Debug)]
+pub struct TemplateInfo {
+    pub name: String,
+    pub origin: Origin,
+}
+
+/// The template environment of one repository: built-ins plus the school's files.
+pub struct Templates {
+    env: Environment<'static>,
+    /// Template name -> the school's file, for locating errors.
+    school: BTreeMap<String, String>,
+    pub list: Vec<TemplateInfo>,
+}
+
+impl Templates {
+    /// Built-ins, then the school's `templates/*.j2` over them. A school file
+    /// that does not parse is an error naming the file and line.
+    pub fn load(root: &Path) -> Result<Templates, Error> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // Block tags on lines of their own leave no blank lines behind, as in Jinja with
+        // trim_blocks and lstrip_blocks; the file's last newline is kept.
+        let syntax = minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .map_err(|e| template_error(&e, &BTreeMap::new()))?;
+        env.set_syntax(syntax);
+        env.set_auto_escape_callback(auto_escape);
+        env.set_formatter(formatter);
+        env.add_filter("money", money);
+        env.add_filter("longdate", longdate);
+        env.add_filter("num", num);
+        let mut school = BTreeMap::new();
+        let mut list: Vec<TemplateInfo> =
+            BUILTIN.iter().map(|(n, _)| TemplateInfo { name: (*n).to_string(), origin: Origin::BuiltIn }).collect();
+        for (name, text) in BUILTIN {
+            env.add_template(name, text).map_err(|e| template_error(&e, &school))?;
+        }
+        let dir = root.join(TEMPLATE_DIR);
+        if dir.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+                .map_err(|e| Error::io(&dir, e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "j2"))
+                .collect();
+            files.sort();
+            for path in files {
+                let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else { continue };
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+                let rel = PathBuf::from(TEMPLATE_DIR).join(&name);
+                school.insert(name.clone(), format!("{TEMPLATE_DIR}/{name}"));
+                match list.iter_mut().find(|t| t.name == name) {
+                    Some(t) => t.origin = Origin::Overridden(rel),
+                    None => list.push(TemplateInfo { name: name.clone(), origin: Origin::School(rel) }),
+                }
+                env.add_template_owned(name, text).map_err(|e| template_error(&e, &school))?;
+            }
+        }
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(Templates { env, school, list })
+    }
+
+    /// Renders the template `name` with `view` as its context.
+    pub fn render<V: serde::Serialize>(&self, name: &str, view: &V) -> Result<String, Error> {
+        let tmpl = self.env.get_template(name).map_err(|e| template_error(&e, &self.school))?;
+        tmpl.render(Value::from(Serde(view))).map_err(|e| template_error(&e, &self.school))
+    }
+}
+
+/// The template of a document kind in a format, e.g. `plan.html.j2`.
+pub fn template_name(kind: &str, format: Format) -> String {
+    format!("{kind}.{}.j2", format.ext())
+}
+
+/// A template error as a usage error that names the file and line.
+fn template_error(e: &minijinja::Error, school: &BTreeMap<String, String>) -> Error {
+    // The innermost error says where it happened (an include's own name and line).
+    let mut inner: &minijinja::Error = e;
+    while let Some(next) = std::error::Error::source(inner).and_then(|s| s.downcast_ref::<minijinja::Error>()) {
+        if next.name().is_none() {
+            break;
+        }
+        inner = next;
+    }
+    let name = inner.name().unwrap_or("<template>");
+    let (file, hint) = match school.get(name) {
+        Some(path) => (
+            path.clone(),
+            "fix the school's template, or remove it to use the built-in one; `senco templates export DIR` \
+             writes the built-in templates, and docs/templates.md lists every variable"
+                .to_string(),
+        ),
+        None => (
+            format!("{name} (built in)"),
+            "a built-in template failed: please report this as a bug in senco".to_string(),
+        ),
+    };
+    let at = inner.line().map_or(String::new(), |l| format!(" line {l}"));
+    let what = match inner.detail() {
+        Some(d) => format!("{}: {d}", inner.kind()),
+        None => inner.kind().to_string(),
+    };
+    Error::usage(format!("template `{file}`{at}: {what}"), Some(hint))
+}
+
+/// HTML escaping for `.html.j2`, Markdown escaping for `.md.j2`.
+fn auto_escape(name: &str) -> AutoEscape {
+    let name = name.strip_suffix(".j2").unwrap_or(name);
+    if name.ends_with(".html") || name.ends_with(".htm") {
+        AutoEscape::Html
+    } else if name.ends_with(".md") {
+        AutoEscape::Custom("markdown".into())
+    } else {
+        AutoEscape::None
+    }
+}
+
+/// Prints values: nothing for none, whole numbers without `.0`, other
+/// numbers to 2 decimals at most; then escapes for the template's format.
+fn formatter(out: &mut minijinja::Output, state: &mut minijinja::State, value: &Value) -> Result<(), minijinja::Error> {
+    if value.is_none() {
+        return Ok(());
+    }
+    let shown: Value = match f64::try_from(value.clone()) {
+        Ok(f) if value.is_number() => Value::from(fmt_num(f)),
+        _ => value.clone(),
+    };
+    match state.auto_escape() {
+        AutoEscape::Custom(ref n) if n == "markdown" => {
+            let text = shown.to_string();
+            let escaped = if shown.is_safe() { text } else { escape_markdown(&text) };
+            out.write_str(&escaped)
+                .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
+        }
+        _ => minijinja::escape_formatter(out, state, &shown),
+    }
+}
+
+/// Escapes text for Markdown (CommonMark, GitHub, pandoc) so that a record's
+/// value is shown as written: no emphasis, links, raw HTML or table breaks;
+/// line breaks become spaces so a value never ends a table row.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' => {}
+            '\n' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A number as people write it: `10`, `2.5`, `0.33`.
+pub fn fmt_num(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        let s = format!("{f:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// Money to 2 decimals with thousands separators: `6,123.40`. Rounded only here.
+pub fn fmt_money(f: f64) -> String {
+    let s = format!("{:.2}", f.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if f < 0.0 && format!("{:.2}", f.abs()) != "0.00" { "-" } else { "" };
+    format!("{sign}{grouped}.{frac}")
+}
+
+fn money(v: f64) -> String {
+    fmt_money(v)
+}
+
+fn num(v: f64) -> String {
+    fmt_num(v)
+}
+
+/// `2026-10-14` as `14 October 2026`; anything else unchanged.
+fn longdate(v: Value) -> String {
+    let s = v.as_str().map(str::to_string).unwrap_or_else(|| if v.is_none() { String::new() } else { v.to_string() });
+    match chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d") {
+        Ok(d) => d.format("%-d %B %Y").to_string(),
+        Err(_) => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_rounds_only_when_shown() {
+        assert_eq!(fmt_money(17.733333), "17.73");
+        assert_eq!(fmt_money(6123.4), "6,123.40");
+        assert_eq!(fmt_money(1234567.006), "1,234,567.01");
+        assert_eq!(fmt_money(0.0), "0.00");
+        assert_eq!(fmt_money(-0.001), "0.00");
+        assert_eq!(fmt_money(-12.5), "-12.50");
+    }
+
+    #[test]
+    fn numbers_drop_trailing_zeros() {
+        assert_eq!(fmt_num(10.0), "10");
+        assert_eq!(fmt_num(2.5), "2.5");
+        assert_eq!(fmt_num(1.0 / 3.0), "0.33");
+    }
+
+    #[test]
+    fn markdown_escapes_tables_and_html() {
+        assert_eq!(escape_markdown("a|b <script> *x*\nnext"), "a\\|b \\<script\\> \\*x\\* next");
+    }
+
+    #[test]
+    fn escape_modes_follow_the_file_name() {
+        assert_eq!(auto_escape("plan.html.j2"), AutoEscape::Html);
+        assert_eq!(auto_escape("plan.md.j2"), AutoEscape::Custom("markdown".into()));
+        assert_eq!(auto_escape("notes.txt.j2"), AutoEscape::None);
+    }
+
+    #[test]
+    fn every_builtin_template_parses() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = Templates::load(dir.path()).unwrap();
+        assert_eq!(t.list.len(), BUILTIN.len());
+        assert!(t.list.iter().all(|i| i.origin == Origin::BuiltIn));
+    }
+}

@@ -1,0 +1,254 @@
+//! `senco render` and `senco templates`: every document kind in both formats,
+//! snapshotted from the example school and from `render-small` (a Welsh
+//! fixture with hand-worked costs and values that must be escaped).
+
+use crate::*;
+use std::path::Path;
+
+fn ok(repo: &Path, args: &[&str]) -> String {
+    let run = senco(repo, args);
+    assert_eq!(run.code, 0, "senco {args:?} failed:\n{}", run.all());
+    run.stdout
+}
+
+fn small() -> std::path::PathBuf {
+    fixture("render-small")
+}
+
+const OAKFIELD_DOCS: &[(&str, &[&str])] = &[
+    ("plan-ava", &["render", "plan", "ava-brown"]),
+    ("plan-theo-ehcp", &["render", "plan", "theo"]),
+    ("profile-ava", &["render", "profile", "ava-brown"]),
+    ("review-ava", &["render", "review", "ava-brown"]),
+    ("review-amara-annual", &["render", "review", "amara-osei"]),
+    ("class-4b", &["render", "class", "4B"]),
+    ("checklist", &["render", "checklist"]),
+    ("checklist-theo", &["render", "checklist", "theo-clarke"]),
+    ("provision-map", &["render", "provision-map"]),
+    ("provision-map-autumn-year4", &["render", "provision-map", "--term", "autumn", "--year", "4"]),
+];
+
+const SMALL_DOCS: &[(&str, &[&str])] = &[
+    ("plan", &["render", "plan", "cai"]),
+    ("profile", &["render", "profile", "cai-evans"]),
+    ("review", &["render", "review", "cai-evans"]),
+    ("class", &["render", "class", "4|e"]),
+    ("checklist", &["render", "checklist"]),
+    ("provision-map", &["render", "provision-map"]),
+];
+
+#[test]
+fn oakfield_documents_in_markdown_and_html() {
+    for (name, args) in OAKFIELD_DOCS {
+        insta::assert_snapshot!(format!("oakfield-{name}-md"), ok(&oakfield(), args));
+        let mut html = args.to_vec();
+        html.extend(["--format", "html"]);
+        insta::assert_snapshot!(format!("oakfield-{name}-html"), ok(&oakfield(), &html));
+    }
+}
+
+#[test]
+fn small_fixture_documents_in_markdown_and_html() {
+    for (name, args) in SMALL_DOCS {
+        insta::assert_snapshot!(format!("small-{name}-md"), ok(&small(), args));
+        let mut html = args.to_vec();
+        html.extend(["--format", "html"]);
+        insta::assert_snapshot!(format!("small-{name}-html"), ok(&small(), &html));
+    }
+}
+
+#[test]
+fn plan_titles_follow_level_and_jurisdiction() {
+    assert!(ok(&oakfield(), &["render", "plan", "ava-brown"]).starts_with("# SEN support plan: Ava Brown\n"));
+    assert!(
+        ok(&oakfield(), &["render", "plan", "theo-clarke"]).starts_with("# EHC plan outcomes summary: Theo Clarke\n")
+    );
+    assert!(
+        ok(&small(), &["render", "plan", "cai-evans"]).starts_with("# Individual development plan (IDP): Cai Evans\n")
+    );
+}
+
+#[test]
+fn html_escapes_every_record_value() {
+    for kind in [&["render", "plan", "cai-evans"][..], &["render", "profile", "cai-evans"], &["render", "class", "4|E"]]
+    {
+        let mut args = kind.to_vec();
+        args.extend(["--format", "html"]);
+        let html = ok(&small(), &args);
+        assert!(!html.contains("<script"), "raw script tag in {kind:?}");
+        assert!(!html.contains("<b>bold"), "raw markup from a record in {kind:?}");
+        assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;&#x2f;script&gt;") || kind[1] == "class");
+        assert!(html.contains("&lt;b&gt;bold&lt;&#x2f;b&gt;") || kind[1] == "class");
+        assert!(html.contains("Ysgol &lt;Fictional&gt; &amp; Co"));
+        // Self-contained and accessible.
+        assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en-GB\">"));
+        assert!(!html.contains("<script") && !html.contains("src=\"http") && !html.contains("href=\"http"));
+        assert!(html.contains("@page { size: A4"));
+        assert!(html.contains("thead { display: table-header-group; }"));
+    }
+    let plan = ok(&small(), &["render", "plan", "cai-evans", "--format", "html"]);
+    assert!(plan.contains("<th scope=\"row\">"));
+    assert!(plan.contains("<svg role=\"img\""), "charts are inline SVG");
+    assert!(plan.contains("<title>word reading (standard-score): scores over time</title>"));
+}
+
+#[test]
+fn markdown_escapes_tables_and_raw_html() {
+    let md = ok(&small(), &["render", "profile", "cai-evans"]);
+    assert!(md.contains(r#"I like \<script\>alert("x")\</script\> and \*stars\* \| pipes."#), "{md}");
+    let map = ok(&small(), &["render", "provision-map"]);
+    assert!(map.contains("| Cai Evans | Year 4 | 4\\|E | IDP (school) |"), "{map}");
+    for line in map.lines().filter(|l| l.starts_with('|')) {
+        assert_eq!(line.matches('|').count() - line.matches("\\|").count(), line_columns(&map, line) + 1, "{line}");
+    }
+}
+
+/// The number of columns of the table a row belongs to (from its header row).
+fn line_columns(doc: &str, row: &str) -> usize {
+    let lines: Vec<&str> = doc.lines().collect();
+    let i = lines.iter().position(|l| *l == row).unwrap();
+    let start = (0..=i).rev().take_while(|j| lines[*j].starts_with('|')).last().unwrap();
+    lines[start].matches('|').count() - 1
+}
+
+#[test]
+fn provision_map_cost_matches_the_formula_to_the_penny() {
+    // 3×40/60×18.00/2 = 18.00; 3×25/60×17.30/3 = 7.2083…; 1×10/60×16.50/4 = 0.6875.
+    let weekly: f64 = 3.0 * 40.0 / 60.0 * 18.00 / 2.0 + 3.0 * 25.0 / 60.0 * 17.30 / 3.0 + 10.0 / 60.0 * 16.50 / 4.0;
+    assert_eq!(format!("{weekly:.2}"), "25.90");
+    let map = ok(&small(), &["render", "provision-map"]);
+    assert!(map.contains("| Cai Evans | Year 4 | 4\\|E | IDP (school) | 3 | 25.90 | 784.28 | yes |"), "{map}");
+    assert!(
+        map.contains("| Word work | Cognition and learning | Mr G. Rees | Cai Evans | 3 × 40 min | 60 | 1 | 18.00 |")
+    );
+    assert!(map.contains(
+        "| Reading group | Cognition and learning | Not recorded | Cai Evans | 3 × 25 min | 25 | 0.42 | 7.21 |"
+    ));
+    assert!(map.contains(
+        "| Reading buddy | Cognition and learning | Not recorded | Cai Evans | 1 × 10 min | 2.5 | 0.04 | 0.69 |"
+    ));
+    // Oakfield, Ava: 5×10/60×15.20 + 4×20/60×15.20/4 = 12.666… + 5.066… = 17.73.
+    let oak = ok(&oakfield(), &["render", "provision-map"]);
+    assert!(oak.contains("| Ava Brown | Year 4 | 4B | SEN support | 2 | 17.73 |"), "{oak}");
+}
+
+#[test]
+fn school_override_template_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("school");
+    copy_dir(&small(), &repo);
+    std::fs::create_dir_all(repo.join("templates")).unwrap();
+    std::fs::write(
+        repo.join("templates/profile.md.j2"),
+        "OUR PROFILE for {{ pupil.name }}\n{% include \"extra.md.j2\" %}",
+    )
+    .unwrap();
+    std::fs::write(repo.join("templates/extra.md.j2"), "from {{ school.name }}\n").unwrap();
+    assert_eq!(
+        ok(&repo, &["render", "profile", "cai"]),
+        "OUR PROFILE for Cai Evans\nfrom Ysgol \\<Fictional\\> & Co\n"
+    );
+    // The other format and other kinds still use the built-ins.
+    assert!(ok(&repo, &["render", "profile", "cai", "--format", "html"]).contains("<h1>All about me: Cai Evans</h1>"));
+    let list = ok(&repo, &["templates", "list"]);
+    assert!(list.contains("profile.md.j2          overridden by templates/profile.md.j2\n"), "{list}");
+    assert!(list.contains("extra.md.j2            school's own, templates/extra.md.j2\n"), "{list}");
+    assert!(list.contains("plan.md.j2             built in\n"), "{list}");
+}
+
+#[test]
+fn broken_template_is_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("school");
+    copy_dir(&small(), &repo);
+    std::fs::create_dir_all(repo.join("templates")).unwrap();
+    // A syntax error on line 3.
+    std::fs::write(repo.join("templates/plan.md.j2"), "# {{ title }}\n\n{% if pupil.name %}\nno endif\n").unwrap();
+    let run = senco(&repo, &["render", "plan", "cai"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stdout.is_empty());
+    insta::assert_snapshot!("broken-template-syntax", run.all());
+    // An undefined (misspelt) variable on line 2 is an error too.
+    std::fs::write(repo.join("templates/plan.md.j2"), "# {{ title }}\n{{ pupil.nmae }}\n").unwrap();
+    let run = senco(&repo, &["render", "plan", "cai"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("template `templates/plan.md.j2` line 2: undefined value"), "{}", run.stderr);
+}
+
+#[test]
+fn all_writes_one_file_per_pupil_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plans");
+    let out_s = out.to_str().unwrap();
+    let run = senco(&oakfield(), &["render", "plan", "--all", "--out-dir", out_s, "--format", "html"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let files = tree(&out);
+    // The 13 pupils of Oakfield on the SEN register (4 are monitoring only).
+    assert_eq!(files.len(), 13, "{:?}", files.keys());
+    assert!(files.contains_key("ava-brown-plan.html"));
+    assert!(!files.contains_key("grace-liu-plan.html"), "monitoring pupils have no plan");
+    let ava = String::from_utf8(files["ava-brown-plan.html"].clone()).unwrap();
+    assert_eq!(ava, ok(&oakfield(), &["render", "plan", "ava-brown", "--format", "html"]));
+
+    let again = senco(&oakfield(), &["render", "plan", "--all", "--out-dir", out_s, "--format", "html"]);
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("13 output file(s) already exist"), "{}", again.stderr);
+    assert!(again.stderr.contains("--force"));
+    assert_eq!(tree(&out), files, "nothing changed");
+    let forced = senco(&oakfield(), &["render", "plan", "--all", "--out-dir", out_s, "--format", "html", "--force"]);
+    assert_eq!(forced.code, 0, "{}", forced.all());
+
+    let profiles = senco(&oakfield(), &["render", "profile", "--all", "--out-dir", out_s]);
+    assert_eq!(profiles.code, 0, "{}", profiles.all());
+    assert_eq!(tree(&out).keys().filter(|k| k.ends_with("-profile.md")).count(), 13);
+}
+
+#[test]
+fn single_document_to_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ava.md");
+    let f = file.to_str().unwrap();
+    assert_eq!(senco(&oakfield(), &["render", "profile", "ava", "-o", f]).code, 0);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), ok(&oakfield(), &["render", "profile", "ava"]));
+    let again = senco(&oakfield(), &["render", "profile", "ava", "-o", f]);
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("already exists; not overwriting it"), "{}", again.stderr);
+    let out_dir = dir.path().join("maps");
+    let run = senco(&oakfield(), &["render", "provision-map", "--out-dir", out_dir.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(out_dir.join("provision-map.md").is_file());
+}
+
+#[test]
+fn usage_errors_say_how_to_fix_them() {
+    let cases: &[(&str, &[&str])] = &[
+        ("no-pupil", &["render", "plan"]),
+        ("unknown-pupil", &["render", "plan", "ava-brwn"]),
+        ("unknown-class", &["render", "class", "4C"]),
+        ("unknown-term", &["render", "provision-map", "--term", "winter"]),
+        ("term-not-for-plan", &["render", "plan", "ava", "--term", "autumn"]),
+        ("all-without-out-dir", &["render", "plan", "--all"]),
+        ("all-for-provision-map", &["render", "provision-map", "--all", "--out-dir", "x"]),
+    ];
+    for (name, args) in cases {
+        let run = senco(&oakfield(), args);
+        assert_eq!(run.code, 2, "{name}");
+        insta::assert_snapshot!(format!("usage-{name}"), run.all());
+    }
+}
+
+#[test]
+fn templates_export_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("t");
+    let o = out.to_str().unwrap();
+    let run = senco(&oakfield(), &["templates", "export", o]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let files = tree(&out);
+    assert_eq!(files.len(), 14);
+    assert!(files.contains_key("plan.html.j2") && files.contains_key("layout.html.j2"));
+    let again = senco(&oakfield(), &["templates", "export", o]);
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("14 template file(s) already exist"), "{}", again.stderr);
+    assert_eq!(tree(&out), files);
+}
