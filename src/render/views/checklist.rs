@@ -1,12 +1,12 @@
-//! The compliance checklist view. For now it shows the statutory review dates
-//! of `rules::due_items` with their status; the full compliance rule engine
-//! will replace [`checklist`] (and may add fields) without touching the
-//! templates' existing variables.
+//! The compliance checklist view: every applicable rule of the school's rule
+//! pack, per pupil, as met, due, overdue, not met or not recorded, with its
+//! citation; and the whole-school counts per rule with the pupils behind
+//! each problem.
 
-use super::{due, pupil_view, Ctx, DueView, PupilView, SchoolView};
-use crate::model::settings::Jurisdiction;
-use crate::model::Level;
+use super::{pupil_view, Ctx, PupilView, SchoolView};
 use crate::repo::PupilRecord;
+use crate::rules::configured;
+use crate::rules::eval::{evaluate, Outcome, Status};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -36,10 +36,11 @@ pub struct ChecklistItem {
     pub statement: &'static str,
     /// The rule's legal source (`rules::rule(code).source`).
     pub citation: &'static str,
-    /// `YYYY-MM-DD`; absent when not recorded.
+    /// The deadline, `YYYY-MM-DD`, for rules that have one.
     pub due: Option<String>,
+    /// What the outcome rests on, in words.
     pub basis: Option<String>,
-    /// `met`, `due`, `overdue` or `not-recorded`.
+    /// `met`, `due`, `overdue`, `not-met` or `not-recorded`.
     pub status: &'static str,
     /// Days from today to the due date (negative when overdue).
     pub days: Option<i64>,
@@ -53,6 +54,7 @@ pub struct RuleSummary {
     pub met: usize,
     pub due: usize,
     pub overdue: usize,
+    pub not_met: usize,
     pub not_recorded: usize,
     /// Names of the pupils with a due, overdue or not-recorded item.
     pub problems: Vec<ProblemPupil>,
@@ -71,54 +73,45 @@ pub struct Counts {
     pub met: usize,
     pub due: usize,
     pub overdue: usize,
+    pub not_met: usize,
     pub not_recorded: usize,
 }
 
-/// The review rule that applies to a level, for "not recorded" items.
-fn review_rule(j: Jurisdiction, level: Level) -> Option<&'static str> {
-    match (j, level) {
-        (Jurisdiction::England, Level::SenSupport) => Some("ENG-SUP-REVIEW"),
-        (Jurisdiction::England, Level::Ehcp) => Some("ENG-AR-DUE"),
-        (Jurisdiction::UsIdea, Level::Iep) => Some("US-IEP-ANNUAL"),
-        (Jurisdiction::UsIdea, Level::Section504) => Some("US-504-REVIEW"),
-        (Jurisdiction::Wales, Level::SchoolIdp | Level::LaIdp) => Some("WAL-IDP-REVIEW"),
-        _ => None,
+fn status_word(s: Status) -> &'static str {
+    match s {
+        Status::Met => "met",
+        Status::Due => "due",
+        Status::Overdue => "overdue",
+        Status::NotMet => "not-met",
+        Status::NotRecorded => "not-recorded",
     }
 }
 
-fn item(d: DueView) -> ChecklistItem {
+fn item(o: &Outcome, today: chrono::NaiveDate) -> ChecklistItem {
     ChecklistItem {
-        rule: d.rule,
-        statement: d.statement,
-        citation: d.source,
-        due: Some(d.due),
-        basis: Some(d.basis),
-        status: d.status,
-        days: Some(d.days),
+        rule: o.rule.code,
+        statement: o.rule.statement,
+        citation: o.rule.source,
+        due: o.due.map(|d| d.to_string()),
+        basis: Some(o.detail.clone()),
+        status: status_word(o.status),
+        days: o.days(today),
     }
 }
 
+/// Every applicable rule of the school's pack for each pupil, as the rule
+/// engine (`rules::eval`) evaluates it; rules the school turned off in
+/// `[rules]` are left out.
 pub fn checklist(cx: &Ctx, recs: &[&PupilRecord]) -> Checklist {
-    let j = cx.settings.school.jurisdiction;
     let mut pupils = Vec::new();
     let mut rules: BTreeMap<&'static str, RuleSummary> = BTreeMap::new();
     let mut counts = Counts::default();
     for rec in recs {
-        let mut items: Vec<ChecklistItem> = due(cx, rec).into_iter().map(item).collect();
-        if items.is_empty() {
-            if let Some(code) = rec.pupil.as_ref().and_then(|p| p.level()).and_then(|l| review_rule(j, l)) {
-                let rule = crate::rules::rule(code);
-                items.push(ChecklistItem {
-                    rule: code,
-                    statement: rule.map_or("", |r| r.statement),
-                    citation: rule.map_or("", |r| r.source),
-                    due: None,
-                    basis: None,
-                    status: "not-recorded",
-                    days: None,
-                });
-            }
-        }
+        let items: Vec<ChecklistItem> = evaluate(cx.settings, rec, cx.today)
+            .iter()
+            .filter(|o| configured(cx.settings, o.rule.code, o.rule.severity).is_some())
+            .map(|o| item(o, cx.today))
+            .collect();
         let pupil = pupil_view(cx, rec);
         for it in &items {
             let s = rules.entry(it.rule).or_insert_with(|| RuleSummary {
@@ -128,6 +121,7 @@ pub fn checklist(cx: &Ctx, recs: &[&PupilRecord]) -> Checklist {
                 met: 0,
                 due: 0,
                 overdue: 0,
+                not_met: 0,
                 not_recorded: 0,
                 problems: Vec::new(),
             });
@@ -135,6 +129,7 @@ pub fn checklist(cx: &Ctx, recs: &[&PupilRecord]) -> Checklist {
                 "met" => (&mut s.met, &mut counts.met),
                 "due" => (&mut s.due, &mut counts.due),
                 "overdue" => (&mut s.overdue, &mut counts.overdue),
+                "not-met" => (&mut s.not_met, &mut counts.not_met),
                 _ => (&mut s.not_recorded, &mut counts.not_recorded),
             };
             *per_rule += 1;
@@ -150,13 +145,10 @@ pub fn checklist(cx: &Ctx, recs: &[&PupilRecord]) -> Checklist {
         }
         pupils.push(PupilChecklist { pupil, items });
     }
-    Checklist {
-        school: cx.school(),
-        warn_days: cx.settings.reviews.warn_days,
-        pupils,
-        rules: rules.into_values().collect(),
-        counts,
-    }
+    let order = |code: &str| crate::rules::RULES.iter().position(|r| r.code == code).unwrap_or(usize::MAX);
+    let mut rules: Vec<RuleSummary> = rules.into_values().collect();
+    rules.sort_by_key(|r| order(r.rule));
+    Checklist { school: cx.school(), warn_days: cx.settings.reviews.warn_days, pupils, rules, counts }
 }
 
 /// Pupils a whole-school checklist covers: those on the register.
