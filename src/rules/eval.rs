@@ -656,14 +656,7 @@ fn us_components(cx: &mut Cx) {
     if missing.is_empty() {
         cx.push("US-COMPONENTS", Status::Met, None, "every required IEP component is recorded".into(), file, None);
     } else {
-        cx.push(
-            "US-COMPONENTS",
-            Status::NotRecorded,
-            None,
-            format!("not recorded: {}", missing.join("; ")),
-            file,
-            None,
-        );
+        cx.push("US-COMPONENTS", Status::NotRecorded, None, missing.join("; "), file, None);
     }
 }
 

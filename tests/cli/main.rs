@@ -3,6 +3,7 @@
 //! together. One test binary; one module per command family.
 
 mod check;
+mod compliance;
 mod query;
 mod render;
 mod rules;
