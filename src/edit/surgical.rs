@@ -74,7 +74,7 @@ pub fn join_bom(bom: bool, text: String) -> String {
 }
 
 /// Parses a YAML file whose top level must be a block mapping.
-pub fn top_map(text: &str) -> Result<Map, Refusal> {
+pub fn top_map(text: &str) -> Result<Map<'_>, Refusal> {
     match yaml::parse(text) {
         Ok(Some(Node::Map(m))) if !m.flow => Ok(m),
         Ok(Some(_)) | Ok(None) => Err("the file is not a mapping of `key: value` lines".into()),
@@ -84,7 +84,7 @@ pub fn top_map(text: &str) -> Result<Map, Refusal> {
 
 /// The one entry with this key; refuses a key written twice, since either
 /// edit would leave the other value in place.
-pub fn entry<'m>(map: &'m Map, key: &str) -> Result<Option<&'m (Scalar, Node)>, Refusal> {
+pub fn entry<'m, 'a>(map: &'m Map<'a>, key: &str) -> Result<Option<&'m (Scalar<'a>, Node<'a>)>, Refusal> {
     let mut found = map.entries.iter().filter(|(k, _)| k.value == key);
     let first = found.next();
     if first.is_some() && found.next().is_some() {

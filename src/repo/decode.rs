@@ -95,7 +95,7 @@ impl<T: Decode> Decode for Spanned<T> {
     }
 }
 
-fn scalar<'n>(node: &'n Node, cx: &mut Cx, expected: &str, hint: Option<String>) -> Option<&'n Scalar> {
+fn scalar<'n>(node: &'n Node<'n>, cx: &mut Cx, expected: &str, hint: Option<String>) -> Option<&'n Scalar<'n>> {
     match node {
         Node::Scalar(s) if !s.is_null() => Some(s),
         _ => {
@@ -114,11 +114,11 @@ impl Decode for String {
             }
             _ => None,
         };
-        scalar(node, cx, "text", hint).map(|s| s.value.clone())
+        scalar(node, cx, "text", hint).map(|s| s.value.to_string())
     }
 }
 
-fn plain_number<'n>(node: &'n Node, cx: &mut Cx, expected: &str, example: &str) -> Option<&'n str> {
+fn plain_number<'n>(node: &'n Node<'n>, cx: &mut Cx, expected: &str, example: &str) -> Option<&'n str> {
     let s = scalar(node, cx, expected, Some(format!("write a number, e.g. `{example}`")))?;
     if s.style != Style::Plain {
         cx.wrong_type(node, expected, Some(format!("remove the quotes: numbers are written bare, e.g. `{example}`")));
@@ -161,7 +161,7 @@ impl Decode for bool {
     fn decode(node: &Node, cx: &mut Cx) -> Option<Self> {
         let hint = Some("write `true` or `false`".to_string());
         let s = scalar(node, cx, "`true` or `false`", hint.clone())?;
-        match (s.style, s.value.as_str()) {
+        match (s.style, &*s.value) {
             (Style::Plain, "true" | "True" | "TRUE") => Some(true),
             (Style::Plain, "false" | "False" | "FALSE") => Some(false),
             _ => {
@@ -323,7 +323,7 @@ macro_rules! record {
                         cx.error("duplicate-key", k.span, format!("key `{}` appears twice in this {}", k.value, $what), Some(format!("the first `{}` is on line {first}; keep one of them, or the other is lost", k.value)));
                         continue;
                     }
-                    match k.value.as_str() {
+                    match &*k.value {
                         $( $key => if !v.is_null() { out.$field = <$ty as $crate::repo::decode::Decode>::decode(v, cx); }, )*
                         other if other.starts_with("x-") => {}
                         _ => cx.unknown_key(k, Self::KEYS, $what),

@@ -14,6 +14,7 @@
 //! parser measurements behind this choice).
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span as PSpan};
+use std::borrow::Cow;
 
 /// A position in a source file. `line` and `column` are 1-based; `offset` is
 /// the 0-based index in characters (not bytes) of the file's text.
@@ -54,43 +55,45 @@ pub enum Style {
     Block,
 }
 
+/// A scalar; its text borrows from the file's text where it can, so keys and
+/// plain values cost no allocation.
 #[derive(Clone, Debug)]
-pub struct Scalar {
-    pub value: String,
+pub struct Scalar<'a> {
+    pub value: Cow<'a, str>,
     pub style: Style,
     pub span: Span,
 }
 
-impl Scalar {
+impl Scalar<'_> {
     /// A plain `~`, `null`, `Null`, `NULL` or an empty value: YAML's null.
     pub fn is_null(&self) -> bool {
-        self.style == Style::Plain && matches!(self.value.as_str(), "" | "~" | "null" | "Null" | "NULL")
+        self.style == Style::Plain && matches!(&*self.value, "" | "~" | "null" | "Null" | "NULL")
     }
 }
 
 #[derive(Clone, Debug)]
-pub enum Node {
-    Scalar(Scalar),
-    Map(Map),
-    Seq(Seq),
+pub enum Node<'a> {
+    Scalar(Scalar<'a>),
+    Map(Map<'a>),
+    Seq(Seq<'a>),
 }
 
 #[derive(Clone, Debug)]
-pub struct Map {
-    pub entries: Vec<(Scalar, Node)>,
+pub struct Map<'a> {
+    pub entries: Vec<(Scalar<'a>, Node<'a>)>,
     pub span: Span,
     /// `{ ... }` rather than block style.
     pub flow: bool,
 }
 
 #[derive(Clone, Debug)]
-pub struct Seq {
-    pub items: Vec<Node>,
+pub struct Seq<'a> {
+    pub items: Vec<Node<'a>>,
     pub span: Span,
     pub flow: bool,
 }
 
-impl Node {
+impl Node<'_> {
     pub fn span(&self) -> Span {
         match self {
             Node::Scalar(s) => s.span,
@@ -114,8 +117,8 @@ impl Node {
     }
 }
 
-impl Map {
-    pub fn get(&self, key: &str) -> Option<&Node> {
+impl<'a> Map<'a> {
+    pub fn get(&self, key: &str) -> Option<&Node<'a>> {
         self.entries.iter().find(|(k, _)| k.value == key).map(|(_, v)| v)
     }
 }
@@ -128,9 +131,9 @@ pub struct SyntaxError {
     pub hint: Option<String>,
 }
 
-enum Frame {
-    Map(Map, Option<Scalar>),
-    Seq(Seq),
+enum Frame<'a> {
+    Map(Map<'a>, Option<Scalar<'a>>),
+    Seq(Seq<'a>),
 }
 
 fn scan_error(e: ScanError) -> SyntaxError {
@@ -149,9 +152,9 @@ fn scan_error(e: ScanError) -> SyntaxError {
 
 /// Parses one YAML document. An empty document (only comments or blank lines)
 /// gives `Ok(None)`.
-pub fn parse(text: &str) -> Result<Option<Node>, SyntaxError> {
+pub fn parse(text: &str) -> Result<Option<Node<'_>>, SyntaxError> {
     let mut parser = Parser::new_from_str(text);
-    let mut stack: Vec<Frame> = Vec::new();
+    let mut stack: Vec<Frame<'_>> = Vec::new();
     let mut root: Option<Node> = None;
     let mut documents = 0;
     while let Some(ev) = parser.next_event() {
@@ -187,7 +190,7 @@ pub fn parse(text: &str) -> Result<Option<Node>, SyntaxError> {
                     ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
                     ScalarStyle::Literal | ScalarStyle::Folded => Style::Block,
                 };
-                Node::Scalar(Scalar { value: value.into_owned(), style, span: span(sp) })
+                Node::Scalar(Scalar { value, style, span: span(sp) })
             }
             Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) if anchor != 0 || tag.is_some() => {
                 return Err(if anchor != 0 {
@@ -278,7 +281,7 @@ pub fn byte_offset(text: &str, char_offset: u32) -> usize {
 mod tests {
     use super::*;
 
-    fn map(text: &str) -> Map {
+    fn map(text: &str) -> Map<'_> {
         match parse(text).unwrap().unwrap() {
             Node::Map(m) => m,
             other => panic!("not a map: {other:?}"),

@@ -898,4 +898,66 @@ mod tests {
         assert_eq!(status("wales", &[("pupil.yaml", &given)], "2026-10-22", "WAL-IDP-DECIDE"), [Status::Met]);
         assert_eq!(status("wales", &[("pupil.yaml", &given)], "2027-10-21", "WAL-IDP-REVIEW"), [Status::Overdue]);
     }
+
+    #[test]
+    fn eng_sup_parents_counts_meetings_against_finished_terms() {
+        let p = pupil("sen-support", "2016-04-01", 4, "", "");
+        let with_parent = |d: &str| format!("date: {d}\nkind: termly\nattendees:\n  - {{ name: P, role: Parent }}\n");
+        let autumn = with_parent("2026-10-01");
+        let files = [("pupil.yaml", p.as_str()), ("reviews/2026-10-01.yaml", autumn.as_str())];
+        // No term finished yet: met. Autumn finished, one meeting: met. Spring finished too: not met.
+        assert_eq!(status("england", &files, "2026-11-24", "ENG-SUP-PARENTS"), [Status::Met]);
+        assert_eq!(status("england", &files, "2027-01-10", "ENG-SUP-PARENTS"), [Status::Met]);
+        assert_eq!(status("england", &files, "2027-04-01", "ENG-SUP-PARENTS"), [Status::NotMet]);
+        let no_parent = "date: 2026-10-01\nkind: termly\nattendees:\n  - { name: T, role: teacher }\n";
+        let files = [("pupil.yaml", p.as_str()), ("reviews/2026-10-01.yaml", no_parent)];
+        assert_eq!(status("england", &files, "2027-01-10", "ENG-SUP-PARENTS"), [Status::NotMet]);
+    }
+
+    #[test]
+    fn eng_sup_notify_is_not_recorded_without_a_parent_contact() {
+        let bare = pupil("sen-support", "2016-04-01", 4, "", "");
+        assert_eq!(status("england", &[("pupil.yaml", &bare)], "2026-11-24", "ENG-SUP-NOTIFY"), [Status::NotRecorded]);
+        let told = pupil(
+            "sen-support",
+            "2016-04-01",
+            4,
+            "",
+            "contacts:\n  - name: M\n    parental_responsibility: true\nconsent:\n  information_sharing: 2024-01-10\n",
+        );
+        assert_eq!(status("england", &[("pupil.yaml", &told)], "2026-11-24", "ENG-SUP-NOTIFY"), [Status::Met]);
+        // Watch-list pupils are not on the register: no register rules at all.
+        let watch = pupil("monitoring", "2016-04-01", 4, "", "");
+        assert!(evaluate(&settings("england"), &rec(&[("pupil.yaml", &watch)]), d("2026-11-24")).is_empty());
+    }
+
+    #[test]
+    fn us_iep_30_counts_from_eligibility() {
+        let plan = |issued: &str| format!("  request:\n    eligible: 2026-09-01\n  plan:\n    issued: {issued}\n");
+        let late = pupil("iep", "2016-01-15", 4, &plan("2026-10-15"), "");
+        assert_eq!(status("us-idea", &[("pupil.yaml", &late)], "2026-11-01", "US-IEP-30"), [Status::NotMet]);
+        let on_time = pupil("iep", "2016-01-15", 4, &plan("2026-09-25"), "");
+        assert_eq!(status("us-idea", &[("pupil.yaml", &on_time)], "2026-11-01", "US-IEP-30"), [Status::Met]);
+        let waiting = pupil(
+            "iep",
+            "2016-01-15",
+            4,
+            "  request:\n    eligible: 2026-09-01\n  plan:\n    issued: 2024-05-01\n",
+            "",
+        );
+        assert_eq!(status("us-idea", &[("pupil.yaml", &waiting)], "2026-09-20", "US-IEP-30"), [Status::Due]);
+        assert_eq!(status("us-idea", &[("pupil.yaml", &waiting)], "2026-10-02", "US-IEP-30"), [Status::Overdue]);
+    }
+
+    #[test]
+    fn eng_retain_applies_to_archived_pupils_only() {
+        let p = pupil("sen-support", "1990-05-01", 6, "", "left: 2002-07-20\n");
+        let mut r = rec(&[("pupil.yaml", &p)]);
+        r.archived = true;
+        let s = settings("england");
+        let out = evaluate(&s, &r, d("2021-05-01"));
+        assert_eq!((out.len(), out[0].rule.code, out[0].status), (1, "ENG-RETAIN", Status::Met));
+        assert_eq!(out[0].due, Some(d("2021-05-01")));
+        assert_eq!(evaluate(&s, &r, d("2021-05-02"))[0].status, Status::Overdue);
+    }
 }
