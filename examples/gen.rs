@@ -1760,8 +1760,9 @@ fn plan_timeline(p: &mut Pupil, rng: &mut Rng) {
     if p.level == STATUTORY {
         let lo = Date::ymd(2023, 10, 2).max(p.dob.plus(3 * 365 + 150));
         let issued = day_between(rng, lo, Date::ymd(2026, 6, 30));
-        let requested = school_day_on_or_before(issued.plus(-rng.range(119, 150))).max(EARLIEST);
-        let decision = school_day_on_or_before(requested.plus(rng.range(28, 46))).max(requested);
+        // Snapped forward, so that holidays never lengthen the statutory gaps.
+        let requested = school_day_on_or_after(issued.plus(-rng.range(98, 145)).max(EARLIEST));
+        let decision = school_day_on_or_before(requested.plus(rng.range(25, 45))).max(requested);
         p.plan = Some(Plan { requested, decision, issued });
         // Annual reviews, each within 12 months of the last.
         let mut annual = school_day_on_or_before(issued.add_months(12).plus(-rng.range(14, 45)));
@@ -1777,7 +1778,7 @@ fn plan_timeline(p: &mut Pupil, rng: &mut Rng) {
         // School-based reviews about a term apart, the latest mostly within 12 weeks.
         let wanted = 1 + if p.level == STATUTORY { rng.weighted(&[15, 40, 45]) } else { rng.weighted(&[18, 42, 40]) };
         let lo = p.earliest.plus(30).max(issued.map_or(EARLIEST, |i| i.plus(30)));
-        let last = if rng.chance(88) { AS_OF.plus(-rng.range(3, 100)) } else { AS_OF.plus(-rng.range(100, 200)) };
+        let last = if rng.chance(90) { AS_OF.plus(-rng.range(3, 75)) } else { AS_OF.plus(-rng.range(75, 200)) };
         let last = school_day_on_or_before(last).max(school_day_on_or_after(lo)).min(AS_OF);
         let mut d = last;
         while p.reviews.len() < wanted && d >= lo {
@@ -2316,7 +2317,9 @@ fn review_yaml(ctx: &Ctx, p: &Pupil, r: usize, rng: &mut Rng, buf: &mut String) 
     ln!(buf, "kind: {}", review.kind);
     ln!(buf, "attendees:");
     ln!(buf, "  - {{ name: {}, role: SENCO }}", staff.all[staff.senco].name);
-    let parent_there = rng.chance(85);
+    // The last review is the one that counts for the voice rules: mostly complete.
+    let last = r + 1 == p.reviews.len();
+    let parent_there = rng.chance(if last { 92 } else { 85 });
     if parent_there {
         let c = &p.contacts[rng.below(p.contacts.len())];
         let role = if c.relationship == "carer" { "carer" } else { "parent" };
@@ -2335,10 +2338,10 @@ fn review_yaml(ctx: &Ctx, p: &Pupil, r: usize, rng: &mut Rng, buf: &mut String) 
             ln!(buf, "  - {{ name: NHS SALT team, role: therapist }}");
         }
     }
-    if rng.chance(65) || (r + 1 == p.reviews.len() && rng.chance(50)) {
+    if rng.chance(if last { 90 } else { 65 }) {
         ln!(buf, "pupil_voice: {}", rng.pick(PUPIL_VOICE));
     }
-    if parent_there && rng.chance(85) {
+    if parent_there && rng.chance(if last { 92 } else { 85 }) {
         ln!(buf, "parent_voice: {}", rng.pick(PARENT_VOICE));
     }
     let mut header = false;
@@ -2366,7 +2369,12 @@ fn review_yaml(ctx: &Ctx, p: &Pupil, r: usize, rng: &mut Rng, buf: &mut String) 
         ln!(buf, "actions:");
         for action in rng.sample(ACTIONS, actions) {
             let due = school_day_on_or_after(review.date.plus(rng.range(7, 42)));
-            ln!(buf, "  - {{ action: {action}, owner: senco, due: {due} }}");
+            wr!(buf, "  - {{ action: {action}, owner: senco, due: {due}");
+            // Most actions that have fallen due are done (`done` is senco's documented extension).
+            if due < AS_OF && rng.chance(85) {
+                wr!(buf, ", done: {}", day_between(rng, review.date.plus(1), due.plus(10).min(AS_OF)));
+            }
+            ln!(buf, " }}");
         }
     }
     let next =
@@ -2384,7 +2392,7 @@ fn annual_review_yaml(date: Date, rng: &mut Rng, buf: &mut String) {
     ln!(buf, "invited:");
     ln!(buf, "  - {{ name: Northshire SEN officer, role: local-authority }}");
     ln!(buf, "  - {{ name: School nurse, role: health }}");
-    if rng.chance(60) {
+    if rng.chance(75) {
         ln!(buf, "  - {{ name: Social worker, role: social-care }}");
     }
     // A few are late, so that the notice rules have something to find.
@@ -2393,7 +2401,11 @@ fn annual_review_yaml(date: Date, rng: &mut Rng, buf: &mut String) {
     ln!(buf, "invitations_sent: {sent}");
     let papers = school_day_on_or_before(date.plus(-rng.range(if late { 5 } else { 14 }, 20))).max(sent);
     ln!(buf, "papers_circulated: {papers}");
-    let report = school_day_on_or_after(date.plus(rng.range(3, if late { 20 } else { 13 })));
+    let report = if late {
+        school_day_on_or_after(date.plus(rng.range(15, 25)))
+    } else {
+        school_day_on_or_before(date.plus(rng.range(3, 13))).max(date)
+    };
     if report <= AS_OF {
         ln!(buf, "report_sent: {report}");
     }
@@ -2542,11 +2554,10 @@ fn main() -> ExitCode {
     match run(args) {
         Ok(stats) => {
             let secs = started.elapsed().as_secs_f64();
+            let [monitoring, support, statutory] = stats.levels;
+            let levels = format!("{monitoring} monitoring, {support} support, {statutory} statutory");
             eprintln!(
-                "gen: {pupils} pupils ({} monitoring, {} support, {} statutory), {} files, {} bytes ({:.1} MB) in {secs:.2}s -> {}",
-                stats.levels[0],
-                stats.levels[1],
-                stats.levels[2],
+                "gen: {pupils} pupils ({levels}), {} files, {} bytes ({:.1} MB) in {secs:.2}s -> {}",
                 stats.files,
                 stats.bytes,
                 stats.bytes as f64 / 1e6,
