@@ -50,7 +50,8 @@ pub fn check(repo: &Repo, today: NaiveDate) -> Vec<Finding> {
     findings
 }
 
-/// What `check_root` found, with the text of every file a finding is in.
+/// What `check_root` found, with the text of every file a finding is in
+/// (when asked to keep them).
 pub struct Report {
     pub findings: Vec<Finding>,
     pub sources: HashMap<String, String>,
@@ -61,7 +62,7 @@ pub struct Report {
 /// Checks the repository at `root` one pupil at a time: each pupil is loaded,
 /// checked and dropped on a worker thread, so memory stays small whatever the
 /// size of the school. Gives the same findings as `check(&load(root)?)`.
-pub fn check_root(root: &std::path::Path, today: NaiveDate) -> Result<Report, crate::error::Error> {
+pub fn check_root(root: &std::path::Path, today: NaiveDate, keep_sources: bool) -> Result<Report, crate::error::Error> {
     let head = crate::repo::load_head(root)?;
     let school = School::new(&head, today);
     let mut findings = head.findings.clone();
@@ -74,7 +75,8 @@ pub fn check_root(root: &std::path::Path, today: NaiveDate) -> Result<Report, cr
             let found = pupil_findings(&school, &rec);
             let id = (rec.rel.clone(), rec.dir.clone(), pupil_id(&rec));
             let nfiles = rec.files.len();
-            let texts: Vec<_> = rec.files.into_iter().filter(|f| found.iter().any(|x| x.file == f.path)).collect();
+            let texts: Vec<_> =
+                rec.files.into_iter().filter(|f| keep_sources && found.iter().any(|x| x.file == f.path)).collect();
             (found, id, texts, nfiles)
         })?;
         pupils += results.len();
@@ -86,8 +88,10 @@ pub fn check_root(root: &std::path::Path, today: NaiveDate) -> Result<Report, cr
         }
     }
     duplicate_pupil_ids(ids.into_iter(), &mut findings);
-    for f in head.files {
-        sources.insert(f.path, f.text);
+    if keep_sources {
+        for f in head.files {
+            sources.insert(f.path, f.text);
+        }
     }
     diag::sort(&mut findings);
     Ok(Report { findings, sources, pupils, files })
@@ -622,7 +626,7 @@ mod tests {
         for dir in ["examples/oakfield", "tests/fixtures/bad-duplicate-id", "tests/fixtures/bad-yaml-syntax"] {
             let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
             let repo = crate::repo::load(&root).unwrap();
-            let report = check_root(&root, today).unwrap();
+            let report = check_root(&root, today, true).unwrap();
             assert_eq!(check(&repo, today), report.findings, "{dir}");
             assert_eq!((repo.pupils.len() + repo.archived.len(), repo.file_count()), (report.pupils, report.files));
         }

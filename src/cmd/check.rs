@@ -1,36 +1,53 @@
 //! `senco check`: validate the records and report every finding.
 
-use super::{print, Ctx};
+use super::Ctx;
 use crate::cli::{CheckArgs, CheckFormat, Deny};
 use crate::diag::{render, Severity, Tally};
 use crate::error::Error;
+use std::io::Write;
 
 pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<u8, Error> {
-    let report = crate::check::check_root(&ctx.root()?, ctx.today)?;
+    // Only the human report quotes source lines; the others need no file texts.
+    let report = crate::check::check_root(&ctx.root()?, ctx.today, args.format == CheckFormat::Human)?;
     let mut findings = report.findings;
     if args.quiet {
         findings.retain(|f| f.severity == Severity::Error);
     }
     let (pupils, files) = (report.pupils, report.files);
-    let mut out = String::new();
-    match args.format {
-        CheckFormat::Human => {
-            let paint = render::Paint { on: ctx.color_out };
-            for f in &findings {
-                render::human(&mut out, f, report.sources.get(&f.file).map(String::as_str), paint);
-                out.push('\n');
+    // Written as it is rendered, so a report of any size needs no second copy in memory.
+    let stdout = std::io::stdout();
+    let mut w = std::io::BufWriter::new(stdout.lock());
+    let written = (|| -> std::io::Result<()> {
+        match args.format {
+            CheckFormat::Human => {
+                let paint = render::Paint { on: ctx.color_out };
+                let mut buf = String::new();
+                for f in &findings {
+                    buf.clear();
+                    render::human(&mut buf, f, report.sources.get(&f.file).map(String::as_str), paint);
+                    buf.push('\n');
+                    w.write_all(buf.as_bytes())?;
+                }
+                writeln!(w, "{}", render::summary(Tally::of(&findings), pupils, files))?;
             }
-            out.push_str(&render::summary(Tally::of(&findings), pupils, files));
-            out.push('\n');
-        }
-        CheckFormat::Json => out = render::json(&findings, pupils, files),
-        CheckFormat::Github => {
-            for f in &findings {
-                render::github(&mut out, f);
+            CheckFormat::Json => render::json_to(&mut w, &findings, pupils, files)?,
+            CheckFormat::Github => {
+                let mut buf = String::new();
+                for f in &findings {
+                    buf.clear();
+                    render::github(&mut buf, f);
+                    w.write_all(buf.as_bytes())?;
+                }
             }
         }
+        w.flush()
+    })();
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(Error::io(std::path::Path::new("<stdout>"), e));
+        }
+        _ => {}
     }
-    print(&out)?;
     let t = Tally::of(&findings);
     let fail = t.errors > 0 || (args.deny == Some(Deny::Warnings) && t.warnings > 0);
     Ok(u8::from(fail))

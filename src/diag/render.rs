@@ -115,6 +115,13 @@ struct JsonReport<'a> {
 
 /// The JSON report, version 1 (docs/json.md).
 pub fn json(findings: &[Finding], pupils: usize, files: usize) -> String {
+    let mut out = Vec::new();
+    let _ = json_to(&mut out, findings, pupils, files);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the JSON report to `w` as it is serialised, without holding it in memory.
+pub fn json_to(w: &mut impl std::io::Write, findings: &[Finding], pupils: usize, files: usize) -> std::io::Result<()> {
     let t = Tally::of(findings);
     let report = JsonReport {
         version: 1,
@@ -133,9 +140,8 @@ pub fn json(findings: &[Finding], pupils: usize, files: usize) -> String {
             .collect(),
         summary: JsonSummary { errors: t.errors, warnings: t.warnings, pupils, files },
     };
-    let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *w, &report)?;
+    w.write_all(b"\n")
 }
 
 /// Escapes data for a GitHub workflow command (message part).
