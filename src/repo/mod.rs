@@ -502,3 +502,66 @@ pub fn read_floor(root: &Path) -> Result<(usize, usize), Error> {
         .collect();
     Ok(per_dir.into_iter().fold((0, 0), |(n, b), (n2, b2)| (n + n2, b + b2)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Mutates every file of the example school thousands of ways (deleting,
+    /// duplicating and swapping bytes, inserting YAML punctuation) and loads
+    /// each result: whatever the input, loading returns findings, never panics.
+    #[test]
+    fn no_mutation_of_a_record_makes_loading_panic() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/oakfield");
+        let repo = load(&root).unwrap();
+        let texts: Vec<&SourceFile> = repo.pupils.iter().flat_map(|p| &p.files).collect();
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let inserts: &[&[u8]] = &[
+            b":", b"- ", b"[", b"]", b"{", b"}", b"\n", b"  ", b"\t", b"'", b"\"", b"#", b"&a ", b"*a", b"!", b"---\n",
+            b"|\n", b">-\n", b"\xff", b"\xc3",
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let pupil_dir = dir.path().join("pupils/x-pupil");
+        std::fs::create_dir_all(pupil_dir.join("reviews")).unwrap();
+        for round in 0..1500 {
+            let src = texts[(next() as usize) % texts.len()];
+            let mut bytes = src.text.as_bytes().to_vec();
+            for _ in 0..1 + next() % 4 {
+                let at = (next() as usize) % (bytes.len() + 1);
+                match next() % 4 {
+                    0 if at < bytes.len() => {
+                        let end = (at + 1 + (next() as usize) % 20).min(bytes.len());
+                        bytes.drain(at..end);
+                    }
+                    1 => {
+                        let ins = inserts[(next() as usize) % inserts.len()];
+                        bytes.splice(at..at, ins.iter().copied());
+                    }
+                    2 if at + 1 < bytes.len() => bytes.swap(at, at + 1),
+                    _ => {
+                        let end = (at + 1 + (next() as usize) % 30).min(bytes.len());
+                        let chunk = bytes[at.min(end)..end].to_vec();
+                        bytes.splice(at..at, chunk);
+                    }
+                }
+            }
+            let name = src.path.rsplit('/').next().unwrap();
+            let target = if src.path.contains("/reviews/") {
+                pupil_dir.join("reviews").join(name)
+            } else {
+                pupil_dir.join(name)
+            };
+            std::fs::write(&target, &bytes).unwrap();
+            let rec = load_pupil(dir.path(), "pupils", "x-pupil".into(), false);
+            let findings = rec.findings.len();
+            std::fs::remove_file(&target).unwrap();
+            assert!(findings < 10_000, "round {round}");
+        }
+    }
+}

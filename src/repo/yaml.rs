@@ -131,6 +131,10 @@ pub struct SyntaxError {
     pub hint: Option<String>,
 }
 
+/// Deeper nesting than any record needs is refused, so no input can exhaust
+/// the stack (dropping or walking a tree is recursive).
+pub const MAX_DEPTH: usize = 64;
+
 enum Frame<'a> {
     Map(Map<'a>, Option<Scalar<'a>>),
     Seq(Seq<'a>),
@@ -197,6 +201,13 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, SyntaxError> {
                     unsupported("anchors (`&name`)", "write the value out in full")
                 } else {
                     unsupported("tags (`!name`)", "remove the `!` tag")
+                });
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) if stack.len() >= MAX_DEPTH => {
+                return Err(SyntaxError {
+                    message: format!("lists and mappings nested more than {MAX_DEPTH} deep"),
+                    pos: pos(sp.start),
+                    hint: Some("records are never nested this deep; check the brackets and indentation".into()),
                 });
             }
             Event::SequenceStart(..) => {
@@ -319,6 +330,15 @@ mod tests {
         for text in ["a: &x 1\nb: *x\n", "a: !tag 1\n", "a: 1\n---\nb: 2\n", "*x\n", "? [a]\n: 1\n"] {
             assert!(parse(text).is_err(), "{text:?}");
         }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let deep = format!("a: {}1{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(parse(&deep).is_err());
+        let e = parse(&format!("a: {}1{}\n", "[".repeat(100), "]".repeat(100))).unwrap_err();
+        assert!(e.message.contains("nested"), "{e:?}");
+        assert!(parse(&format!("a: {}1{}\n", "[".repeat(60), "]".repeat(60))).is_ok());
     }
 
     #[test]
