@@ -13,6 +13,11 @@ mod list;
 mod review_due;
 mod show;
 mod stats;
+// Evidence for leaders.
+mod census;
+mod export;
+mod impact;
+mod progress;
 
 use crate::cli::{Cli, Color, Command, DebugCommand};
 use crate::diag::render::Paint;
@@ -85,6 +90,10 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Stats(args) => stats::run(&ctx, &args),
         Command::Show(args) => show::run(&ctx, &args),
         Command::Caseload(args) => caseload::run(&ctx, &args),
+        Command::Impact(args) => impact::run(&ctx, &args),
+        Command::Progress(args) => progress::run(&ctx, &args),
+        Command::Census(args) => census::run(&ctx, &args),
+        Command::Export(args) => export::run(&ctx, &args),
         Command::Debug(DebugCommand::ReadFloor) => ctx.root().and_then(|root| {
             let (files, bytes) = crate::repo::read_floor(&root)?;
             print(&format!("{files} files, {bytes} bytes\n"))?;

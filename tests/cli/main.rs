@@ -3,8 +3,8 @@
 //! together. One test binary; one module per command family.
 
 mod check;
-mod rules;
 mod query;
+mod rules;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
