@@ -312,8 +312,24 @@ pub struct Report {
     pub places: Vec<Place>,
 }
 
+fn round(x: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    (x * f).round() / f
+}
+
+/// Shown figures: money, gains and weeks to 2 decimals, shares to 3; the
+/// sums and medians behind them were taken unrounded.
+fn round_group(g: &mut Group) {
+    g.median_gain = g.median_gain.map(|x| round(x, 2));
+    g.mean_gain = g.mean_gain.map(|x| round(x, 2));
+    g.improved = g.improved.map(|x| round(x, 3));
+    g.total_cost = round(g.total_cost, 2);
+    g.cost_per_pupil = round(g.cost_per_pupil, 2);
+    g.cost_per_point = g.cost_per_point.map(|x| round(x, 2));
+}
+
 pub fn report(repo: &Repo, filter: &Filter, today: NaiveDate) -> Report {
-    let Impact { places, by_provision, by_area, by_staff } = impact(repo, filter, today);
+    let Impact { mut places, mut by_provision, mut by_area, mut by_staff } = impact(repo, filter, today);
     let count = |status: &str| places.iter().filter(|p| p.status == status).count();
     let mut pupils: Vec<&str> = places.iter().map(|p| p.pupil.as_str()).collect();
     pupils.sort_unstable();
@@ -325,8 +341,16 @@ pub fn report(repo: &Repo, filter: &Filter, today: NaiveDate) -> Report {
         in_progress: count("in-progress"),
         not_comparable: count("not-comparable"),
         no_data: count("no-data"),
-        total_cost: places.iter().map(|p| p.cost).sum(),
+        total_cost: round(places.iter().map(|p| p.cost).sum(), 2),
     };
+    for g in by_provision.iter_mut().chain(&mut by_area).chain(&mut by_staff) {
+        round_group(g);
+    }
+    for p in &mut places {
+        p.cost = round(p.cost, 2);
+        p.weeks = p.weeks.map(|w| round(w, 2));
+        p.gain = p.gain.map(|x| round(x, 2));
+    }
     Report {
         version: crate::query::VERSION,
         today: today.to_string(),

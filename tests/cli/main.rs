@@ -3,6 +3,7 @@
 //! together. One test binary; one module per command family.
 
 mod check;
+mod evidence;
 mod query;
 mod rules;
 

@@ -354,7 +354,7 @@ fn ids(repo: &std::path::Path, args: &[&str]) -> Vec<String> {
 }
 
 /// A small RFC 4180 parser: enough to prove our CSV reads back.
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
+pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     let mut row = Vec::new();
     let mut field = String::new();
