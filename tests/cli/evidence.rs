@@ -649,3 +649,33 @@ fn every_evidence_view_in_every_format() {
     let r = senco(&oakfield(), &["impact", "--provision", "precision-teaching"]);
     insta::assert_snapshot!("oakfield-impact-precision-teaching", r.stdout);
 }
+
+/// `stats` for the SEN information report: pupils with a need in each area,
+/// any rank, as a share of the roll. Brookside has 7 pupils on roll, 6 on
+/// the register (Finn is on the watch list): cognition and learning Alice,
+/// Ben, Dev (3 of 7 = 42.9%); communication and interaction Alice, Cara
+/// (28.6%); SEMH Cara, Ella (28.6%); sensory and physical Harry (14.3%).
+#[test]
+fn stats_counts_every_area_of_need_against_the_roll() {
+    let r = senco(&brookside(), &["stats", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!((v["roll"].as_u64(), v["register"].as_u64()), (Some(7), Some(6)));
+    let areas: Vec<(String, u64, f64)> = v["by_area"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (c["key"].as_str().unwrap().to_string(), c["pupils"].as_u64().unwrap(), c["percent"].as_f64().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        areas,
+        [
+            ("cognition-and-learning".to_string(), 3, 42.9),
+            ("communication-and-interaction".to_string(), 2, 28.6),
+            ("sensory-and-physical".to_string(), 1, 14.3),
+            ("social-emotional-mental-health".to_string(), 2, 28.6),
+        ]
+    );
+}

@@ -87,6 +87,7 @@ struct StatsReport {
     statutory_plans: usize,
     by_level: Vec<Count>,
     by_primary_area: Vec<Count>,
+    by_area: Vec<Count>,
     by_primary_need: Vec<Count>,
     by_year_group: Vec<Count>,
     reviews_overdue: usize,
