@@ -679,3 +679,52 @@ fn stats_counts_every_area_of_need_against_the_roll() {
         ]
     );
 }
+
+fn keys(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                out.insert(k.clone());
+                keys(x, out);
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| keys(x, out)),
+        _ => {}
+    }
+}
+
+/// Every JSON field of impact, progress and census is in docs/evidence.md;
+/// every export table and column is in docs/export.md, under its table.
+#[test]
+fn docs_name_every_field_table_and_column() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let evidence_md = std::fs::read_to_string(root.join("docs/evidence.md")).unwrap();
+    let mut fields = std::collections::BTreeSet::new();
+    for args in [&["impact"][..], &["progress", "alice"], &["census", "--show-upn", "--date", "2026-10-01"]] {
+        let mut all = args.to_vec();
+        all.extend(["--format", "json"]);
+        keys(&serde_json::from_str(&senco(&brookside(), &all).stdout).unwrap(), &mut fields);
+    }
+    let missing: Vec<&String> = fields
+        .iter()
+        .filter(|f| !evidence_md.contains(&format!("`{f}")) && !evidence_md.contains(&format!(".{f}`")))
+        .collect();
+    assert!(missing.is_empty(), "not in docs/evidence.md: {missing:?}");
+
+    let export_md = std::fs::read_to_string(root.join("docs/export.md")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.json");
+    assert_eq!(senco(&brookside(), &["export", out.to_str().unwrap()]).code, 0);
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    for (table, rows) in v["tables"].as_object().unwrap() {
+        let head = format!("### `{table}`");
+        let section = export_md.split(&head).nth(1).unwrap_or_else(|| panic!("{head} not in docs/export.md"));
+        let section = section.split("\n### ").next().unwrap();
+        for col in rows[0].as_object().unwrap().keys() {
+            assert!(
+                col == "school" || section.contains(&format!("`{col}`")),
+                "column `{col}` of `{table}` not in docs/export.md"
+            );
+        }
+    }
+}
