@@ -195,6 +195,10 @@ struct TypeCount {
 
 // ------------------------------------------------------------------ impact
 
+type MeasureRow<'a> = (&'a str, Option<&'a str>, usize, Option<f64>, Option<f64>);
+type RatingRow<'a> = (&'a str, &'a str, Vec<(&'a str, Option<&'a str>)>);
+type CensusLine<'a> = (&'a str, Option<&'a str>, Option<&'a str>, Option<&'a str>, bool);
+
 fn find<'a>(groups: &'a [Group], key: &str, measure: Option<&str>, scale: Option<&str>) -> &'a Group {
     groups
         .iter()
@@ -349,7 +353,7 @@ fn progress_per_measure_and_target_ratings() {
         (r.version, r.today.as_str(), r.pupil.as_str(), r.name.as_str()),
         (1, TODAY, "alice-arden", "Alice Arden")
     );
-    let m: Vec<(&str, Option<&str>, usize, Option<f64>, Option<f64>)> = r
+    let m: Vec<MeasureRow> = r
         .measures
         .iter()
         .map(|s| {
@@ -368,7 +372,7 @@ fn progress_per_measure_and_target_ratings() {
     let dates: Vec<&str> = r.measures[1].points.iter().map(|p| p.date.as_str()).collect();
     assert_eq!(dates, ["2025-09-10", "2026-01-15", "2026-07-01"]);
 
-    let t: Vec<(&str, &str, Vec<(&str, Option<&str>)>)> = r
+    let t: Vec<RatingRow> = r
         .targets
         .iter()
         .map(|t| {
@@ -400,7 +404,7 @@ fn census_codes_each_level_and_refuses_to_guess() {
     let r: CensusReport = json(&brookside(), &["census"], 1);
     assert_eq!((r.version, r.today.as_str(), r.date.as_str()), (1, TODAY, TODAY));
     assert_eq!(r.school, "Brookside Primary School");
-    let rows: Vec<(&str, Option<&str>, Option<&str>, Option<&str>, bool)> = r
+    let rows: Vec<CensusLine> = r
         .pupils
         .iter()
         .map(|p| {

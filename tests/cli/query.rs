@@ -674,6 +674,8 @@ fn stats_counts() {
         ]
     );
     assert_eq!(r.by_primary_area.iter().map(|c| c.pupils).sum::<usize>(), 13);
+    // Any need in the area, over the roll of 17: 6 of 17 = 35.3%.
+    assert_eq!(r.by_area[0], Count { key: "cognition-and-learning".into(), pupils: 6, percent: 35.3 });
     assert_eq!(r.by_primary_need.iter().find(|c| c.key == "SLCN").map(|c| c.pupils), Some(3));
     assert_eq!(r.by_year_group.len(), 7);
     assert_eq!(r.reviews_overdue, 3);
