@@ -69,6 +69,14 @@ pub enum Command {
     /// List the document templates, or export the built-in ones to customise.
     #[command(subcommand)]
     Templates(TemplatesCommand),
+    /// Intervention impact: score gains per provision, need area and staff member, like with like.
+    Impact(ImpactArgs),
+    /// One pupil's assessment results over time and target ratings across reviews.
+    Progress(ProgressArgs),
+    /// England's school census SEN return: provision codes E/K/N and SEN types (exit 1 if a pupil cannot be coded).
+    Census(CensusArgs),
+    /// The whole repository as flat tables: a CSV folder, a JSON file or an SQLite database.
+    Export(ExportArgs),
     /// Developer tools (benchmark floor).
     #[command(hide = true, subcommand)]
     Debug(DebugCommand),
@@ -464,4 +472,69 @@ pub struct CaseloadArgs {
     pub max_hours: f64,
     #[command(flatten)]
     pub out: OutputArgs,
+}
+
+// ----------------------------------------------------------------- evidence
+
+#[derive(Debug, Args)]
+pub struct ImpactArgs {
+    /// Only this catalogue entry (its id, or a unique prefix).
+    #[arg(long, value_name = "ID")]
+    pub provision: Option<String>,
+    /// Only interventions in this area of need (the catalogue's, else the need of its first target).
+    #[arg(long, value_name = "AREA")]
+    pub area: Option<String>,
+    /// Only pupils in this year group.
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub year: Option<i64>,
+    /// Only interventions still running on or after this date.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub from: Option<NaiveDate>,
+    /// Only interventions started on or before this date.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub to: Option<NaiveDate>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ProgressArgs {
+    /// The pupil's id, or any unique prefix of it.
+    pub id: String,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CensusArgs {
+    /// The census reference date [default: today].
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+    /// Include UPNs (the `upn` column and JSON field).
+    #[arg(long)]
+    pub show_upn: bool,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Where to write: a folder for csv (one file per table), a file for json and sqlite.
+    pub out: PathBuf,
+    /// What to write [default: from OUT's extension: .json, .sqlite/.sqlite3/.db].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<ExportFormat>,
+    /// Replace an existing file, or write into a folder that is not empty.
+    #[arg(long)]
+    pub force: bool,
+    /// CSV only: start each file with a UTF-8 byte-order mark, for older versions of Excel.
+    #[arg(long)]
+    pub bom: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+    Sqlite,
 }

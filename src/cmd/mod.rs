@@ -18,6 +18,11 @@ mod show;
 mod stats;
 mod templates;
 mod upkeep;
+// Evidence for leaders.
+mod census;
+mod export;
+mod impact;
+mod progress;
 
 use crate::cli::{Cli, Color, Command, DebugCommand};
 use crate::diag::render::Paint;
@@ -96,6 +101,10 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Restore(args) => upkeep::restore(&ctx, &args),
         Command::Render(args) => render::run(&ctx, &args),
         Command::Templates(cmd) => templates::run(&ctx, &cmd),
+        Command::Impact(args) => impact::run(&ctx, &args),
+        Command::Progress(args) => progress::run(&ctx, &args),
+        Command::Census(args) => census::run(&ctx, &args),
+        Command::Export(args) => export::run(&ctx, &args),
         Command::Debug(DebugCommand::ReadFloor) => ctx.root().and_then(|root| {
             let (files, bytes) = crate::repo::read_floor(&root)?;
             print(&format!("{files} files, {bytes} bytes\n"))?;

@@ -35,6 +35,38 @@ pub fn write_file(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), Erro
     })
 }
 
+/// Writes `path` through `write`, which is given a temporary path beside it
+/// and must create that file (e.g. an SQLite database); the file is renamed
+/// over `path` only when `write` succeeds, so `path` is never half written.
+/// Refuses to replace an existing file unless `overwrite` is set.
+pub fn write_via_temp<E: std::fmt::Display>(
+    path: &Path,
+    overwrite: bool,
+    write: impl FnOnce(&Path) -> Result<(), E>,
+) -> Result<(), Error> {
+    if !overwrite && path.exists() {
+        return Err(Error::usage(format!("`{}` already exists; not overwriting it", path.display()), None));
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let tmp = temp_path(dir, path.file_name().and_then(|n| n.to_str()).unwrap_or("file"));
+    let result = write(&tmp).map_err(|e| std::io::Error::other(e.to_string())).and_then(|()| {
+        File::open(&tmp)?.sync_all()?;
+        if !overwrite && path.exists() {
+            return Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "appeared while writing"));
+        }
+        fs::rename(&tmp, path)?;
+        sync_dir(dir);
+        Ok(())
+    });
+    result.map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        Error::io(path, e)
+    })
+}
+
 /// Creates the folder `target` with the given files (relative paths) inside,
 /// all or nothing: they are written under a temporary folder beside it, which
 /// is renamed to `target` only when every file is written.
@@ -102,6 +134,22 @@ mod tests {
         write_file(&p, b"two", true).unwrap();
         assert_eq!(fs::read_to_string(&p).unwrap(), "two");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary files left");
+    }
+
+    #[test]
+    fn write_via_temp_leaves_nothing_on_failure() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.db");
+        let r = write_via_temp(&p, false, |tmp| {
+            fs::write(tmp, "half").unwrap();
+            Err("disk full")
+        });
+        assert!(r.is_err());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0, "no file, no temporary file");
+        write_via_temp(&p, false, |tmp| fs::write(tmp, "whole")).unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), "whole");
+        assert!(write_via_temp(&p, false, |tmp| fs::write(tmp, "again")).is_err());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

@@ -41,6 +41,30 @@ pub fn yearly(settings: &Settings, iv: &Intervention, staff: Option<&Staff>, pro
     weekly(settings, iv, staff, provision) * settings.costs.weeks_per_year * share + fixed
 }
 
+/// The cost of one pupil's place over the whole time it ran: from `start`
+/// to `end` (or `until`, normally today, when it is ongoing or ends later),
+/// at the same daily rate as [`yearly`] (weekly × `weeks_per_year` spread
+/// over the days of the academic year, or over 365 days without a
+/// `[calendar]`), plus the catalogue's fixed `cost_per_pupil` once. Used for
+/// the impact of interventions that ran in past years, which [`yearly`]
+/// (this academic year only) would count as free.
+pub fn over_run(
+    settings: &Settings,
+    iv: &Intervention,
+    staff: Option<&Staff>,
+    provision: Option<&Provision>,
+    until: NaiveDate,
+) -> f64 {
+    let fixed = provision.and_then(|p| val(&p.cost_per_pupil)).unwrap_or(0.0);
+    let Some(start) = val(&iv.start) else { return fixed };
+    let end = val(&iv.end).map_or(until, |e| e.min(until));
+    if end < start {
+        return fixed;
+    }
+    let year_days = settings.calendar.as_ref().map_or(365, |c| days(c.year_start, c.year_end).max(1)) as f64;
+    weekly(settings, iv, staff, provision) * settings.costs.weeks_per_year * days(start, end) as f64 / year_days + fixed
+}
+
 /// Days in [a0, a1] ∩ [b0, b1], both ends counted.
 pub fn overlap_days(a0: NaiveDate, a1: NaiveDate, b0: NaiveDate, b1: NaiveDate) -> i64 {
     let (s, e) = (a0.max(b0), a1.min(b1));
@@ -53,4 +77,37 @@ pub fn overlap_days(a0: NaiveDate, a1: NaiveDate, b0: NaiveDate, b1: NaiveDate) 
 
 fn days(a: NaiveDate, b: NaiveDate) -> i64 {
     (b - a).num_days() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(calendar: bool) -> Settings {
+        let cal = if calendar { "[calendar]\nyear_start = 2026-09-01\nyear_end = 2027-07-20\n" } else { "" };
+        Settings::parse(&format!("[school]\nname = \"S\"\njurisdiction = \"england\"\n{cal}")).unwrap()
+    }
+
+    fn iv(yaml: &str) -> Intervention {
+        let node = crate::repo::yaml::parse(yaml).unwrap().unwrap();
+        let mut cx = crate::repo::decode::Cx::new("t.yaml");
+        <Intervention as crate::repo::decode::Decode>::decode(&node, &mut cx).unwrap()
+    }
+
+    #[test]
+    fn cost_over_run_counts_past_years_that_yearly_does_not() {
+        // 5 x 12 min at the default 16.50 an hour: 16.50 a week, shared by 2: 8.25.
+        let s = settings(true);
+        let past = iv("id: a\nstart: 2025-09-01\nend: 2026-07-20\nsessions_per_week: 5\nminutes: 12\ngroup_size: 2\n");
+        assert_eq!(yearly(&s, &past, None, None), 0.0, "outside this academic year");
+        // 323 days run; the academic year 2026-09-01..2027-07-20 has 323 days: a full 38 weeks.
+        let until = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        assert!((over_run(&s, &past, None, None, until) - 8.25 * 38.0).abs() < 1e-9);
+        // Ongoing: counted up to `until`; 7 days at 8.25 * 38 / 323 a day.
+        let ongoing = iv("id: b\nstart: 2026-11-18\nsessions_per_week: 5\nminutes: 12\ngroup_size: 2\n");
+        assert!((over_run(&s, &ongoing, None, None, until) - 8.25 * 38.0 * 7.0 / 323.0).abs() < 1e-9);
+        // No calendar: a year is 365 days.
+        let s = settings(false);
+        assert!((over_run(&s, &ongoing, None, None, until) - 8.25 * 38.0 * 7.0 / 365.0).abs() < 1e-9);
+    }
 }

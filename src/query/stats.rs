@@ -2,7 +2,7 @@
 //! SEN information report.
 
 use super::{primary_need, VERSION};
-use crate::model::{text, val, Status};
+use crate::model::{text, val, Area, Status};
 use crate::output::{num, percent, Block, Column, Document, Table};
 use crate::repo::Repo;
 use crate::rules;
@@ -36,6 +36,10 @@ pub struct Report {
     pub by_level: Vec<Count>,
     /// Register pupils by the area of their primary need.
     pub by_primary_area: Vec<Count>,
+    /// Register pupils with at least one need in each area, whatever its rank
+    /// (a pupil with needs in two areas counts in both), in percent of the
+    /// roll: the figures an SEN information report publishes.
+    pub by_area: Vec<Count>,
     /// Register pupils by the type of their primary need.
     pub by_primary_need: Vec<Count>,
     /// Register pupils by year group.
@@ -82,8 +86,16 @@ pub fn query(repo: &Repo, today: NaiveDate) -> Report {
     }
 
     let (mut areas, mut types, mut years) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+    // Every area listed, zero included, so the published table has a fixed shape.
+    let mut any_area: BTreeMap<String, usize> = Area::WORDS.iter().map(|a| (a.to_string(), 0)).collect();
     let mut overdue = 0;
     for rec in &register {
+        let mut mine: Vec<Area> = rec.needs.iter().filter_map(|n| val(&n.area)).collect();
+        mine.sort_by_key(|a| a.as_str());
+        mine.dedup();
+        for a in mine {
+            *any_area.entry(a.as_str().to_string()).or_insert(0) += 1;
+        }
         let need = primary_need(rec);
         let area = need.and_then(|n| val(&n.area)).map_or("none", |a| a.as_str());
         *areas.entry(area.to_string()).or_insert(0) += 1;
@@ -145,6 +157,7 @@ pub fn query(repo: &Repo, today: NaiveDate) -> Report {
             .count(),
         by_level,
         by_primary_area: counts(areas, register.len()),
+        by_area: counts(any_area, roll),
         by_primary_need: counts(types, register.len()),
         by_year_group,
         reviews_overdue: overdue,
@@ -176,6 +189,7 @@ pub fn document(r: &Report) -> Document {
     d.section("Summary", Block::Fields(summary));
     d.section("By level (pupils on roll)", count_table("level", &r.by_level));
     d.section("By primary area of need (register)", count_table("area", &r.by_primary_area));
+    d.section("By area of need, any need (register, share of the roll)", count_table("area", &r.by_area));
     d.section("By primary need type (register)", count_table("need", &r.by_primary_need));
     d.section("By year group (register)", count_table("year", &r.by_year_group));
     d

@@ -72,6 +72,7 @@ pub struct Table {
 use Kind::{Boolean as B, Date as D, Integer as I, Real as R, Text as T};
 
 const PUPILS: &[(&str, Kind)] = &[
+    ("school", T),
     ("pupil", T),
     ("first_name", T),
     ("last_name", T),
@@ -88,9 +89,18 @@ const PUPILS: &[(&str, Kind)] = &[
     ("left", D),
     ("destination", T),
 ];
-const NEEDS: &[(&str, Kind)] =
-    &[("pupil", T), ("need", T), ("area", T), ("type", T), ("primary", B), ("identified", D), ("description", T)];
+const NEEDS: &[(&str, Kind)] = &[
+    ("school", T),
+    ("pupil", T),
+    ("need", T),
+    ("area", T),
+    ("type", T),
+    ("primary", B),
+    ("identified", D),
+    ("description", T),
+];
 const ASSESSMENTS: &[(&str, Kind)] = &[
+    ("school", T),
     ("pupil", T),
     ("assessment", T),
     ("date", D),
@@ -101,6 +111,7 @@ const ASSESSMENTS: &[(&str, Kind)] = &[
     ("assessor", T),
 ];
 const TARGETS: &[(&str, Kind)] = &[
+    ("school", T),
     ("pupil", T),
     ("target", T),
     ("need", T),
@@ -112,6 +123,7 @@ const TARGETS: &[(&str, Kind)] = &[
     ("transition", B),
 ];
 const INTERVENTIONS: &[(&str, Kind)] = &[
+    ("school", T),
     ("pupil", T),
     ("intervention", T),
     ("provision", T),
@@ -132,6 +144,7 @@ const INTERVENTIONS: &[(&str, Kind)] = &[
     ("yearly_cost", R),
 ];
 const REVIEWS: &[(&str, Kind)] = &[
+    ("school", T),
     ("pupil", T),
     ("review", T),
     ("date", D),
@@ -141,9 +154,20 @@ const REVIEWS: &[(&str, Kind)] = &[
     ("parent_voice", T),
     ("next_review", D),
 ];
-const REVIEW_TARGETS: &[(&str, Kind)] = &[("pupil", T), ("review", T), ("target", T), ("progress", T), ("note", T)];
-const STAFF: &[(&str, Kind)] = &[("staff", T), ("name", T), ("role", T), ("hourly_rate", R)];
+const REVIEW_TARGETS: &[(&str, Kind)] =
+    &[("school", T), ("pupil", T), ("review", T), ("target", T), ("progress", T), ("note", T)];
+const STAFF: &[(&str, Kind)] = &[("school", T), ("staff", T), ("name", T), ("role", T), ("hourly_rate", R)];
+const SCHOOL: &[(&str, Kind)] = &[
+    ("school", T),
+    ("jurisdiction", T),
+    ("senco", T),
+    ("currency", T),
+    ("year_start", D),
+    ("year_end", D),
+    ("exported", D),
+];
 const CATALOGUE: &[(&str, Kind)] = &[
+    ("school", T),
     ("provision", T),
     ("name", T),
     ("area", T),
@@ -154,15 +178,21 @@ const CATALOGUE: &[(&str, Kind)] = &[
     ("cost_per_pupil", R),
 ];
 
-/// Every table, in a fixed order, rows sorted by pupil then id.
-pub fn tables(repo: &Repo) -> Vec<Table> {
+/// Every table, in a fixed order: `school` (one row), then the pupils'
+/// tables with rows by pupil id (pupils on roll and archived together), each
+/// pupil's rows in the order of their records, then `staff` and `catalogue`.
+/// Every table's first column is `school`, the school's name from
+/// senco.toml, so exports of many schools can be stacked into one database.
+/// `today` is the export date.
+pub fn tables(repo: &Repo, today: NaiveDate) -> Vec<Table> {
     let t = |name, columns| Table { name, columns, rows: Vec::new() };
     let (mut pupils, mut needs, mut assessments, mut targets) =
         (t("pupils", PUPILS), t("needs", NEEDS), t("assessments", ASSESSMENTS), t("targets", TARGETS));
     let (mut interventions, mut reviews, mut review_targets) =
         (t("interventions", INTERVENTIONS), t("reviews", REVIEWS), t("review_targets", REVIEW_TARGETS));
     let (mut staff, mut catalogue) = (t("staff", STAFF), t("catalogue", CATALOGUE));
-    let all: Vec<&PupilRecord> = repo.pupils.iter().chain(&repo.archived).collect();
+    let mut all: Vec<&PupilRecord> = repo.pupils.iter().chain(&repo.archived).collect();
+    all.sort_by(|a, b| a.dir.cmp(&b.dir).then(a.archived.cmp(&b.archived)));
     for rec in all {
         let Some(p) = &rec.pupil else { continue };
         let id = rec.dir.as_str();
@@ -290,7 +320,27 @@ pub fn tables(repo: &Repo) -> Vec<Table> {
             val(&c.cost_per_pupil).into(),
         ]);
     }
-    vec![pupils, needs, assessments, targets, interventions, reviews, review_targets, staff, catalogue]
+    let settings = &repo.settings;
+    let cal = settings.calendar.as_ref();
+    let mut school = t("school", SCHOOL);
+    school.rows.push(vec![
+        settings.school.jurisdiction.as_str().into(),
+        settings.school.senco.as_deref().into(),
+        settings.costs.currency.as_str().into(),
+        cal.map(|c| c.year_start).into(),
+        cal.map(|c| c.year_end).into(),
+        Value::Date(today),
+    ]);
+    let mut all =
+        vec![school, pupils, needs, assessments, targets, interventions, reviews, review_targets, staff, catalogue];
+    // The `school` column, first in every row.
+    let name = Value::Text(settings.school.name.clone());
+    for t in &mut all {
+        for row in &mut t.rows {
+            row.insert(0, name.clone());
+        }
+    }
+    all
 }
 
 impl Value {
@@ -329,6 +379,25 @@ pub fn format_real(f: f64) -> String {
     } else {
         s.to_string()
     }
+}
+
+/// One table as RFC 4180 CSV (CRLF line ends): a header row of the column
+/// names, then one line per row; cells through `output::csv_field`, so text
+/// a spreadsheet would run as a formula is neutralised.
+pub fn to_csv(t: &Table, bom: bool) -> String {
+    let mut out = String::new();
+    if bom {
+        out.push('\u{FEFF}');
+    }
+    let head: Vec<String> = t.columns.iter().map(|(c, _)| crate::output::csv_field(c)).collect();
+    out.push_str(&head.join(","));
+    out.push_str("\r\n");
+    for row in &t.rows {
+        let cells: Vec<String> = row.iter().map(|v| crate::output::csv_field(&v.text())).collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    out
 }
 
 /// The whole export as one JSON document:
@@ -411,7 +480,7 @@ mod tests {
     fn sqlite_round_trip_of_the_example_school() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/oakfield");
         let repo = crate::repo::load(&root).unwrap();
-        let tables = tables(&repo);
+        let tables = tables(&repo, NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.sqlite");
         to_sqlite(&tables, &path).unwrap();
@@ -424,5 +493,12 @@ mod tests {
         assert_eq!(pupils as usize, repo.pupils.len() + repo.archived.len());
         let v: i64 = db.query_row("SELECT version FROM senco_schema", [], |r| r.get(0)).unwrap();
         assert_eq!(v, 1);
+        let (school, exported): (String, String) =
+            db.query_row("SELECT school, exported FROM school", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        assert_eq!((school.as_str(), exported.as_str()), ("Oakfield Primary School", "2026-11-24"));
+        for t in &tables {
+            assert_eq!(t.columns.first().map(|c| c.0), Some("school"), "{}", t.name);
+            assert!(t.rows.iter().all(|r| r.len() == t.columns.len()), "{}", t.name);
+        }
     }
 }

@@ -4,7 +4,8 @@
 //! `scale`) they were taken on, so two scales are never averaged together.
 //! Places without exit data are counted as "in progress", never dropped.
 
-use crate::model::{cost, text, val, Area, Intervention, Settings};
+use crate::model::{cost, text, val, Area, Intervention};
+use crate::output::{money, num, Block, Column, Document, Table};
 use crate::repo::{PupilRecord, Repo};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -26,18 +27,22 @@ pub struct Filter {
 pub struct Place {
     pub pupil: String,
     pub intervention: String,
-    /// Catalogue id, or `name:` for an intervention outside the catalogue.
+    /// Catalogue id, or `name:` and the name for an intervention outside the catalogue.
     pub provision: String,
     pub provision_name: String,
     pub area: Option<Area>,
     pub staff: Option<String>,
+    /// What the entry score measured (the exit's when the entry names none).
     pub measure: Option<String>,
     pub scale: Option<String>,
     pub entry: Option<f64>,
     pub exit: Option<f64>,
+    /// Exit minus entry, for `completed` places only.
     pub gain: Option<f64>,
+    /// Weeks from the entry date (else `start`) to the exit date (else `end`).
     pub weeks: Option<f64>,
-    pub yearly_cost: f64,
+    /// The cost of the place over the time it ran, up to today (`cost::over_run`).
+    pub cost: f64,
     /// `completed` (entry and exit on one measure), `in-progress` (entry, no
     /// exit yet), `not-comparable` (exit on another measure or scale), or
     /// `no-data` (no entry score).
@@ -52,15 +57,21 @@ pub struct Group {
     pub name: String,
     pub measure: Option<String>,
     pub scale: Option<String>,
+    /// Distinct pupils with a place in the group.
     pub pupils: usize,
+    /// Places in the group (a pupil may have more than one).
+    pub places: usize,
     pub completed: usize,
     pub in_progress: usize,
+    pub not_comparable: usize,
     pub no_data: usize,
     pub median_gain: Option<f64>,
     pub mean_gain: Option<f64>,
     /// Share of completed places whose score went up, 0..1.
     pub improved: Option<f64>,
-    /// Mean yearly cost of a place.
+    /// The cost of every place in the group.
+    pub total_cost: f64,
+    /// Total cost divided by the number of pupils.
     pub cost_per_pupil: f64,
     /// Cost per pupil divided by the median gain, when the median gain is above 0.
     pub cost_per_point: Option<f64>,
@@ -80,10 +91,17 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
     }
     values.sort_by(f64::total_cmp);
     let n = values.len();
-    Some(if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 })
+    let mid = values.get(n / 2).copied()?;
+    Some(if n % 2 == 1 { mid } else { (values.get(n / 2 - 1).copied()? + mid) / 2.0 })
 }
 
-fn place(repo: &Repo, settings: &Settings, rec: &PupilRecord, iv: &Intervention) -> Place {
+/// Measures are compared trimmed and ignoring case: `Reading age` and
+/// `reading age ` are one measure; `reading age` and `reading accuracy` are not.
+fn same_measure(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+}
+
+fn place(repo: &Repo, rec: &PupilRecord, iv: &Intervention, today: NaiveDate) -> Place {
     let provision = text(&iv.provision).and_then(|id| repo.catalogue.iter().find(|c| text(&c.id) == Some(id)));
     let staff = text(&iv.staff).and_then(|id| repo.staff.iter().find(|s| text(&s.id) == Some(id)));
     let area = provision.and_then(|p| val(&p.area)).or_else(|| {
@@ -99,14 +117,23 @@ fn place(repo: &Repo, settings: &Settings, rec: &PupilRecord, iv: &Intervention)
         .to_string();
     let entry = iv.entry.as_ref();
     let exit = iv.exit.as_ref();
-    let measure = entry.and_then(|e| text(&e.measure)).map(str::to_string);
-    let scale = entry.and_then(|e| val(&e.scale)).or_else(|| exit.and_then(|e| val(&e.scale))).map(|s| s.to_string());
+    let entry_measure = entry.and_then(|e| text(&e.measure)).map(|m| m.trim().to_string());
+    let exit_measure = exit.and_then(|e| text(&e.measure)).map(|m| m.trim().to_string());
+    let entry_scale = entry.and_then(|e| val(&e.scale));
+    let exit_scale = exit.and_then(|e| val(&e.scale));
+    // An exit that names no measure (or scale) was taken on the entry's.
+    let comparable = match (&entry_measure, &exit_measure) {
+        (_, None) => true,
+        (Some(a), Some(b)) => same_measure(a, b),
+        (None, Some(_)) => false,
+    } && match (entry_scale, exit_scale) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    };
+    let measure = entry_measure.or(exit_measure);
+    let scale = entry_scale.or(exit_scale).map(|s| s.to_string());
     let entry_score = entry.and_then(|e| val(&e.score));
     let exit_score = exit.and_then(|e| val(&e.score));
-    let comparable = exit.is_none_or(|x| {
-        text(&x.measure).is_none_or(|m| Some(m) == measure.as_deref())
-            && val(&x.scale).is_none_or(|s| entry.and_then(|e| val(&e.scale)).is_none_or(|es| es == s))
-    });
     let (status, gain) = match (entry_score, exit_score) {
         (None, _) => ("no-data", None),
         (Some(_), None) => ("in-progress", None),
@@ -132,7 +159,7 @@ fn place(repo: &Repo, settings: &Settings, rec: &PupilRecord, iv: &Intervention)
         exit: exit_score,
         gain,
         weeks,
-        yearly_cost: cost::yearly(settings, iv, staff, provision),
+        cost: cost::over_run(&repo.settings, iv, staff, provision, today),
         status,
     }
 }
@@ -161,17 +188,23 @@ fn keep(f: &Filter, rec: &PupilRecord, iv: &Intervention, p: &Place) -> bool {
     true
 }
 
-/// Places grouped by (key, measure, scale), with the group's display name.
-type Groups<'a> = BTreeMap<(String, Option<String>, Option<String>), (String, Vec<&'a Place>)>;
+/// Places grouped by (key, measure in lowercase, scale), with the group's
+/// display name and measure as first seen.
+type Groups<'a> = BTreeMap<(String, Option<String>, Option<String>), (String, Option<String>, Vec<&'a Place>)>;
 
 fn group<'a>(places: impl Iterator<Item = (&'a Place, String, String)>) -> Vec<Group> {
     let mut groups: Groups<'a> = BTreeMap::new();
     for (p, key, name) in places {
-        groups.entry((key, p.measure.clone(), p.scale.clone())).or_insert_with(|| (name, Vec::new())).1.push(p);
+        let measure_key = p.measure.as_ref().map(|m| m.to_lowercase());
+        groups
+            .entry((key, measure_key, p.scale.clone()))
+            .or_insert_with(|| (name, p.measure.clone(), Vec::new()))
+            .2
+            .push(p);
     }
     groups
         .into_iter()
-        .map(|((key, measure, scale), (name, ps))| {
+        .map(|((key, _, scale), (name, measure, ps))| {
             let mut gains: Vec<f64> = ps.iter().filter_map(|p| p.gain).collect();
             let completed = gains.len();
             let mean_gain = (completed > 0).then(|| gains.iter().sum::<f64>() / completed as f64);
@@ -181,19 +214,24 @@ fn group<'a>(places: impl Iterator<Item = (&'a Place, String, String)>) -> Vec<G
             let mut pupils: Vec<&str> = ps.iter().map(|p| p.pupil.as_str()).collect();
             pupils.sort_unstable();
             pupils.dedup();
-            let cost_per_pupil = ps.iter().map(|p| p.yearly_cost).sum::<f64>() / ps.len().max(1) as f64;
+            let total_cost = ps.iter().map(|p| p.cost).sum::<f64>();
+            let cost_per_pupil = total_cost / pupils.len().max(1) as f64;
+            let count = |status: &str| ps.iter().filter(|p| p.status == status).count();
             Group {
                 key,
                 name,
                 measure,
                 scale,
                 pupils: pupils.len(),
+                places: ps.len(),
                 completed,
-                in_progress: ps.iter().filter(|p| p.status == "in-progress").count(),
-                no_data: ps.iter().filter(|p| matches!(p.status, "no-data" | "not-comparable")).count(),
+                in_progress: count("in-progress"),
+                not_comparable: count("not-comparable"),
+                no_data: count("no-data"),
                 median_gain,
                 mean_gain,
                 improved,
+                total_cost,
                 cost_per_pupil,
                 cost_per_point: median_gain.filter(|m| *m > 0.0).map(|m| cost_per_pupil / m),
             }
@@ -201,18 +239,24 @@ fn group<'a>(places: impl Iterator<Item = (&'a Place, String, String)>) -> Vec<G
         .collect()
 }
 
-/// The impact of every intervention of the pupils on roll that passes `filter`.
-pub fn impact(repo: &Repo, filter: &Filter) -> Impact {
+/// The impact of every intervention of the pupils on roll that passes
+/// `filter`; costs are counted up to `today`.
+pub fn impact(repo: &Repo, filter: &Filter, today: NaiveDate) -> Impact {
     let mut places = Vec::new();
     for rec in &repo.pupils {
         for iv in &rec.interventions {
-            let p = place(repo, &repo.settings, rec, iv);
+            let p = place(repo, rec, iv, today);
             if keep(filter, rec, iv, &p) {
                 places.push(p);
             }
         }
     }
-    let by_provision = group(places.iter().map(|p| (p, p.provision.clone(), p.provision_name.clone())));
+    // A catalogue entry's group carries the catalogue's name, not one place's own `name`.
+    let by_provision = group(places.iter().map(|p| {
+        let name =
+            repo.catalogue.iter().find(|c| text(&c.id) == Some(p.provision.as_str())).and_then(|c| text(&c.name));
+        (p, p.provision.clone(), name.unwrap_or(&p.provision_name).to_string())
+    }));
     let by_area = group(places.iter().map(|p| {
         let a = p.area.map_or("unknown", |a| a.as_str()).to_string();
         (p, a.clone(), a)
@@ -229,6 +273,230 @@ pub fn impact(repo: &Repo, filter: &Filter) -> Impact {
         (p, s, name)
     }));
     Impact { places, by_provision, by_area, by_staff }
+}
+
+/// Totals over every place in the report.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Summary {
+    pub places: usize,
+    pub pupils: usize,
+    pub completed: usize,
+    pub in_progress: usize,
+    pub not_comparable: usize,
+    pub no_data: usize,
+    pub total_cost: f64,
+}
+
+/// The filters as given, echoed in the report.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FilterView {
+    pub provision: Option<String>,
+    pub area: Option<&'static str>,
+    pub year: Option<i64>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// `senco impact --format json` (docs/evidence.md).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    pub version: u32,
+    pub today: String,
+    pub school: String,
+    pub currency: String,
+    pub filter: FilterView,
+    pub summary: Summary,
+    pub by_provision: Vec<Group>,
+    pub by_area: Vec<Group>,
+    pub by_staff: Vec<Group>,
+    pub places: Vec<Place>,
+}
+
+fn round(x: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    (x * f).round() / f
+}
+
+/// Shown figures: money, gains and weeks to 2 decimals, shares to 3; the
+/// sums and medians behind them were taken unrounded.
+fn round_group(g: &mut Group) {
+    g.median_gain = g.median_gain.map(|x| round(x, 2));
+    g.mean_gain = g.mean_gain.map(|x| round(x, 2));
+    g.improved = g.improved.map(|x| round(x, 3));
+    g.total_cost = round(g.total_cost, 2);
+    g.cost_per_pupil = round(g.cost_per_pupil, 2);
+    g.cost_per_point = g.cost_per_point.map(|x| round(x, 2));
+}
+
+pub fn report(repo: &Repo, filter: &Filter, today: NaiveDate) -> Report {
+    let Impact { mut places, mut by_provision, mut by_area, mut by_staff } = impact(repo, filter, today);
+    let count = |status: &str| places.iter().filter(|p| p.status == status).count();
+    let mut pupils: Vec<&str> = places.iter().map(|p| p.pupil.as_str()).collect();
+    pupils.sort_unstable();
+    pupils.dedup();
+    let summary = Summary {
+        places: places.len(),
+        pupils: pupils.len(),
+        completed: count("completed"),
+        in_progress: count("in-progress"),
+        not_comparable: count("not-comparable"),
+        no_data: count("no-data"),
+        total_cost: round(places.iter().map(|p| p.cost).sum(), 2),
+    };
+    for g in by_provision.iter_mut().chain(&mut by_area).chain(&mut by_staff) {
+        round_group(g);
+    }
+    for p in &mut places {
+        p.cost = round(p.cost, 2);
+        p.weeks = p.weeks.map(|w| round(w, 2));
+        p.gain = p.gain.map(|x| round(x, 2));
+    }
+    Report {
+        version: crate::query::VERSION,
+        today: today.to_string(),
+        school: repo.settings.school.name.clone(),
+        currency: repo.settings.costs.currency.clone(),
+        filter: FilterView {
+            provision: filter.provision.clone(),
+            area: filter.area.map(|a| a.as_str()),
+            year: filter.year,
+            from: filter.from.map(|d| d.to_string()),
+            to: filter.to.map(|d| d.to_string()),
+        },
+        summary,
+        by_provision,
+        by_area,
+        by_staff,
+        places,
+    }
+}
+
+fn opt(x: Option<f64>) -> String {
+    x.map_or(String::new(), num)
+}
+
+fn signed(x: Option<f64>) -> String {
+    match x {
+        Some(x) if x > 0.0 => format!("+{}", num(x)),
+        other => opt(other),
+    }
+}
+
+fn group_table(first: &str, with_name: bool, groups: &[Group]) -> Block {
+    let mut cols = vec![Column::left(first)];
+    if with_name {
+        cols.push(Column::left("name"));
+    }
+    cols.extend([
+        Column::left("measure"),
+        Column::left("scale"),
+        Column::right("pupils"),
+        Column::right("completed"),
+        Column::right("in progress"),
+        Column::right("not comparable"),
+        Column::right("no data"),
+        Column::right("median gain"),
+        Column::right("mean gain"),
+        Column::right("improved %"),
+        Column::right("cost per pupil"),
+        Column::right("cost per point"),
+    ]);
+    let mut t = Table::new(cols, "No interventions.");
+    for g in groups {
+        // An intervention outside the catalogue has no id to show; its name says what it is.
+        let mut row = vec![if g.key.starts_with("name:") { String::new() } else { g.key.clone() }];
+        if with_name {
+            row.push(g.name.clone());
+        }
+        row.extend([
+            g.measure.clone().unwrap_or_default(),
+            g.scale.clone().unwrap_or_default(),
+            g.pupils.to_string(),
+            g.completed.to_string(),
+            g.in_progress.to_string(),
+            g.not_comparable.to_string(),
+            g.no_data.to_string(),
+            signed(g.median_gain),
+            signed(g.mean_gain),
+            g.improved.map_or(String::new(), |x| num((x * 1000.0).round() / 10.0)),
+            money(g.cost_per_pupil),
+            g.cost_per_point.map_or(String::new(), money),
+        ]);
+        t.push(row);
+    }
+    Block::Table(t)
+}
+
+/// Summary, the three groupings, then every place.
+pub fn document(r: &Report) -> Document {
+    let mut d =
+        Document { title: Some(format!("{}: intervention impact on {}", r.school, r.today)), ..Default::default() };
+    let s = &r.summary;
+    let mut fields = vec![
+        ("Places".to_string(), s.places.to_string()),
+        ("Pupils".to_string(), s.pupils.to_string()),
+        ("Completed (entry and exit)".to_string(), s.completed.to_string()),
+        ("In progress (no exit yet)".to_string(), s.in_progress.to_string()),
+        ("Not comparable (exit on another measure)".to_string(), s.not_comparable.to_string()),
+        ("No entry data".to_string(), s.no_data.to_string()),
+        (format!("Total cost ({})", r.currency), money(s.total_cost)),
+    ];
+    let f = &r.filter;
+    let filters: Vec<String> = [
+        f.provision.as_ref().map(|p| format!("provision {p}")),
+        f.area.map(|a| format!("area {a}")),
+        f.year.map(|y| format!("year {y}")),
+        f.from.as_ref().map(|x| format!("from {x}")),
+        f.to.as_ref().map(|x| format!("to {x}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !filters.is_empty() {
+        fields.push(("Filter".to_string(), filters.join(", ")));
+    }
+    d.section("Summary", Block::Fields(fields));
+    d.section("By provision", group_table("provision", true, &r.by_provision));
+    d.section("By area of need", group_table("area", false, &r.by_area));
+    d.section("By staff member", group_table("staff", true, &r.by_staff));
+    let mut t = Table::new(
+        vec![
+            Column::left("pupil"),
+            Column::left("intervention"),
+            Column::left("provision"),
+            Column::left("measure"),
+            Column::left("scale"),
+            Column::right("entry"),
+            Column::right("exit"),
+            Column::right("gain"),
+            Column::right("weeks"),
+            Column::right("cost"),
+            Column::left("status"),
+        ],
+        "No interventions.",
+    );
+    for p in &r.places {
+        t.push(vec![
+            p.pupil.clone(),
+            p.intervention.clone(),
+            p.provision.clone(),
+            p.measure.clone().unwrap_or_default(),
+            p.scale.clone().unwrap_or_default(),
+            opt(p.entry),
+            opt(p.exit),
+            signed(p.gain),
+            p.weeks.map_or(String::new(), |w| format!("{w:.1}")),
+            money(p.cost),
+            p.status.to_string(),
+        ]);
+    }
+    d.section("Places", Block::Table(t));
+    d.notes.push(
+        "Like with like: gains are exit minus entry on the same measure and scale; each measure and scale is a row \
+         of its own, never averaged with another. Costs are each place's cost over the time it ran, up to today."
+            .into(),
+    );
+    d
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! target's ratings across reviews.
 
 use crate::model::{text, val};
+use crate::output::{num, Block, Column, Document, Table};
+use crate::query::cell;
 use crate::repo::PupilRecord;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -44,15 +46,20 @@ pub struct TargetHistory {
     pub ratings: Vec<Rating>,
 }
 
+/// A pupil's progress: the `senco progress --format json` contract (docs/evidence.md).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Progress {
+    pub version: u32,
+    pub today: String,
     pub pupil: String,
     pub name: String,
     pub measures: Vec<Series>,
     pub targets: Vec<TargetHistory>,
 }
 
-pub fn progress(rec: &PupilRecord) -> Progress {
+/// Assessments with a date and a score, per measure (else tool) and scale;
+/// results without a score are not a point on a line and are left out.
+pub fn progress(rec: &PupilRecord, today: NaiveDate) -> Progress {
     let mut by_measure: BTreeMap<(String, Option<String>), Vec<Point>> = BTreeMap::new();
     for a in &rec.assessments {
         let (Some(date), Some(score)) = (val(&a.date), val(&a.score)) else { continue };
@@ -69,12 +76,14 @@ pub fn progress(rec: &PupilRecord) -> Progress {
         .map(|((measure, scale), mut points)| {
             points.sort_by(|a, b| a.date.cmp(&b.date).then(a.assessment.cmp(&b.assessment)));
             let n = points.len();
-            let last = points.last().map(|p| p.score);
+            let score = |i: usize| points.get(i).map(|p| p.score);
+            let last = n.checked_sub(1).and_then(score);
+            let diff = |a: Option<f64>| Some(last? - a?);
             Series {
                 measure,
                 scale,
-                change_since_first: (n >= 2).then(|| last.unwrap_or(0.0) - points[0].score),
-                change_since_previous: (n >= 2).then(|| last.unwrap_or(0.0) - points[n - 2].score),
+                change_since_first: if n >= 2 { diff(score(0)) } else { None },
+                change_since_previous: if n >= 2 { diff(n.checked_sub(2).and_then(score)) } else { None },
                 points,
             }
         })
@@ -108,9 +117,111 @@ pub fn progress(rec: &PupilRecord) -> Progress {
         })
         .collect();
     Progress {
+        version: crate::query::VERSION,
+        today: today.to_string(),
         pupil: rec.dir.clone(),
         name: rec.pupil.as_ref().map(|p| p.display_name()).unwrap_or_default(),
         measures,
         targets,
     }
+}
+
+fn signed(x: Option<f64>) -> String {
+    match x {
+        Some(x) if x > 0.0 => format!("+{}", num(x)),
+        Some(x) => num(x),
+        None => String::new(),
+    }
+}
+
+/// Sections: the change per measure, every result, each target's ratings.
+pub fn document(p: &Progress) -> Document {
+    let mut d = Document { title: Some(format!("{}: progress", p.name)), ..Default::default() };
+    let mut summary = Table::new(
+        vec![
+            Column::left("measure"),
+            Column::left("scale"),
+            Column::right("results"),
+            Column::left("first"),
+            Column::left("last"),
+            Column::right("since first"),
+            Column::right("since previous"),
+        ],
+        "No assessment results with a score.",
+    );
+    let mut results = Table::new(
+        vec![
+            Column::left("measure"),
+            Column::left("scale"),
+            Column::left("date"),
+            Column::right("score"),
+            Column::right("change"),
+            Column::left("assessment"),
+            Column::left("tool"),
+        ],
+        "No assessment results with a score.",
+    );
+    for s in &p.measures {
+        let at = |pt: Option<&Point>| pt.map_or(String::new(), |pt| format!("{} ({})", num(pt.score), pt.date));
+        summary.push(vec![
+            s.measure.clone(),
+            cell(s.scale.as_deref()),
+            s.points.len().to_string(),
+            at(s.points.first()),
+            at(s.points.last()),
+            signed(s.change_since_first),
+            signed(s.change_since_previous),
+        ]);
+        let mut prev: Option<f64> = None;
+        for pt in &s.points {
+            results.push(vec![
+                s.measure.clone(),
+                cell(s.scale.as_deref()),
+                pt.date.to_string(),
+                num(pt.score),
+                signed(prev.map(|x| pt.score - x)),
+                pt.assessment.clone(),
+                cell(pt.tool.as_deref()),
+            ]);
+            prev = Some(pt.score);
+        }
+    }
+    d.section("Change per measure", Block::Table(summary));
+    d.section("Results", Block::Table(results));
+    let mut ratings = Table::new(
+        vec![
+            Column::left("target"),
+            Column::left("status"),
+            Column::left("due"),
+            Column::left("review"),
+            Column::left("progress"),
+            Column::left("note"),
+        ],
+        "No targets.",
+    );
+    for t in &p.targets {
+        let due = t.due.map_or(String::new(), |d| d.to_string());
+        if t.ratings.is_empty() {
+            ratings.push(vec![
+                t.target.clone(),
+                t.status.clone(),
+                due.clone(),
+                String::new(),
+                "not reviewed yet".into(),
+                String::new(),
+            ]);
+        }
+        for r in &t.ratings {
+            ratings.push(vec![
+                t.target.clone(),
+                t.status.clone(),
+                due.clone(),
+                r.date.to_string(),
+                cell(r.progress.as_deref()),
+                cell(r.note.as_deref()),
+            ]);
+        }
+    }
+    d.section("Target ratings at reviews", Block::Table(ratings));
+    d
 }

@@ -4,6 +4,7 @@
 
 mod check;
 mod compliance;
+mod evidence;
 mod query;
 mod render;
 mod rules;

@@ -87,6 +87,7 @@ struct StatsReport {
     statutory_plans: usize,
     by_level: Vec<Count>,
     by_primary_area: Vec<Count>,
+    by_area: Vec<Count>,
     by_primary_need: Vec<Count>,
     by_year_group: Vec<Count>,
     reviews_overdue: usize,
@@ -354,7 +355,7 @@ fn ids(repo: &std::path::Path, args: &[&str]) -> Vec<String> {
 }
 
 /// A small RFC 4180 parser: enough to prove our CSV reads back.
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
+pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     let mut row = Vec::new();
     let mut field = String::new();
@@ -673,6 +674,8 @@ fn stats_counts() {
         ]
     );
     assert_eq!(r.by_primary_area.iter().map(|c| c.pupils).sum::<usize>(), 13);
+    // Any need in the area, over the roll of 17: 6 of 17 = 35.3%.
+    assert_eq!(r.by_area[0], Count { key: "cognition-and-learning".into(), pupils: 6, percent: 35.3 });
     assert_eq!(r.by_primary_need.iter().find(|c| c.key == "SLCN").map(|c| c.pupils), Some(3));
     assert_eq!(r.by_year_group.len(), 7);
     assert_eq!(r.reviews_overdue, 3);
