@@ -371,6 +371,8 @@ pub enum QueryFormat {
     Json,
     Csv,
     Markdown,
+    /// A self-contained HTML page with charts (`impact` and `progress` only).
+    Html,
 }
 
 #[derive(Debug, Args)]

@@ -15,12 +15,60 @@ impl From<QueryFormat> for Format {
             QueryFormat::Json => Format::Json,
             QueryFormat::Csv => Format::Csv,
             QueryFormat::Markdown => Format::Markdown,
+            // Never reached: `format` refuses HTML, and the commands with an
+            // HTML page ask `wants_html` first.
+            QueryFormat::Html => Format::Table,
         }
     }
 }
 
+/// Whether the output asked for is an HTML page: `--format html`, or `-o`
+/// with a `.html` file and no `--format`.
+pub fn wants_html(out: &OutputArgs) -> bool {
+    match out.format {
+        Some(f) => f == QueryFormat::Html,
+        None => out
+            .output
+            .as_deref()
+            .and_then(|p| p.extension())
+            .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm")),
+    }
+}
+
+/// Checks the output options of a command with an HTML page, before any work.
+pub fn check_html(out: &OutputArgs) -> Result<(), Error> {
+    if out.bom {
+        return Err(Error::usage("`--bom` applies to CSV output only", Some("drop `--bom`".into())));
+    }
+    if let Some(path) = out.output.as_ref().filter(|p| p.exists() && !out.force) {
+        return Err(Error::usage(
+            format!("`{}` already exists; not overwriting it", path.display()),
+            Some("add `--force` to replace it, or choose another file name".into()),
+        ));
+    }
+    Ok(())
+}
+
+/// Writes an HTML page to stdout or, atomically, to `-o FILE`.
+pub fn emit_html(out: &OutputArgs, html: &str) -> Result<u8, Error> {
+    match &out.output {
+        Some(path) => {
+            crate::edit::write_file(path, html.as_bytes(), out.force)?;
+            eprint(&format!("wrote `{}`\n", path.display()));
+        }
+        None => print(html)?,
+    }
+    Ok(0)
+}
+
 /// Checks the output options before any work is done.
 pub fn format(out: &OutputArgs) -> Result<Format, Error> {
+    if wants_html(out) {
+        return Err(Error::usage(
+            "this command has no HTML output",
+            Some("`senco impact` and `senco progress` have `--format html`; documents come from `senco render`".into()),
+        ));
+    }
     let format = output::choose(out.format.map(Format::from), out.output.as_deref())?;
     if out.bom && format != Format::Csv {
         return Err(Error::usage(

@@ -34,7 +34,12 @@ fn resolve_provision(repo: &Repo, word: &str) -> Result<String, Error> {
 }
 
 pub fn run(ctx: &Ctx, args: &ImpactArgs) -> Result<u8, Error> {
-    emit::format(&args.out)?;
+    let html = emit::wants_html(&args.out);
+    if html {
+        emit::check_html(&args.out)?;
+    } else {
+        emit::format(&args.out)?;
+    }
     if let (Some(from), Some(to)) = (args.from, args.to) {
         if from > to {
             return Err(Error::usage(
@@ -51,5 +56,11 @@ pub fn run(ctx: &Ctx, args: &ImpactArgs) -> Result<u8, Error> {
     let provision = args.provision.as_deref().map(|p| resolve_provision(&repo, p)).transpose()?;
     let filter = Filter { provision, area, year: args.year, from: args.from, to: args.to };
     let report = impact::report(&repo, &filter, ctx.today);
+    if html {
+        let templates = crate::render::Templates::load(&repo.root)?;
+        let cx = crate::render::views::Ctx::new(&repo, ctx.today);
+        let page = templates.render("impact.html.j2", &crate::render::views::evidence::impact(&cx, &report))?;
+        return emit::emit_html(&args.out, &page);
+    }
     emit::emit(&args.out, &impact::document(&report), &report)
 }

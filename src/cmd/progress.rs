@@ -6,9 +6,20 @@ use crate::error::Error;
 use crate::report::progress;
 
 pub fn run(ctx: &Ctx, args: &ProgressArgs) -> Result<u8, Error> {
-    emit::format(&args.out)?;
+    let html = emit::wants_html(&args.out);
+    if html {
+        emit::check_html(&args.out)?;
+    } else {
+        emit::format(&args.out)?;
+    }
     let repo = ctx.load()?;
     let rec = repo.resolve_pupil(&args.id)?;
     let report = progress::progress(rec, ctx.today);
+    if html {
+        let templates = crate::render::Templates::load(&repo.root)?;
+        let cx = crate::render::views::Ctx::new(&repo, ctx.today);
+        let page = templates.render("progress.html.j2", &crate::render::views::evidence::progress(&cx, &report))?;
+        return emit::emit_html(&args.out, &page);
+    }
     emit::emit(&args.out, &progress::document(&report), &report)
 }

@@ -43,6 +43,8 @@ builtin! {
     "review.html.j2",
     "checklist.md.j2",
     "checklist.html.j2",
+    "impact.html.j2",
+    "progress.html.j2",
 }
 
 /// Output format of a document.

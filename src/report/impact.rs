@@ -67,6 +67,9 @@ pub struct Group {
     pub no_data: usize,
     pub median_gain: Option<f64>,
     pub mean_gain: Option<f64>,
+    /// The smallest and largest gain of the completed places: the spread.
+    pub min_gain: Option<f64>,
+    pub max_gain: Option<f64>,
     /// Share of completed places whose score went up, 0..1.
     pub improved: Option<f64>,
     /// The cost of every place in the group.
@@ -211,6 +214,8 @@ fn group<'a>(places: impl Iterator<Item = (&'a Place, String, String)>) -> Vec<G
             let improved =
                 (completed > 0).then(|| gains.iter().filter(|g| **g > 0.0).count() as f64 / completed as f64);
             let median_gain = median(&mut gains);
+            // `median` sorted the gains.
+            let (min_gain, max_gain) = (gains.first().copied(), gains.last().copied());
             let mut pupils: Vec<&str> = ps.iter().map(|p| p.pupil.as_str()).collect();
             pupils.sort_unstable();
             pupils.dedup();
@@ -230,6 +235,8 @@ fn group<'a>(places: impl Iterator<Item = (&'a Place, String, String)>) -> Vec<G
                 no_data: count("no-data"),
                 median_gain,
                 mean_gain,
+                min_gain,
+                max_gain,
                 improved,
                 total_cost,
                 cost_per_pupil,
@@ -322,6 +329,8 @@ fn round(x: f64, places: i32) -> f64 {
 fn round_group(g: &mut Group) {
     g.median_gain = g.median_gain.map(|x| round(x, 2));
     g.mean_gain = g.mean_gain.map(|x| round(x, 2));
+    g.min_gain = g.min_gain.map(|x| round(x, 2));
+    g.max_gain = g.max_gain.map(|x| round(x, 2));
     g.improved = g.improved.map(|x| round(x, 3));
     g.total_cost = round(g.total_cost, 2);
     g.cost_per_pupil = round(g.cost_per_pupil, 2);

@@ -73,6 +73,8 @@ struct Group {
     no_data: usize,
     median_gain: Option<f64>,
     mean_gain: Option<f64>,
+    min_gain: Option<f64>,
+    max_gain: Option<f64>,
     improved: Option<f64>,
     total_cost: f64,
     cost_per_pupil: f64,
@@ -261,6 +263,7 @@ fn impact_figures_worked_by_hand() {
     let wpm = find(&r.by_provision, "reading-boost", Some("words read per minute"), Some("raw"));
     assert_eq!((wpm.name.as_str(), wpm.pupils, wpm.places, wpm.completed), ("Reading Boost", 2, 2, 2));
     assert_eq!((wpm.median_gain, wpm.mean_gain, wpm.improved), (Some(8.0), Some(8.0), Some(1.0)));
+    assert_eq!((wpm.min_gain, wpm.max_gain), (Some(4.0), Some(12.0)), "the spread of the gains 4 and 12");
     assert!(close(wpm.total_cost, 32.0) && close(wpm.cost_per_pupil, 16.0), "{wpm:?}");
     assert!(close(wpm.cost_per_point.unwrap(), 2.0), "{wpm:?}");
 
@@ -731,4 +734,33 @@ fn docs_name_every_field_table_and_column() {
             );
         }
     }
+}
+
+#[test]
+fn impact_and_progress_have_self_contained_html_with_charts() {
+    let run = senco(&fixture("evidence"), &["impact", "--format", "html"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let html = &run.stdout;
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<html lang=\"en-GB\">"));
+    assert!(html.contains("<svg role=\"img\"") && html.contains("<title>Median gain per provision"));
+    assert!(html.contains("Data for the chart: gains per provision"), "every chart has its data table");
+    assert!(
+        !html.contains("<script") && !html.contains("http://")
+            || html.matches("http://").all(|_| html.contains("xmlns=\"http://www.w3.org/2000/svg\""))
+    );
+    insta::assert_snapshot!("impact-html", html);
+    let progress = senco(&oakfield(), &["progress", "ava", "--format", "html"]);
+    assert_eq!(progress.code, 0, "{}", progress.all());
+    assert_eq!(progress.stdout.matches("<svg").count(), 3, "one chart per measure");
+    assert!(progress.stdout.contains("Data for the chart: reading accuracy (standard-score)"));
+    insta::assert_snapshot!("progress-html", progress.stdout);
+    // -o FILE.html chooses HTML; other queries refuse it.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("impact.html");
+    let written = senco(&fixture("evidence"), &["impact", "-o", out.to_str().unwrap()]);
+    assert_eq!(written.code, 0, "{}", written.all());
+    assert!(std::fs::read_to_string(&out).unwrap().contains("<svg"));
+    let refused = senco(&oakfield(), &["list", "--format", "html"]);
+    assert_eq!(refused.code, 2);
+    assert!(refused.stderr.contains("no HTML output"), "{}", refused.stderr);
 }

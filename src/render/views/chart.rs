@@ -66,22 +66,27 @@ pub fn assessment_charts(list: &[AssessmentView]) -> Vec<LineChart> {
             None => groups.push((key, vec![a])),
         }
     }
-    groups.into_iter().map(|(title, v)| line_chart(title, &v)).collect()
+    groups
+        .into_iter()
+        .map(|(title, v)| {
+            let points: Vec<(String, f64, Option<String>)> = v
+                .iter()
+                .map(|a| (a.date.clone().unwrap_or_default(), a.score.unwrap_or(0.0), a.tool.clone()))
+                .collect();
+            line_chart(title, &points)
+        })
+        .collect()
 }
 
-fn line_chart(title: String, items: &[&AssessmentView]) -> LineChart {
+/// A line chart of scores over time: (date `YYYY-MM-DD`, score, tool) in date order.
+pub fn line_chart(title: String, items: &[(String, f64, Option<String>)]) -> LineChart {
     let height = 180.0;
     let (bottom, right) = (height - BOTTOM, W - RIGHT);
     let days: Vec<i64> = items
         .iter()
-        .map(|a| {
-            a.date
-                .as_deref()
-                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                .map_or(0, |d| d.num_days_from_ce() as i64)
-        })
+        .map(|(d, _, _)| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_or(0, |d| d.num_days_from_ce() as i64))
         .collect();
-    let scores: Vec<f64> = items.iter().map(|a| a.score.unwrap_or(0.0)).collect();
+    let scores: Vec<f64> = items.iter().map(|(_, s, _)| *s).collect();
     let (d0, d1) = (days.iter().copied().min().unwrap_or(0), days.iter().copied().max().unwrap_or(0));
     let (mut lo, mut hi) =
         (scores.iter().copied().fold(f64::MAX, f64::min), scores.iter().copied().fold(f64::MIN, f64::max));
@@ -99,12 +104,12 @@ fn line_chart(title: String, items: &[&AssessmentView]) -> LineChart {
     let points: Vec<ChartPoint> = items
         .iter()
         .zip(days.iter().zip(&scores))
-        .map(|(a, (day, s))| ChartPoint {
+        .map(|((date, _, tool), (day, s))| ChartPoint {
             x: r1(x(*day)),
             y: r1(y(*s)),
-            date: a.date.clone().unwrap_or_default(),
+            date: date.clone(),
             score: *s,
-            tool: a.tool.clone(),
+            tool: tool.clone(),
         })
         .collect();
     let polyline = points.iter().map(|p| format!("{},{}", p.x, p.y)).collect::<Vec<_>>().join(" ");
@@ -221,6 +226,66 @@ pub fn bars(items: &[(String, f64)]) -> Option<BarChart> {
     Some(BarChart { width: W, height: TOP * 2.0 + items.len() as f64 * row_h, bar_left, bar_max, bars })
 }
 
+/// The gain of each group of completed places: its median as a dot, its
+/// spread (smallest to largest gain) as a line, and zero marked. Each row has
+/// its own axis, because groups are measured on different measures.
+#[derive(Serialize)]
+pub struct SpreadChart {
+    pub width: f64,
+    pub height: f64,
+    pub bar_left: f64,
+    pub bar_max: f64,
+    pub rows: Vec<SpreadRow>,
+}
+
+#[derive(Serialize)]
+pub struct SpreadRow {
+    pub label: String,
+    pub measure: String,
+    pub completed: usize,
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+    /// Top of the row.
+    pub y: f64,
+    pub x_min: f64,
+    pub x_max: f64,
+    pub x_median: f64,
+    pub x_zero: f64,
+}
+
+/// One row per (label, measure, completed, median, min, max); `None` when no group has completed places.
+pub fn spread(items: &[(String, String, usize, f64, f64, f64)]) -> Option<SpreadChart> {
+    if items.is_empty() {
+        return None;
+    }
+    let (bar_left, bar_max, row_h) = (230.0, 220.0, 30.0);
+    let rows = items
+        .iter()
+        .enumerate()
+        .map(|(n, (label, measure, completed, median, min, max))| {
+            let lo = min.min(0.0);
+            let hi = max.max(0.0);
+            let span = if hi > lo { hi - lo } else { 1.0 };
+            let x = |v: f64| r1(bar_left + (v - lo) / span * bar_max);
+            SpreadRow {
+                label: shorten(label, 34),
+                measure: measure.clone(),
+                completed: *completed,
+                median: *median,
+                min: *min,
+                max: *max,
+                y: TOP + n as f64 * row_h,
+                x_min: x(*min),
+                x_max: x(*max),
+                x_median: x(*median),
+                x_zero: x(0.0),
+            }
+        })
+        .collect();
+    Some(SpreadChart { width: W, height: TOP * 2.0 + items.len() as f64 * row_h + 8.0, bar_left, bar_max, rows })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,6 +311,16 @@ mod tests {
         assert_eq!(c.points[0].x, LEFT);
         assert_eq!(c.points[1].x, W - RIGHT);
         assert!(c.points[1].y < c.points[0].y, "higher score is higher up");
+    }
+
+    #[test]
+    fn spread_places_median_between_its_ends_and_marks_zero() {
+        let c = spread(&[("Phonics".into(), "HFW read".into(), 3, 10.0, -2.0, 20.0)]).unwrap();
+        let r = &c.rows[0];
+        assert_eq!(r.x_min, c.bar_left);
+        assert_eq!(r.x_max, c.bar_left + c.bar_max);
+        assert!(r.x_min < r.x_zero && r.x_zero < r.x_median && r.x_median < r.x_max);
+        assert!(spread(&[]).is_none());
     }
 
     #[test]

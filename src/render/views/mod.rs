@@ -6,6 +6,7 @@
 
 pub mod chart;
 pub mod checklist;
+pub mod evidence;
 pub mod provision;
 
 use crate::model::settings::Jurisdiction;
