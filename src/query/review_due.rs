@@ -4,7 +4,8 @@
 //! Review dates come from `rules::due_items`, the same function `senco check`
 //! uses, so the two always agree. Targets, review actions and referrals use
 //! the same dates as `check`'s `target-overdue`, `action-overdue` and
-//! `referral-waiting` findings.
+//! `referral-waiting` findings: open targets and review actions are listed
+//! once past their due date; reviews and referrals also when due soon.
 
 use super::{PupilFilter, VERSION};
 use crate::model::{text, val, ReferralStatus};
@@ -108,6 +109,11 @@ pub fn query(repo: &Repo, today: NaiveDate, opts: &Options) -> Vec<Item> {
         for (kind, due, detail) in pupil_items(repo, rec) {
             let days = (due - today).num_days();
             if days > opts.within || !(opts.kinds.is_empty() || opts.kinds.iter().any(|k| k == kind)) {
+                continue;
+            }
+            // Targets and review actions are listed once they are past due, as
+            // `check` reports them; reviews and referrals also when due soon.
+            if matches!(kind, "target" | "action") && days >= 0 {
                 continue;
             }
             items.push(Item {
