@@ -159,6 +159,7 @@ fn scan_error(e: ScanError) -> SyntaxError {
 pub fn parse(text: &str) -> Result<Option<Node<'_>>, SyntaxError> {
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame<'_>> = Vec::new();
+    let mut char_at = CharAt::new(text);
     let mut root: Option<Node> = None;
     let mut documents = 0;
     while let Some(ev) = parser.next_event() {
@@ -211,12 +212,12 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, SyntaxError> {
                 });
             }
             Event::SequenceStart(..) => {
-                let flow = text_at(text, sp) == Some('[');
+                let flow = char_at.get(sp) == Some('[');
                 stack.push(Frame::Seq(Seq { items: Vec::new(), span: span(sp), flow }));
                 continue;
             }
             Event::MappingStart(..) => {
-                let flow = text_at(text, sp) == Some('{');
+                let flow = char_at.get(sp) == Some('{');
                 stack.push(Frame::Map(Map { entries: Vec::new(), span: span(sp), flow }, None));
                 continue;
             }
@@ -266,13 +267,37 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, SyntaxError> {
     Ok(root)
 }
 
-fn text_at(text: &str, sp: PSpan) -> Option<char> {
-    // Only called once per collection; ASCII-only prefixes are the common case.
-    let idx = sp.start.index();
-    if text.is_ascii() {
-        text.as_bytes().get(idx).map(|b| *b as char)
-    } else {
-        text.chars().nth(idx)
+/// The character at a parser position. Positions count characters, not
+/// bytes; events arrive in order, so a cursor moving forward finds each one
+/// without rescanning the text (ASCII text needs no cursor at all).
+struct CharAt<'t> {
+    text: &'t str,
+    ascii: bool,
+    /// (character index, byte index) of the last position found.
+    at: (usize, usize),
+}
+
+impl<'t> CharAt<'t> {
+    fn new(text: &'t str) -> CharAt<'t> {
+        CharAt { text, ascii: text.is_ascii(), at: (0, 0) }
+    }
+
+    fn get(&mut self, sp: PSpan) -> Option<char> {
+        let idx = sp.start.index();
+        if self.ascii {
+            return self.text.as_bytes().get(idx).map(|b| *b as char);
+        }
+        if idx < self.at.0 {
+            self.at = (0, 0);
+        }
+        let (mut ci, mut bi) = self.at;
+        let mut chars = self.text.get(bi..)?.chars();
+        while ci < idx {
+            bi += chars.next()?.len_utf8();
+            ci += 1;
+        }
+        self.at = (ci, bi);
+        self.text.get(bi..)?.chars().next()
     }
 }
 
@@ -347,6 +372,21 @@ mod tests {
         let Node::Map(e) = &m.entries[0].1 else { panic!() };
         assert!(e.flow);
         assert_eq!(e.entries.len(), 2);
+    }
+
+    #[test]
+    fn flow_style_is_found_after_non_ascii_text() {
+        let m = map("a: é\nb: { c: 1 }\nd:\n  - x\ne: [ü]\n");
+        let flows: Vec<bool> = m
+            .entries
+            .iter()
+            .filter_map(|(_, v)| match v {
+                Node::Map(m) => Some(m.flow),
+                Node::Seq(s) => Some(s.flow),
+                Node::Scalar(_) => None,
+            })
+            .collect();
+        assert_eq!(flows, [true, false, true]);
     }
 
     #[test]
