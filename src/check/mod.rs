@@ -574,7 +574,8 @@ pub fn check_pupil(school: &School, rec: &PupilRecord, out: &mut Vec<Finding>) {
             }
         }
     }
-    if let Some(last) = rec.reviews.last() {
+    // The last review held: one dated later is a meeting still being prepared.
+    if let Some(last) = rec.reviews.iter().rev().find(|r| val(&r.review.date).is_some_and(|d| d <= today)) {
         let missing: Vec<&str> = [("pupil", &last.review.pupil_voice), ("parent", &last.review.parent_voice)]
             .into_iter()
             .filter(|(_, v)| v.as_ref().is_none_or(|v| v.value.trim().is_empty()))

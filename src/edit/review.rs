@@ -66,7 +66,7 @@ pub fn next_review(
     if level.statutory() && kind != ReviewKind::Annual {
         // An interim or termly review does not move the statutory review:
         // keep the date the rule pack already has, when it is still ahead.
-        let pending = crate::rules::due_items(settings, rec)
+        let pending = crate::rules::due_items(settings, rec, date)
             .into_iter()
             .find(|i| i.kind == "annual-review" && i.due > date)
             .map(|i| (i.due, format!("the plan's annual review, {}", i.basis)));

@@ -186,8 +186,11 @@ fn row(repo: &Repo, rec: &PupilRecord, opts: &Options, today: NaiveDate) -> Opti
         rec.needs.iter().filter_map(|n| val(&n.area)).map(|a| a.as_str().to_string()).collect();
     areas.sort();
     areas.dedup();
-    let next =
-        if rec.archived { None } else { rules::due_items(&repo.settings, rec).into_iter().min_by_key(|d| d.due) };
+    let next = if rec.archived {
+        None
+    } else {
+        rules::due_items(&repo.settings, rec, today).into_iter().min_by_key(|d| d.due)
+    };
     let key_worker = text(&p.key_worker).map(str::to_string);
     Some(Row {
         id: rec.dir.clone(),

@@ -52,10 +52,10 @@ pub struct Report {
 }
 
 /// Every dated item of one pupil on roll, whatever its date.
-pub fn pupil_items(repo: &Repo, rec: &PupilRecord) -> Vec<(&'static str, NaiveDate, String)> {
+pub fn pupil_items(repo: &Repo, rec: &PupilRecord, today: NaiveDate) -> Vec<(&'static str, NaiveDate, String)> {
     let mut out = Vec::new();
     let Some(pupil) = &rec.pupil else { return out };
-    for d in rules::due_items(&repo.settings, rec) {
+    for d in rules::due_items(&repo.settings, rec, today) {
         out.push((d.kind, d.due, d.basis));
     }
     for t in &rec.targets {
@@ -106,7 +106,7 @@ pub fn query(repo: &Repo, today: NaiveDate, opts: &Options) -> Vec<Item> {
         if !opts.filter.matches(pupil) {
             continue;
         }
-        for (kind, due, detail) in pupil_items(repo, rec) {
+        for (kind, due, detail) in pupil_items(repo, rec, today) {
             let days = (due - today).num_days();
             if days > opts.within || !(opts.kinds.is_empty() || opts.kinds.iter().any(|k| k == kind)) {
                 continue;

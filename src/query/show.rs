@@ -306,7 +306,7 @@ pub fn query(repo: &Repo, rec: &PupilRecord, today: NaiveDate, show_upn: bool) -
     let mut next_reviews: Vec<DueInfo> = if rec.archived {
         Vec::new()
     } else {
-        rules::due_items(settings, rec)
+        rules::due_items(settings, rec, today)
             .into_iter()
             .map(|d| DueInfo { kind: d.kind, due: d.due.to_string(), days: (d.due - today).num_days(), basis: d.basis })
             .collect()

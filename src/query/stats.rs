@@ -104,7 +104,7 @@ pub fn query(repo: &Repo, today: NaiveDate) -> Report {
         let year = rec.pupil.as_ref().and_then(|p| val(&p.year_group));
         // Keyed by number so year groups sort numerically (nursery -1 first); `none` last.
         *years.entry((year.is_none(), year.unwrap_or(0))).or_insert(0) += 1;
-        if rules::due_items(settings, rec).iter().any(|d| d.due < today) {
+        if rules::due_items(settings, rec, today).iter().any(|d| d.due < today) {
             overdue += 1;
         }
     }

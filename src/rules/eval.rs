@@ -178,7 +178,7 @@ pub fn evaluate(settings: &Settings, rec: &PupilRecord, today: NaiveDate) -> Vec
         return Vec::new();
     };
     let mut cx = Cx { settings, rec, pupil, level, today, out: Vec::new() };
-    let items = due_items(settings, rec);
+    let items = due_items(settings, rec, today);
     let expected: &[&str] = match (juris, level) {
         (Jurisdiction::England, Level::SenSupport) => &["ENG-SUP-REVIEW"],
         (Jurisdiction::England, Level::Ehcp) => &["ENG-AR-DUE"],
@@ -320,7 +320,13 @@ fn eng_ar_under5(cx: &mut Cx) {
     if age_on(dob, cx.today) >= 5 {
         return;
     }
-    let last = cx.rec.reviews.iter().rev().find_map(|r| r.review.date.as_ref().map(|d| (r.path.clone(), d.clone())));
+    let last = cx
+        .rec
+        .reviews
+        .iter()
+        .rev()
+        .filter(|r| val(&r.review.date).is_some_and(|d| d <= cx.today))
+        .find_map(|r| r.review.date.as_ref().map(|d| (r.path.clone(), d.clone())));
     let issued = cx.pupil.plan().and_then(|p| p.issued.clone());
     let (file, from) = match (last, issued) {
         (Some((f, d)), _) => (f, d),
@@ -576,7 +582,7 @@ fn us_iep_30(cx: &mut Cx) {
 
 fn us_transition_16(cx: &mut Cx) {
     let Some(dob) = val(&cx.pupil.date_of_birth) else { return };
-    let next = due_items(cx.settings, cx.rec)
+    let next = due_items(cx.settings, cx.rec, cx.today)
         .iter()
         .filter(|i| i.kind == "annual-review")
         .map(|i| i.due)

@@ -115,8 +115,10 @@ pub struct DueItem {
     pub span: Option<Span>,
 }
 
-/// The statutory and school review dates of one pupil on roll.
-pub fn due_items(settings: &Settings, rec: &PupilRecord) -> Vec<DueItem> {
+/// The statutory and school review dates of one pupil on roll, as of
+/// `today`: only reviews held by then count (a review file dated later is a
+/// meeting being prepared, and must not hide a deadline until it is held).
+pub fn due_items(settings: &Settings, rec: &PupilRecord, today: NaiveDate) -> Vec<DueItem> {
     let Some(pupil) = &rec.pupil else { return Vec::new() };
     let Some(level) = pupil.level() else { return Vec::new() };
     let juris = settings.school.jurisdiction;
@@ -126,11 +128,9 @@ pub fn due_items(settings: &Settings, rec: &PupilRecord) -> Vec<DueItem> {
     let pupil_file = rec.file("pupil.yaml");
     let mut out = Vec::new();
     let plan_issued = pupil.plan().and_then(|p| p.issued.as_ref());
-    let last_review = rec.reviews.iter().rev().find_map(|r| r.review.date.as_ref().map(|d| (r, d)));
-    let last_annual = rec
-        .reviews
-        .iter()
-        .rev()
+    let held = || rec.reviews.iter().rev().filter(|r| val(&r.review.date).is_some_and(|d| d <= today));
+    let last_review = held().find_map(|r| r.review.date.as_ref().map(|d| (r, d)));
+    let last_annual = held()
         .find(|r| val(&r.review.kind) == Some(ReviewKind::Annual))
         .and_then(|r| r.review.date.as_ref().map(|d| (r, d)));
     // A review's `next_review` brings the date forward, never later than the limit.

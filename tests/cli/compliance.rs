@@ -73,3 +73,30 @@ fn other_jurisdictions_report_their_own_rules() {
     assert!(wales.stdout.contains("warning[WAL-IDP-REVIEW]"), "{}", wales.stdout);
     insta::assert_snapshot!("check-wales", wales.all());
 }
+
+#[test]
+fn a_review_being_prepared_does_not_hide_an_overdue_one() {
+    // Theo's annual review is overdue; preparing the record of the meeting
+    // on 3 December must not make it look done before the meeting is held.
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&oakfield(), dir.path());
+    let made = senco(dir.path(), &["new-review", "theo-clarke", "--date", "2026-12-03"]);
+    assert_eq!(made.code, 0, "{}", made.all());
+    let check = senco(dir.path(), &["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
+    let theo: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["pupil"] == "theo-clarke" && f["severity"] != "info")
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(theo.contains(&"ENG-AR-DUE"), "{theo:?}");
+    assert!(!theo.contains(&"no-voice"), "the prepared review is not the last one held: {theo:?}");
+    let due = senco(dir.path(), &["review-due", "--kind", "annual-review", "--format", "json"]);
+    assert!(due.stdout.contains("\"theo-clarke\"") && due.stdout.contains("\"overdue\""), "{}", due.stdout);
+    // Once the meeting date has passed, it counts.
+    let after =
+        senco_in(dir.path(), &["--today", "2026-12-04", "review-due", "--kind", "annual-review", "--format", "json"]);
+    assert!(!after.stdout.contains("\"theo-clarke\""), "{}", after.stdout);
+}

@@ -774,7 +774,7 @@ pub struct DueView {
 }
 
 pub fn due(cx: &Ctx, rec: &PupilRecord) -> Vec<DueView> {
-    let mut out: Vec<DueView> = crate::rules::due_items(cx.settings, rec)
+    let mut out: Vec<DueView> = crate::rules::due_items(cx.settings, rec, cx.today)
         .into_iter()
         .map(|item| {
             let rule = crate::rules::rule(item.rule);
