@@ -331,7 +331,12 @@ fn eng_ar_under5(cx: &mut Cx) {
     let (file, from) = match (last, issued) {
         (Some((f, d)), _) => (f, d),
         (None, Some(i)) => (cx.pupil_file(), i),
-        (None, None) => return,
+        (None, None) => {
+            let file = cx.pupil_file();
+            let detail = "under 5: no review and no plan date recorded to count 6 months from".to_string();
+            cx.push("ENG-AR-UNDER5", Status::NotRecorded, None, detail, file, None);
+            return;
+        }
     };
     let due = add_months(from.value, 6);
     let status = cx.pending(due);
@@ -965,5 +970,93 @@ mod tests {
         assert_eq!((out.len(), out[0].rule.code, out[0].status), (1, "ENG-RETAIN", Status::Met));
         assert_eq!(out[0].due, Some(d("2021-05-01")));
         assert_eq!(evaluate(&s, &r, d("2021-05-02"))[0].status, Status::Overdue);
+    }
+
+    /// The remaining cells of the rule matrix: every rule with a deadline has a
+    /// case where it is met, due soon, breached and not recorded, across the
+    /// tests of this module; these are the cases the other tests leave out.
+    #[test]
+    fn rule_matrix_remaining_cells() {
+        let eng = |today: &str, code: &str, files: &[(&str, &str)]| status("england", files, today, code);
+        let us = |today: &str, code: &str, files: &[(&str, &str)]| status("us-idea", files, today, code);
+        // ENG-AR-UNDER5, not recorded: no review and no plan date.
+        let young = pupil("ehcp", "2022-06-01", -1, "", "");
+        assert_eq!(eng("2026-03-01", "ENG-AR-UNDER5", &[("pupil.yaml", &young)]), [Status::NotRecorded]);
+        // ENG-SUP-PARENTS, not recorded: no [calendar] to count terms.
+        let p = pupil("sen-support", "2016-04-01", 4, "", "");
+        let no_cal = Settings::parse("[school]\nname = \"T\"\njurisdiction = \"england\"\n").unwrap();
+        let out = evaluate(&no_cal, &rec(&[("pupil.yaml", &p)]), d("2026-11-24"));
+        let parents: Vec<Status> = out.iter().filter(|o| o.rule.code == "ENG-SUP-PARENTS").map(|o| o.status).collect();
+        assert_eq!(parents, [Status::NotRecorded]);
+        // ENG-EHC-TIMELINE, breached: the decision came after 6 weeks; met: plan within 20 weeks.
+        let late = pupil(
+            "sen-support",
+            "2016-04-01",
+            4,
+            "  request:\n    requested: 2026-01-05\n    decision: 2026-03-01\n    issued: 2026-05-01\n",
+            "",
+        );
+        assert_eq!(eng("2026-06-01", "ENG-EHC-TIMELINE", &[("pupil.yaml", &late)]), [Status::NotMet, Status::Met]);
+        // ENG-AR-REPORT and ENG-AR-DECISION, breached: done late.
+        let ehcp = pupil("ehcp", "2010-04-01", 10, PLAN, "");
+        let review = annual("report_sent: 2026-11-10\nla_decision: 2026-11-30\n");
+        let files = [("pupil.yaml", ehcp.as_str()), ("reviews/2026-10-20-annual.yaml", review.as_str())];
+        assert_eq!(eng("2026-12-05", "ENG-AR-REPORT", &files), [Status::NotMet]);
+        assert_eq!(eng("2026-12-05", "ENG-AR-DECISION", &files), [Status::NotMet]);
+        // ENG-AR-NOTICE, due: a meeting ahead whose invitations are not out yet.
+        let ahead = annual("");
+        let files = [("pupil.yaml", ehcp.as_str()), ("reviews/2026-10-20-annual.yaml", ahead.as_str())];
+        assert_eq!(eng("2026-10-01", "ENG-AR-NOTICE", &files), [Status::Due, Status::Due]);
+        // US-EVAL-60, met: evaluated in time. US-MAJORITY, met: told of the rights.
+        let eval = pupil(
+            "section-504",
+            "2016-01-15",
+            4,
+            "  request:\n    consent: 2026-09-01\n    evaluated: 2026-10-15\n",
+            "",
+        );
+        assert_eq!(us("2026-11-01", "US-EVAL-60", &[("pupil.yaml", &eval)]), [Status::Met]);
+        let told = pupil(
+            "iep",
+            "2008-01-15",
+            12,
+            "  plan:\n    issued: 2025-12-01\n    rights_transfer_informed: 2025-12-01\n",
+            "",
+        );
+        assert_eq!(us("2026-06-01", "US-MAJORITY", &[("pupil.yaml", &told)]), [Status::Met]);
+        // US-COMPONENTS, met: every component recorded.
+        let full = pupil(
+            "iep",
+            "2016-01-15",
+            4,
+            "  plan:\n    issued: 2025-12-01\n    progress_reporting: termly\n    accommodations: [extra time]\n    participation: 80% in general education\n",
+            "",
+        );
+        let needs =
+            "- id: n\n  area: cognition-and-learning\n  primary: true\n  description: Reads two years below grade.\n";
+        let goals = "- id: g\n  need: n\n  outcome: Read 90 wpm.\n  success_criteria: 90 wpm on 3 probes.\n";
+        let services =
+            "- id: s\n  name: Reading\n  targets: [g]\n  start: 2026-01-05\n  sessions_per_week: 3\n  minutes: 30\n";
+        let files = [
+            ("pupil.yaml", full.as_str()),
+            ("needs.yaml", needs),
+            ("targets.yaml", goals),
+            ("interventions.yaml", services),
+        ];
+        assert_eq!(us("2026-06-01", "US-COMPONENTS", &files), [Status::Met]);
+        // US-IEP-ANNUAL and US-REEVAL, not recorded: an IEP with no dates.
+        let bare = pupil("iep", "2016-01-15", 4, "", "");
+        assert_eq!(us("2026-06-01", "US-IEP-ANNUAL", &[("pupil.yaml", &bare)]), [Status::NotRecorded]);
+        assert_eq!(us("2026-06-01", "US-REEVAL", &[("pupil.yaml", &bare)]), [Status::NotRecorded]);
+        // WAL-IDP-REVIEW: met, due, not recorded.
+        let idp = pupil("school-idp", "2016-01-15", 4, "  plan:\n    issued: 2026-01-10\n", "");
+        let wal = |today: &str, p: &str| status("wales", &[("pupil.yaml", p)], today, "WAL-IDP-REVIEW");
+        assert_eq!(wal("2026-06-01", &idp), [Status::Met]);
+        assert_eq!(wal("2026-12-20", &idp), [Status::Due]);
+        let nothing = "id: kit-lane\nname: { first: Kit, last: Lane }\ndate_of_birth: 2016-01-15\nyear_group: 4\nsupport:\n  level: school-idp\n";
+        assert_eq!(wal("2026-06-01", nothing), [Status::NotRecorded]);
+        // WAL-IDP-DECIDE, not recorded: terms end before 35 school days.
+        let concern = pupil("school-idp", "2016-01-15", 4, "  request:\n    requested: 2027-07-01\n", "");
+        assert_eq!(status("wales", &[("pupil.yaml", &concern)], "2027-07-05", "WAL-IDP-DECIDE"), [Status::NotRecorded]);
     }
 }
