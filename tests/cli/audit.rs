@@ -1,0 +1,44 @@
+//! Hostile inputs found in an audit: settings at their limits, hostile ids,
+//! slugs and file names. Each test failed (a panic, a wrong result or an
+//! unsafe write) before its fix.
+
+use crate::*;
+use std::path::PathBuf;
+
+/// A scratch copy of a fixture, with `edit` applied to its senco.toml.
+fn scratch_with(name: &str, edit: impl Fn(String) -> String) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("records");
+    copy_dir(&fixture(name), &repo);
+    let toml = std::fs::read_to_string(repo.join("senco.toml")).unwrap();
+    std::fs::write(repo.join("senco.toml"), edit(toml)).unwrap();
+    (dir, repo)
+}
+
+/// No panic: exit code 0, 1 or 2 and no Rust panic message.
+#[track_caller]
+fn no_panic(r: &Run) {
+    assert!(matches!(r.code, 0..=2), "exit {}\n{}", r.code, r.all());
+    assert!(!r.stderr.contains("panicked"), "{}", r.all());
+}
+
+#[test]
+fn huge_retention_years_does_not_overflow() {
+    let (_d, repo) = scratch_with("upkeep", |t| t.replace("retention_years = 31", "retention_years = 4000000000"));
+    let r = senco(&repo, &["archive", "--due-for-deletion"]);
+    no_panic(&r);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.starts_with("0 archived record(s) past their retention date (date of birth + 4000000000 years"));
+}
+
+#[test]
+fn age_of_majority_zero_or_huge_does_not_overflow() {
+    for n in ["0", "4000000000"] {
+        let (_d, repo) = scratch_with("query-us", |t| format!("{t}\n[jurisdiction]\nage_of_majority = {n}\n"));
+        for args in [&["check"][..], &["render", "checklist"]] {
+            let r = senco(&repo, args);
+            no_panic(&r);
+            assert!(r.stdout.contains("US-IEP-ANNUAL"), "age_of_majority = {n}, {args:?}:\n{}", r.all());
+        }
+    }
+}
