@@ -295,7 +295,11 @@ pub fn plan_rollover(repo: &Repo, new: NewCalendar, archive_leavers: bool) -> Re
             }
             continue;
         }
-        let edit = match surgical::replace_scalar(&f.text, &scalar, &(year + 1).to_string()) {
+        let Some(next) = year.checked_add(1) else {
+            problems.push(format!("`{rel}`: `year_group: {year}` is too large to move up a year"));
+            continue;
+        };
+        let edit = match surgical::replace_scalar(&f.text, &scalar, &next.to_string()) {
             Ok(e) => e,
             Err(why) => {
                 problems.push(format!("`{rel}`: {why}"));
@@ -303,7 +307,7 @@ pub fn plan_rollover(repo: &Repo, new: NewCalendar, archive_leavers: bool) -> Re
             }
         };
         batch.change(rel, f.raw.clone(), f.edited(vec![edit])?);
-        promoted.push(Promotion { id: rec.dir.clone(), from: year, to: year + 1 });
+        promoted.push(Promotion { id: rec.dir.clone(), from: year, to: next });
     }
     for rec in to_archive {
         if let Err(e) = plan_archive(&mut batch, root, rec, old.year_end, None) {

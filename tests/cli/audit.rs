@@ -42,3 +42,17 @@ fn age_of_majority_zero_or_huge_does_not_overflow() {
         }
     }
 }
+
+#[test]
+fn rollover_refuses_a_year_group_it_cannot_add_one_to() {
+    let (_d, repo) = scratch_with("upkeep", |t| t);
+    let pupil = repo.join("pupils/ben-carter/pupil.yaml");
+    let text = std::fs::read_to_string(&pupil).unwrap().replace("year_group: 9", "year_group: 9223372036854775807");
+    std::fs::write(&pupil, text).unwrap();
+    let before = tree(&repo);
+    let r = senco_in(&repo, &["-C", repo.to_str().unwrap(), "--today", "2026-07-20", "rollover"]);
+    no_panic(&r);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("`year_group: 9223372036854775807` is too large to move up a year"), "{}", r.all());
+    assert!(tree(&repo) == before, "nothing written");
+}
