@@ -16,6 +16,7 @@ pub fn academic_year(today: NaiveDate) -> i32 {
 }
 
 pub fn settings(name: &str, jurisdiction: Jurisdiction, today: NaiveDate) -> String {
+    let name = super::surgical::toml_string(name);
     let y = academic_year(today);
     let n = y + 1;
     let (senco_word, last_year, levels) = match jurisdiction {
@@ -28,7 +29,7 @@ pub fn settings(name: &str, jurisdiction: Jurisdiction, today: NaiveDate) -> Str
         r#"# senco settings for this records repository. Every key is described in senco's docs/format.md.
 
 [school]
-name = "{name}"
+name = {name}
 senco = ""                          # the designated {senco_word}, named on rendered documents
 jurisdiction = "{j}"                # england | wales | us-idea: selects the rule pack (levels: {levels})
 last_year_group = {last_year}                 # pupils in this year group leave at rollover
@@ -220,6 +221,18 @@ mod tests {
         assert_eq!(yaml_text("a: b"), "\"a: b\"");
         assert_eq!(yaml_text("say \"hi\""), "say \"hi\"");
         assert_eq!(yaml_text("-x"), "\"-x\"");
+    }
+
+    #[test]
+    fn any_school_name_makes_valid_settings() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        for name in
+            ["St Mary's \"Star\" School", "a\\b", "x\"\njurisdiction = \"wales", "tab\there\u{7}\u{7f}", "😀 ] school"]
+        {
+            let s = crate::model::Settings::parse(&settings(name, Jurisdiction::England, today)).unwrap();
+            assert_eq!(s.school.name, name);
+            assert_eq!(s.school.jurisdiction, Jurisdiction::England);
+        }
     }
 
     #[test]

@@ -56,3 +56,17 @@ fn rollover_refuses_a_year_group_it_cannot_add_one_to() {
     assert!(r.stderr.contains("`year_group: 9223372036854775807` is too large to move up a year"), "{}", r.all());
     assert!(tree(&repo) == before, "nothing written");
 }
+
+#[test]
+fn init_with_a_quote_in_the_school_name_makes_a_repository_that_passes_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("new");
+    let name = "St Mary's \"Star\" School";
+    let r = senco_in(dir.path(), &["--today", TODAY, "init", repo.to_str().unwrap(), "--name", name]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let toml = std::fs::read_to_string(repo.join("senco.toml")).unwrap();
+    assert!(toml.contains(r#"name = "St Mary's \"Star\" School""#), "{toml}");
+    let r = senco(&repo, &["check"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(!r.stdout.contains("bad-settings"), "{}", r.all());
+}
