@@ -70,3 +70,13 @@ fn init_with_a_quote_in_the_school_name_makes_a_repository_that_passes_check() {
     assert_eq!(r.code, 0, "{}", r.all());
     assert!(!r.stdout.contains("bad-settings"), "{}", r.all());
 }
+
+#[test]
+fn new_review_near_the_last_writable_date_leaves_next_review_blank() {
+    let (_d, repo) = scratch_with("upkeep", |t| t);
+    let r = senco(&repo, &["new-review", "ava-brown", "--date", "9999-12-31"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let text = std::fs::read_to_string(repo.join("pupils/ava-brown/reviews/9999-12-31.yaml")).unwrap();
+    assert!(text.contains("\nnext_review: "), "{text}");
+    assert!(!text.contains("+10000"), "{text}");
+}
