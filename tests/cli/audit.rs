@@ -80,3 +80,27 @@ fn new_review_near_the_last_writable_date_leaves_next_review_blank() {
     assert!(text.contains("\nnext_review: "), "{text}");
     assert!(!text.contains("+10000"), "{text}");
 }
+
+#[test]
+fn rollover_refuses_a_new_year_past_9999_instead_of_writing_an_unreadable_senco_toml() {
+    let (_d, repo) = scratch_with("upkeep", |t| {
+        t.replace("year_start = 2025-09-03", "year_start = 9999-01-04")
+            .replace("year_end = 2026-07-22", "year_end = 9999-07-22")
+            .replace("terms = [", "terms_old = [")
+            .replace("[reviews]", "terms = []\n\n[reviews]")
+    });
+    // Drop the old terms so only the year dates matter.
+    let toml = std::fs::read_to_string(repo.join("senco.toml")).unwrap();
+    let start = toml.find("terms_old = [").unwrap();
+    let end = start + toml[start..].find("]\n").unwrap() + 2;
+    std::fs::write(repo.join("senco.toml"), format!("{}{}", &toml[..start], &toml[end..])).unwrap();
+    assert_eq!(senco_in(&repo, &["-C", repo.to_str().unwrap(), "--today", "9999-07-20", "check"]).code, 0);
+    let before = tree(&repo);
+    let r = senco_in(&repo, &["-C", repo.to_str().unwrap(), "--today", "9999-07-20", "rollover"]);
+    no_panic(&r);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("past 9999-12-31, the last date senco.toml can hold"), "{}", r.all());
+    assert!(tree(&repo) == before, "nothing written");
+    let r = senco_in(&repo, &["-C", repo.to_str().unwrap(), "--today", "9999-07-20", "check"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+}
