@@ -104,3 +104,21 @@ fn rollover_refuses_a_new_year_past_9999_instead_of_writing_an_unreadable_senco_
     let r = senco_in(&repo, &["-C", repo.to_str().unwrap(), "--today", "9999-07-20", "check"]);
     assert_eq!(r.code, 0, "{}", r.all());
 }
+
+#[test]
+fn new_pupil_keeps_a_comma_or_newline_in_a_name() {
+    let (_d, repo) = scratch_with("upkeep", |t| t);
+    for (id, first) in [("zz-comma", "Smith, Jr"), ("zz-newline", "Ann\nsupport: x")] {
+        let args = ["new-pupil", "--id", id, "--first", first, "--last", "Lee", "--dob", "2018-01-01", "--year", "3"];
+        let r = senco(&repo, &[&args[..], &["--level", "sen-support", "--class", "3{B}"]].concat());
+        assert_eq!(r.code, 0, "{}", r.all());
+        let r = senco(&repo, &["show", id, "--format", "json"]);
+        assert_eq!(r.code, 0, "{}", r.all());
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert!(r.stdout.contains(&serde_json::to_string(first).unwrap()), "{first:?} in {v}");
+        assert!(r.stdout.contains("\"3{B}\""), "{v}");
+    }
+    let r = senco(&repo, &["check"]);
+    let bad: Vec<&str> = r.stdout.lines().filter(|l| l.contains("pupils/zz-") && l.contains("error[")).collect();
+    assert!(bad.is_empty(), "{}", r.all());
+}
