@@ -122,3 +122,23 @@ fn new_pupil_keeps_a_comma_or_newline_in_a_name() {
     let bad: Vec<&str> = r.stdout.lines().filter(|l| l.contains("pupils/zz-") && l.contains("error[")).collect();
     assert!(bad.is_empty(), "{}", r.all());
 }
+
+#[test]
+fn a_calendar_that_ends_before_it_starts_is_a_settings_error_not_silently_zero_costs() {
+    let (_d, repo) = scratch_with("upkeep", |t| t.replace("year_end = 2026-07-22", "year_end = 2025-01-01"));
+    let r = senco(&repo, &["check"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.stderr.contains(
+            "senco.toml:12:12: error[bad-settings]: [calendar] year_end 2025-01-01 is before year_start 2025-09-03"
+        ),
+        "{}",
+        r.all()
+    );
+    let (_d, repo) = scratch_with("upkeep", |t| {
+        t.replace("start = 2026-01-05, end = 2026-03-27", "start = 2026-03-27, end = 2026-01-05")
+    });
+    let r = senco(&repo, &["list"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("term `Spring` ends on 2026-01-05 before it starts on 2026-03-27"), "{}", r.all());
+}
