@@ -8,7 +8,7 @@ use crate::cli::RolloverArgs;
 use crate::edit::upkeep::{plan_rollover, NewCalendar, NewDate, Rollover};
 use crate::error::Error;
 use crate::model::settings::Term;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use std::path::Path;
 
 /// How close to the end of the year a rollover may run without `--force`.
@@ -121,6 +121,13 @@ pub fn run(ctx: &Ctx, args: &RolloverArgs) -> Result<u8, Error> {
         return Err(Error::usage(
             format!("the new year ends on {} but starts on {}", new.year_end.date, new.year_start.date),
             Some("check --year-start and --year-end".into()),
+        ));
+    }
+    let last_date = new.terms.iter().map(|t| t.end.max(t.start)).chain([new.year_end.date]).max();
+    if let Some(d) = last_date.filter(|d| d.year() > 9999) {
+        return Err(Error::usage(
+            format!("the new academic year would run to {d}, past 9999-12-31, the last date senco.toml can hold"),
+            Some("give the new year's dates with --year-start, --year-end and --terms".into()),
         ));
     }
     let earliest = old.year_end.checked_sub_days(chrono::Days::new(EARLY_DAYS)).unwrap_or(old.year_end);

@@ -90,7 +90,7 @@ fn due_for_deletion(repo: &Repo, ctx: &Ctx) -> String {
         let pupil = rec.pupil.as_ref();
         match pupil.and_then(|p| p.date_of_birth.as_ref()) {
             Some(dob) => {
-                let until = crate::rules::dates::add_months(dob.value, 12 * years);
+                let until = crate::rules::dates::add_years(dob.value, years);
                 if until < ctx.today {
                     let left =
                         pupil.and_then(|p| p.left.as_ref()).map_or("not recorded".to_string(), |l| l.value.to_string());

@@ -10,7 +10,7 @@ use crate::model::settings::Jurisdiction;
 use crate::model::{text, val, Level, ReviewKind, Role, Settings, Staff, StaffRole};
 use crate::repo::PupilRecord;
 use crate::rules::dates::{add_days, add_weeks, within_12_months};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 /// The attendee role for a staff member's role.
 pub fn attendee_role(role: StaffRole) -> Role {
@@ -172,7 +172,8 @@ pub fn review_text(r: &NewReview) -> String {
         }
     }
     line(&mut o, "actions: []", "add `- { action: ..., owner: ..., due: YYYY-MM-DD }`");
-    match next_review(settings, rec, date, kind) {
+    // A date past 9999-12-31 cannot be written YYYY-MM-DD, so it is left for the meeting to agree.
+    match next_review(settings, rec, date, kind).filter(|(d, _)| d.year() <= 9999) {
         Some((d, why)) => line(&mut o, &format!("next_review: {d}"), &why),
         None => line(&mut o, "next_review:", "optional: the date agreed for the next review"),
     }

@@ -16,6 +16,7 @@ pub fn academic_year(today: NaiveDate) -> i32 {
 }
 
 pub fn settings(name: &str, jurisdiction: Jurisdiction, today: NaiveDate) -> String {
+    let name = super::surgical::toml_string(name);
     let y = academic_year(today);
     let n = y + 1;
     let (senco_word, last_year, levels) = match jurisdiction {
@@ -28,7 +29,7 @@ pub fn settings(name: &str, jurisdiction: Jurisdiction, today: NaiveDate) -> Str
         r#"# senco settings for this records repository. Every key is described in senco's docs/format.md.
 
 [school]
-name = "{name}"
+name = {name}
 senco = ""                          # the designated {senco_word}, named on rendered documents
 jurisdiction = "{j}"                # england | wales | us-idea: selects the rule pack (levels: {levels})
 last_year_group = {last_year}                 # pupils in this year group leave at rollover
@@ -118,7 +119,8 @@ pub struct NewPupil<'a> {
     pub today: NaiveDate,
 }
 
-/// Quotes text for YAML when a plain scalar would be misread.
+/// Quotes text for YAML when a plain scalar would be misread (in a block;
+/// inside a flow map use `surgical::yaml_flow_text`).
 pub fn yaml_text(s: &str) -> String {
     let plain_ok = !s.is_empty()
         && !s.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`~ ".contains(c) || c.is_ascii_digit())
@@ -137,11 +139,18 @@ pub fn yaml_text(s: &str) -> String {
                 '\\' => vec!['\\', '\\'],
                 '\n' => vec!['\\', 'n'],
                 '\t' => vec!['\\', 't'],
+                c if c.is_control() => format!("\\u{:04X}", c as u32).chars().collect(),
                 c => vec![c],
             })
             .collect();
         format!("\"{escaped}\"")
     }
+}
+
+/// Text for a `#` comment: control characters (a newline would end the
+/// comment and let the rest be read as YAML) become spaces.
+fn one_line(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
 pub fn pupil_files(p: &NewPupil) -> Vec<(&'static str, String)> {
@@ -175,11 +184,11 @@ year_group: {year}
 # consent:
 #   information_sharing: YYYY-MM-DD   # date consent to share information was given
 "#,
-        first = p.first,
-        last = p.last,
+        first = one_line(p.first),
+        last = one_line(p.last),
         id = p.id,
-        f = yaml_text(p.first),
-        l = yaml_text(p.last),
+        f = super::surgical::yaml_flow_text(p.first),
+        l = super::surgical::yaml_flow_text(p.last),
         dob = p.dob,
         year = p.year,
         level = p.level,
@@ -220,6 +229,46 @@ mod tests {
         assert_eq!(yaml_text("a: b"), "\"a: b\"");
         assert_eq!(yaml_text("say \"hi\""), "say \"hi\"");
         assert_eq!(yaml_text("-x"), "\"-x\"");
+        assert_eq!(yaml_text("a\u{1}b"), "\"a\\u0001b\"");
+    }
+
+    #[test]
+    fn pupil_yaml_reads_back_whatever_the_names() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        for name in ["Smith, Jr", "a}b", "a]b", "a{b", "l1\nsupport: x", "tab\t", "a\u{1}b", "😀 \"q\" #x"] {
+            let p = NewPupil {
+                id: "zz-test",
+                first: name,
+                last: name,
+                dob: today,
+                year: 3,
+                level: Level::SenSupport,
+                class: Some(name),
+                plan_issued: None,
+                today,
+            };
+            let text = pupil_files(&p).into_iter().find(|(f, _)| *f == "pupil.yaml").unwrap().1;
+            let node = crate::repo::yaml::parse(&text).unwrap().unwrap();
+            let mut cx = crate::repo::decode::Cx::new("pupil.yaml");
+            let pupil = <crate::model::Pupil as crate::repo::decode::Decode>::decode(&node, &mut cx).unwrap();
+            assert!(cx.findings.is_empty(), "{name:?}: {:?}\n{text}", cx.findings);
+            let n = pupil.name.as_ref().unwrap();
+            assert_eq!(crate::model::text(&n.first), Some(name), "{text}");
+            assert_eq!(crate::model::text(&n.last), Some(name), "{text}");
+            assert_eq!(crate::model::text(&pupil.class), Some(name), "{text}");
+        }
+    }
+
+    #[test]
+    fn any_school_name_makes_valid_settings() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        for name in
+            ["St Mary's \"Star\" School", "a\\b", "x\"\njurisdiction = \"wales", "tab\there\u{7}\u{7f}", "😀 ] school"]
+        {
+            let s = crate::model::Settings::parse(&settings(name, Jurisdiction::England, today)).unwrap();
+            assert_eq!(s.school.name, name);
+            assert_eq!(s.school.jurisdiction, Jurisdiction::England);
+        }
     }
 
     #[test]

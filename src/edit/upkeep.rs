@@ -6,7 +6,7 @@
 use super::batch::Batch;
 use super::surgical::{self, Edit, Refusal};
 use crate::error::Error;
-use crate::model::settings::{Calendar, Term};
+use crate::model::settings::{Calendar, Settings, Term};
 use crate::repo::yaml::Node;
 use crate::repo::{PupilRecord, Repo};
 use chrono::NaiveDate;
@@ -251,8 +251,14 @@ pub fn plan_rollover(repo: &Repo, new: NewCalendar, archive_leavers: bool) -> Re
     let settings = read(root, crate::repo::SETTINGS_FILE)?;
     let (cal_edits, terms_rewritten) =
         calendar_edits(&settings.text, old, &new).map_err(|w| refuse(&settings.rel, w))?;
+    let new_settings = settings.edited(cal_edits)?;
+    // What rollover writes must read back: a date past 9999-12-31 would not.
+    let reread = String::from_utf8_lossy(&new_settings);
+    if let Err(e) = Settings::parse(reread.trim_start_matches('\u{feff}')) {
+        return Err(refuse(&settings.rel, format!("the new calendar could not be written readably: {}", e.message())));
+    }
     let mut batch = Batch::new(root);
-    batch.change(settings.rel.clone(), settings.raw.clone(), settings.edited(cal_edits)?);
+    batch.change(settings.rel.clone(), settings.raw.clone(), new_settings);
 
     let last = repo.settings.school.last_year_group;
     let mut promoted = Vec::new();
@@ -295,7 +301,11 @@ pub fn plan_rollover(repo: &Repo, new: NewCalendar, archive_leavers: bool) -> Re
             }
             continue;
         }
-        let edit = match surgical::replace_scalar(&f.text, &scalar, &(year + 1).to_string()) {
+        let Some(next) = year.checked_add(1) else {
+            problems.push(format!("`{rel}`: `year_group: {year}` is too large to move up a year"));
+            continue;
+        };
+        let edit = match surgical::replace_scalar(&f.text, &scalar, &next.to_string()) {
             Ok(e) => e,
             Err(why) => {
                 problems.push(format!("`{rel}`: {why}"));
@@ -303,7 +313,7 @@ pub fn plan_rollover(repo: &Repo, new: NewCalendar, archive_leavers: bool) -> Re
             }
         };
         batch.change(rel, f.raw.clone(), f.edited(vec![edit])?);
-        promoted.push(Promotion { id: rec.dir.clone(), from: year, to: year + 1 });
+        promoted.push(Promotion { id: rec.dir.clone(), from: year, to: next });
     }
     for rec in to_archive {
         if let Err(e) = plan_archive(&mut batch, root, rec, old.year_end, None) {

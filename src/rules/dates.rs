@@ -13,9 +13,16 @@ pub fn within_12_months(d: NaiveDate) -> NaiveDate {
     add_months(d, 12).pred_opt().unwrap_or(d)
 }
 
+/// The same day `n` years later, clamped like [`add_months`]; `NaiveDate::MAX`
+/// when that is past the last date chrono can hold (a huge `retention_years`
+/// or `age_of_majority` in senco.toml must not overflow).
+pub fn add_years(d: NaiveDate, n: u32) -> NaiveDate {
+    n.checked_mul(12).map_or(NaiveDate::MAX, |months| add_months(d, months))
+}
+
 /// The last day "within `n` years" of `d`.
 pub fn within_years(d: NaiveDate, n: u32) -> NaiveDate {
-    add_months(d, 12 * n).pred_opt().unwrap_or(d)
+    add_years(d, n).pred_opt().unwrap_or(d)
 }
 
 pub fn add_weeks(d: NaiveDate, weeks: u32) -> NaiveDate {
@@ -47,6 +54,15 @@ mod tests {
     fn years_and_weeks() {
         assert_eq!(within_years(d("2023-03-01"), 3), d("2026-02-28"));
         assert_eq!(add_weeks(d("2025-12-08"), 12), d("2026-03-02"));
+    }
+
+    #[test]
+    fn huge_year_counts_saturate_instead_of_overflowing() {
+        assert_eq!(add_years(d("2010-03-14"), 31), d("2041-03-14"));
+        assert_eq!(add_years(d("2010-03-14"), u32::MAX), NaiveDate::MAX);
+        assert_eq!(add_years(d("2010-03-14"), 4_000_000_000), NaiveDate::MAX);
+        assert_eq!(within_years(d("2010-03-14"), u32::MAX), NaiveDate::MAX.pred_opt().unwrap());
+        assert_eq!(add_weeks(d("2010-03-14"), u32::MAX), NaiveDate::MAX);
     }
 }
 

@@ -5,7 +5,7 @@
 //! Where a rule needs a fact the records do not hold, the outcome is
 //! `NotRecorded`, never silently compliant.
 
-use super::dates::{add_days, add_months, add_school_days, add_weeks, age_on};
+use super::dates::{add_days, add_months, add_school_days, add_weeks, add_years, age_on};
 use super::{due_items, rule, Rule};
 use crate::model::settings::Jurisdiction;
 use crate::model::{text, val, Level, Pupil, Review, ReviewKind, Role, Settings};
@@ -536,7 +536,7 @@ fn eng_census(cx: &mut Cx) {
 fn eng_retain(cx: &mut Cx) {
     let Some(dob) = &cx.pupil.date_of_birth else { return };
     let years = cx.settings.jurisdiction.retention_years;
-    let until = add_months(dob.value, 12 * years);
+    let until = add_years(dob.value, years);
     let status = if until < cx.today { Status::Overdue } else { Status::Met };
     let file = cx.pupil_file();
     cx.push(
@@ -612,7 +612,7 @@ fn us_transition_16(cx: &mut Cx) {
 fn us_majority(cx: &mut Cx) {
     let Some(dob) = val(&cx.pupil.date_of_birth) else { return };
     let majority = cx.settings.jurisdiction.age_of_majority;
-    let from = add_months(dob, 12 * majority.saturating_sub(1));
+    let from = add_years(dob, majority.saturating_sub(1));
     if cx.today < from {
         return;
     }
@@ -630,7 +630,7 @@ fn us_majority(cx: &mut Cx) {
             "US-MAJORITY",
             Status::NotRecorded,
             Some(from),
-            format!("{} from {from}: `plan.rights_transfer_informed` is not recorded", majority - 1),
+            format!("{} from {from}: `plan.rights_transfer_informed` is not recorded", majority.saturating_sub(1)),
             file,
             None,
         ),

@@ -86,6 +86,30 @@ pub fn validate_settings(settings: &Settings, text: &str) -> Result<(), Error> {
             return Err(Error::settings_at(text, offset, format!("unknown rule `{code}` in [rules]"), Some(hint)));
         }
     }
+    // A calendar that ends before it starts would make every cost 0 and every
+    // term count wrong without a word; say so instead.
+    if let Some(cal) = &settings.calendar {
+        let at = |key: &str, date: NaiveDate| {
+            let key_at = text.find(key).unwrap_or(0);
+            text[key_at..].find(&date.to_string()).map_or(key_at, |i| key_at + i)
+        };
+        if cal.year_end < cal.year_start {
+            return Err(Error::settings_at(
+                text,
+                at("year_end", cal.year_end),
+                format!("[calendar] year_end {} is before year_start {}", cal.year_end, cal.year_start),
+                Some("one of the two dates is mistyped: the academic year runs from year_start to year_end".into()),
+            ));
+        }
+        if let Some(term) = cal.terms.iter().find(|t| t.end < t.start) {
+            return Err(Error::settings_at(
+                text,
+                at("terms", term.end),
+                format!("[calendar] term `{}` ends on {} before it starts on {}", term.name, term.end, term.start),
+                Some("one of the two dates is mistyped".into()),
+            ));
+        }
+    }
     Ok(())
 }
 
