@@ -40,6 +40,8 @@ codes! {
         "The record lacks a key it must have (for example a need without `area`, or a pupil without `date_of_birth`). Add the key with its value.";
     "wrong-type" E "A value has the wrong type."
         "The value is of the wrong kind: text where a number is needed (`year_group: four`), a single value where a list is needed, or a list where text is needed. The message says what was expected; write the value in that form.";
+    "bad-number" E "A number outside the range it can have."
+        "Sessions per week, minutes and group sizes must be above 0; hourly rates and costs cannot be negative; a year group runs from -2 (nursery) to 15. A value outside its range would make costs, caseloads and deadlines wrong without a word, so it is an error. Fix the number.";
     "bad-date" E "A date that is not a real `YYYY-MM-DD` date."
         "Dates are written `YYYY-MM-DD` and must exist: `2026-13-01` (no month 13) and `2026-02-30` are errors. Fix the date.";
     "bad-value" E "A value outside its list of allowed words."

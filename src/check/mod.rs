@@ -144,6 +144,15 @@ fn dangling(code: &'static str, file: &str, r: &Spanned<String>, what: &str, kno
 }
 
 fn school_checks(repo: &Repo, out: &mut Vec<Finding>) {
+    for s in &repo.staff {
+        number_range(&s.hourly_rate, "hourly_rate", false, "staff.yaml", out);
+    }
+    for c in &repo.catalogue {
+        number_range(&c.default_minutes, "default_minutes", true, "catalogue.yaml", out);
+        number_range(&c.default_sessions_per_week, "default_sessions_per_week", true, "catalogue.yaml", out);
+        number_range(&c.hourly_rate, "hourly_rate", false, "catalogue.yaml", out);
+        number_range(&c.cost_per_pupil, "cost_per_pupil", false, "catalogue.yaml", out);
+    }
     unique_ids(repo.staff.iter().filter_map(|s| s.id.as_ref()), "staff", "staff.yaml", out);
     unique_ids(repo.catalogue.iter().filter_map(|s| s.id.as_ref()), "catalogue", "catalogue.yaml", out);
     if repo.settings.school.senco.as_deref().is_none_or(|s| s.trim().is_empty()) {
@@ -182,6 +191,20 @@ fn duplicate_pupil_ids(ids: impl Iterator<Item = (String, String, Option<Spanned
         } else {
             seen.insert(id.value, rel);
         }
+    }
+}
+
+/// A number outside its range: `positive` values must be above 0, the
+/// others 0 or more.
+fn number_range(field: &Option<Spanned<f64>>, name: &str, positive: bool, file: &str, out: &mut Vec<Finding>) {
+    let Some(v) = field else { return };
+    let ok = if positive { v.value > 0.0 } else { v.value >= 0.0 };
+    if !ok || !v.value.is_finite() {
+        let want = if positive { "above 0" } else { "0 or more" };
+        out.push(
+            err("bad-number", file, Some(v.span), format!("`{name}: {}` must be {want}", v.value))
+                .with_hint(format!("`{name}` is {want}; a value like this would make costs and caseloads wrong")),
+        );
     }
 }
 
@@ -282,6 +305,12 @@ pub fn check_pupil(school: &School, rec: &PupilRecord, out: &mut Vec<Finding>) {
     }
     if let Some(kw) = &pupil.key_worker {
         staff_ref(kw, &pf, out);
+    }
+    if let Some(y) = pupil.year_group.as_ref().filter(|y| !(-2..=15).contains(&y.value)) {
+        out.push(
+            err("bad-number", &pf, Some(y.span), format!("`year_group: {}` is not a year group", y.value))
+                .with_hint("year groups run from -2 (nursery) to 15; Reception is 0, US kindergarten 0"),
+        );
     }
 
     // Needs.
@@ -416,6 +445,9 @@ pub fn check_pupil(school: &School, rec: &PupilRecord, out: &mut Vec<Finding>) {
     catalogue_ids.sort_unstable();
     for iv in &rec.interventions {
         let ivid = text(&iv.id).unwrap_or("?");
+        number_range(&iv.sessions_per_week, "sessions_per_week", true, &ivf, out);
+        number_range(&iv.minutes, "minutes", true, &ivf, out);
+        number_range(&iv.group_size, "group_size", true, &ivf, out);
         if iv.provision.is_none() && iv.name.is_none() {
             out.push(
                 err(

@@ -110,6 +110,35 @@ pub fn validate_settings(settings: &Settings, text: &str) -> Result<(), Error> {
             ));
         }
     }
+    // Numbers that would turn costs and deadlines into nonsense without a word.
+    let c = &settings.costs;
+    let r = &settings.reviews;
+    let checks: [(&str, f64, bool, &str); 5] = [
+        ("weeks_per_year", c.weeks_per_year, c.weeks_per_year > 0.0 && c.weeks_per_year <= 53.0, "between 1 and 53"),
+        (
+            "default_hourly_rate",
+            c.default_hourly_rate,
+            c.default_hourly_rate >= 0.0 && c.default_hourly_rate.is_finite(),
+            "0 or more",
+        ),
+        (
+            "notional_threshold",
+            c.notional_threshold,
+            c.notional_threshold >= 0.0 && c.notional_threshold.is_finite(),
+            "0 or more",
+        ),
+        ("support_review_weeks", r.support_review_weeks as f64, r.support_review_weeks > 0, "at least 1"),
+        ("referral_wait_weeks", r.referral_wait_weeks as f64, r.referral_wait_weeks > 0, "at least 1"),
+    ];
+    if let Some((key, value, _, want)) = checks.iter().find(|(_, _, ok, _)| !ok) {
+        let offset = text.find(&format!("{key} ")).or_else(|| text.find(key)).unwrap_or(0);
+        return Err(Error::settings_at(
+            text,
+            offset,
+            format!("`{key} = {value}` in senco.toml is not a usable value"),
+            Some(format!("`{key}` must be {want}")),
+        ));
+    }
     Ok(())
 }
 

@@ -54,6 +54,7 @@ const BAD: &[(&str, &str, &str, u32, u32)] = &[
     ("bad-missing-staff", "missing-staff", "pupils/ava-brown/interventions.yaml", 8, 10),
     ("bad-missing-target", "missing-target", "pupils/ava-brown/interventions.yaml", 3, 13),
     ("bad-not-utf8", "not-utf8", "pupils/ava-brown/assessments.yaml", 7, 13),
+    ("bad-number", "bad-number", "pupils/ava-brown/interventions.yaml", 7, 15),
     ("bad-plan-not-issued", "missing-plan-issued", "pupils/ava-brown/pupil.yaml", 8, 10),
     ("bad-review-date", "review-date-mismatch", "pupils/ava-brown/reviews/2026-10-14.yaml", 1, 7),
     ("bad-review-filename", "bad-review-filename", "pupils/ava-brown/reviews/14-10-2026.yaml", 1, 1),
@@ -305,4 +306,16 @@ fn rule_severity_is_configurable() {
     let typo = senco_in(dir.path(), &["check"]);
     assert_eq!(typo.code, 2);
     assert!(typo.stderr.contains("did you mean `ENG-SUP-REVIEW`"), "{}", typo.stderr);
+}
+
+#[test]
+fn unusable_settings_numbers_are_a_located_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("base"), dir.path());
+    let toml = dir.path().join("senco.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("{text}\n[costs]\nweeks_per_year = 0\n")).unwrap();
+    let run = senco(dir.path(), &["check"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("weeks_per_year") && run.stderr.contains("between 1 and 53"), "{}", run.stderr);
 }
