@@ -10,6 +10,8 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<u8, Error> {
     // Only the human report quotes source lines; the others need no file texts.
     let report = crate::check::check_root(&ctx.root()?, ctx.today, args.format == CheckFormat::Human)?;
     let mut findings = report.findings;
+    // The human summary counts everything, also what `--quiet` does not show.
+    let all = Tally::of(&findings);
     if args.quiet {
         findings.retain(|f| f.severity == Severity::Error);
     }
@@ -28,7 +30,7 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<u8, Error> {
                     buf.push('\n');
                     w.write_all(buf.as_bytes())?;
                 }
-                writeln!(w, "{}", render::summary(Tally::of(&findings), pupils, files))?;
+                writeln!(w, "{}", render::summary(all, pupils, files))?;
             }
             CheckFormat::Json => render::json_to(&mut w, &findings, pupils, files)?,
             CheckFormat::Github => {
@@ -48,7 +50,6 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<u8, Error> {
         }
         _ => {}
     }
-    let t = Tally::of(&findings);
-    let fail = t.errors > 0 || (args.deny == Some(Deny::Warnings) && t.warnings > 0);
+    let fail = all.errors > 0 || (args.deny == Some(Deny::Warnings) && all.warnings > 0);
     Ok(u8::from(fail))
 }
