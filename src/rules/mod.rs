@@ -16,7 +16,7 @@ use crate::model::{val, Level, ReviewKind, Settings};
 use crate::repo::yaml::Span;
 use crate::repo::PupilRecord;
 use chrono::NaiveDate;
-use dates::{add_weeks, within_12_months, within_years};
+use dates::{add_months, add_weeks, add_years, within_12_months};
 
 /// One statutory or good-practice rule.
 #[derive(Debug)]
@@ -168,6 +168,17 @@ pub struct DueItem {
     pub span: Option<Span>,
 }
 
+/// An assessment that records a (re)evaluation: its id, tool or measure says
+/// `reeval`, `re-eval` or `reevaluation`.
+fn is_reevaluation(a: &crate::model::Assessment) -> bool {
+    [&a.id, &a.tool, &a.measure].iter().any(|f| {
+        f.as_ref().is_some_and(|t| {
+            let t = t.value.to_ascii_lowercase();
+            t.contains("reeval") || t.contains("re-eval")
+        })
+    })
+}
+
 /// The statutory and school review dates of one pupil on roll, as of
 /// `today`: only reviews held by then count (a review file dated later is a
 /// meeting being prepared, and must not hide a deadline until it is held).
@@ -259,14 +270,19 @@ pub fn due_items(settings: &Settings, rec: &PupilRecord, today: NaiveDate) -> Ve
                     pupil_file.clone(),
                     Some(next.span),
                 );
-            } else if let Some(a) =
-                rec.assessments.iter().rev().find(|a| a.id.as_ref().is_some_and(|i| i.value.contains("reeval")))
+            } else if let Some(d) = rec
+                .assessments
+                .iter()
+                .filter(|a| is_reevaluation(a))
+                .filter_map(|a| a.date.as_ref())
+                .max_by_key(|d| d.value)
             {
-                if let Some(d) = &a.date {
+                {
+                    // "At least once every 3 years": the same date 3 years on.
                     push(
                         "US-REEVAL",
                         "reevaluation",
-                        within_years(d.value, 3),
+                        add_years(d.value, 3),
                         format!("3 years after the reevaluation on {}", d.value),
                         rec.file("assessments.yaml"),
                         Some(d.span),
@@ -276,7 +292,7 @@ pub fn due_items(settings: &Settings, rec: &PupilRecord, today: NaiveDate) -> Ve
                 push(
                     "US-REEVAL",
                     "reevaluation",
-                    within_years(issued.value, 3),
+                    add_years(issued.value, 3),
                     format!("3 years after the plan issued on {}", issued.value),
                     pupil_file.clone(),
                     Some(issued.span),
@@ -285,11 +301,12 @@ pub fn due_items(settings: &Settings, rec: &PupilRecord, today: NaiveDate) -> Ve
         }
         (Jurisdiction::UsIdea, Level::Section504) => {
             if let Some((r, d)) = last_review {
+                // Domain rule: last review + 12 months (no "within": 504 has no statutory limit).
                 push(
                     "US-504-REVIEW",
                     "annual-review",
-                    within_12_months(d.value),
-                    format!("within 12 months of the review on {}", d.value),
+                    add_months(d.value, 12),
+                    format!("12 months after the review on {}", d.value),
                     r.path.clone(),
                     Some(d.span),
                 );
@@ -297,8 +314,8 @@ pub fn due_items(settings: &Settings, rec: &PupilRecord, today: NaiveDate) -> Ve
                 push(
                     "US-504-REVIEW",
                     "annual-review",
-                    within_12_months(start.value),
-                    format!("within 12 months of the plan starting on {}", start.value),
+                    add_months(start.value, 12),
+                    format!("12 months after the plan started on {}", start.value),
                     pupil_file.clone(),
                     Some(start.span),
                 );

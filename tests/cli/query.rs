@@ -504,11 +504,11 @@ fn review_due_us_kinds() {
         [
             ("ben-ortiz", "referral", "2026-10-05", "overdue"),
             ("ben-ortiz", "target", "2026-10-30", "overdue"),
-            ("alexa-chen", "annual-review", "2026-10-31", "overdue"),
+            ("alexa-chen", "annual-review", "2026-11-01", "overdue"),
             ("ben-ortiz", "action", "2026-11-02", "overdue"),
             ("alex-rivera", "target", "2026-11-20", "overdue"),
             ("alex-rivera", "annual-review", "2026-11-30", "due-soon"),
-            ("ben-ortiz", "reevaluation", "2027-02-28", "due-soon"),
+            ("ben-ortiz", "reevaluation", "2027-03-01", "due-soon"),
             ("ben-ortiz", "annual-review", "2027-03-09", "due-soon"),
             ("alex-rivera", "reevaluation", "2027-06-01", "due-soon"),
         ]
@@ -632,9 +632,9 @@ fn list_columns_and_upn() {
         rows,
         [
             vec!["id", "level", "next-review", "upn"],
-            vec!["alexa-chen", "section-504", "2026-10-31", ""],
+            vec!["alexa-chen", "section-504", "2026-11-01", ""],
             vec!["alex-rivera", "iep", "2026-11-30", "X999999999999"],
-            vec!["ben-ortiz", "iep", "2027-02-28", ""],
+            vec!["ben-ortiz", "iep", "2027-03-01", ""],
         ]
     );
     let r: ListReport = json(&us(), &["list"]);
