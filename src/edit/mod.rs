@@ -12,26 +12,10 @@ use std::path::{Path, PathBuf};
 /// Writes `bytes` to `path` atomically. Refuses to replace an existing file
 /// unless `overwrite` is set.
 pub fn write_file(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), Error> {
-    if !overwrite && path.exists() {
-        return Err(Error::usage(format!("`{}` already exists; not overwriting it", path.display()), None));
-    }
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let tmp = temp_path(dir, path.file_name().and_then(|n| n.to_str()).unwrap_or("file"));
-    let result = (|| {
-        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+    write_via_temp(path, overwrite, |tmp| -> std::io::Result<()> {
+        let mut f = OpenOptions::new().write(true).create_new(true).open(tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        if !overwrite && path.exists() {
-            return Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "appeared while writing"));
-        }
-        fs::rename(&tmp, path)?;
-        sync_dir(dir);
-        Ok(())
-    })();
-    result.map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        Error::io(path, e)
+        f.sync_all()
     })
 }
 

@@ -109,6 +109,28 @@ impl Repo {
         self.files.len() + self.pupils.iter().chain(&self.archived).map(|p| p.files.len()).sum::<usize>()
     }
 
+    /// Staff members by id (the first of two with the same id; `check` reports the second).
+    pub fn staff_by_id(&self) -> std::collections::HashMap<&str, &Staff> {
+        let mut map = std::collections::HashMap::new();
+        for s in &self.staff {
+            if let Some(id) = crate::model::text(&s.id) {
+                map.entry(id).or_insert(s);
+            }
+        }
+        map
+    }
+
+    /// Catalogue entries by id (the first of two with the same id).
+    pub fn catalogue_by_id(&self) -> std::collections::HashMap<&str, &Provision> {
+        let mut map = std::collections::HashMap::new();
+        for c in &self.catalogue {
+            if let Some(id) = crate::model::text(&c.id) {
+                map.entry(id).or_insert(c);
+            }
+        }
+        map
+    }
+
     pub fn pupil(&self, id: &str) -> Option<&PupilRecord> {
         self.pupils.iter().find(|p| p.dir == id)
     }

@@ -32,8 +32,8 @@ impl<'a> Ctx<'a> {
             repo,
             settings: &repo.settings,
             today,
-            staff: repo.staff.iter().filter_map(|s| Some((text(&s.id)?, s))).collect(),
-            catalogue: repo.catalogue.iter().filter_map(|c| Some((text(&c.id)?, c))).collect(),
+            staff: repo.staff_by_id(),
+            catalogue: repo.catalogue_by_id(),
         }
     }
 
