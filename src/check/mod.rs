@@ -27,12 +27,7 @@ pub struct School<'a> {
 impl<'a> School<'a> {
     /// The school of a repository (its pupils are not needed).
     pub fn new(repo: &'a Repo, today: NaiveDate) -> School<'a> {
-        School {
-            settings: &repo.settings,
-            today,
-            staff: repo.staff_by_id(),
-            catalogue: repo.catalogue_by_id(),
-        }
+        School { settings: &repo.settings, today, staff: repo.staff_by_id(), catalogue: repo.catalogue_by_id() }
     }
 }
 

@@ -28,13 +28,7 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     pub fn new(repo: &'a Repo, today: NaiveDate) -> Ctx<'a> {
-        Ctx {
-            repo,
-            settings: &repo.settings,
-            today,
-            staff: repo.staff_by_id(),
-            catalogue: repo.catalogue_by_id(),
-        }
+        Ctx { repo, settings: &repo.settings, today, staff: repo.staff_by_id(), catalogue: repo.catalogue_by_id() }
     }
 
     /// A staff member's name, else the id as written.

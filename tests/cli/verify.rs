@@ -1,0 +1,75 @@
+//! Audit of the figures: costs, census, impact, progress, Welsh school days
+//! and review dates, each worked by hand in the comments, on the
+//! `tests/fixtures/verify-*` schools (fictional data).
+
+use crate::*;
+use std::path::PathBuf;
+
+fn costs_school() -> PathBuf {
+    fixture("verify-costs")
+}
+
+fn json(repo: &std::path::Path, args: &[&str]) -> serde_json::Value {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    let r = senco(repo, &all);
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}\n{}", r.all()))
+}
+
+// ------------------------------------------------------------------- costs
+// Worked in tests/fixtures/verify-costs/pupils/ada-quill/interventions.yaml:
+// a-before 18.75/wk, 134.5588/yr; b-after 6.00/wk, 140.2353/yr; c-past 4.50/wk, 0/yr;
+// d-ongoing 3.30/wk, 101.3294/yr; e-whole 15.00/wk, 610.00/yr. Year total 986.1235 -> 986.12.
+
+#[test]
+fn verify_costs_check_agrees_with_the_provision_map() {
+    let r = senco(&costs_school(), &["check", "--format", "json"]);
+    // ENG-COST totals the year: 986.12, not 1026.12 (c-past's 40 per-pupil cost
+    // belongs to a year in which it ran, not this one).
+    assert!(r.stdout.contains("986.12 GBP a year"), "{}", r.all());
+    assert!(!r.stdout.contains("1026.12"), "{}", r.all());
+    let map = senco(&costs_school(), &["render", "provision-map"]);
+    assert_eq!(map.code, 0, "{}", map.all());
+    assert!(
+        map.stdout.contains("| Ada Quill | Year 4 | 4Q | SEN support | 4 | 43.05 | 986.12 | yes |"),
+        "{}",
+        map.stdout
+    );
+    insta::assert_snapshot!("verify_costs_provision_map", map.all());
+}
+
+#[test]
+fn verify_costs_show_and_export() {
+    // show lists the places running on 2026-11-24: d-ongoing and e-whole.
+    // weekly 3.30 + 15.00 = 18.30; yearly 101.3294 + 610 = 711.3294 -> 711.33;
+    // minutes a week 4 x 15 + 6 x 60 = 420.
+    let v = json(&costs_school(), &["show", "ada"]);
+    assert_eq!(v["costs"]["weekly"], 18.3, "{v}");
+    assert_eq!(v["costs"]["yearly"], 711.33, "{v}");
+    assert_eq!(v["costs"]["weekly_minutes"], 420.0, "{v}");
+    let ivs = v["interventions"].as_array().unwrap();
+    let ids: Vec<&str> = ivs.iter().map(|i| i["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["d-ongoing", "e-whole"]);
+    assert_eq!(ivs[0]["yearly_cost"], 101.33);
+    assert_eq!(ivs[1]["weekly_cost"], 15.0);
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.json");
+    let r = senco(&costs_school(), &["export", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let text = std::fs::read_to_string(&out).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let rows = v["tables"]["interventions"].as_array().unwrap_or_else(|| panic!("{text}"));
+    let cost = |id: &str, col: &str| -> f64 {
+        let row = rows.iter().find(|r| r["intervention"] == id).unwrap_or_else(|| panic!("{id}: {text}"));
+        row[col].as_f64().unwrap()
+    };
+    assert!((cost("a-before", "weekly_cost") - 18.75).abs() < 1e-6);
+    assert!((cost("a-before", "yearly_cost") - 134.558824).abs() < 1e-6);
+    assert!((cost("b-after", "weekly_cost") - 6.0).abs() < 1e-6);
+    assert!((cost("b-after", "yearly_cost") - 140.235294).abs() < 1e-6);
+    assert!((cost("c-past", "weekly_cost") - 4.5).abs() < 1e-6);
+    assert_eq!(cost("c-past", "yearly_cost"), 0.0);
+    assert!((cost("d-ongoing", "yearly_cost") - 101.329412).abs() < 1e-6);
+    assert!((cost("e-whole", "yearly_cost") - 610.0).abs() < 1e-6);
+}
