@@ -73,3 +73,80 @@ fn verify_costs_show_and_export() {
     assert!((cost("d-ongoing", "yearly_cost") - 101.329412).abs() < 1e-6);
     assert!((cost("e-whole", "yearly_cost") - 610.0).abs() < 1e-6);
 }
+
+// ------------------------------------------------------------------ census
+// tests/fixtures/verify-census on 2026-11-24, by hand:
+//   ana-east   ehcp        E  ASD (primary) / SLCN (first other)          coded
+//   ben-north  sen-support K  SPLD (the need flagged primary, 2nd in file) / MLD
+//              (first other need whose type differs: `spell` is SPLD too) coded
+//   cat-south  monitoring  N  (its bad type is not looked at)              coded
+//   dan-west   sen-support K  NSA                                          coded
+//   eve-first  ehcp        E  NSA with E                                   error
+//   fin-second sen-support K  no primary need                              error
+//   gus-third  sen-support K  primary need untyped                         error
+//   hal-fourth sen-support K  SEMH / NSA at rank 2                         error
+//   lee-future joins 2027-01-05: not on roll; archive: jo-leaving (left 2026-12-01) counted,
+//   kim-gone (left 2026-07-20) and max-noleft (no `left`) not.
+// E = 2 (ana, eve); K = 6 (ben, dan, fin, gus, hal, jo); N = 1; errors 4.
+// Types over coded E/K: ASD 1/0, MLD 1/1 (jo; ben's rank 2), NSA 1/0, SLCN 0/1, SPLD 1/0.
+
+#[test]
+fn verify_census_codes_ranks_and_totals() {
+    let school = fixture("verify-census");
+    let r = senco(&school, &["census", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let rows: Vec<String> = v["pupils"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {} {} {} {}",
+                p["pupil"].as_str().unwrap(),
+                p["provision"].as_str().unwrap_or("-"),
+                p["primary_type"].as_str().unwrap_or("-"),
+                p["secondary_type"].as_str().unwrap_or("-"),
+                if p["error"].is_null() { "ok" } else { "error" }
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "ana-east E ASD SLCN ok",
+            "ben-north K SPLD MLD ok",
+            "cat-south N - - ok",
+            "dan-west K NSA - ok",
+            "eve-first E NSA - error",
+            "fin-second K - MLD error",
+            "gus-third K - - error",
+            "hal-fourth K SEMH NSA error",
+            "jo-leaving K MLD - ok",
+        ]
+    );
+    assert_eq!(v["errors"], 4);
+    let codes: Vec<(String, u64)> = v["by_provision"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["code"].as_str().unwrap().to_string(), c["pupils"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(codes, [("E".into(), 2), ("K".into(), 6), ("N".into(), 1)]);
+    let types: Vec<String> = v["by_type"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| format!("{} {}/{}", t["type"].as_str().unwrap(), t["primary"], t["secondary"]))
+        .collect();
+    assert_eq!(types, ["ASD 1/0", "MLD 1/1", "NSA 1/0", "SLCN 0/1", "SPLD 1/0"]);
+
+    // On 2026-07-20 kim-gone (left that day) is on roll: E = ana, eve, kim = 3.
+    // On 2027-01-05 lee-future (joined that day) is, and jo-leaving is not: E = 3, K = 5.
+    for (date, e, k) in [("2026-07-20", 3, 6), ("2027-01-05", 3, 5)] {
+        let v = json(&school, &["census", "--date", date]);
+        assert_eq!(v["by_provision"][0]["pupils"], e, "{date}");
+        assert_eq!(v["by_provision"][1]["pupils"], k, "{date}");
+    }
+    insta::assert_snapshot!("verify_census_table", senco(&school, &["census"]).all());
+}
