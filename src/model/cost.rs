@@ -63,7 +63,8 @@ pub fn over_run(
     let Some(start) = val(&iv.start) else { return fixed };
     let end = val(&iv.end).map_or(until, |e| e.min(until));
     if end < start {
-        return fixed;
+        // Not started by `until`: it has cost nothing yet, its `cost_per_pupil` included.
+        return 0.0;
     }
     let year_days = settings.calendar.as_ref().map_or(365, |c| days(c.year_start, c.year_end).max(1)) as f64;
     weekly(settings, iv, staff, provision) * settings.costs.weeks_per_year * days(start, end) as f64 / year_days + fixed
@@ -146,5 +147,13 @@ mod tests {
         // No calendar: a year is 365 days.
         let s = settings(false);
         assert!((over_run(&s, &ongoing, None, None, until) - 8.25 * 38.0 * 7.0 / 365.0).abs() < 1e-9);
+        // Starting after `until`: nothing yet, not even a catalogue's fixed cost.
+        let club = {
+            let node = crate::repo::yaml::parse("id: c\nname: C\ncost_per_pupil: 40\n").unwrap().unwrap();
+            let mut cx = crate::repo::decode::Cx::new("c.yaml");
+            <Provision as crate::repo::decode::Decode>::decode(&node, &mut cx).unwrap()
+        };
+        let future = iv("id: f\nprovision: c\nstart: 2027-01-04\nsessions_per_week: 1\nminutes: 60\n");
+        assert_eq!(over_run(&s, &future, None, Some(&club), until), 0.0);
     }
 }

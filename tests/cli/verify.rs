@@ -150,3 +150,53 @@ fn verify_census_codes_ranks_and_totals() {
     }
     insta::assert_snapshot!("verify_census_table", senco(&school, &["census"]).all());
 }
+
+// ------------------------------------------------------------------ impact
+// tests/fixtures/verify-impact, today 2026-11-24, every place on maths-club
+// (catalogue defaults 3 x 20 min at 18.00, group 3: 6.00 a week; cost_per_pupil 40):
+//   daily rate = 6 x 38 / 323 (year 2026-09-01..2027-07-20, 323 days)
+//   2026-09-07..2026-10-16 = 24 + 16 = 40 days: 9120/323 + 40 = 68.2353
+//   2026-09-07..today      = 24 + 31 + 24 = 79 days: 18012/323 + 40 = 95.7647
+//   dee-four starts 2027-01-04, after today: 0 (not 40: it has not run)
+// Group (maths-club, "number facts", raw): ann 10->16 (+6; exit measure "number facts " is the
+//   same measure), bea 12->14 (+2; exit names none), cal in progress, eve exit on "Times tables"
+//   (not comparable). pupils 4, completed 2, median (2+6)/2 = 4, mean 4, improved 2/2 = 1.
+//   total = 3 x 68.2353 + 95.7647 = (27360 + 18012)/323 + 160 = 300.4706 -> 300.47
+//   per pupil 300.4706 / 4 = 75.1176 -> 75.12; per point 75.1176 / 4 = 18.7794 -> 18.78
+// Group (maths-club, "number facts", standard-score): cal 90->96 (+6), 68.2353; per point 11.3725 -> 11.37.
+// Group (maths-club, no measure): dee, no data, 0.
+// Summary: 6 places, 5 pupils, completed 3, in progress 1, not comparable 1, no data 1;
+//   total 300.4706 + 68.2353 + 0 = 368.7059 -> 368.71.
+
+#[test]
+fn verify_impact_like_with_like_and_costs() {
+    let v = json(&fixture("verify-impact"), &["impact"]);
+    let s = &v["summary"];
+    assert_eq!(
+        (&s["places"], &s["pupils"], &s["completed"], &s["in_progress"], &s["not_comparable"], &s["no_data"]),
+        (&6.into(), &5.into(), &3.into(), &1.into(), &1.into(), &1.into()),
+        "{v}"
+    );
+    assert_eq!(s["total_cost"], 368.71, "{v}");
+    let g = v["by_provision"].as_array().unwrap();
+    assert_eq!(g.len(), 3, "{v}");
+    assert!(g[0]["measure"].is_null());
+    assert_eq!((g[0]["no_data"].as_u64(), g[0]["total_cost"].as_f64()), (Some(1), Some(0.0)));
+    let raw = &g[1];
+    assert_eq!((raw["measure"].as_str(), raw["scale"].as_str()), (Some("Number facts"), Some("raw")));
+    assert_eq!(raw["pupils"], 4);
+    assert_eq!(raw["completed"], 2);
+    assert_eq!(raw["in_progress"], 1);
+    assert_eq!(raw["not_comparable"], 1);
+    assert_eq!(raw["median_gain"], 4.0);
+    assert_eq!(raw["mean_gain"], 4.0);
+    assert_eq!(raw["improved"], 1.0);
+    assert_eq!(raw["total_cost"], 300.47);
+    assert_eq!(raw["cost_per_pupil"], 75.12);
+    assert_eq!(raw["cost_per_point"], 18.78);
+    let ss = &g[2];
+    assert_eq!((ss["scale"].as_str(), ss["median_gain"].as_f64()), (Some("standard-score"), Some(6.0)));
+    assert_eq!((ss["total_cost"].as_f64(), ss["cost_per_point"].as_f64()), (Some(68.24), Some(11.37)));
+    let dee = v["places"].as_array().unwrap().iter().find(|p| p["pupil"] == "dee-four").unwrap();
+    assert_eq!((dee["status"].as_str(), dee["cost"].as_f64()), (Some("no-data"), Some(0.0)));
+}
