@@ -36,8 +36,12 @@ pub fn yearly(settings: &Settings, iv: &Intervention, staff: Option<&Staff>, pro
     let Some(cal) = &settings.calendar else { return fixed };
     let Some(start) = val(&iv.start) else { return fixed };
     let end = val(&iv.end).unwrap_or(cal.year_end);
-    let share = overlap_days(start, end, cal.year_start, cal.year_end) as f64
-        / days(cal.year_start, cal.year_end).max(1) as f64;
+    let run = overlap_days(start, end, cal.year_start, cal.year_end);
+    if run == 0 {
+        // Not running this academic year: no share of its yearly fixed cost either.
+        return 0.0;
+    }
+    let share = run as f64 / days(cal.year_start, cal.year_end).max(1) as f64;
     weekly(settings, iv, staff, provision) * settings.costs.weeks_per_year * share + fixed
 }
 
@@ -59,7 +63,8 @@ pub fn over_run(
     let Some(start) = val(&iv.start) else { return fixed };
     let end = val(&iv.end).map_or(until, |e| e.min(until));
     if end < start {
-        return fixed;
+        // Not started by `until`: it has cost nothing yet, its `cost_per_pupil` included.
+        return 0.0;
     }
     let year_days = settings.calendar.as_ref().map_or(365, |c| days(c.year_start, c.year_end).max(1)) as f64;
     weekly(settings, iv, staff, provision) * settings.costs.weeks_per_year * days(start, end) as f64 / year_days + fixed
@@ -95,6 +100,39 @@ mod tests {
     }
 
     #[test]
+    fn cost_yearly_by_hand_before_after_outside_and_ongoing() {
+        // Year 2026-09-01..2027-07-20: 30+31+30+31+31+28+31+30+31+30+20 = 323 days.
+        let s = settings(true);
+        let prov = |yaml: &str| {
+            let node = crate::repo::yaml::parse(yaml).unwrap().unwrap();
+            let mut cx = crate::repo::decode::Cx::new("c.yaml");
+            <Provision as crate::repo::decode::Decode>::decode(&node, &mut cx).unwrap()
+        };
+        let club = prov(
+            "id: c\nname: C\ndefault_minutes: 20\ndefault_sessions_per_week: 3\nhourly_rate: 18\ncost_per_pupil: 40\n",
+        );
+        // Starts before the year, ends inside: 5 x 30 / 60 x 16.50 / 2 = 20.625 a week;
+        // 2026-09-01..2026-10-31 = 61 days: 20.625 x 38 x 61 / 323.
+        let before =
+            iv("id: a\nstart: 2026-06-01\nend: 2026-10-31\nsessions_per_week: 5\nminutes: 30\ngroup_size: 2\n");
+        assert!((yearly(&s, &before, None, None) - 20.625 * 38.0 * 61.0 / 323.0).abs() < 1e-9);
+        // Catalogue defaults 3 x 20 at 18.00 shared by 3 = 6.00 a week; 2027-03-01..2027-07-20 = 142 days; + 40.
+        let after = iv("id: b\nprovision: c\nstart: 2027-03-01\nend: 2027-12-31\ngroup_size: 3\n");
+        assert!((weekly(&s, &after, None, Some(&club)) - 6.0).abs() < 1e-9);
+        assert!((yearly(&s, &after, None, Some(&club)) - (6.0 * 38.0 * 142.0 / 323.0 + 40.0)).abs() < 1e-9);
+        // Ended before the year began: no days, and no per-pupil fixed cost for this year.
+        let past = iv("id: c\nprovision: c\nstart: 2026-01-05\nend: 2026-07-15\ngroup_size: 4\n");
+        assert_eq!(yearly(&s, &past, None, Some(&club)), 0.0);
+        // Starts after the year: likewise nothing.
+        let later = iv("id: d\nprovision: c\nstart: 2027-09-01\n");
+        assert_eq!(yearly(&s, &later, None, Some(&club)), 0.0);
+        // Ongoing from 2026-11-02 to year_end: 29+31+31+28+31+30+31+30+20 = 261 days;
+        // 4 x 15 / 60 x 16.50 / 5 = 3.30 a week.
+        let ongoing = iv("id: e\nstart: 2026-11-02\nsessions_per_week: 4\nminutes: 15\ngroup_size: 5\n");
+        assert!((yearly(&s, &ongoing, None, None) - 3.3 * 38.0 * 261.0 / 323.0).abs() < 1e-9);
+    }
+
+    #[test]
     fn cost_over_run_counts_past_years_that_yearly_does_not() {
         // 5 x 12 min at the default 16.50 an hour: 16.50 a week, shared by 2: 8.25.
         let s = settings(true);
@@ -109,5 +147,13 @@ mod tests {
         // No calendar: a year is 365 days.
         let s = settings(false);
         assert!((over_run(&s, &ongoing, None, None, until) - 8.25 * 38.0 * 7.0 / 365.0).abs() < 1e-9);
+        // Starting after `until`: nothing yet, not even a catalogue's fixed cost.
+        let club = {
+            let node = crate::repo::yaml::parse("id: c\nname: C\ncost_per_pupil: 40\n").unwrap().unwrap();
+            let mut cx = crate::repo::decode::Cx::new("c.yaml");
+            <Provision as crate::repo::decode::Decode>::decode(&node, &mut cx).unwrap()
+        };
+        let future = iv("id: f\nprovision: c\nstart: 2027-01-04\nsessions_per_week: 1\nminutes: 60\n");
+        assert_eq!(over_run(&s, &future, None, Some(&club), until), 0.0);
     }
 }

@@ -107,6 +107,22 @@ mod more_tests {
     }
 
     #[test]
+    fn thirty_five_school_days_across_a_half_term_by_hand() {
+        // Autumn 1 to Fri 2026-10-23, half term 10-26..10-30, Autumn 2 from Mon 2026-11-02.
+        let terms = [(d("2026-09-01"), d("2026-10-23")), (d("2026-11-02"), d("2026-12-18"))];
+        // From Mon 2026-10-05: Tue-Fri 6..9 = 4; weeks of 12th and 19th = 14; half term and
+        // weekends 0; weeks of 2, 9, 16 and 23 November = 34; Mon 2026-11-30 = 35.
+        assert_eq!(add_school_days(d("2026-10-05"), 35, &terms), Some(d("2026-11-30")));
+        // From Sat 2026-10-17: weekend 0; week of 19th = 5; weeks of 2..23 Nov = 25;
+        // week of 30 Nov = 30; Mon 7..Fri 11 Dec = 35.
+        assert_eq!(add_school_days(d("2026-10-17"), 35, &terms), Some(d("2026-12-11")));
+        // A concern raised in the half term counts from the first day back: 2..27 Nov = 20.
+        assert_eq!(add_school_days(d("2026-10-28"), 20, &terms), Some(d("2026-11-27")));
+        // Beyond the last term: not known.
+        assert_eq!(add_school_days(d("2026-12-01"), 35, &terms), None);
+    }
+
+    #[test]
     fn ages_count_birthdays() {
         assert_eq!(age_on(d("2010-03-14"), d("2026-03-13")), 15);
         assert_eq!(age_on(d("2010-03-14"), d("2026-03-14")), 16);

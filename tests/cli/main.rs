@@ -10,6 +10,7 @@ mod query;
 mod render;
 mod rules;
 mod upkeep;
+mod verify;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
