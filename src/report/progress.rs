@@ -60,11 +60,14 @@ pub struct Progress {
 /// Assessments with a date and a score, per measure (else tool) and scale;
 /// results without a score are not a point on a line and are left out.
 pub fn progress(rec: &PupilRecord, today: NaiveDate) -> Progress {
-    let mut by_measure: BTreeMap<(String, Option<String>), Vec<Point>> = BTreeMap::new();
+    // Like with like, as `impact` compares them: a measure's name matches
+    // ignoring case and surrounding spaces; the first spelling is shown.
+    let mut by_measure: BTreeMap<(String, Option<String>), (String, Vec<Point>)> = BTreeMap::new();
     for a in &rec.assessments {
         let (Some(date), Some(score)) = (val(&a.date), val(&a.score)) else { continue };
-        let measure = text(&a.measure).or(text(&a.tool)).unwrap_or("unnamed measure").to_string();
-        by_measure.entry((measure, val(&a.scale).map(|s| s.to_string()))).or_default().push(Point {
+        let measure = text(&a.measure).or(text(&a.tool)).unwrap_or("unnamed measure").trim().to_string();
+        let key = (measure.to_lowercase(), val(&a.scale).map(|s| s.to_string()));
+        by_measure.entry(key).or_insert_with(|| (measure, Vec::new())).1.push(Point {
             date,
             score,
             assessment: text(&a.id).unwrap_or("?").to_string(),
@@ -73,7 +76,7 @@ pub fn progress(rec: &PupilRecord, today: NaiveDate) -> Progress {
     }
     let measures = by_measure
         .into_iter()
-        .map(|((measure, scale), mut points)| {
+        .map(|((_, scale), (measure, mut points))| {
             points.sort_by(|a, b| a.date.cmp(&b.date).then(a.assessment.cmp(&b.assessment)));
             let n = points.len();
             let score = |i: usize| points.get(i).map(|p| p.score);
@@ -97,7 +100,8 @@ pub fn progress(rec: &PupilRecord, today: NaiveDate) -> Progress {
                 .reviews
                 .iter()
                 .filter_map(|r| {
-                    let date = val(&r.review.date)?;
+                    // A review dated after today has not been held: no ratings yet.
+                    let date = val(&r.review.date).filter(|d| *d <= today)?;
                     let tp = r.review.targets.iter().flatten().find(|tp| text(&tp.target) == Some(id))?;
                     Some(Rating {
                         date,
@@ -224,4 +228,42 @@ pub fn document(p: &Progress) -> Document {
     }
     d.section("Target ratings at reviews", Block::Table(ratings));
     d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measures_match_like_impact_and_future_reviews_give_no_ratings() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().join("pupils/kit-lane");
+        std::fs::create_dir_all(base.join("reviews")).unwrap();
+        let w = |name: &str, text: &str| std::fs::write(base.join(name), text).unwrap();
+        w("pupil.yaml", "id: kit-lane\nname: { first: Kit, last: Lane }\ndate_of_birth: 2016-01-15\nyear_group: 4\nsupport:\n  level: sen-support\n");
+        w("needs.yaml", "- id: r\n  area: cognition-and-learning\n  primary: true\n");
+        w("targets.yaml", "- id: t\n  need: r\n  outcome: Read.\n");
+        // Scores 80, then 86, then 83: +3 since the first, -3 since the one before.
+        w(
+            "assessments.yaml",
+            "- { id: a1, date: 2025-01-10, measure: Reading age, score: 80, scale: age-months }\n- { id: a2, date: 2025-06-10, measure: \"reading age \", score: 86, scale: age-months }\n- { id: a3, date: 2026-01-10, measure: READING AGE, score: 83, scale: age-months }\n",
+        );
+        w(
+            "reviews/2026-10-01.yaml",
+            "date: 2026-10-01\nkind: termly\ntargets:\n  - { target: t, progress: partly-achieved }\n",
+        );
+        w(
+            "reviews/2026-12-01.yaml",
+            "date: 2026-12-01\nkind: termly\ntargets:\n  - { target: t, progress: achieved }\n",
+        );
+        let rec = crate::repo::load_pupil(dir.path(), "pupils", "kit-lane".into(), false);
+        assert!(rec.findings.is_empty(), "{:?}", rec.findings);
+        let p = progress(&rec, crate::repo::decode::parse_date("2026-11-24").unwrap());
+        assert_eq!(p.measures.len(), 1, "one measure, however it is spelt");
+        let m = &p.measures[0];
+        assert_eq!((m.measure.as_str(), m.points.len()), ("Reading age", 3));
+        assert_eq!((m.change_since_first, m.change_since_previous), (Some(3.0), Some(-3.0)));
+        let ratings: Vec<&str> = p.targets[0].ratings.iter().filter_map(|r| r.progress.as_deref()).collect();
+        assert_eq!(ratings, ["partly-achieved"], "the review on 2026-12-01 has not been held yet");
+    }
 }
