@@ -43,7 +43,7 @@ pub enum Command {
     Rules(RulesArgs),
     /// Create a new records repository.
     Init(InitArgs),
-    /// Create a pupil's folder with a pupil.yaml and commented skeletons.
+    /// Create a pupil's folder with a pupil.yaml and commented skeletons (asks for what is missing on a terminal).
     NewPupil(NewPupilArgs),
     /// Reviews, targets, actions and referrals overdue or due soon.
     ReviewDue(ReviewDueArgs),
@@ -170,22 +170,22 @@ impl JurisdictionArg {
 pub struct NewPupilArgs {
     /// Record id: lowercase letters, digits and `-`, e.g. `ava-brown`.
     #[arg(long)]
-    pub id: String,
+    pub id: Option<String>,
     /// First name.
     #[arg(long)]
-    pub first: String,
+    pub first: Option<String>,
     /// Last name.
     #[arg(long)]
-    pub last: String,
+    pub last: Option<String>,
     /// Date of birth (YYYY-MM-DD).
     #[arg(long, value_parser = parse_date)]
-    pub dob: NaiveDate,
+    pub dob: Option<NaiveDate>,
     /// Year group (Reception = 0, nursery = -1).
     #[arg(long, allow_hyphen_values = true)]
-    pub year: i64,
+    pub year: Option<i64>,
     /// Support level, e.g. monitoring, sen-support, ehcp.
     #[arg(long)]
-    pub level: String,
+    pub level: Option<String>,
     /// Class or form.
     #[arg(long)]
     pub class: Option<String>,

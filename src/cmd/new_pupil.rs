@@ -5,13 +5,145 @@ use crate::check::valid_id;
 use crate::cli::NewPupilArgs;
 use crate::edit::{self, scaffold};
 use crate::error::Error;
+use crate::model::settings::Jurisdiction;
 use crate::model::Level;
-use crate::repo::decode::list;
+use crate::repo::decode::{list, parse_date};
+use chrono::NaiveDate;
+use std::io::{BufRead, IsTerminal, Write};
+
+/// Every answer `new-pupil` needs, from the flags or asked for.
+struct Filled {
+    id: String,
+    first: String,
+    last: String,
+    dob: NaiveDate,
+    year: i64,
+    level: String,
+    class: Option<String>,
+    plan_issued: Option<NaiveDate>,
+}
+
+/// Asks `question` until `parse` accepts the answer; `None` at end of input.
+fn ask<T>(
+    input: &mut impl BufRead,
+    out: &mut impl Write,
+    question: &str,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Option<T> {
+    loop {
+        let _ = write!(out, "{question}: ");
+        let _ = out.flush();
+        let mut line = String::new();
+        if input.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        match parse(line.trim()) {
+            Ok(v) => return Some(v),
+            Err(why) => {
+                let _ = writeln!(out, "  {why}");
+            }
+        }
+    }
+}
+
+fn text_answer(s: &str) -> Result<String, String> {
+    if s.is_empty() {
+        Err("please type something".into())
+    } else {
+        Ok(s.to_string())
+    }
+}
+
+/// The flags, with whatever is missing asked for on a terminal. Without a
+/// terminal (a script, CI) nothing is ever asked: missing flags are an error.
+fn fill(
+    args: &NewPupilArgs,
+    juris: Jurisdiction,
+    input: &mut impl BufRead,
+    out: &mut impl Write,
+    interactive: bool,
+) -> Result<Filled, Error> {
+    let missing: Vec<&str> = [
+        ("--id", args.id.is_none()),
+        ("--first", args.first.is_none()),
+        ("--last", args.last.is_none()),
+        ("--dob", args.dob.is_none()),
+        ("--year", args.year.is_none()),
+        ("--level", args.level.is_none()),
+    ]
+    .into_iter()
+    .filter(|(_, m)| *m)
+    .map(|(f, _)| f)
+    .collect();
+    if !missing.is_empty() && !interactive {
+        return Err(Error::usage(
+            format!("missing {}", list(&missing)),
+            Some("give every flag (see `senco new-pupil --help`), or run it on a terminal to be asked".into()),
+        ));
+    }
+    let eof = || Error::usage("new-pupil was not finished: the input ended", None);
+    let levels: Vec<&str> = juris.levels().iter().map(|l| l.as_str()).collect();
+    let id = match &args.id {
+        Some(v) => v.clone(),
+        None => ask(input, out, "Record id (e.g. ava-brown)", |s| {
+            if valid_id(s) {
+                Ok(s.to_string())
+            } else {
+                Err("3-64 lowercase letters, digits and `-`, starting with a letter".into())
+            }
+        })
+        .ok_or_else(eof)?,
+    };
+    let first = match &args.first {
+        Some(v) => v.clone(),
+        None => ask(input, out, "First name", text_answer).ok_or_else(eof)?,
+    };
+    let last = match &args.last {
+        Some(v) => v.clone(),
+        None => ask(input, out, "Last name", text_answer).ok_or_else(eof)?,
+    };
+    let dob = match args.dob {
+        Some(v) => v,
+        None => ask(input, out, "Date of birth (YYYY-MM-DD)", parse_date).ok_or_else(eof)?,
+    };
+    let year = match args.year {
+        Some(v) => v,
+        None => ask(input, out, "Year group (Reception = 0)", |s| {
+            s.parse::<i64>().map_err(|_| "a whole number, e.g. 4".to_string())
+        })
+        .ok_or_else(eof)?,
+    };
+    let level = match &args.level {
+        Some(v) => v.clone(),
+        None => ask(input, out, &format!("Support level ({})", levels.join(", ")), |s| {
+            if levels.contains(&s) {
+                Ok(s.to_string())
+            } else {
+                Err(match crate::repo::decode::suggest(s, levels.iter().copied()) {
+                    Some(near) => format!("did you mean `{near}`? one of {}", levels.join(", ")),
+                    None => format!("one of {}", levels.join(", ")),
+                })
+            }
+        })
+        .ok_or_else(eof)?,
+    };
+    let statutory = Level::parse(&level).is_some_and(Level::statutory);
+    let plan_issued = match args.plan_issued {
+        None if statutory && interactive => {
+            Some(ask(input, out, "Date the current plan was issued (YYYY-MM-DD)", parse_date).ok_or_else(eof)?)
+        }
+        other => other,
+    };
+    Ok(Filled { id, first, last, dob, year, level, class: args.class.clone(), plan_issued })
+}
 
 pub fn run(ctx: &Ctx, args: &NewPupilArgs) -> Result<u8, Error> {
     let root = ctx.root()?;
     let settings_text = std::fs::read_to_string(root.join("senco.toml")).map_err(|e| Error::io(&root, e))?;
     let settings = crate::model::Settings::parse(&settings_text).map_err(|e| Error::settings(&settings_text, &e))?;
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let args =
+        &fill(args, settings.school.jurisdiction, &mut std::io::stdin().lock(), &mut std::io::stderr(), interactive)?;
     if !valid_id(&args.id) {
         return Err(Error::usage(
             format!("`{}` is not a valid pupil id", args.id),
@@ -62,4 +194,43 @@ pub fn run(ctx: &Ctx, args: &NewPupilArgs) -> Result<u8, Error> {
     }
     eprint(&msg);
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn args(flags: &[&str]) -> NewPupilArgs {
+        let mut all = vec!["senco", "new-pupil"];
+        all.extend_from_slice(flags);
+        match crate::cli::Cli::parse_from(all).command {
+            crate::cli::Command::NewPupil(a) => a,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn missing_flags_are_asked_for_on_a_terminal_and_bad_answers_asked_again() {
+        let a = args(&["--id", "leo-ward", "--class", "2W"]);
+        let mut input = std::io::Cursor::new("Leo\nWard\n2019-13-01\n2019-05-02\ntwo\n2\nehcp\n2026-06-01\n");
+        let mut out = Vec::new();
+        let f = fill(&a, Jurisdiction::England, &mut input, &mut out, true).unwrap();
+        assert_eq!((f.first.as_str(), f.last.as_str(), f.year, f.level.as_str()), ("Leo", "Ward", 2, "ehcp"));
+        assert_eq!(f.dob.to_string(), "2019-05-02");
+        assert_eq!(f.plan_issued.map(|d| d.to_string()).as_deref(), Some("2026-06-01"));
+        let said = String::from_utf8(out).unwrap();
+        assert!(said.contains("there is no month 13") && said.contains("a whole number"), "{said}");
+    }
+
+    #[test]
+    fn without_a_terminal_nothing_is_asked() {
+        let a = args(&["--id", "leo-ward"]);
+        let mut out = Vec::new();
+        let e = fill(&a, Jurisdiction::England, &mut std::io::Cursor::new("Leo\n"), &mut out, false).err().unwrap();
+        assert!(e.to_string().contains("`--first`, `--last`, `--dob`, `--year`, `--level`"), "{e}");
+        assert!(out.is_empty());
+        let ended = fill(&a, Jurisdiction::England, &mut std::io::Cursor::new("Leo\n"), &mut out, true).err().unwrap();
+        assert!(ended.to_string().contains("input ended"), "{ended}");
+    }
 }
