@@ -308,7 +308,7 @@ fn eng_sup_notify(cx: &mut Cx) {
             "ENG-SUP-NOTIFY",
             Status::NotRecorded,
             None,
-            format!("that parents were told is not recorded: {missing}"),
+            format!("whether parents were told: {missing}"),
             file,
             span,
         );
@@ -503,6 +503,16 @@ fn eng_census(cx: &mut Cx) {
     let primary = cx.rec.needs.iter().find(|n| val(&n.primary) == Some(true));
     let code = if cx.level == Level::Ehcp { "E" } else { "K" };
     match primary.and_then(|n| n.r#type.as_ref()) {
+        // No needs at all is `no-needs` already; the census code cannot be
+        // known until they are recorded.
+        None if cx.rec.needs.is_empty() => cx.push(
+            "ENG-CENSUS",
+            Status::NotRecorded,
+            None,
+            format!("census code {code} needs a primary need with a `type`; no needs are recorded yet"),
+            file,
+            None,
+        ),
         None => {
             let span = primary.map(|n| n.span);
             cx.push(
