@@ -621,25 +621,25 @@ pub fn check_pupil(school: &School, rec: &PupilRecord, out: &mut Vec<Finding>) {
             );
         }
     }
-    if yearly_cost > settings.costs.notional_threshold {
-        let code = if juris == Jurisdiction::England { "ENG-COST" } else { "cost-above-threshold" };
-        if let Some(sev) = rules::configured(settings, code, Severity::Warning) {
-            out.push(
-                Finding::new(
-                    sev,
-                    code,
-                    ivf.clone(),
-                    None,
-                    format!(
-                        "additional provision costs {:.2} {} a year, above the notional threshold of {:.2}",
-                        yearly_cost, settings.costs.currency, settings.costs.notional_threshold
-                    ),
-                )
-                .with_hint("consider top-up funding or a request for statutory assessment"),
-            );
-        }
+    // England's ENG-COST is a rule of the pack (so the checklist shows it too);
+    // elsewhere the same threshold gives `cost-above-threshold`.
+    let england = juris == Jurisdiction::England;
+    if !england && yearly_cost > settings.costs.notional_threshold {
+        out.push(
+            Finding::new(
+                Severity::Warning,
+                "cost-above-threshold",
+                ivf.clone(),
+                None,
+                format!(
+                    "additional provision costs {:.2} {} a year, above the notional threshold of {:.2}",
+                    yearly_cost, settings.costs.currency, settings.costs.notional_threshold
+                ),
+            )
+            .with_hint("consider top-up funding or a request for statutory assessment"),
+        );
     }
-    for o in rules::eval::evaluate(settings, rec, today) {
+    for o in rules::eval::evaluate_with_cost(settings, rec, today, england.then_some(yearly_cost)) {
         out.extend(rules::outcome_finding(settings, &o, today));
     }
 }

@@ -165,6 +165,17 @@ impl<'a> Cx<'a> {
 
 /// Every applicable rule's outcome for one pupil, in registry order.
 pub fn evaluate(settings: &Settings, rec: &PupilRecord, today: NaiveDate) -> Vec<Outcome> {
+    evaluate_with_cost(settings, rec, today, None)
+}
+
+/// `evaluate`, with the pupil's yearly provision cost (`model::cost`, which
+/// needs the school's staff and catalogue) for ENG-COST.
+pub fn evaluate_with_cost(
+    settings: &Settings,
+    rec: &PupilRecord,
+    today: NaiveDate,
+    yearly_cost: Option<f64>,
+) -> Vec<Outcome> {
     let Some(pupil) = &rec.pupil else { return Vec::new() };
     let juris = settings.school.jurisdiction;
     if rec.archived {
@@ -227,6 +238,9 @@ pub fn evaluate(settings: &Settings, rec: &PupilRecord, today: NaiveDate) -> Vec
                 eng_phase(&mut cx);
             }
             eng_ehc_timeline(&mut cx);
+            if let Some(cost) = yearly_cost {
+                eng_cost(&mut cx, cost);
+            }
             eng_census(&mut cx);
         }
         Jurisdiction::UsIdea => {
@@ -493,6 +507,26 @@ fn eng_ehc_timeline(cx: &mut Cx) {
         &file,
         Some(requested.span),
     );
+}
+
+fn eng_cost(cx: &mut Cx, cost: f64) {
+    let c = &cx.settings.costs;
+    let (status, detail) = if cost > c.notional_threshold {
+        (
+            Status::NotMet,
+            format!(
+                "additional provision costs {cost:.2} {} a year, above the notional threshold of {:.2}",
+                c.currency, c.notional_threshold
+            ),
+        )
+    } else {
+        (
+            Status::Met,
+            format!("additional provision costs {cost:.2} {} a year, within {:.2}", c.currency, c.notional_threshold),
+        )
+    };
+    let file = cx.rec.file("interventions.yaml");
+    cx.push("ENG-COST", status, None, detail, file, None);
 }
 
 fn eng_census(cx: &mut Cx) {

@@ -6,7 +6,7 @@
 use super::{pupil_view, Ctx, PupilView, SchoolView};
 use crate::repo::PupilRecord;
 use crate::rules::configured;
-use crate::rules::eval::{evaluate, Outcome, Status};
+use crate::rules::eval::{evaluate_with_cost, Outcome, Status};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -107,7 +107,16 @@ pub fn checklist(cx: &Ctx, recs: &[&PupilRecord]) -> Checklist {
     let mut rules: BTreeMap<&'static str, RuleSummary> = BTreeMap::new();
     let mut counts = Counts::default();
     for rec in recs {
-        let items: Vec<ChecklistItem> = evaluate(cx.settings, rec, cx.today)
+        let cost: f64 = rec
+            .interventions
+            .iter()
+            .map(|iv| {
+                let staff = crate::model::text(&iv.staff).and_then(|id| cx.staff.get(id).copied());
+                let provision = crate::model::text(&iv.provision).and_then(|id| cx.catalogue.get(id).copied());
+                crate::model::cost::yearly(cx.settings, iv, staff, provision)
+            })
+            .sum();
+        let items: Vec<ChecklistItem> = evaluate_with_cost(cx.settings, rec, cx.today, Some(cost))
             .iter()
             .filter(|o| configured(cx.settings, o.rule.code, o.rule.severity).is_some())
             .map(|o| item(o, cx.today))
