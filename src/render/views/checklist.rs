@@ -22,6 +22,9 @@ pub struct Checklist {
     pub rules: Vec<RuleSummary>,
     /// Items not recorded, met, due, overdue, over all pupils.
     pub counts: Counts,
+    /// Rules about the school rather than a pupil (a designated SENCO or
+    /// ALNCo), in registry order; empty when every one is turned off.
+    pub school_rules: Vec<ChecklistItem>,
 }
 
 #[derive(Serialize)]
@@ -157,7 +160,27 @@ pub fn checklist(cx: &Ctx, recs: &[&PupilRecord]) -> Checklist {
     let order = |code: &str| crate::rules::RULES.iter().position(|r| r.code == code).unwrap_or(usize::MAX);
     let mut rules: Vec<RuleSummary> = rules.into_values().collect();
     rules.sort_by_key(|r| order(r.rule));
-    Checklist { school: cx.school(), warn_days: cx.settings.reviews.warn_days, pupils, rules, counts }
+    let school_rules = crate::rules::RULES
+        .iter()
+        .filter(|r| matches!(r.code, "ENG-SENCO" | "WAL-ALNCO") && r.jurisdiction == cx.settings.school.jurisdiction)
+        .filter(|r| configured(cx.settings, r.code, r.severity).is_some())
+        .map(|r| {
+            let named = cx.settings.school.senco.as_deref().map(str::trim).filter(|s| !s.is_empty());
+            ChecklistItem {
+                rule: r.code,
+                statement: r.statement,
+                citation: r.source,
+                due: None,
+                basis: Some(match named {
+                    Some(n) => format!("senco.toml names {n}"),
+                    None => "no one is named as `school.senco` in senco.toml".to_string(),
+                }),
+                status: if named.is_some() { "met" } else { "not-met" },
+                days: None,
+            }
+        })
+        .collect();
+    Checklist { school: cx.school(), warn_days: cx.settings.reviews.warn_days, pupils, rules, counts, school_rules }
 }
 
 /// Pupils a whole-school checklist covers: those on the register.
