@@ -348,7 +348,9 @@ where
             for entry in rd {
                 let entry = entry.map_err(|e| Error::io(&base, e))?;
                 let name = entry.file_name().to_string_lossy().into_owned();
-                if name.starts_with('.') || !entry.file_type().map_err(|e| Error::io(&base, e))?.is_dir() {
+                // A link to a folder counts as the folder it points to.
+                let is_dir = entry.file_type().map_err(|e| Error::io(&base, e))?.is_dir() || entry.path().is_dir();
+                if name.starts_with('.') || !is_dir {
                     continue;
                 }
                 dirs.push(name);
