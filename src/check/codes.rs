@@ -31,7 +31,7 @@ codes! {
     "missing-file" E "A required file is missing."
         "Every pupil folder needs a `pupil.yaml`. Create one with `senco new-pupil`, or remove the folder if it was made by mistake.";
     "unknown-file" W "A YAML file senco does not read."
-        "A pupil folder holds pupil.yaml, needs.yaml, assessments.yaml, targets.yaml, interventions.yaml and a reviews/ folder. Another YAML file there is ignored, so its contents would be silently lost from every report. Rename it (often a typo such as `need.yaml`) or move it elsewhere.";
+        "A pupil folder holds pupil.yaml, needs.yaml, assessments.yaml, targets.yaml, interventions.yaml and a reviews/ folder; the top of the repository holds staff.yaml and catalogue.yaml; pupils/ and archive/ hold one folder per pupil. Another YAML file in those places is ignored, so its contents would be silently lost from every report. Rename it (often a typo such as `need.yaml` or `staf.yaml`) or move it where it belongs.";
     "unknown-key" E "A key the records format does not have."
         "Unknown keys are errors so that a typo never silently drops data: `strenghts:` would otherwise be ignored. Fix the spelling (the hint suggests the nearest key), or prefix a school's own key with `x-` (e.g. `x-house: Oak`), which senco keeps and ignores.";
     "duplicate-key" E "The same key appears twice in one mapping."

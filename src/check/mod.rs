@@ -35,6 +35,7 @@ impl<'a> School<'a> {
 pub fn check(repo: &Repo, today: NaiveDate) -> Vec<Finding> {
     let school = School::new(repo, today);
     let mut findings = repo.findings.clone();
+    findings.extend(crate::repo::stray_files(&repo.root));
     school_checks(repo, &mut findings);
     let per_pupil: Vec<Vec<Finding>> =
         repo.pupils.par_iter().chain(repo.archived.par_iter()).map(|rec| pupil_findings(&school, rec)).collect();
@@ -61,6 +62,7 @@ pub fn check_root(root: &std::path::Path, today: NaiveDate, keep_sources: bool) 
     let head = crate::repo::load_head(root)?;
     let school = School::new(&head, today);
     let mut findings = head.findings.clone();
+    findings.extend(crate::repo::stray_files(root));
     school_checks(&head, &mut findings);
     let mut sources: HashMap<String, String> = HashMap::new();
     let mut ids = Vec::new();

@@ -329,6 +329,47 @@ fn decode_file<T: Decode>(src: &SourceFile, cx: &mut Cx, top: Top) -> Option<T> 
     T::decode(&node, cx)
 }
 
+/// YAML files where senco reads none: near misses of staff.yaml and
+/// catalogue.yaml at the top of the repository, and any directly in pupils/
+/// or archive/ (where only folders are read). Each is a warning, so a misnamed file
+/// (`staf.yaml`, `pupils/ava-brown.yaml`) is never silently ignored.
+pub fn stray_files(root: &Path) -> Vec<Finding> {
+    const TOP: &[&str] = &["staff.yaml", "catalogue.yaml"];
+    let mut out = Vec::new();
+    for (folder, known) in [("", TOP), ("pupils", &[][..]), ("archive", &[][..])] {
+        let Ok(rd) = std::fs::read_dir(root.join(folder)) else { continue };
+        let mut names: Vec<String> = rd
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with('.') && (n.ends_with(".yaml") || n.ends_with(".yml")))
+            .filter(|n| !known.contains(&n.as_str()))
+            // At the top, other tools keep their own YAML (mkdocs.yml, ...):
+            // only a near miss of staff.yaml or catalogue.yaml is a likely typo.
+            .filter(|n| !folder.is_empty() || decode::suggest(n, TOP.iter().copied()).is_some())
+            .collect();
+        names.sort();
+        for name in names {
+            let path = if folder.is_empty() { name.clone() } else { format!("{folder}/{name}") };
+            let hint = match (folder, decode::suggest(&name, TOP.iter().copied())) {
+                ("", Some(s)) => format!("did you mean `{s}`? senco reads only `staff.yaml` and `catalogue.yaml` here"),
+                _ => format!("each pupil is a folder: move it to `{folder}/<id>/pupil.yaml`"),
+            };
+            out.push(
+                Finding::new(
+                    Severity::Warning,
+                    "unknown-file",
+                    path,
+                    None,
+                    format!("`{name}` is not a file senco reads, so its contents are ignored"),
+                )
+                .with_hint(hint),
+            );
+        }
+    }
+    out
+}
+
 /// The files a pupil folder may hold, besides `reviews/`.
 pub const PUPIL_FILES: &[&str] =
     &["pupil.yaml", "needs.yaml", "assessments.yaml", "targets.yaml", "interventions.yaml"];

@@ -319,3 +319,24 @@ fn unusable_settings_numbers_are_a_located_failure() {
     assert_eq!(run.code, 2, "{}", run.all());
     assert!(run.stderr.contains("weeks_per_year") && run.stderr.contains("between 1 and 53"), "{}", run.stderr);
 }
+
+#[test]
+fn misplaced_yaml_files_are_never_silently_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("base"), dir.path());
+    for f in ["staf.yaml", "mkdocs.yml", ".pre-commit-config.yaml", "pupils/leo-ward.yaml"] {
+        std::fs::write(dir.path().join(f), "x: 1\n").unwrap();
+    }
+    let run = senco(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let mut flagged: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "unknown-file")
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    flagged.sort();
+    assert_eq!(flagged, ["pupils/leo-ward.yaml", "staf.yaml"], "other tools' YAML at the top is left alone");
+}
