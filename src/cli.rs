@@ -100,6 +100,8 @@ pub enum CheckFormat {
     Human,
     Json,
     Github,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

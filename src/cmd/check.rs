@@ -33,6 +33,7 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<u8, Error> {
                 writeln!(w, "{}", render::summary(all, pupils, files))?;
             }
             CheckFormat::Json => render::json_to(&mut w, &findings, pupils, files)?,
+            CheckFormat::Sarif => w.write_all(render::sarif(&findings).as_bytes())?,
             CheckFormat::Github => {
                 let mut buf = String::new();
                 for f in &findings {

@@ -146,6 +146,55 @@ pub fn json_to(w: &mut impl std::io::Write, findings: &[Finding], pupils: usize,
     w.write_all(b"\n")
 }
 
+/// The report as SARIF 2.1.0, for code-scanning tools (docs/json.md).
+pub fn sarif(findings: &[Finding]) -> String {
+    let mut codes: Vec<&str> = findings.iter().map(|f| f.code).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let rules: Vec<serde_json::Value> = codes
+        .iter()
+        .map(|c| {
+            let summary = crate::check::codes::code(c)
+                .map(|k| k.summary)
+                .or_else(|| crate::rules::rule(c).map(|r| r.statement))
+                .unwrap_or("");
+            serde_json::json!({"id": c, "shortDescription": {"text": summary}})
+        })
+        .collect();
+    let results: Vec<serde_json::Value> = findings
+        .iter()
+        .map(|f| {
+            let level = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "note",
+            };
+            let mut text = f.message.clone();
+            if let Some(h) = &f.hint {
+                text.push_str("\nhint: ");
+                text.push_str(h);
+            }
+            serde_json::json!({
+                "ruleId": f.code,
+                "level": level,
+                "message": {"text": text},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": f.file},
+                    "region": {"startLine": f.line(), "startColumn": f.column()}
+                }}]
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "version": "2.1.0",
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "runs": [{"tool": {"driver": {"name": "senco", "version": env!("CARGO_PKG_VERSION"), "rules": rules}}, "results": results}]
+    });
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
 /// Escapes data for a GitHub workflow command (message part).
 fn gh_data(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")

@@ -83,7 +83,8 @@ fn each_bad_input_is_one_located_error_in_every_format() {
         let human = senco(&repo, &["check"]);
         let json = senco(&repo, &["check", "--format", "json"]);
         let github = senco(&repo, &["check", "--format", "github"]);
-        for run in [&human, &json, &github] {
+        let sarif = senco(&repo, &["check", "--format", "sarif"]);
+        for run in [&human, &json, &github, &sarif] {
             assert_eq!(run.code, 1, "{name}: {}", run.all());
             assert!(!run.stderr.contains("panicked"), "{name}: {}", run.stderr);
         }
@@ -104,6 +105,19 @@ fn each_bad_input_is_one_located_error_in_every_format() {
             github.stdout.contains(&format!("::error file={file},line={line},col={column},title={code}::")),
             "{name}: {}",
             github.stdout
+        );
+        let sarif: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+        let result = sarif["runs"][0]["results"]
+            .as_array()
+            .and_then(|r| r.iter().find(|r| r["level"] == "error"))
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(result["ruleId"], code, "{name}");
+        let loc = &result["locations"][0]["physicalLocation"];
+        assert_eq!(
+            (loc["artifactLocation"]["uri"].as_str(), loc["region"]["startLine"].as_u64()),
+            (Some(file), Some(u64::from(line))),
+            "{name}"
         );
         insta::assert_snapshot!(
             format!("check-{name}"),
