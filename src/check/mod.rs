@@ -22,12 +22,22 @@ pub struct School<'a> {
     pub today: NaiveDate,
     pub staff: HashMap<&'a str, &'a Staff>,
     pub catalogue: HashMap<&'a str, &'a Provision>,
+    /// The ids, sorted once, for "did you mean" on a dangling reference.
+    pub staff_ids: Vec<&'a str>,
+    pub catalogue_ids: Vec<&'a str>,
 }
 
 impl<'a> School<'a> {
     /// The school of a repository (its pupils are not needed).
     pub fn new(repo: &'a Repo, today: NaiveDate) -> School<'a> {
-        School { settings: &repo.settings, today, staff: repo.staff_by_id(), catalogue: repo.catalogue_by_id() }
+        let (staff, catalogue) = (repo.staff_by_id(), repo.catalogue_by_id());
+        let sorted = |mut v: Vec<&'a str>| {
+            v.sort_unstable();
+            v
+        };
+        let staff_ids = sorted(staff.keys().copied().collect());
+        let catalogue_ids = sorted(catalogue.keys().copied().collect());
+        School { settings: &repo.settings, today, staff, catalogue, staff_ids, catalogue_ids }
     }
 }
 
@@ -235,14 +245,10 @@ pub fn check_pupil(school: &School, rec: &PupilRecord, out: &mut Vec<Finding>) {
     let settings = school.settings;
     let today = school.today;
     let pf = rec.file("pupil.yaml");
-    let staff_ids: Vec<&str> = {
-        let mut v: Vec<&str> = school.staff.keys().copied().collect();
-        v.sort_unstable();
-        v
-    };
+    let staff_ids = &school.staff_ids;
     let staff_ref = |r: &Spanned<String>, file: &str, out: &mut Vec<Finding>| {
         if !school.staff.contains_key(r.value.as_str()) {
-            dangling("missing-staff", file, r, "staff member", &staff_ids, out);
+            dangling("missing-staff", file, r, "staff member", staff_ids, out);
         }
     };
 
@@ -438,8 +444,7 @@ pub fn check_pupil(school: &School, rec: &PupilRecord, out: &mut Vec<Finding>) {
     let ivf = rec.file("interventions.yaml");
     unique_ids(rec.interventions.iter().filter_map(|i| i.id.as_ref()), "intervention", &ivf, out);
     let mut yearly_cost = 0.0;
-    let mut catalogue_ids: Vec<&str> = school.catalogue.keys().copied().collect();
-    catalogue_ids.sort_unstable();
+    let catalogue_ids = &school.catalogue_ids;
     for iv in &rec.interventions {
         let ivid = text(&iv.id).unwrap_or("?");
         number_range(&iv.sessions_per_week, "sessions_per_week", true, &ivf, out);
@@ -459,7 +464,7 @@ pub fn check_pupil(school: &School, rec: &PupilRecord, out: &mut Vec<Finding>) {
         let provision = iv.provision.as_ref().and_then(|p| {
             let found = school.catalogue.get(p.value.as_str()).copied();
             if found.is_none() {
-                dangling("missing-provision", &ivf, p, "catalogue entry", &catalogue_ids, out);
+                dangling("missing-provision", &ivf, p, "catalogue entry", catalogue_ids, out);
             }
             found
         });
