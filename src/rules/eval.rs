@@ -190,6 +190,7 @@ pub fn evaluate_with_cost(
     };
     let mut cx = Cx { settings, rec, pupil, level, today, out: Vec::new() };
     let items = due_items(settings, rec, today);
+    let next_annual = items.iter().filter(|i| i.kind == "annual-review").map(|i| i.due).min();
     let expected: &[&str] = match (juris, level) {
         (Jurisdiction::England, Level::SenSupport) => &["ENG-SUP-REVIEW"],
         (Jurisdiction::England, Level::Ehcp) => &["ENG-AR-DUE"],
@@ -247,7 +248,7 @@ pub fn evaluate_with_cost(
             us_eval_60(&mut cx);
             if level == Level::Iep {
                 us_iep_30(&mut cx);
-                us_transition_16(&mut cx);
+                us_transition_16(&mut cx, next_annual);
                 us_majority(&mut cx);
                 us_components(&mut cx);
             }
@@ -629,14 +630,11 @@ fn us_iep_30(cx: &mut Cx) {
     );
 }
 
-fn us_transition_16(cx: &mut Cx) {
+/// `next_annual`: the next annual review date, from the due items `evaluate`
+/// already computed.
+fn us_transition_16(cx: &mut Cx, next_annual: Option<NaiveDate>) {
     let Some(dob) = val(&cx.pupil.date_of_birth) else { return };
-    let next = due_items(cx.settings, cx.rec, cx.today)
-        .iter()
-        .filter(|i| i.kind == "annual-review")
-        .map(|i| i.due)
-        .min()
-        .unwrap_or(cx.today);
+    let next = next_annual.unwrap_or(cx.today);
     if age_on(dob, next.max(cx.today)) < 16 {
         return;
     }
