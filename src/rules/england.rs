@@ -107,6 +107,9 @@ pub static ENG_SUP_NOTIFY: Rule = Rule {
 };
 
 fn eng_sup_notify(cx: &mut Cx) {
+    if cx.level != Level::SenSupport {
+        return;
+    }
     let has_parent = cx.pupil.contacts.iter().flatten().any(|c| val(&c.parental_responsibility) == Some(true));
     let has_record =
         !cx.rec.reviews.is_empty() || cx.pupil.consent.as_ref().and_then(|c| c.information_sharing.as_ref()).is_some();
@@ -481,6 +484,9 @@ pub static ENG_COST: Rule = Rule {
 };
 
 fn eng_cost(cx: &mut Cx) {
+    if !cx.level.on_register() {
+        return;
+    }
     if let Some(cost) = cx.yearly_cost {
         eng_cost_of(cx, cost);
     }
@@ -519,6 +525,9 @@ pub static ENG_CENSUS: Rule = Rule {
 };
 
 fn eng_census(cx: &mut Cx) {
+    if !cx.level.on_register() {
+        return;
+    }
     if cx.rec.is_broken("needs.yaml") {
         return; // already an error; guessing here would only add noise
     }

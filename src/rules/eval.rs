@@ -186,7 +186,10 @@ pub fn evaluate_with_cost(
     let (scope, level) = if rec.archived {
         (Scope::Archived, Level::Monitoring)
     } else {
-        match pupil.level().filter(|l| juris.levels().contains(l) && l.on_register()) {
+        // Every pupil on roll, the watch list included: a request for
+        // assessment starts its clock whatever the level (each rule guards
+        // the levels it applies to).
+        match pupil.level().filter(|l| juris.levels().contains(l)) {
             Some(level) => (Scope::Pupil, level),
             None => return Vec::new(),
         }
