@@ -58,6 +58,8 @@ pub enum Command {
     Caseload(CaseloadArgs),
     /// Prepare the record of a review meeting, pre-filled from the pupil's records.
     NewReview(NewReviewArgs),
+    /// Add a dated entry to a pupil's log: a meeting, a contact, a concern, a progress report.
+    Log(LogArgs),
     /// Move the records to the next academic year: year groups, calendar, leavers.
     Rollover(RolloverArgs),
     /// Move a pupil who has left to archive/, or list archived records due for deletion.
@@ -217,6 +219,28 @@ pub struct NewReviewArgs {
     /// A word or two added to the file name, e.g. `annual` gives DATE-annual.yaml.
     #[arg(long, value_name = "SLUG")]
     pub slug: Option<String>,
+    #[command(flatten)]
+    pub safety: SafetyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// The pupil's id (or a unique prefix of it).
+    pub id: String,
+    /// What the entry records.
+    #[arg(long, value_parser = ["meeting", "parent-contact", "phone", "email", "parents-informed", "observation", "concern", "agency-contact", "progress-report", "other"])]
+    pub kind: String,
+    /// A sentence or two: what happened, what was agreed.
+    pub summary: String,
+    /// Who was involved: `parent`, `carer`, `pupil`, staff ids, a service (repeat, or separate with commas).
+    #[arg(long = "with", value_name = "WHO", value_delimiter = ',')]
+    pub with: Vec<String>,
+    /// The date of the entry (default: today).
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub date: Option<NaiveDate>,
+    /// A date to follow up by; it shows in `senco review-due` until `followed_up` is recorded.
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub follow_up: Option<NaiveDate>,
     #[command(flatten)]
     pub safety: SafetyArgs,
 }
@@ -406,6 +430,7 @@ pub enum DueKind {
     Target,
     Action,
     Referral,
+    FollowUp,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@ mod rules;
 mod caseload;
 mod emit;
 mod list;
+mod log;
 mod new_review;
 mod render;
 mod review_due;
@@ -96,6 +97,7 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Show(args) => show::run(&ctx, &args),
         Command::Caseload(args) => caseload::run(&ctx, &args),
         Command::NewReview(args) => new_review::run(&ctx, &args),
+        Command::Log(args) => log::run(&ctx, &args),
         Command::Rollover(args) => rollover::run(&ctx, &args),
         Command::Archive(args) => upkeep::archive(&ctx, &args),
         Command::Restore(args) => upkeep::restore(&ctx, &args),
