@@ -3,7 +3,8 @@
 use super::{eprint, Ctx};
 use crate::check::valid_id;
 use crate::cli::NewPupilArgs;
-use crate::edit::{self, scaffold};
+use crate::edit::batch::Batch;
+use crate::edit::scaffold;
 use crate::error::Error;
 use crate::model::settings::Jurisdiction;
 use crate::model::Level;
@@ -186,11 +187,17 @@ pub fn run(ctx: &Ctx, args: &NewPupilArgs) -> Result<u8, Error> {
         plan_issued: args.plan_issued,
         today: ctx.today,
     });
-    let target = root.join("pupils").join(&args.id);
-    edit::create_dir_with(&target, &files)?;
+    // Through a batch: the lock, the journal, and every file read back
+    // before anything is written (a name senco could not read is refused).
+    let mut batch = Batch::new(&root);
+    batch.set_command("new-pupil");
+    for (rel, text) in &files {
+        batch.create(format!("pupils/{}/{rel}", args.id), text.as_bytes());
+    }
+    let done = batch.apply()?;
     let mut msg = format!("created pupils/{}/:\n", args.id);
-    for (rel, _) in &files {
-        msg.push_str(&format!("  created pupils/{}/{rel}\n", args.id));
+    for rel in &done.created {
+        msg.push_str(&format!("  created {rel}\n"));
     }
     eprint(&msg);
     Ok(0)

@@ -147,6 +147,8 @@ mod tests {
 }
 pub mod batch;
 pub mod git;
+pub mod journal;
+pub mod recover;
 pub mod review;
 pub mod scaffold;
 pub mod surgical;

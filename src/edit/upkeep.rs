@@ -258,6 +258,7 @@ pub fn plan_rollover(repo: &Repo, new: NewCalendar, archive_leavers: bool) -> Re
         return Err(refuse(&settings.rel, format!("the new calendar could not be written readably: {}", e.message())));
     }
     let mut batch = Batch::new(root);
+    batch.set_command("rollover");
     batch.change(settings.rel.clone(), settings.raw.clone(), new_settings);
 
     let last = repo.settings.school.last_year_group;
