@@ -5,6 +5,7 @@
 mod audit;
 mod check;
 mod compliance;
+mod crash;
 mod evidence;
 mod query;
 mod render;
