@@ -221,7 +221,7 @@ fn recover_with_nothing_to_do_says_so() {
 fn an_edit_during_a_slow_rollover_is_kept_and_the_batch_refused() {
     let (_d, repo) = generated_school(6);
     let before = tree(&repo);
-    let victim = before.keys().filter(|k| k.ends_with("pupil.yaml")).next_back().unwrap().clone();
+    let victim = before.keys().rfind(|k| k.ends_with("pupil.yaml")).unwrap().clone();
     let child = cmd(&repo, JULY, &["rollover"])
         .env("SENCO_STEP_DELAY_MS", "150")
         .stdin(Stdio::null())
