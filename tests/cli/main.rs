@@ -12,6 +12,7 @@ mod render;
 mod rules;
 mod upkeep;
 mod verify;
+mod writers;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
