@@ -89,7 +89,7 @@ pub const CATALOGUE: &str = r#"# The school's menu of provision: what the provis
 []
 "#;
 
-pub const GITIGNORE: &str = "# Rendered documents are made from the records; keep only the records in git.\n/out/\n";
+pub const GITIGNORE: &str = "# Rendered documents are made from the records; keep only the records in git.\n/out/\n# senco's lock and the journal of a change in progress (docs/upkeep.md): never commit them.\n/.senco/\n";
 
 pub const WORKFLOW: &str = r#"# Checks the records on every push and pull request; problems appear as
 # annotations on the changed lines.

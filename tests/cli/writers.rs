@@ -140,3 +140,12 @@ fn archive_and_restore_round_trip_cr_only_files_and_directives() {
     }
     assert_eq!(tree(&repo), before, "byte for byte");
 }
+
+#[test]
+fn init_ignores_the_lock_and_journal_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = senco_in(dir.path(), &["--today", TODAY, "init", "school", "--name", "Elm Tree Primary"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let ignore = std::fs::read_to_string(dir.path().join("school/.gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == "/.senco/"), "{ignore}");
+}
