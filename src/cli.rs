@@ -66,6 +66,8 @@ pub enum Command {
     Archive(ArchiveArgs),
     /// Bring an archived pupil back on roll, undoing `senco archive`.
     Restore(RestoreArgs),
+    /// Finish (or with --undo, undo) a records change that was interrupted by a crash, a kill or a power cut.
+    Recover(RecoverArgs),
     /// Render a document: plan, profile, provision map, class sheet, review pack or checklist.
     Render(RenderArgs),
     /// List the document templates, or export the built-in ones to customise.
@@ -285,6 +287,13 @@ pub struct ArchiveArgs {
     pub due_for_deletion: bool,
     #[command(flatten)]
     pub safety: SafetyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RecoverArgs {
+    /// Put every record back as it was before the interrupted command, instead of finishing it.
+    #[arg(long)]
+    pub undo: bool,
 }
 
 #[derive(Debug, Args)]

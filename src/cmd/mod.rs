@@ -12,6 +12,7 @@ mod emit;
 mod list;
 mod log;
 mod new_review;
+mod recover;
 mod render;
 mod review_due;
 mod rollover;
@@ -58,7 +59,16 @@ impl Ctx {
     }
 
     /// The repository root: from `-C DIR` or the current folder, walking up.
+    /// Stops when an earlier records change was interrupted (or another is
+    /// under way): nothing should read or write half-changed records.
     pub fn root(&self) -> Result<PathBuf, Error> {
+        let root = self.root_as_is()?;
+        crate::edit::journal::refuse_if_unfinished(&root)?;
+        Ok(root)
+    }
+
+    /// The root without the journal check: for `senco recover`.
+    pub fn root_as_is(&self) -> Result<PathBuf, Error> {
         let start = self.repo_arg.clone().unwrap_or_else(|| PathBuf::from("."));
         crate::repo::find_root(&start)
     }
@@ -101,6 +111,7 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Rollover(args) => rollover::run(&ctx, &args),
         Command::Archive(args) => upkeep::archive(&ctx, &args),
         Command::Restore(args) => upkeep::restore(&ctx, &args),
+        Command::Recover(args) => recover::run(&ctx, &args),
         Command::Render(args) => render::run(&ctx, &args),
         Command::Templates(cmd) => templates::run(&ctx, &cmd),
         Command::Impact(args) => impact::run(&ctx, &args),

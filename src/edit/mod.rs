@@ -147,7 +147,9 @@ mod tests {
 }
 pub mod batch;
 pub mod git;
+pub mod journal;
 pub mod log;
+pub mod recover;
 pub mod review;
 pub mod scaffold;
 pub mod surgical;

@@ -546,6 +546,34 @@ pub fn load_pupil(root: &Path, folder: &str, dir: String, archived: bool) -> Pup
     rec
 }
 
+/// Decodes one record file's text as `load` would (chosen by its path:
+/// `staff.yaml`, `catalogue.yaml`, a pupil file, a review) and returns the
+/// findings; other paths give none. The writers read their output back
+/// with it before writing (src/edit/batch.rs).
+pub fn decode_text(rel: &str, text: &str) -> Vec<Finding> {
+    let src = SourceFile { path: rel.to_string(), text: text.strip_prefix('\u{feff}').unwrap_or(text).to_string() };
+    let mut cx = Cx::new(rel);
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let in_pupil = rel.starts_with("pupils/") || rel.starts_with("archive/");
+    if in_pupil && rel.contains("/reviews/") && name.ends_with(".yaml") {
+        decode_file::<Review>(&src, &mut cx, Top::Mapping);
+    } else if rel == "staff.yaml" {
+        decode_file::<Vec<Staff>>(&src, &mut cx, Top::List);
+    } else if rel == "catalogue.yaml" {
+        decode_file::<Vec<Provision>>(&src, &mut cx, Top::List);
+    } else if in_pupil {
+        match name {
+            "pupil.yaml" => drop(decode_file::<Pupil>(&src, &mut cx, Top::Mapping)),
+            "needs.yaml" => drop(decode_file::<Vec<Need>>(&src, &mut cx, Top::List)),
+            "assessments.yaml" => drop(decode_file::<Vec<Assessment>>(&src, &mut cx, Top::List)),
+            "targets.yaml" => drop(decode_file::<Vec<Target>>(&src, &mut cx, Top::List)),
+            "interventions.yaml" => drop(decode_file::<Vec<Intervention>>(&src, &mut cx, Top::List)),
+            _ => {}
+        }
+    }
+    cx.findings
+}
+
 /// The read-only floor for benchmarks: walk the tree and read every file, in
 /// parallel as `load` does, without parsing. Returns (files, bytes).
 pub fn read_floor(root: &Path) -> Result<(usize, usize), Error> {

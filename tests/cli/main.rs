@@ -5,6 +5,7 @@
 mod audit;
 mod check;
 mod compliance;
+mod crash;
 mod evidence;
 mod log;
 mod query;
@@ -12,6 +13,7 @@ mod render;
 mod rules;
 mod upkeep;
 mod verify;
+mod writers;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
