@@ -7,9 +7,9 @@ pub mod codes;
 
 use crate::diag::{self, Finding, Severity};
 use crate::model::settings::Jurisdiction;
+use crate::model::span::Span;
 use crate::model::{cost, text, val, Level, Provision, ReferralStatus, Settings, Staff};
 use crate::repo::decode::{list, suggest, Spanned};
-use crate::repo::yaml::Span;
 use crate::repo::{PupilRecord, Repo};
 use crate::rules::{self, dates};
 use chrono::NaiveDate;

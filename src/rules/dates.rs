@@ -8,9 +8,26 @@ pub fn add_months(d: NaiveDate, n: u32) -> NaiveDate {
     d.checked_add_months(Months::new(n)).unwrap_or(NaiveDate::MAX)
 }
 
-/// The last day "within 12 months" of `d`: 12 months later, minus one day.
+/// The last day of "a period of `n` months starting with `d`", by the
+/// corresponding-date rule (Dodds v Walker [1981]): the day before the date
+/// that bears `d`'s number `n` months on; where that month has no such date
+/// (31 March + 1 month, 29 February + 12 months), its last day. So 31 January
+/// 2026 + 12 months ends 30 January 2027, 29 February 2024 + 12 months ends
+/// 28 February 2025, 31 March + 1 month ends 30 April, 1 March 2023 + 12
+/// months ends 29 February 2024.
+pub fn within_months(d: NaiveDate, n: u32) -> NaiveDate {
+    use chrono::Datelike;
+    let c = add_months(d, n);
+    if c == NaiveDate::MAX || c.day() != d.day() {
+        c
+    } else {
+        c.pred_opt().unwrap_or(c)
+    }
+}
+
+/// The last day "within 12 months" of `d` ([`within_months`]).
 pub fn within_12_months(d: NaiveDate) -> NaiveDate {
-    add_months(d, 12).pred_opt().unwrap_or(d)
+    within_months(d, 12)
 }
 
 /// The same day `n` years later, clamped like [`add_months`]; `NaiveDate::MAX`
@@ -22,7 +39,7 @@ pub fn add_years(d: NaiveDate, n: u32) -> NaiveDate {
 
 /// The last day "within `n` years" of `d`.
 pub fn within_years(d: NaiveDate, n: u32) -> NaiveDate {
-    add_years(d, n).pred_opt().unwrap_or(d)
+    n.checked_mul(12).map_or(NaiveDate::MAX, |months| within_months(d, months))
 }
 
 pub fn add_weeks(d: NaiveDate, weeks: u32) -> NaiveDate {
@@ -45,7 +62,17 @@ mod tests {
     fn twelve_months_clamps_at_month_end() {
         assert_eq!(within_12_months(d("2025-05-10")), d("2026-05-09"));
         assert_eq!(add_months(d("2024-02-29"), 12), d("2025-02-28"));
-        assert_eq!(within_12_months(d("2024-02-29")), d("2025-02-27"));
+        // 29 February has no corresponding date in 2025: the period ends on 28 February.
+        assert_eq!(within_12_months(d("2024-02-29")), d("2025-02-28"));
+        // 31 January 2026: the day before 31 January 2027.
+        assert_eq!(within_12_months(d("2026-01-31")), d("2027-01-30"));
+        // 31 March + 1 month: April has no 31st, so the period ends on 30 April.
+        assert_eq!(within_months(d("2026-03-31"), 1), d("2026-04-30"));
+        // 1 March 2023 + 12 months: the day before 1 March 2024 is 29 February.
+        assert_eq!(within_12_months(d("2023-03-01")), d("2024-02-29"));
+        // 1 May + 6 months: the day before 1 November.
+        assert_eq!(within_months(d("2026-05-01"), 6), d("2026-10-31"));
+        assert_eq!(within_months(d("2026-09-15"), 26), d("2028-11-14"));
         assert_eq!(add_months(d("2025-01-31"), 1), d("2025-02-28"));
         assert_eq!(within_12_months(d("2025-12-31")), d("2026-12-30"));
     }
@@ -61,7 +88,7 @@ mod tests {
         assert_eq!(add_years(d("2010-03-14"), 31), d("2041-03-14"));
         assert_eq!(add_years(d("2010-03-14"), u32::MAX), NaiveDate::MAX);
         assert_eq!(add_years(d("2010-03-14"), 4_000_000_000), NaiveDate::MAX);
-        assert_eq!(within_years(d("2010-03-14"), u32::MAX), NaiveDate::MAX.pred_opt().unwrap());
+        assert_eq!(within_years(d("2010-03-14"), u32::MAX), NaiveDate::MAX);
         assert_eq!(add_weeks(d("2010-03-14"), u32::MAX), NaiveDate::MAX);
     }
 }
