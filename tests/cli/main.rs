@@ -3,6 +3,7 @@
 //! together. One test binary; one module per command family.
 
 mod audit;
+mod calendar;
 mod check;
 mod compliance;
 mod crash;
