@@ -882,3 +882,62 @@ fn wales_idp_reviews_and_levels() {
     let r = senco(&w, &["stats"]);
     insta::assert_snapshot!("wales-stats-table", r.stdout);
 }
+
+/// Every command that writes a file takes its format from `-o FILE`'s
+/// extension, `render` included; `md` and `markdown` are the same format
+/// everywhere; an extension that names another format than `--format` is a
+/// usage error that writes nothing.
+#[test]
+fn format_from_the_file_name_on_every_writing_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let html = at("ava.html");
+    let r = senco(&oakfield(), &["render", "plan", "ava", "-o", &html]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(std::fs::read_to_string(&html).unwrap().starts_with("<!DOCTYPE html>"));
+    let md = at("ava.markdown");
+    assert_eq!(senco(&oakfield(), &["render", "plan", "ava", "-o", &md]).code, 0);
+    assert!(std::fs::read_to_string(&md).unwrap().starts_with("# "));
+    for (cmd, formats) in [
+        (&["render", "plan", "ava"][..], &["md", "markdown"][..]),
+        (&["stats"][..], &["md", "markdown"][..]),
+        (&["rules"][..], &["md", "markdown"][..]),
+    ] {
+        let outs: Vec<String> = formats
+            .iter()
+            .map(|f| {
+                let mut a = cmd.to_vec();
+                a.extend(["--format", f]);
+                let r = senco(&oakfield(), &a);
+                assert_eq!(r.code, 0, "{a:?}: {}", r.all());
+                r.stdout
+            })
+            .collect();
+        assert_eq!(outs[0], outs[1], "{cmd:?}");
+    }
+    for (args, file) in [
+        (&["render", "plan", "ava", "--format", "md"][..], "p.html"),
+        (&["render", "plan", "ava", "--format", "html"][..], "p.md"),
+        (&["stats", "--format", "json"][..], "s.md"),
+        (&["list", "--format", "csv"][..], "l.json"),
+        (&["impact", "--format", "json"][..], "i.html"),
+        (&["impact", "--format", "html"][..], "i.csv"),
+        (&["census", "--format", "markdown"][..], "c.csv"),
+        (&["export", "--format", "json"][..], "e.sqlite"),
+    ] {
+        let path = at(file);
+        let mut a = args.to_vec();
+        if a[0] == "export" {
+            a.push(&path);
+        } else {
+            a.extend(["-o", &path]);
+        }
+        let r = senco(&oakfield(), &a);
+        assert_eq!(r.code, 2, "{a:?}: {}", r.all());
+        assert!(r.stderr.contains("contradicts the file name"), "{a:?}: {}", r.stderr);
+        assert!(!std::path::Path::new(&path).exists(), "{a:?} wrote {path}");
+    }
+    let r = senco(&oakfield(), &["render", "plan", "ava", "-o", &at("p.pdf")]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("cannot tell the document format"), "{}", r.stderr);
+}
