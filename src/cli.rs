@@ -139,6 +139,7 @@ pub struct RulesArgs {
 pub enum RulesFormat {
     Table,
     Json,
+    #[value(alias = "md")]
     Markdown,
 }
 
@@ -312,10 +313,10 @@ pub struct RenderArgs {
     /// The pupil id (or a unique prefix) for plan, profile, review and checklist; the class for `class`.
     #[arg(value_name = "ID|CLASS")]
     pub target: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = DocFormat::Md)]
-    pub format: DocFormat,
-    /// Write to this file instead of standard output.
+    /// Output format [default: from the `-o` file's extension (`.html`, `.md`), else md].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<DocFormat>,
+    /// Write to this file instead of standard output; `.html` or `.md` chooses the format.
     #[arg(short = 'o', long = "output", value_name = "FILE", conflicts_with = "out_dir")]
     pub output: Option<PathBuf>,
     /// Write into this folder, one file per document, named after the pupil or class.
@@ -356,7 +357,11 @@ pub enum RenderKind {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum DocFormat {
+    /// Markdown (also `markdown`).
+    #[value(alias = "markdown")]
     Md,
+    /// A self-contained HTML page, ready to print.
+    #[value(alias = "htm")]
     Html,
 }
 
@@ -389,7 +394,7 @@ pub struct OutputArgs {
     /// Output format [default: table, or from the `-o` file's extension].
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<QueryFormat>,
-    /// Write to FILE (atomically) instead of stdout; `.json`, `.csv`, `.md` choose the format.
+    /// Write to FILE (atomically) instead of stdout; `.json`, `.csv`, `.md`, `.txt` choose the format.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Replace FILE if it already exists.
@@ -405,8 +410,11 @@ pub enum QueryFormat {
     Table,
     Json,
     Csv,
+    /// GitHub-flavoured Markdown (also `md`).
+    #[value(alias = "md")]
     Markdown,
     /// A self-contained HTML page with charts (`impact` and `progress` only).
+    #[value(alias = "htm")]
     Html,
 }
 

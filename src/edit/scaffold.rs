@@ -36,6 +36,8 @@ name = {name}
 senco = ""                          # the designated {senco_word}, named on rendered documents
 jurisdiction = "{j}"                # england | wales | us-idea: selects the rule pack (levels: {levels})
 last_year_group = {last_year}                 # pupils in this year group leave at rollover
+# roll = 210                       # pupils on the school's roll (all pupils, not only those with
+                                    # records here); `senco stats` gives shares of the roll only with it
 
 {calendar}
 [reviews]
