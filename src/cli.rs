@@ -47,6 +47,8 @@ pub enum Command {
     NewPupil(NewPupilArgs),
     /// Reviews, targets, actions and referrals overdue or due soon.
     ReviewDue(ReviewDueArgs),
+    /// Every rule of the school's rule pack, per pupil: met, due, overdue, not met, not recorded, not applicable.
+    Compliance(ComplianceArgs),
     /// The SEN register (or watch list, or archive), filtered, with chosen columns.
     #[command(visible_alias = "register")]
     List(ListArgs),
@@ -437,6 +439,40 @@ pub struct ReviewDueArgs {
     pub kind: Vec<DueKind>,
     #[command(flatten)]
     pub out: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ComplianceArgs {
+    /// Only this pupil: the id, or any unique prefix of it (on roll, else in the archive).
+    pub id: Option<String>,
+    /// Only these rules, e.g. US-REEVAL (repeat or separate with commas).
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub rule: Vec<String>,
+    /// Only outcomes with these statuses (repeat or separate with commas).
+    #[arg(long, value_enum, value_name = "STATUS", value_delimiter = ',')]
+    pub status: Vec<ComplianceStatus>,
+    /// Only pupils at these support levels.
+    #[arg(long, value_name = "LEVEL", value_delimiter = ',')]
+    pub level: Vec<String>,
+    /// Only pupils in these year groups.
+    #[arg(long, value_name = "N", value_delimiter = ',', allow_hyphen_values = true)]
+    pub year: Vec<i64>,
+    /// Only pupils in these classes (case-insensitive).
+    #[arg(long, value_name = "CLASS", value_delimiter = ',')]
+    pub class: Vec<String>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// A rule outcome's status, as `senco compliance --status` takes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ComplianceStatus {
+    Met,
+    Due,
+    Overdue,
+    NotMet,
+    NotRecorded,
+    NotApplicable,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

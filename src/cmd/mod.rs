@@ -8,6 +8,7 @@ mod new_pupil;
 mod rules;
 // Queries: one file each, sharing `emit`.
 mod caseload;
+mod compliance;
 mod emit;
 mod list;
 mod log;
@@ -102,6 +103,7 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Init(args) => init::run(&ctx, &args),
         Command::NewPupil(args) => new_pupil::run(&ctx, &args),
         Command::ReviewDue(args) => review_due::run(&ctx, &args),
+        Command::Compliance(args) => compliance::run(&ctx, &args),
         Command::List(args) => list::run(&ctx, &args),
         Command::Stats(args) => stats::run(&ctx, &args),
         Command::Show(args) => show::run(&ctx, &args),
