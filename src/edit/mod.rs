@@ -147,6 +147,7 @@ mod tests {
 }
 pub mod batch;
 pub mod git;
+pub mod outcome;
 pub mod review;
 pub mod scaffold;
 pub mod surgical;
