@@ -83,9 +83,37 @@ pub enum Command {
     Census(CensusArgs),
     /// The whole repository as flat tables: a CSV folder, a JSON file or an SQLite database.
     Export(ExportArgs),
+    /// The records in a web browser: a local web application with pages for every query and a few forms.
+    Serve(ServeArgs),
     /// Developer tools (benchmark floor).
     #[command(hide = true, subcommand)]
     Debug(DebugCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port to listen on (0: any free port).
+    #[arg(long, default_value_t = 8411)]
+    pub port: u16,
+    /// The address to listen on. Anything but a loopback address needs the printed login link, and is read-only
+    /// unless `--allow-writes` is given.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
+    pub bind: std::net::IpAddr,
+    /// No forms: nothing can be changed from the browser.
+    #[arg(long)]
+    pub readonly: bool,
+    /// Initials instead of names on every page (for sharing a screen in a meeting).
+    #[arg(long)]
+    pub anonymise: bool,
+    /// Open the address in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// On a non-loopback address: allow the forms too (they are off by default there).
+    #[arg(long)]
+    pub allow_writes: bool,
+    /// Another host name the pages may be reached by (e.g. the name a school's proxy forwards); repeatable.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    pub allow_host: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -56,6 +56,19 @@ pub fn check(repo: &Repo, today: NaiveDate) -> Vec<Finding> {
     findings
 }
 
+/// The findings that are not one pupil's: the top-level files, stray files,
+/// the school's settings and pupil ids used twice. With `pupil_findings` of
+/// every pupil, the same findings as `check` (unsorted); `senco serve`
+/// recomputes only the changed pupils' part.
+pub fn school_findings(repo: &Repo) -> Vec<Finding> {
+    let mut findings = repo.findings.clone();
+    findings.extend(crate::repo::stray_files(&repo.root));
+    school_checks(repo, &mut findings);
+    let ids = repo.pupils.iter().chain(&repo.archived).map(|r| (r.rel.clone(), r.dir.clone(), pupil_id(r)));
+    duplicate_pupil_ids(ids, &mut findings);
+    findings
+}
+
 /// What `check_root` found, with the text of every file a finding is in
 /// (when asked to keep them).
 pub struct Report {
@@ -108,7 +121,8 @@ fn pupil_id(rec: &PupilRecord) -> Option<Spanned<String>> {
     rec.pupil.as_ref().and_then(|p| p.id.clone())
 }
 
-fn pupil_findings(school: &School, rec: &PupilRecord) -> Vec<Finding> {
+/// The findings of one pupil folder: what reading it found, then its checks.
+pub fn pupil_findings(school: &School, rec: &PupilRecord) -> Vec<Finding> {
     let mut out = rec.findings.clone();
     check_pupil(school, rec, &mut out);
     for f in &mut out {

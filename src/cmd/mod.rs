@@ -26,6 +26,8 @@ mod census;
 mod export;
 mod impact;
 mod progress;
+// The web face.
+mod serve;
 
 use crate::cli::{Cli, Color, Command, DebugCommand};
 use crate::diag::render::Paint;
@@ -120,6 +122,7 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Progress(args) => progress::run(&ctx, &args),
         Command::Census(args) => census::run(&ctx, &args),
         Command::Export(args) => export::run(&ctx, &args),
+        Command::Serve(args) => serve::run(&ctx, &args, cli.today),
         Command::Debug(DebugCommand::ReadFloor) => ctx.root().and_then(|root| {
             let (files, bytes) = crate::repo::read_floor(&root)?;
             print(&format!("{files} files, {bytes} bytes\n"))?;

@@ -149,6 +149,7 @@ pub mod batch;
 pub mod git;
 pub mod journal;
 pub mod log;
+pub mod outcome;
 pub mod recover;
 pub mod review;
 pub mod scaffold;
