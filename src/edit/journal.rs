@@ -229,6 +229,9 @@ impl Drop for Lock {
         // Unlink while still holding the lock, so nobody locks a file that
         // is about to disappear without noticing (see `acquire`).
         if !self.root.join(JOURNAL).exists() {
+            // A journal being written when its process was killed, never
+            // renamed into place: nothing was done from it.
+            let _ = fs::remove_file(self.root.join(JOURNAL_TMP));
             let _ = fs::remove_file(self.root.join(LOCK));
             let _ = self.file.unlock();
             let _ = fs::remove_dir(self.root.join(DIR));

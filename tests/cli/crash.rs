@@ -269,3 +269,56 @@ fn a_second_writer_is_refused_while_the_first_runs() {
     child.wait().unwrap();
     assert_eq!(go(&repo, JULY, &["recover"]).code, 0);
 }
+
+#[test]
+fn an_archive_or_a_new_pupil_killed_at_any_step_is_recovered_whole() {
+    let archive = ["archive", "ada", "--left", "2026-07-22", "--destination", "Elm High"];
+    let new_pupil = [
+        "new-pupil",
+        "--id",
+        "zed-new",
+        "--first",
+        "Zed",
+        "--last",
+        "New",
+        "--dob",
+        "2019-02-03",
+        "--year",
+        "1",
+        "--level",
+        "monitoring",
+    ];
+    for args in [&archive[..], &new_pupil[..]] {
+        let (_d0, base) = generated_school(3);
+        let before = tree(&base);
+        assert_eq!(go(&base, JULY, args).code, 0);
+        let after = tree(&base);
+        let mut step = 1;
+        loop {
+            let mut finished = false;
+            for undo in [false, true] {
+                let (_d, repo) = generated_school(3);
+                if !kill_after(&repo, args, step) {
+                    finished = true;
+                    break;
+                }
+                let state = journal_state(&repo);
+                let r = go(&repo, JULY, if undo { &["recover", "--undo"] } else { &["recover"] });
+                assert_eq!(r.code, 0, "{args:?} step {step}: {}", r.all());
+                let want = match state.as_deref() {
+                    None => &after,
+                    Some("staging") => &before,
+                    Some(_) if undo => &before,
+                    Some(_) => &after,
+                };
+                let diff = differing(&tree(&repo), want);
+                assert!(diff.is_empty(), "{args:?} killed after step {step} ({state:?}, undo {undo}): {diff:?}");
+            }
+            if finished {
+                break;
+            }
+            step += 1;
+        }
+        assert!(step > 4, "{args:?}: {step}");
+    }
+}
