@@ -21,6 +21,11 @@ pub fn run(ctx: &Ctx, args: &RecoverArgs) -> Result<u8, Error> {
             "undid the interrupted `senco {}`: {what}; the records are as they were before it\n",
             r.command
         ),
+        (false, _) if r.forced_finish.is_some() => format!(
+            "the interrupted `senco {}` cannot be undone: {}; it is finished, and the records are as it left them (`git diff` shows its changes, `git checkout` undoes them)\n",
+            r.command,
+            r.forced_finish.unwrap_or_default()
+        ),
         (false, _) => format!(
             "finished the interrupted `senco {}`: {} file(s) written, {} folder(s) moved; the records are as it would have left them\n",
             r.command, r.files, r.moves
