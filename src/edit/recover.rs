@@ -94,7 +94,7 @@ pub fn recover(root: &Path, undo: bool) -> Result<Option<Recovered>, Error> {
     // not yet) had made every change: there is nothing left to undo from.
     if undo
         && journal.state == State::Committing
-        && !root.join(super::journal::UNDO).exists()
+        && journal.steps.iter().any(|s| matches!(s, Step::Replace { undo, .. } if !exists(root, undo)))
         && journal.steps.iter().all(|s| step_done(root, s, &journal.steps))
     {
         undo = false;
