@@ -322,3 +322,34 @@ fn an_archive_or_a_new_pupil_killed_at_any_step_is_recovered_whole() {
         assert!(step > 4, "{args:?}: {step}");
     }
 }
+
+#[test]
+fn a_rollover_killed_at_random_moments_is_recovered_whole() {
+    // Not only between steps: anywhere, as the OOM killer or a power cut
+    // would. The kill times spread over the whole run.
+    let args = ["rollover", "--archive-leavers"];
+    let (_d0, base) = generated_school(25);
+    let before = tree(&base);
+    assert_eq!(go(&base, JULY, &args).code, 0);
+    let after = tree(&base);
+    let mut seen = [0usize; 2];
+    for i in 0..40u64 {
+        let (_d, repo) = generated_school(25);
+        let mut child =
+            cmd(&repo, JULY, &args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_micros(i * 2500));
+        let _ = child.kill();
+        child.wait().unwrap();
+        let undo = i % 2 == 1;
+        let r = go(&repo, JULY, if undo { &["recover", "--undo"] } else { &["recover"] });
+        assert_eq!(r.code, 0, "killed after {} ms: {}", i * 5 / 2, r.all());
+        let now = tree(&repo);
+        if differing(&now, &before).is_empty() {
+            seen[0] += 1;
+        } else {
+            assert!(differing(&now, &after).is_empty(), "killed after {} ms: neither before nor after", i * 5 / 2);
+            seen[1] += 1;
+        }
+    }
+    eprintln!("random kills: {} ended as before, {} as after", seen[0], seen[1]);
+}
