@@ -8,8 +8,10 @@ mod new_pupil;
 mod rules;
 // Queries: one file each, sharing `emit`.
 mod caseload;
+mod compliance;
 mod emit;
 mod list;
+mod log;
 mod new_review;
 mod recover;
 mod render;
@@ -24,6 +26,8 @@ mod census;
 mod export;
 mod impact;
 mod progress;
+// The web face.
+mod serve;
 
 use crate::cli::{Cli, Color, Command, DebugCommand};
 use crate::diag::render::Paint;
@@ -101,11 +105,13 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Init(args) => init::run(&ctx, &args),
         Command::NewPupil(args) => new_pupil::run(&ctx, &args),
         Command::ReviewDue(args) => review_due::run(&ctx, &args),
+        Command::Compliance(args) => compliance::run(&ctx, &args),
         Command::List(args) => list::run(&ctx, &args),
         Command::Stats(args) => stats::run(&ctx, &args),
         Command::Show(args) => show::run(&ctx, &args),
         Command::Caseload(args) => caseload::run(&ctx, &args),
         Command::NewReview(args) => new_review::run(&ctx, &args),
+        Command::Log(args) => log::run(&ctx, &args),
         Command::Rollover(args) => rollover::run(&ctx, &args),
         Command::Archive(args) => upkeep::archive(&ctx, &args),
         Command::Restore(args) => upkeep::restore(&ctx, &args),
@@ -116,6 +122,7 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Progress(args) => progress::run(&ctx, &args),
         Command::Census(args) => census::run(&ctx, &args),
         Command::Export(args) => export::run(&ctx, &args),
+        Command::Serve(args) => serve::run(&ctx, &args, cli.today),
         Command::Debug(DebugCommand::ReadFloor) => ctx.root().and_then(|root| {
             let (files, bytes) = crate::repo::read_floor(&root)?;
             print(&format!("{files} files, {bytes} bytes\n"))?;

@@ -26,6 +26,9 @@ pub enum Status {
     NotMet,
     /// The records do not hold the fact the rule needs.
     NotRecorded,
+    /// The rule does not apply to this pupil (their level, age or records
+    /// raise no such duty), or a recorded exception lifts it.
+    NotApplicable,
 }
 
 impl Status {
@@ -36,8 +39,26 @@ impl Status {
             Status::Overdue => "overdue",
             Status::NotMet => "not met",
             Status::NotRecorded => "not recorded",
+            Status::NotApplicable => "not applicable",
         }
     }
+
+    /// The stable word of the JSON and CSV outputs and `--status`:
+    /// `met`, `due`, `overdue`, `not-met`, `not-recorded`, `not-applicable`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::Due => "due",
+            Status::Overdue => "overdue",
+            Status::NotMet => "not-met",
+            Status::NotRecorded => "not-recorded",
+            Status::NotApplicable => "not-applicable",
+        }
+    }
+
+    /// Every status, in the order of the words above.
+    pub const ALL: [Status; 6] =
+        [Status::Met, Status::Due, Status::Overdue, Status::NotMet, Status::NotRecorded, Status::NotApplicable];
 }
 
 /// The result of one rule for one pupil.
@@ -605,8 +626,10 @@ mod tests {
         assert_eq!(wal("2026-12-20", &idp), [Status::Due]);
         let nothing = "id: kit-lane\nname: { first: Kit, last: Lane }\ndate_of_birth: 2016-01-15\nyear_group: 4\nsupport:\n  level: school-idp\n";
         assert_eq!(wal("2026-06-01", nothing), [Status::NotRecorded]);
-        // WAL-IDP-DECIDE, not recorded: terms end before 35 school days.
+        // WAL-IDP-DECIDE: terms that end before 35 school days no longer
+        // make it "not recorded" (domain-rules v2): the count runs on into
+        // this year's calendar + 52 weeks, as an estimate.
         let concern = pupil("school-idp", "2016-01-15", 4, "  request:\n    requested: 2027-07-01\n", "");
-        assert_eq!(status("wales", &[("pupil.yaml", &concern)], "2027-07-05", "WAL-IDP-DECIDE"), [Status::NotRecorded]);
+        assert_ne!(status("wales", &[("pupil.yaml", &concern)], "2027-07-05", "WAL-IDP-DECIDE"), [Status::NotRecorded]);
     }
 }

@@ -3,10 +3,12 @@
 //! together. One test binary; one module per command family.
 
 mod audit;
+mod calendar;
 mod check;
 mod compliance;
 mod crash;
 mod evidence;
+mod log;
 mod query;
 mod render;
 mod rules;
