@@ -76,10 +76,11 @@ pub struct Done {
 
 impl Batch {
     pub fn new(root: &Path) -> Batch {
-        Batch { root: root.to_path_buf(), command: "upkeep".into(), ops: Vec::new() }
+        Batch { root: root.to_path_buf(), command: String::new(), ops: Vec::new() }
     }
 
-    /// Names the command, for the journal and the messages about it.
+    /// Names the command (`rollover`), for the journal and the messages
+    /// about it; unnamed, they say "senco command".
     pub fn set_command(&mut self, command: &str) {
         self.command = command.to_string();
     }

@@ -173,8 +173,8 @@ pub fn recover(root: &Path, undo: bool) -> Result<Option<Recovered>, Error> {
         let other = if undo { "" } else { " (or `senco recover --undo` to put back the old files)" };
         return Err(Error::usage(
             format!(
-                "senco cannot safely {what} the interrupted `senco {}`, so it changed nothing:\n  {}",
-                journal.command,
+                "senco cannot safely {what} the interrupted {}, so it changed nothing:\n  {}",
+                super::journal::command_name(&journal.command),
                 problems.join("\n  ")
             ),
             Some(format!(
