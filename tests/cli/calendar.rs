@@ -76,3 +76,90 @@ fn each_kind_of_bad_calendar_is_a_located_failure() {
     }
     insta::assert_snapshot!("calendar-bad-closures", all);
 }
+
+// ------------------------------------------------------------------ census
+// tests/fixtures/census-dates, today 2026-11-24 (academic year 2026-27), by hand.
+// Census days: autumn 2026 Thu 1 Oct (the first Thursday in October);
+// spring 2027 Thu 21 Jan (7, 14, 21: the third); summer 2027 Thu 20 May;
+// 2025-26: autumn Thu 2 Oct 2025, spring Thu 15 Jan 2026; 2024-25: autumn Thu 3 Oct 2024.
+//   amy-plan    ehcp issued 2026-10-12 (since 2026-05-04, the request); history
+//               monitoring from 2025-11-03, sen-support from 2026-02-02:
+//               autumn 2026 (before the plan) K; spring 2027 E; spring 2026 N
+//               (monitoring); autumn 2025 N, "level before 2025-11-03 not recorded".
+//   ben-support sen-support since 2026-10-05, no history: autumn 2026 N with
+//               "level before 2026-10-05 not recorded"; spring 2027 K.
+//   cal-ds      sen-support since 2024-09-04, type DS, sen_unit: K DS, unit true;
+//               autumn 2024 (before the January 2025 census) DS is an error.
+//   dot-unit    ehcp since 2023-09-06 (after its plan, 2023-07-01), PD then DS,
+//               resourced_provision: E PD DS, resourced true.
+//   eli-joiner  joined 2026-11-02: not on roll in the autumn 2026 census; spring K.
+//   fay-leaver  archived, left 2026-12-18 in year 6: on roll in autumn 2026 (E),
+//               not in spring 2027; year 5 in 2025-26.
+
+fn census_rows(args: &[&str]) -> (i32, Vec<String>) {
+    let mut all = vec!["census", "--format", "csv"];
+    all.extend_from_slice(args);
+    let r = senco(&fixture("census-dates"), &all);
+    (r.code, r.stdout.lines().map(str::to_string).collect())
+}
+
+#[test]
+fn census_codes_each_pupil_as_on_the_census_day() {
+    let head = "pupil,name,year,provision,primary_type,secondary_type,sen_unit,resourced_provision,note,error";
+    let (code, rows) = census_rows(&["--term", "autumn"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        rows,
+        [
+            head,
+            "amy-plan,Amy Plan,4,K,ASD,SLCN,false,false,,",
+            "ben-support,Ben Support,4,N,,,false,false,level before 2026-10-05 not recorded,",
+            "cal-ds,Cal Ds,3,K,DS,,true,false,,",
+            "dot-unit,Dot Unit,5,E,PD,DS,false,true,,",
+            "fay-leaver,Fay Leaver,6,E,SLCN,,false,false,,",
+        ]
+    );
+    // The same day given as a date.
+    assert_eq!(census_rows(&["--date", "2026-10-01"]).1, rows);
+    let (_, rows) = census_rows(&["--term", "spring"]);
+    assert_eq!(
+        rows[1..],
+        [
+            "amy-plan,Amy Plan,4,E,ASD,SLCN,false,false,,",
+            "ben-support,Ben Support,4,K,SPLD,,false,false,,",
+            "cal-ds,Cal Ds,3,K,DS,,true,false,,",
+            "dot-unit,Dot Unit,5,E,PD,DS,false,true,,",
+            "eli-joiner,Eli Joiner,2,K,SEMH,,false,false,,",
+        ]
+    );
+    let (_, rows) = census_rows(&["--term", "spring", "--year", "2025"]);
+    assert_eq!(rows[1], "amy-plan,Amy Plan,3,N,,,false,false,,");
+    assert_eq!(rows[5], "fay-leaver,Fay Leaver,5,E,SLCN,,false,false,,");
+    let (_, rows) = census_rows(&["--term", "autumn", "--year", "2025"]);
+    assert_eq!(rows[1], "amy-plan,Amy Plan,3,N,,,false,false,level before 2025-11-03 not recorded,");
+    // DS before the census could take it: an error, exit 1.
+    let (code, rows) = census_rows(&["--term", "autumn", "--year", "2024"]);
+    assert_eq!(code, 1);
+    assert!(
+        rows[3].starts_with("cal-ds,Cal Ds,1,K,DS,,true,false,,`DS` (Down syndrome) is a census type from"),
+        "{}",
+        rows[3]
+    );
+}
+
+#[test]
+fn census_days_in_json_and_the_table() {
+    let r = senco(&fixture("census-dates"), &["census", "--term", "summer", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!((v["date"].as_str(), v["term"].as_str()), (Some("2027-05-20"), Some("summer")));
+    assert_eq!(v["pupils"][0]["level"], "ehcp");
+    assert_eq!(v["notes"], 0);
+    let r = senco(&fixture("census-dates"), &["census", "--term", "autumn"]);
+    insta::assert_snapshot!("census-dates-autumn-table", r.all());
+    // --date and --term contradict each other; --year needs --term.
+    for args in [&["census", "--term", "autumn", "--date", "2026-10-01"][..], &["census", "--year", "2025"]] {
+        let r = senco(&fixture("census-dates"), args);
+        assert_eq!(r.code, 2, "{}", r.all());
+    }
+}
