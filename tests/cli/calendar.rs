@@ -163,3 +163,91 @@ fn census_days_in_json_and_the_table() {
         assert_eq!(r.code, 2, "{}", r.all());
     }
 }
+
+// ------------------------------------------------------------------ init and rollover
+
+fn run_at(repo: &std::path::Path, today: &str, args: &[&str]) -> super::Run {
+    let mut all = vec!["-C", repo.to_str().unwrap(), "--today", today];
+    all.extend_from_slice(args);
+    super::senco_in(repo.parent().unwrap(), &all)
+}
+
+#[test]
+fn init_writes_a_calendar_with_closures_that_rollover_carries_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("ysgol");
+    let r = super::senco_in(
+        dir.path(),
+        &[
+            "--today",
+            "2026-11-30",
+            "init",
+            repo.to_str().unwrap(),
+            "--jurisdiction",
+            "wales",
+            "--name",
+            "Ysgol Enghraifft",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.all());
+    let toml = std::fs::read_to_string(repo.join("senco.toml")).unwrap();
+    // 2026-27, worked by hand in src/edit/scaffold.rs.
+    for line in [
+        "  { name = \"Autumn half term\", start = 2026-10-26, end = 2026-10-30 },\n",
+        "  { name = \"Spring half term\", start = 2027-02-15, end = 2027-02-19 },\n",
+        "  { name = \"Summer half term\", start = 2027-05-31, end = 2027-06-04 },\n",
+        "  2027-05-03,              # Early May bank holiday\n",
+        "  # 2026-09-01,            # INSET day\n",
+    ] {
+        assert!(toml.contains(line), "{line:?} not in\n{toml}");
+    }
+    let check = run_at(&repo, "2026-11-30", &["check"]);
+    assert_eq!(check.code, 0, "{}", check.all());
+
+    // At the end of the year the closures move by 52 weeks and the year is kept.
+    let r = run_at(&repo, "2027-07-10", &["rollover"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.stderr.contains("closures   4 closure(s)   <- the old dates + 52 weeks: confirm them"), "{}", r.stderr);
+    assert!(r.stderr.contains("the year 2026-09-01 to 2027-07-22 is kept as [[calendar.past]]"), "{}", r.stderr);
+    let after = std::fs::read_to_string(repo.join("senco.toml")).unwrap();
+    assert!(after.contains("  { name = \"Autumn half term\", start = 2027-10-25, end = 2027-10-29 },\n"), "{after}");
+    assert!(after.contains("  2028-05-01,              # Early May bank holiday\n"), "{after}");
+    assert!(after.contains("\n[[calendar.past]]"), "{after}");
+    assert!(after.contains("  { name = \"Autumn half term\", start = 2026-10-26, end = 2026-10-30 },\n"), "{after}");
+    let check = run_at(&repo, "2027-09-10", &["check"]);
+    assert_eq!(check.code, 0, "{}", check.all());
+
+    // A terms file may give the new year's closures; one outside the new
+    // year is refused, and nothing is written.
+    let terms = dir.path().join("terms.toml");
+    std::fs::write(
+        &terms,
+        "terms = [{ name = \"Year\", start = 2028-09-04, end = 2029-07-20 }]\nclosures = [2027-10-25]\n",
+    )
+    .unwrap();
+    let r = run_at(
+        &repo,
+        "2028-07-10",
+        &["rollover", "--year-start", "2028-09-04", "--year-end", "2029-07-20", "--terms", terms.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("outside that academic year"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(repo.join("senco.toml")).unwrap(), after);
+    std::fs::write(
+        &terms,
+        "terms = [{ name = \"Year\", start = 2028-09-04, end = 2029-07-20 }]\nclosures = [{ name = \"Half term\", start = 2028-10-30, end = 2028-11-03 }]\n",
+    )
+    .unwrap();
+    let r = run_at(
+        &repo,
+        "2028-07-10",
+        &["rollover", "--year-start", "2028-09-04", "--year-end", "2029-07-20", "--terms", terms.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}", r.all());
+    let settings = std::fs::read_to_string(repo.join("senco.toml")).unwrap();
+    assert!(
+        settings.contains("closures = [\n  { name = \"Half term\", start = 2028-10-30, end = 2028-11-03 },\n]\n"),
+        "{settings}"
+    );
+    assert_eq!(settings.matches("[[calendar.past]]").count(), 2);
+}
