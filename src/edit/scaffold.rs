@@ -36,6 +36,8 @@ name = {name}
 senco = ""                          # the designated {senco_word}, named on rendered documents
 jurisdiction = "{j}"                # england | wales | us-idea: selects the rule pack (levels: {levels})
 last_year_group = {last_year}                 # pupils in this year group leave at rollover
+# roll = 210                       # pupils on the school's roll (all pupils, not only those with
+                                    # records here); `senco stats` gives shares of the roll only with it
 
 {calendar}
 [reviews]
@@ -249,7 +251,7 @@ pub const CATALOGUE: &str = r#"# The school's menu of provision: what the provis
 []
 "#;
 
-pub const GITIGNORE: &str = "# Rendered documents are made from the records; keep only the records in git.\n/out/\n";
+pub const GITIGNORE: &str = "# Rendered documents are made from the records; keep only the records in git.\n/out/\n# senco's lock and the journal of a change in progress (docs/upkeep.md): never commit them.\n/.senco/\n";
 
 pub const WORKFLOW: &str = r#"# Checks the records on every push and pull request; problems appear as
 # annotations on the changed lines.
@@ -286,9 +288,9 @@ pub fn yaml_text(s: &str) -> String {
         && !s.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`~ ".contains(c) || c.is_ascii_digit())
         && !s.contains(": ")
         && !s.contains(" #")
-        && !s.ends_with([' ', ':'])
+        && !s.ends_with([' ', ':', '-', '?', '\t'])
         && !matches!(s.to_ascii_lowercase().as_str(), "true" | "false" | "null" | "yes" | "no" | "on" | "off")
-        && !s.chars().any(char::is_control);
+        && !s.chars().any(|c| c.is_control() || invisible(c));
     if plain_ok {
         s.to_string()
     } else {
@@ -299,7 +301,7 @@ pub fn yaml_text(s: &str) -> String {
                 '\\' => vec!['\\', '\\'],
                 '\n' => vec!['\\', 'n'],
                 '\t' => vec!['\\', 't'],
-                c if c.is_control() => format!("\\u{:04X}", c as u32).chars().collect(),
+                c if c.is_control() || invisible(c) => format!("\\u{:04X}", c as u32).chars().collect(),
                 c => vec![c],
             })
             .collect();
@@ -307,10 +309,17 @@ pub fn yaml_text(s: &str) -> String {
     }
 }
 
+/// Characters that do not show: a byte-order mark pasted into a name (which
+/// YAML refuses inside a document), zero-width spaces and joiners, direction
+/// marks, line and paragraph separators. Written as `\uXXXX` escapes.
+pub fn invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+}
+
 /// Text for a `#` comment: control characters (a newline would end the
 /// comment and let the rest be read as YAML) become spaces.
 fn one_line(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    s.chars().map(|c| if c.is_control() || invisible(c) { ' ' } else { c }).collect()
 }
 
 pub fn pupil_files(p: &NewPupil) -> Vec<(&'static str, String)> {
@@ -390,12 +399,29 @@ mod tests {
         assert_eq!(yaml_text("say \"hi\""), "say \"hi\"");
         assert_eq!(yaml_text("-x"), "\"-x\"");
         assert_eq!(yaml_text("a\u{1}b"), "\"a\\u0001b\"");
+        assert_eq!(yaml_text("\u{feff}Jo"), "\"\\uFEFFJo\"");
+        assert_eq!(yaml_text("Jo -"), "\"Jo -\"");
+        assert_eq!(yaml_text("Jo\u{200b}"), "\"Jo\\u200B\"");
     }
 
     #[test]
     fn pupil_yaml_reads_back_whatever_the_names() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-        for name in ["Smith, Jr", "a}b", "a]b", "a{b", "l1\nsupport: x", "tab\t", "a\u{1}b", "😀 \"q\" #x"] {
+        for name in [
+            "\u{feff}Jo",
+            "Jo -",
+            "Jo ",
+            "Jo?",
+            "a\u{2028}b",
+            "Smith, Jr",
+            "a}b",
+            "a]b",
+            "a{b",
+            "l1\nsupport: x",
+            "tab\t",
+            "a\u{1}b",
+            "😀 \"q\" #x",
+        ] {
             let p = NewPupil {
                 id: "zz-test",
                 first: name,

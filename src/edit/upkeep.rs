@@ -17,6 +17,9 @@ pub struct FileText {
     pub rel: String,
     pub raw: Vec<u8>,
     pub bom: bool,
+    /// The file ends its lines with a lone carriage return (old Mac style):
+    /// `text` has them as `\n`, and `edited` puts them back.
+    pub cr_only: bool,
     pub text: String,
 }
 
@@ -30,14 +33,25 @@ pub fn read(root: &Path, rel: &str) -> Result<FileText, Error> {
         )
     })?;
     let (bom, body) = surgical::split_bom(&text);
-    let text = body.to_string();
-    Ok(FileText { rel: rel.to_string(), raw, bom, text })
+    let lone_cr = body.replace("\r\n", "").contains('\r');
+    let cr_only = lone_cr && !body.contains('\n');
+    if lone_cr && !cr_only {
+        return Err(Error::usage(
+            format!("`{rel}` mixes line endings (some lines end with a lone carriage return), so senco will not edit it"),
+            Some("save the file with one kind of line ending (any editor's \"line endings\" setting), then run the command again".into()),
+        ));
+    }
+    let text = if cr_only { body.replace('\r', "\n") } else { body.to_string() };
+    Ok(FileText { rel: rel.to_string(), raw, bom, cr_only, text })
 }
 
 impl FileText {
     /// The file with `edits` applied, byte-order mark kept.
     pub fn edited(&self, edits: Vec<Edit>) -> Result<Vec<u8>, Error> {
-        let out = surgical::apply(&self.text, edits).map_err(|why| refuse(&self.rel, why))?;
+        let mut out = surgical::apply(&self.text, edits).map_err(|why| refuse(&self.rel, why))?;
+        if self.cr_only {
+            out = out.replace('\n', "\r");
+        }
         Ok(surgical::join_bom(self.bom, out).into_bytes())
     }
 }
@@ -385,6 +399,7 @@ pub fn plan_rollover(repo: &Repo, new: NewCalendar, archive_leavers: bool) -> Re
         }
     }
     let mut batch = Batch::new(root);
+    batch.set_command("rollover");
     batch.change(settings.rel.clone(), settings.raw.clone(), new_settings);
 
     let last = repo.settings.school.last_year_group;
@@ -573,6 +588,19 @@ mod tests {
         let Some((_, Node::Scalar(s))) = surgical::entry(&m, "year_group").unwrap() else { panic!() };
         let out = f.edited(vec![surgical::replace_scalar(&f.text, s, "4").unwrap()]).unwrap();
         assert_eq!(out, "\u{feff}year_group: 4 # c\n".as_bytes());
+    }
+
+    #[test]
+    fn cr_only_files_keep_their_line_endings() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("p.yaml"), "# c\ryear_group: 3\rsupport:\r  level: monitoring\r").unwrap();
+        let f = read(dir.path(), "p.yaml").unwrap();
+        assert!(f.cr_only);
+        let m = surgical::top_map(&f.text).unwrap();
+        let out = f.edited(vec![surgical::insert_entry(&f.text, &m, "left", "2026-07-22").unwrap()]).unwrap();
+        assert_eq!(out, b"# c\ryear_group: 3\rsupport:\r  level: monitoring\rleft: 2026-07-22\r");
+        std::fs::write(dir.path().join("m.yaml"), "a: 1\rb: 2\n").unwrap();
+        assert!(read(dir.path(), "m.yaml").err().unwrap().to_string().contains("mixes line endings"));
     }
 
     #[test]

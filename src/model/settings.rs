@@ -58,6 +58,74 @@ pub struct School {
     pub jurisdiction: Jurisdiction,
     #[serde(default)]
     pub last_year_group: Option<i64>,
+    /// The number of pupils on the school's roll (all pupils, not only those
+    /// with records here): `roll = 412`, or one count per census date,
+    /// `roll = [{ date = 2026-10-01, pupils = 412 }, ...]`. Shares of the roll
+    /// are computed from it; without it they are "roll not recorded".
+    #[serde(default, deserialize_with = "roll")]
+    pub roll: Vec<RollCount>,
+}
+
+/// The number on roll on a date (`None`: the one figure, undated).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RollCount {
+    pub date: Option<NaiveDate>,
+    pub pupils: u32,
+}
+
+impl School {
+    /// The number on roll that applies on `day`: the latest count dated on or
+    /// before it, else the undated figure, else the earliest count.
+    pub fn roll_on(&self, day: NaiveDate) -> Option<&RollCount> {
+        self.roll
+            .iter()
+            .filter(|r| r.date.is_some_and(|d| d <= day))
+            .max_by_key(|r| r.date)
+            .or_else(|| self.roll.iter().find(|r| r.date.is_none()))
+            .or_else(|| self.roll.iter().min_by_key(|r| r.date))
+    }
+}
+
+fn roll<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<RollCount>, D::Error> {
+    use serde::de::Error;
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Dated {
+        #[serde(deserialize_with = "date")]
+        date: NaiveDate,
+        pupils: i64,
+    }
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Roll {
+        One(i64),
+        Dated(Vec<Dated>),
+    }
+    let positive = |n: i64| {
+        u32::try_from(n)
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| D::Error::custom(format!("the roll must be a whole number of pupils above 0, found `{n}`")))
+    };
+    match Roll::deserialize(d).map_err(|_| {
+        D::Error::custom(
+            "expected the number on roll, e.g. `roll = 412`, or counts per date, \
+             e.g. `roll = [{ date = 2027-01-21, pupils = 412 }]`",
+        )
+    })? {
+        Roll::One(n) => Ok(vec![RollCount { date: None, pupils: positive(n)? }]),
+        Roll::Dated(list) => {
+            let mut out = Vec::new();
+            for r in list {
+                if out.iter().any(|o: &RollCount| o.date == Some(r.date)) {
+                    return Err(D::Error::custom(format!("two roll counts for {}", r.date)));
+                }
+                out.push(RollCount { date: Some(r.date), pupils: positive(r.pupils)? });
+            }
+            out.sort_by_key(|r| r.date);
+            Ok(out)
+        }
+    }
 }
 
 /// `[calendar]`: the current academic year, with the past years that

@@ -26,6 +26,9 @@ pub enum Status {
     NotMet,
     /// The records do not hold the fact the rule needs.
     NotRecorded,
+    /// The rule does not apply to this pupil (their level, age or records
+    /// raise no such duty), or a recorded exception lifts it.
+    NotApplicable,
 }
 
 impl Status {
@@ -36,8 +39,26 @@ impl Status {
             Status::Overdue => "overdue",
             Status::NotMet => "not met",
             Status::NotRecorded => "not recorded",
+            Status::NotApplicable => "not applicable",
         }
     }
+
+    /// The stable word of the JSON and CSV outputs and `--status`:
+    /// `met`, `due`, `overdue`, `not-met`, `not-recorded`, `not-applicable`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::Due => "due",
+            Status::Overdue => "overdue",
+            Status::NotMet => "not-met",
+            Status::NotRecorded => "not-recorded",
+            Status::NotApplicable => "not-applicable",
+        }
+    }
+
+    /// Every status, in the order of the words above.
+    pub const ALL: [Status; 6] =
+        [Status::Met, Status::Due, Status::Overdue, Status::NotMet, Status::NotRecorded, Status::NotApplicable];
 }
 
 /// The result of one rule for one pupil.

@@ -358,7 +358,7 @@ pub fn outcome_finding(settings: &Settings, o: &eval::Outcome, today: NaiveDate)
     use eval::Status;
     let severity = configured(settings, o.rule.code, o.rule.severity)?;
     let (severity, message) = match o.status {
-        Status::Met => return None,
+        Status::Met | Status::NotApplicable => return None,
         Status::NotRecorded => (Severity::Info, format!("not recorded: {}", o.detail)),
         Status::NotMet => (severity, o.detail.clone()),
         Status::Due | Status::Overdue => {
