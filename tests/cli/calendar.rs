@@ -251,3 +251,33 @@ fn init_writes_a_calendar_with_closures_that_rollover_carries_on() {
     );
     assert_eq!(settings.matches("[[calendar.past]]").count(), 2);
 }
+
+#[test]
+fn a_summer_concern_counts_into_next_year_as_an_estimate() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("ysgol");
+    let r = super::senco_in(
+        dir.path(),
+        &["--today", "2026-11-30", "init", repo.to_str().unwrap(), "--jurisdiction", "wales"],
+    );
+    assert_eq!(r.code, 0, "{}", r.all());
+    let ann = repo.join("pupils/ann-lee");
+    std::fs::create_dir_all(&ann).unwrap();
+    std::fs::write(
+        ann.join("pupil.yaml"),
+        "id: ann-lee\nname: { first: Ann, last: Lee }\ndate_of_birth: 2016-01-15\nyear_group: 4\nsupport:\n  level: monitoring\n  request:\n    requested: 2027-07-01\n",
+    )
+    .unwrap();
+    for f in ["needs", "targets", "interventions", "assessments"] {
+        std::fs::write(ann.join(format!("{f}.yaml")), "[]\n").unwrap();
+    }
+    // Concern Thu 2027-07-01; the summer term (init, 2026-27) ends Thu 22 Jul:
+    // Fri 2 Jul = 1, weeks of 5 and 12 Jul = 11, Mon 19..Thu 22 Jul = 15.
+    // 2027-28 is not recorded: 2026-27 + 52 weeks starts Tue 2027-08-31 (the
+    // INSET days are only commented examples): 31 Aug..3 Sep = 19, weeks of
+    // 6, 13 and 20 Sep = 34, Mon 27 Sep = 35.
+    let r = run_at(&repo, "2027-07-05", &["compliance", "ann-lee", "--rule", "WAL-IDP-DECIDE", "--format", "json"]);
+    assert!(r.stdout.contains("2027-09-27"), "{}", r.all());
+    assert!(r.stdout.contains("estimated from this year's calendar"), "{}", r.all());
+    assert!(r.stdout.contains("\"not_recorded\": 0"), "{}", r.all());
+}
