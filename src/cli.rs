@@ -58,6 +58,8 @@ pub enum Command {
     Show(ShowArgs),
     /// Each staff member's pupils and weekly intervention time.
     Caseload(CaseloadArgs),
+    /// Provision planned against provision delivered, per pupil, provision and staff member.
+    Delivery(DeliveryArgs),
     /// Prepare the record of a review meeting, pre-filled from the pupil's records.
     NewReview(NewReviewArgs),
     /// Add a dated entry to a pupil's log: a meeting, a contact, a concern, a progress report.
@@ -580,6 +582,21 @@ pub struct CaseloadArgs {
     /// Weekly hours of intervention time above which staff are marked `over`.
     #[arg(long, value_name = "HOURS", default_value_t = crate::query::caseload::DEFAULT_MAX_HOURS)]
     pub max_hours: f64,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DeliveryArgs {
+    /// One term of senco.toml's calendar, by name (default: the academic year so far).
+    #[arg(long, value_name = "TERM")]
+    pub term: Option<String>,
+    /// Only this pupil (id or unique prefix).
+    #[arg(long, value_name = "ID")]
+    pub pupil: Option<String>,
+    /// Only this provision (a catalogue id, or an intervention id without one).
+    #[arg(long, value_name = "ID")]
+    pub provision: Option<String>,
     #[command(flatten)]
     pub out: OutputArgs,
 }

@@ -500,6 +500,42 @@ record! {
         staff: Text = "staff",
         entry: Measurement = "entry",
         exit: Measurement = "exit",
+        /// Provision the law requires (EHC plan section F, IEP services):
+        /// `check` warns when its delivery falls below `[delivery] warn_below`.
+        statutory: Spanned<bool> = "statutory",
+    }
+}
+
+// ------------------------------------------------- delivery/<place>/YYYY-MM.yaml
+
+vocab! {
+    /// Whether a pupil received a session.
+    Attendance ("attendance", case_insensitive = false) {
+        Attended = "attended",
+        Absent = "absent",
+        Cancelled = "cancelled",
+    }
+}
+
+record! {
+    /// One pupil at a delivered session.
+    SessionPupil ("session pupil") {
+        pupil: Text = "pupil" [required],
+        status: Spanned<Attendance> = "status" [required],
+        reason: Text = "reason",
+    }
+}
+
+record! {
+    /// One session of an intervention or group, logged once for all its pupils.
+    Session ("delivered session") {
+        date: Date = "date" [required],
+        /// The whole session's length; default: the place's planned minutes.
+        minutes: Spanned<f64> = "minutes",
+        staff: Text = "staff",
+        pupils: Vec<SessionPupil> = "pupils",
+        /// The session did not run: the reason (every pupil of the group missed it).
+        cancelled: Text = "cancelled",
     }
 }
 
