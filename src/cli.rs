@@ -635,13 +635,27 @@ pub struct ProgressArgs {
 #[derive(Debug, Args)]
 pub struct CensusArgs {
     /// The census reference date [default: today].
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = parse_date, conflicts_with = "term")]
     pub date: Option<NaiveDate>,
+    /// The census day of this term: autumn, the first Thursday in October; spring, the third Thursday in
+    /// January; summer, the third Thursday in May (of the current academic year unless --year).
+    #[arg(long, value_enum, value_name = "TERM")]
+    pub term: Option<CensusTerm>,
+    /// With --term: the academic year, by the year of its September (2026 for 2026-27).
+    #[arg(long, value_name = "YEAR", requires = "term", value_parser = clap::value_parser!(i32).range(1900..=9998))]
+    pub year: Option<i32>,
     /// Include UPNs (the `upn` column and JSON field).
     #[arg(long)]
     pub show_upn: bool,
     #[command(flatten)]
     pub out: OutputArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CensusTerm {
+    Autumn,
+    Spring,
+    Summer,
 }
 
 #[derive(Debug, Args)]

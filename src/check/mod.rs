@@ -382,8 +382,7 @@ pub fn valid_id(id: &str) -> bool {
         && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-pub const ENGLAND_TYPES: &[&str] =
-    &["SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "OTH", "NSA"];
+pub use crate::model::census::ENGLAND_TYPES;
 const IDEA_TYPES: &[&str] = &[
     "autism",
     "deaf-blindness",

@@ -31,12 +31,12 @@ fn wal_idp_decide(cx: &mut Cx) {
     let file = cx.pupil_file();
     let deadline =
         super::dates::SchoolCalendar::from_settings(cx.settings).and_then(|c| c.add_school_days(requested.value, 35));
-    let Some(super::dates::Deadline { date: deadline, .. }) = deadline else {
+    let Some(super::dates::Deadline { date: deadline, estimated }) = deadline else {
         cx.push(
             "WAL-IDP-DECIDE",
             Status::NotRecorded,
             None,
-            "the term dates in senco.toml do not reach 35 school days after the concern".into(),
+            "senco.toml records no term dates (`[calendar] terms`), so school days cannot be counted".into(),
             file,
             Some(requested.span),
         );
@@ -48,7 +48,11 @@ fn wal_idp_decide(cx: &mut Cx) {
         issued.as_ref(),
         deadline,
         "IDP given",
-        "35 school days from the concern",
+        if estimated {
+            "35 school days from the concern (estimated from this year's calendar)"
+        } else {
+            "35 school days from the concern"
+        },
         false,
         &file,
         Some(requested.span),
