@@ -87,6 +87,7 @@ fn status_word(s: Status) -> &'static str {
         Status::Overdue => "overdue",
         Status::NotMet => "not-met",
         Status::NotRecorded => "not-recorded",
+        Status::NotApplicable => "not-applicable",
     }
 }
 
@@ -122,6 +123,7 @@ pub fn checklist(cx: &Ctx, recs: &[&PupilRecord]) -> Checklist {
         let items: Vec<ChecklistItem> = evaluate_with_cost(cx.settings, rec, cx.today, Some(cost))
             .iter()
             .filter(|o| configured(cx.settings, o.rule.code, o.rule.severity).is_some())
+            .filter(|o| o.status != Status::NotApplicable)
             .map(|o| item(o, cx.today))
             .collect();
         let pupil = pupil_view(cx, rec);
@@ -179,7 +181,14 @@ pub fn checklist(cx: &Ctx, recs: &[&PupilRecord]) -> Checklist {
                 days: None,
             }
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let mut school_rules = school_rules;
+    if cx.settings.school.jurisdiction == crate::model::settings::Jurisdiction::England
+        && configured(cx.settings, "ENG-SENCO", crate::diag::Severity::Warning).is_some()
+    {
+        let staff = crate::rules::england::senco_outcomes(cx.settings, &cx.repo.staff, cx.today);
+        school_rules.extend(staff.iter().filter(|o| o.status != Status::NotApplicable).map(|o| item(o, cx.today)));
+    }
     Checklist { school: cx.school(), warn_days: cx.settings.reviews.warn_days, pupils, rules, counts, school_rules }
 }
 
