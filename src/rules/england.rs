@@ -18,8 +18,8 @@ use crate::diag::Severity::{Info, Warning};
 use crate::model::settings::Jurisdiction::England as ENG;
 use crate::model::span::{Span, Spanned};
 use crate::model::{
-    text, val, DecisionOutcome, Level, Phase, Request, RequestOutcome, ReviewKind, Role, SencoAward, Settings, Staff,
-    StaffRole,
+    text, val, DecisionOutcome, Level, LogKind, Phase, Request, RequestOutcome, ReviewKind, Role, SencoAward, Settings,
+    Staff, StaffRole,
 };
 use crate::repo::ReviewFile;
 use chrono::{Datelike, Months, NaiveDate, Weekday};
@@ -185,23 +185,36 @@ fn eng_sup_parents(cx: &mut Cx) {
     let elapsed = if until < start { 0 } else { (until - start).num_days() + 1 };
     let expected = (3 * elapsed / year_days).min(3);
     let today = cx.today;
-    let mut met: Vec<(&ReviewFile, &Spanned<NaiveDate>)> = cx
+    let in_year = |d: NaiveDate| start <= d && d <= until && d <= today;
+    let mut met: Vec<(NaiveDate, String, Span)> = cx
         .rec
         .reviews
         .iter()
         .filter_map(|r| r.review.date.as_ref().map(|d| (r, d)))
-        .filter(|(_, d)| start <= d.value && d.value <= until && d.value <= today)
+        .filter(|(_, d)| in_year(d.value))
         .filter(|(r, _)| {
             r.review.attendees.iter().flatten().any(|a| matches!(val(&a.role), Some(Role::Parent | Role::Carer)))
         })
+        .map(|(r, d)| (d.value, r.path.clone(), d.span))
         .collect();
+    // The pupil log's meetings with a parent or carer (a phone call or an
+    // e-mail is contact, not a meeting).
+    let log_file = cx.rec.file("log.yaml");
+    met.extend(
+        cx.rec
+            .log
+            .iter()
+            .filter(|e| val(&e.kind) == Some(LogKind::Meeting) && e.with_parent())
+            .filter_map(|e| e.date.as_ref())
+            .filter(|d| in_year(d.value))
+            .map(|d| (d.value, log_file.clone(), d.span)),
+    );
+    met.sort_by_key(|m| m.0);
     // Two records of the same day are one meeting.
-    met.dedup_by_key(|(_, d)| d.value);
-    // Issue 16 ("records for the duties") adds the pupil log: its entries of
-    // kind `meeting` with a parent or carer count here too, once it lands.
+    met.dedup_by_key(|m| m.0);
     let count = met.len() as i64;
     let (file, span) = match met.last() {
-        Some((r, d)) => (r.path.clone(), Some(d.span)),
+        Some((_, f, sp)) => (f.clone(), Some(*sp)),
         None => (cx.pupil_file(), cx.pupil.support.as_ref().and_then(|s| s.since.as_ref()).map(|s| s.span)),
     };
     // The day the n-th meeting is expected by: the first day on which
@@ -250,7 +263,18 @@ fn eng_sup_notify(cx: &mut Cx) {
         _ => return wrong_level(cx, CODE, Level::SenSupport),
     }
     let file = cx.pupil_file();
-    // Issue 16 adds log entries of kind `parents-informed`; they count here too.
+    let logged = cx
+        .rec
+        .log
+        .iter()
+        .filter(|e| val(&e.kind) == Some(LogKind::ParentsInformed))
+        .filter_map(|e| e.date.as_ref())
+        .min_by_key(|d| d.value);
+    if let (None, Some(d)) = (cx.pupil.support.as_ref().and_then(|s| s.parents_informed.as_ref()), logged) {
+        let detail = format!("parents informed on {} that special educational provision is made (log)", d.value);
+        let file = cx.rec.file("log.yaml");
+        return cx.push(CODE, Status::Met, None, detail, file, Some(d.span));
+    }
     match cx.pupil.support.as_ref().and_then(|s| s.parents_informed.as_ref()) {
         Some(d) => {
             let detail = format!("parents informed on {} that special educational provision is made", d.value);
@@ -258,7 +282,7 @@ fn eng_sup_notify(cx: &mut Cx) {
         }
         None => {
             let span = cx.pupil.support.as_ref().and_then(|s| s.level.as_ref()).map(|l| l.span);
-            let detail = "when the parents were told that the school makes special educational provision (`support.parents_informed`)".to_string();
+            let detail = "when the parents were told that the school makes special educational provision (`support.parents_informed`, or a log entry of kind `parents-informed`)".to_string();
             cx.push(CODE, Status::NotRecorded, None, detail, file, span);
         }
     }
@@ -406,6 +430,11 @@ fn eng_ar_invitees(cx: &mut Cx) {
     // school age (CFA s.83(2)): after the school leaving date.
     let young = val(&cx.pupil.date_of_birth).is_some_and(|dob| date.value > school_leaving_date(dob));
     let parent: &[Role] = if young { &[Role::Parent, Role::Carer, Role::Pupil] } else { &[Role::Parent, Role::Carer] };
+    if have.is_empty() {
+        let detail =
+            format!("who was invited to the annual review of {} (`invited` or `attendees` with roles)", date.value);
+        return cx.push(CODE, Status::NotRecorded, None, detail, r.path.clone(), Some(date.span));
+    }
     let groups: [(&str, &[Role]); 5] = [
         (if young { "parent or young person" } else { "parent" }, parent),
         ("school", &[Role::Senco, Role::Teacher, Role::SchoolLeader, Role::TeachingAssistant]),
@@ -677,7 +706,9 @@ fn ehc_request(cx: &mut Cx, req: &Request, several: bool) {
     let milestone = |cx: &mut Cx, done: Option<&Spanned<NaiveDate>>, weeks: u32, what: &str, unknown: bool| {
         let limit = add_weeks(r, weeks);
         let what = format!("{what}{of} (LA duty)");
-        match extended(req, limit) {
+        // Done within the time limit itself: no exception is needed.
+        let in_time = done.is_some_and(|x| x.value <= limit);
+        match if in_time { Some((limit, String::new())) } else { extended(req, limit) } {
             Some((deadline, ext)) => {
                 let basis = format!("{weeks} weeks from the request of {r}{ext}");
                 cx.deadline(CODE, done, deadline, &what, &basis, unknown, &file, anchor);
@@ -883,10 +914,20 @@ fn eng_retain(cx: &mut Cx) {
         let why = format!("the pupil moved to {dest}: the file is transferred there (ENG-FILE-TRANSFER), not kept");
         return not_applicable(cx, CODE, why);
     }
-    let Some(dob) = &cx.pupil.date_of_birth else { return };
+    let Some(dob) = &cx.pupil.date_of_birth else {
+        let file = cx.pupil_file();
+        return cx.push(
+            CODE,
+            Status::NotRecorded,
+            None,
+            "no date of birth to count the retention from".into(),
+            file,
+            None,
+        );
+    };
     let years = cx.settings.jurisdiction.retention_years;
     let until = add_years(dob.value, years);
-    let status = if until < cx.today { Status::Overdue } else { Status::Met };
+    let status = cx.pending(until);
     let file = cx.pupil_file();
     cx.push(
         CODE,
@@ -1187,4 +1228,613 @@ pub fn senco_outcomes(settings: &Settings, staff: &[Staff], today: NaiveDate) ->
         }
     }
     out
+}
+
+/// Every England rule in each of its cells: met, due soon, breached (overdue
+/// or not met), not recorded and not applicable, with the provision quoted
+/// and the dates worked by hand. Where a rule has no deadline (so no "due
+/// soon") or cannot lack its fact, the test says so. The school year of the
+/// tests runs from Wed 2 September 2026 to Wed 21 July 2027 (323 days
+/// counted inclusively); `warn_days` is 28.
+#[cfg(test)]
+mod tests {
+    use super::super::eval::{evaluate, evaluate_with_cost};
+    use super::*;
+    use crate::repo::PupilRecord;
+    use Status::{Due, Met, NotApplicable as NA, NotMet, NotRecorded, Overdue};
+
+    const SCHOOL: &str = "[school]\nname = \"T\"\nsenco = \"S\"\njurisdiction = \"england\"\n[calendar]\nyear_start = 2026-09-02\nyear_end = 2027-07-21\nterms = [\n { name = \"Autumn\", start = 2026-09-02, end = 2026-12-18 },\n { name = \"Spring\", start = 2027-01-04, end = 2027-03-26 },\n { name = \"Summer\", start = 2027-04-12, end = 2027-07-21 },\n]\n";
+
+    fn settings() -> Settings {
+        Settings::parse(SCHOOL).unwrap()
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        crate::repo::decode::parse_date(s).unwrap()
+    }
+
+    /// A pupil folder from YAML texts: `files` are (path in the folder, text).
+    fn rec(files: &[(&str, &str)], archived: bool) -> PupilRecord {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = if archived { "archive" } else { "pupils" };
+        let base = dir.path().join(folder).join("kit-lane");
+        std::fs::create_dir_all(base.join("reviews")).unwrap();
+        for (name, text) in files {
+            std::fs::write(base.join(name), text).unwrap();
+        }
+        let rec = crate::repo::load_pupil(dir.path(), folder, "kit-lane".into(), archived);
+        assert!(rec.findings.is_empty(), "{:?}", rec.findings);
+        rec
+    }
+
+    /// pupil.yaml: `support` lines go under `support:`, `extra` at the top level.
+    fn pupil(level: &str, dob: &str, year: i64, support: &str, extra: &str) -> String {
+        format!("id: kit-lane\nname: {{ first: Kit, last: Lane }}\ndate_of_birth: {dob}\nyear_group: {year}\nsupport:\n  level: {level}\n  since: 2024-01-10\n{support}{extra}")
+    }
+
+    fn outcomes(files: &[(&str, &str)], today: &str, code: &str) -> Vec<Outcome> {
+        outcomes_of(&rec(files, false), today, code)
+    }
+
+    fn outcomes_of(r: &PupilRecord, today: &str, code: &str) -> Vec<Outcome> {
+        evaluate(&settings(), r, d(today)).into_iter().filter(|o| o.rule.code == code).collect()
+    }
+
+    fn status(files: &[(&str, &str)], today: &str, code: &str) -> Vec<Status> {
+        outcomes(files, today, code).iter().map(|o| o.status).collect()
+    }
+
+    fn one(p: &str, today: &str, code: &str) -> Vec<Status> {
+        status(&[("pupil.yaml", p)], today, code)
+    }
+
+    fn due_of(files: &[(&str, &str)], today: &str, code: &str) -> Vec<Option<NaiveDate>> {
+        outcomes(files, today, code).iter().map(|o| o.due).collect()
+    }
+
+    const PLAN: &str = "  plan:\n    issued: 2025-12-01\n";
+
+    fn ehcp(year: i64, dob: &str) -> String {
+        pupil("ehcp", dob, year, PLAN, "")
+    }
+
+    /// An annual review on 2026-10-20 (a Tuesday) with every invitee.
+    fn annual(extra: &str) -> String {
+        format!("date: 2026-10-20\nkind: annual\nattendees:\n  - {{ name: P, role: parent }}\n  - {{ name: S, role: senco }}\ninvited:\n  - {{ name: L, role: local-authority }}\n  - {{ name: H, role: health }}\n  - {{ name: C, role: social-care }}\n{extra}")
+    }
+
+    const REVIEW: &str = "reviews/2026-10-20-annual.yaml";
+
+    #[test]
+    fn every_rule_of_the_pack_answers_for_a_pupil_it_does_not_concern() {
+        // A wrong "met" is the worst answer: a rule that does not apply says so.
+        let p = pupil("monitoring", "2016-04-01", 5, "", "");
+        let r = rec(&[("pupil.yaml", &p)], false);
+        let out = evaluate_with_cost(&settings(), &r, d("2026-11-24"), Some(0.0));
+        let pupil_rules = RULES.iter().filter(|r| r.scope == Scope::Pupil);
+        for rule in pupil_rules {
+            let got: Vec<Status> = out.iter().filter(|o| o.rule.code == rule.code).map(|o| o.status).collect();
+            assert_eq!(got, [NA], "{}", rule.code);
+        }
+        assert!(out.iter().all(|o| !o.detail.is_empty()));
+    }
+
+    /// CoP 6.48: "the school should agree with parents and the pupil ... the
+    /// date for review"; the school's own limit is `support_review_weeks` (12).
+    #[test]
+    fn eng_sup_review() {
+        let p = pupil("sen-support", "2016-04-01", 5, "", "");
+        let files = [("pupil.yaml", p.as_str()), ("reviews/2026-10-01.yaml", "date: 2026-10-01\nkind: termly\n")];
+        // 2026-10-01 + 12 weeks (84 days) = 2026-12-24.
+        assert_eq!(status(&files, "2026-11-01", "ENG-SUP-REVIEW"), [Met]);
+        assert_eq!(status(&files, "2026-12-01", "ENG-SUP-REVIEW"), [Due]); // 23 days
+        assert_eq!(status(&files, "2026-12-24", "ENG-SUP-REVIEW"), [Due]); // the day itself
+        assert_eq!(status(&files, "2026-12-25", "ENG-SUP-REVIEW"), [Overdue]);
+        assert_eq!(due_of(&files, "2026-12-25", "ENG-SUP-REVIEW"), [Some(d("2026-12-24"))]);
+        let no_since = "id: kit-lane\nname: { first: Kit, last: Lane }\ndate_of_birth: 2016-04-01\nyear_group: 5\nsupport:\n  level: sen-support\n";
+        assert_eq!(one(no_since, "2026-12-25", "ENG-SUP-REVIEW"), [NotRecorded]);
+        assert_eq!(one(&ehcp(5, "2016-04-01"), "2026-12-25", "ENG-SUP-REVIEW"), [NA]);
+    }
+
+    /// CoP 6.65: "Schools should meet parents at least three times each year."
+    /// Expected by today: floor(3 x elapsed / 323), elapsed counted from the
+    /// later of year_start and support.since, both days included.
+    #[test]
+    fn eng_sup_parents() {
+        let p = pupil("sen-support", "2016-04-01", 5, "", "");
+        let files = [("pupil.yaml", p.as_str())];
+        // The first meeting is expected by the 108th day (3 x 108 = 324 >= 323):
+        // 2026-09-02 + 107 days = 2026-12-18.
+        assert_eq!(one(&p, "2026-11-01", "ENG-SUP-PARENTS"), [Met]); // 0 expected, next in 47 days
+        assert_eq!(one(&p, "2026-12-01", "ENG-SUP-PARENTS"), [Due]); // next in 17 days
+        assert_eq!(due_of(&files, "2026-12-01", "ENG-SUP-PARENTS"), [Some(d("2026-12-18"))]);
+        assert_eq!(one(&p, "2026-12-17", "ENG-SUP-PARENTS"), [Due]); // day 107: 321/323 = 0
+        assert_eq!(one(&p, "2026-12-18", "ENG-SUP-PARENTS"), [NotMet]); // day 108: 1 expected
+                                                                        // A parent who attended counts; the second is expected by day 216
+                                                                        // (648/323 = 2): 2026-09-02 + 215 days = 2027-04-05.
+        let met = "date: 2026-10-01\nkind: termly\nattendees:\n  - { name: P, role: Parent }\n";
+        let files = [("pupil.yaml", p.as_str()), ("reviews/2026-10-01.yaml", met)];
+        assert_eq!(status(&files, "2026-12-18", "ENG-SUP-PARENTS"), [Met]);
+        assert_eq!(due_of(&files, "2026-12-18", "ENG-SUP-PARENTS"), [Some(d("2027-04-05"))]);
+        // Invited is not attended.
+        let invited = "date: 2026-10-01\nkind: termly\ninvited:\n  - { name: P, role: parent }\n";
+        let files = [("pupil.yaml", p.as_str()), ("reviews/2026-10-01.yaml", invited)];
+        assert_eq!(status(&files, "2026-12-18", "ENG-SUP-PARENTS"), [NotMet]);
+        // A log meeting with a parent counts; a phone call does not.
+        let log = "- date: 2026-10-05\n  kind: phone\n  with: [parent]\n  summary: Call.\n";
+        let files = [("pupil.yaml", p.as_str()), ("log.yaml", log)];
+        assert_eq!(status(&files, "2026-12-18", "ENG-SUP-PARENTS"), [NotMet]);
+        let log = "- date: 2026-10-05\n  kind: meeting\n  with: [parent]\n  summary: Met mum.\n";
+        let files = [("pupil.yaml", p.as_str()), ("log.yaml", log)];
+        assert_eq!(status(&files, "2026-12-18", "ENG-SUP-PARENTS"), [Met]);
+        // SEN support from Mon 4 January 2027: counted from then. Day 108 is
+        // 2027-01-04 + 107 days = 2027-04-21.
+        let late = pupil("sen-support", "2016-04-01", 5, "", "").replace("since: 2024-01-10", "since: 2027-01-04");
+        assert_eq!(one(&late, "2027-04-01", "ENG-SUP-PARENTS"), [Due]);
+        assert_eq!(one(&late, "2027-04-20", "ENG-SUP-PARENTS"), [Due]);
+        assert_eq!(one(&late, "2027-04-21", "ENG-SUP-PARENTS"), [NotMet]);
+        // No [calendar]: not recorded. EHC plan: not applicable.
+        let bare = Settings::parse("[school]\nname = \"T\"\njurisdiction = \"england\"\n").unwrap();
+        let out = evaluate(&bare, &rec(&[("pupil.yaml", &p)], false), d("2026-12-18"));
+        let got: Vec<Status> = out.iter().filter(|o| o.rule.code == "ENG-SUP-PARENTS").map(|o| o.status).collect();
+        assert_eq!(got, [NotRecorded]);
+        assert_eq!(one(&ehcp(5, "2016-04-01"), "2026-12-18", "ENG-SUP-PARENTS"), [NA]);
+    }
+
+    /// CFA s.68(1)(b), (2): where provision is made for a pupil "for whom no
+    /// EHC plan is maintained", the school "must inform the child's parent".
+    /// No time limit: no "due" cell.
+    #[test]
+    fn eng_sup_notify() {
+        let told = pupil("sen-support", "2016-04-01", 5, "  parents_informed: 2024-01-12\n", "");
+        assert_eq!(one(&told, "2026-11-24", "ENG-SUP-NOTIFY"), [Met]);
+        let bare = pupil("sen-support", "2016-04-01", 5, "", "");
+        assert_eq!(one(&bare, "2026-11-24", "ENG-SUP-NOTIFY"), [NotRecorded]);
+        let log = "- date: 2024-01-12\n  kind: parents-informed\n  with: [parent]\n  summary: Letter home.\n";
+        assert_eq!(status(&[("pupil.yaml", &bare), ("log.yaml", log)], "2026-11-24", "ENG-SUP-NOTIFY"), [Met]);
+        // With an EHC plan, or on the watch list: not applicable.
+        assert_eq!(one(&ehcp(5, "2016-04-01"), "2026-11-24", "ENG-SUP-NOTIFY"), [NA]);
+        assert_eq!(one(&pupil("monitoring", "2016-04-01", 5, "", ""), "2026-11-24", "ENG-SUP-NOTIFY"), [NA]);
+    }
+
+    /// CFA s.44(1): review "in the period of 12 months starting with the date
+    /// on which the plan was first made", then of each review; reg. 20(10)
+    /// gives the LA 4 weeks after the meeting, so the meeting is by end - 28.
+    #[test]
+    fn eng_ar_due() {
+        // Issued 2025-12-01: the period ends 2026-11-30; the meeting by 2026-11-02.
+        let p = ehcp(6, "2015-04-01");
+        let files = [("pupil.yaml", p.as_str())];
+        assert_eq!(one(&p, "2026-06-01", "ENG-AR-DUE"), [Met]);
+        assert_eq!(one(&p, "2026-11-10", "ENG-AR-DUE"), [Due]);
+        assert_eq!(one(&p, "2026-11-30", "ENG-AR-DUE"), [Due]);
+        assert_eq!(one(&p, "2026-12-01", "ENG-AR-DUE"), [Overdue]);
+        let o = &outcomes(&files, "2026-11-10", "ENG-AR-DUE")[0];
+        assert_eq!(o.due, Some(d("2026-11-30")));
+        assert!(o.detail.contains("the meeting by 2026-11-02"), "{}", o.detail);
+        // Leap day: issued 2024-02-29, the period ends 2025-02-28.
+        let leap = pupil("ehcp", "2015-04-01", 6, "  plan:\n    issued: 2024-02-29\n", "");
+        assert_eq!(due_of(&[("pupil.yaml", &leap)], "2025-02-28", "ENG-AR-DUE"), [Some(d("2025-02-28"))]);
+        assert_eq!(one(&leap, "2025-02-28", "ENG-AR-DUE"), [Due]);
+        assert_eq!(one(&leap, "2025-03-01", "ENG-AR-DUE"), [Overdue]);
+        // Month end: issued 2026-01-31, the period ends 2027-01-30.
+        let end = pupil("ehcp", "2015-04-01", 6, "  plan:\n    issued: 2026-01-31\n", "");
+        assert_eq!(due_of(&[("pupil.yaml", &end)], "2026-06-01", "ENG-AR-DUE"), [Some(d("2027-01-30"))]);
+        // An agreed earlier `next_review` does not move the statutory date.
+        let interim = "date: 2026-03-01\nkind: interim\nnext_review: 2026-06-01\n";
+        let files = [("pupil.yaml", p.as_str()), ("reviews/2026-03-01.yaml", interim)];
+        assert_eq!(due_of(&files, "2026-07-01", "ENG-AR-DUE"), [Some(d("2026-11-30"))]);
+        // A held annual review restarts the period: 2026-10-20 -> 2027-10-19.
+        let files = [("pupil.yaml", p.as_str()), (REVIEW, &annual(""))];
+        assert_eq!(due_of(&files, "2026-12-01", "ENG-AR-DUE"), [Some(d("2027-10-19"))]);
+        let bare = pupil("ehcp", "2015-04-01", 6, "", "");
+        assert_eq!(one(&bare, "2026-06-01", "ENG-AR-DUE"), [NotRecorded]);
+        assert_eq!(one(&pupil("sen-support", "2015-04-01", 6, "", ""), "2026-06-01", "ENG-AR-DUE"), [NA]);
+    }
+
+    /// CoP 9.178: for children under 5 the LA "should consider reviewing an
+    /// EHC plan ... at least every 3 to 6 months" (advisory: info).
+    #[test]
+    fn eng_ar_under5() {
+        // Issued 2025-12-01: the 6-month period ends 2026-05-31.
+        let young = pupil("ehcp", "2022-06-01", -1, PLAN, "");
+        assert_eq!(one(&young, "2026-03-01", "ENG-AR-UNDER5"), [Met]);
+        assert_eq!(one(&young, "2026-05-10", "ENG-AR-UNDER5"), [Due]);
+        assert_eq!(one(&young, "2026-06-01", "ENG-AR-UNDER5"), [Overdue]);
+        assert_eq!(ENG_AR_UNDER5.severity, crate::diag::Severity::Info);
+        let no_dates = pupil("ehcp", "2022-06-01", -1, "", "");
+        assert_eq!(one(&no_dates, "2026-03-01", "ENG-AR-UNDER5"), [NotRecorded]);
+        // Five on 2027-06-01: from then not applicable.
+        assert_eq!(one(&young, "2027-06-01", "ENG-AR-UNDER5"), [NA]);
+    }
+
+    /// Reg. 20(3): "at least two weeks' notice of the date of the meeting";
+    /// 20(4): advice circulated "at least two weeks before" it. Meeting
+    /// 2026-10-20: both by 2026-10-06.
+    #[test]
+    fn eng_ar_notice() {
+        let p = ehcp(6, "2015-04-01");
+        let run =
+            |extra: &str, today: &str| status(&[("pupil.yaml", &p), (REVIEW, &annual(extra))], today, "ENG-AR-NOTICE");
+        let on_time = "invitations_sent: 2026-10-01\npapers_circulated: 2026-10-06\n";
+        assert_eq!(run(on_time, "2026-11-01"), [Met, Met]);
+        let late = "invitations_sent: 2026-10-01\npapers_circulated: 2026-10-07\n";
+        assert_eq!(run(late, "2026-11-01"), [Met, NotMet]);
+        // Held without the dates: not recorded.
+        assert_eq!(run("", "2026-11-01"), [NotRecorded, NotRecorded]);
+        // A meeting ahead: due before the notice date, overdue after it.
+        assert_eq!(run("", "2026-10-01"), [Due, Due]);
+        assert_eq!(run("", "2026-10-07"), [Overdue, Overdue]);
+        assert_eq!(one(&p, "2026-11-01", "ENG-AR-NOTICE"), [NA]);
+    }
+
+    /// Reg. 20(2): invite "the child's parent or the young person", the head
+    /// teacher (or a delegate), the LA's SEN officer, health and social care.
+    /// A young person: over compulsory school age, after the last Friday of
+    /// June of the school year in which they turn 16 (CFA s.83(2); EA 1996 s.8).
+    #[test]
+    fn eng_ar_invitees() {
+        let p = ehcp(6, "2015-04-01");
+        let run =
+            |p: &str, review: &str| status(&[("pupil.yaml", p), (REVIEW, review)], "2026-11-01", "ENG-AR-INVITEES");
+        assert_eq!(run(&p, &annual("")), [Met]);
+        let no_la = annual("").replace("  - { name: L, role: local-authority }\n", "");
+        assert_eq!(run(&p, &no_la), [NotMet]);
+        // The pupil alone stands in for a parent only as a young person.
+        let pupil_only = annual("").replace("role: parent", "role: pupil");
+        // Born 2010-10-01: 16 on 2026-10-01, in the school year 2026-27; leaving
+        // date Fri 2027-06-25; at the review of 2026-10-20 still a child.
+        assert_eq!(run(&ehcp(11, "2010-10-01"), &pupil_only), [NotMet]);
+        // Born 2009-10-01: 16 in 2025-26; leaving date Fri 2026-06-26: a young person.
+        assert_eq!(run(&ehcp(12, "2009-10-01"), &pupil_only), [Met]);
+        assert_eq!(school_leaving_date(d("2010-10-01")), d("2027-06-25"));
+        assert_eq!(school_leaving_date(d("2009-10-01")), d("2026-06-26"));
+        // Born 2010-08-31: 16 on 2026-08-31, in the school year 2025-26.
+        assert_eq!(school_leaving_date(d("2010-08-31")), d("2026-06-26"));
+        let nobody = "date: 2026-10-20\nkind: annual\n";
+        assert_eq!(run(&p, nobody), [NotRecorded]);
+        // A review not yet held: not applicable (no due date: the invitations
+        // themselves are ENG-AR-NOTICE's).
+        assert_eq!(status(&[("pupil.yaml", &p), (REVIEW, &annual(""))], "2026-10-01", "ENG-AR-INVITEES"), [NA]);
+    }
+
+    /// Reg. 20(7)-(8): the report is prepared and sent "within two weeks of
+    /// the review meeting": by 2026-11-03. Absent after that is overdue (no
+    /// "not recorded" cell: the report's absence is the breach).
+    #[test]
+    fn eng_ar_report() {
+        let p = ehcp(6, "2015-04-01");
+        let run =
+            |extra: &str, today: &str| status(&[("pupil.yaml", &p), (REVIEW, &annual(extra))], today, "ENG-AR-REPORT");
+        assert_eq!(run("report_sent: 2026-11-03\n", "2026-11-10"), [Met]);
+        assert_eq!(run("report_sent: 2026-11-04\n", "2026-11-10"), [NotMet]);
+        assert_eq!(run("", "2026-10-25"), [Due]);
+        assert_eq!(run("", "2026-11-03"), [Due]);
+        assert_eq!(run("", "2026-11-04"), [Overdue]);
+        assert_eq!(run("", "2026-10-19"), [NA]);
+    }
+
+    /// Reg. 20(10): the LA notifies its decision "within four weeks of the
+    /// review meeting"; CoP 9.176: within the 12-month period.
+    #[test]
+    fn eng_ar_decision() {
+        // Plan 2025-12-01: the period ends 2026-11-30; meeting 2026-10-20 + 28 = 2026-11-17.
+        let p = ehcp(6, "2015-04-01");
+        let run = |review: &str, today: &str| status(&[("pupil.yaml", &p), (REVIEW, review)], today, "ENG-AR-DECISION");
+        assert_eq!(run(&annual("la_decision: 2026-11-17\n"), "2026-12-01"), [Met]);
+        assert_eq!(run(&annual("la_decision: { date: 2026-11-18, outcome: keep }\n"), "2026-12-01"), [NotMet]);
+        assert_eq!(run(&annual(""), "2026-11-01"), [Due]);
+        assert_eq!(run(&annual(""), "2026-11-18"), [Overdue]);
+        let o = &outcomes(&[("pupil.yaml", &p), (REVIEW, &annual(""))], "2026-11-18", "ENG-AR-DECISION")[0];
+        assert!(o.detail.contains("(LA duty)"), "{}", o.detail);
+        // A meeting on 2026-11-10: + 28 = 2026-12-08, past the period's end, so 2026-11-30.
+        let late = annual("la_decision: 2026-12-01\n").replace("2026-10-20", "2026-11-10");
+        let files = [("pupil.yaml", p.as_str()), ("reviews/2026-11-10-annual.yaml", late.as_str())];
+        assert_eq!(status(&files, "2026-12-10", "ENG-AR-DECISION"), [NotMet]);
+        assert_eq!(due_of(&files, "2026-12-10", "ENG-AR-DECISION"), [Some(d("2026-11-30"))]);
+        // Not recorded: no cell (the decision's absence after 4 weeks is overdue).
+        assert_eq!(one(&p, "2026-11-18", "ENG-AR-DECISION"), [NA]);
+    }
+
+    /// Reg. 22(3): the amended plan is issued "within 8 weeks of the date on
+    /// which [the amendment notice] was sent": notice 2026-11-10 -> 2027-01-05.
+    #[test]
+    fn eng_ar_amend() {
+        let amend = "la_decision: { date: 2026-11-10, outcome: amend }\namendment_notice: 2026-11-10\n";
+        let review = annual(amend);
+        let plan = |amended: &str| pupil("ehcp", "2015-04-01", 6, &format!("{PLAN}    amended: {amended}\n"), "");
+        let run =
+            |p: &str, review: &str, today: &str| status(&[("pupil.yaml", p), (REVIEW, review)], today, "ENG-AR-AMEND");
+        assert_eq!(run(&plan("2027-01-05"), &review, "2027-02-01"), [Met]);
+        assert_eq!(run(&plan("2027-01-06"), &review, "2027-02-01"), [NotMet]);
+        // An amendment before the notice is not this one.
+        let p = ehcp(6, "2015-04-01");
+        assert_eq!(run(&plan("2026-06-01"), &review, "2026-12-20"), [Due]);
+        assert_eq!(run(&p, &review, "2027-01-06"), [Overdue]);
+        let no_notice = annual("la_decision: { date: 2026-11-10, outcome: amend }\n");
+        assert_eq!(run(&p, &no_notice, "2026-12-20"), [NotRecorded]);
+        assert_eq!(run(&p, &annual("la_decision: { date: 2026-11-10, outcome: keep }\n"), "2026-12-20"), [NA]);
+    }
+
+    /// Reg. 20(6): "where the child is in year 9 or above", the review
+    /// considers preparation for adulthood; the year at the review's date.
+    /// The year group is a required field: no "not recorded" cell; no deadline.
+    #[test]
+    fn eng_ar_pfa() {
+        let p = ehcp(9, "2012-01-10");
+        let run = |p: &str, path: &str, review: &str| {
+            status(&[("pupil.yaml", p), (path, review)], "2026-11-24", "ENG-AR-PFA")
+        };
+        assert_eq!(run(&p, REVIEW, &annual("preparing_for_adulthood: Work experience.\n")), [Met]);
+        assert_eq!(run(&p, REVIEW, &annual("")), [NotMet]);
+        // Held on 2026-06-10, in 2025-26, when today's Year 9 pupil was in Year 8.
+        let june = annual("").replace("2026-10-20", "2026-06-10");
+        assert_eq!(run(&p, "reviews/2026-06-10-annual.yaml", &june), [NA]);
+        assert_eq!(run(&ehcp(8, "2013-01-10"), REVIEW, &annual("")), [NA]);
+    }
+
+    /// Reg. 18(1): the plan is amended to name the new setting "before 15th
+    /// February in the calendar year of the transfer", "before 31st March"
+    /// for secondary to post-16; reg. 18(2): "at least 5 months before" a move
+    /// between post-16 institutions. "Before" excludes the day itself.
+    #[test]
+    fn eng_phase() {
+        let t = |phase: &str| {
+            format!("transition:\n  next_setting: Northfield High\n  date: 2027-09-01\n  phase: {phase}\n")
+        };
+        let with = |phase: &str, amended: &str| {
+            pupil(
+                "ehcp",
+                "2016-01-10",
+                6,
+                &format!("{PLAN}    amended: {amended}\n    named_setting: Northfield High\n"),
+                &t(phase),
+            )
+        };
+        let bare = ehcp(6, "2016-01-10") + &t("primary-secondary");
+        assert_eq!(one(&bare, "2026-11-24", "ENG-PHASE"), [Met]);
+        assert_eq!(one(&bare, "2027-01-20", "ENG-PHASE"), [Due]);
+        assert_eq!(one(&bare, "2027-02-14", "ENG-PHASE"), [Due]);
+        assert_eq!(one(&bare, "2027-02-15", "ENG-PHASE"), [Overdue]);
+        // The day before 15 February meets it; 15 February itself does not.
+        assert_eq!(one(&with("primary-secondary", "2027-02-14"), "2027-03-01", "ENG-PHASE"), [Met]);
+        assert_eq!(one(&with("primary-secondary", "2027-02-15"), "2027-03-01", "ENG-PHASE"), [NotMet]);
+        assert_eq!(one(&with("secondary-post16", "2027-03-30"), "2027-04-01", "ENG-PHASE"), [Met]);
+        assert_eq!(one(&with("secondary-post16", "2027-03-31"), "2027-04-01", "ENG-PHASE"), [NotMet]);
+        // Post-16 to post-16 on 2027-09-01: by 2027-04-01.
+        assert_eq!(one(&with("post16-post16", "2027-04-01"), "2027-05-01", "ENG-PHASE"), [Met]);
+        assert_eq!(one(&with("post16-post16", "2027-04-02"), "2027-05-01", "ENG-PHASE"), [NotMet]);
+        let p16 = ehcp(13, "2009-01-10") + &t("post16-post16");
+        assert_eq!(due_of(&[("pupil.yaml", &p16)], "2027-03-20", "ENG-PHASE"), [Some(d("2027-04-01"))]);
+        // Not recorded: a transition without its phase.
+        let no_phase = ehcp(6, "2016-01-10") + "transition:\n  date: 2027-09-01\n";
+        assert_eq!(one(&no_phase, "2026-11-24", "ENG-PHASE"), [NotRecorded]);
+        // More than 12 months ahead, past, or none: not applicable.
+        assert_eq!(one(&bare, "2026-08-31", "ENG-PHASE"), [NA]);
+        assert_eq!(one(&bare, "2027-09-02", "ENG-PHASE"), [NA]);
+        assert_eq!(one(&ehcp(6, "2016-01-10"), "2026-11-24", "ENG-PHASE"), [NA]);
+    }
+
+    /// Regs. 5(1), 10(1), 13(2): the decision whether to assess "within 6
+    /// weeks" of the request, a no-plan notice "within 16 weeks", the final
+    /// plan "within 20 weeks"; 5(4), 10(4), 13(3): exceptions. Requested
+    /// 2026-09-15: decision by 2026-10-27, no-plan by 2027-01-05, plan by 2027-02-02.
+    #[test]
+    fn eng_ehc_timeline() {
+        let req = |more: &str| {
+            pupil("monitoring", "2016-04-01", 5, &format!("  request:\n    requested: 2026-09-15\n{more}"), "")
+        };
+        let run = |more: &str, today: &str| one(&req(more), today, "ENG-EHC-TIMELINE");
+        // A watch-list pupil's request starts the clock.
+        assert_eq!(run("", "2026-10-10"), [Due, Met]);
+        assert_eq!(run("", "2026-10-27"), [Due, Met]);
+        assert_eq!(run("", "2026-10-28"), [Overdue, Met]);
+        assert_eq!(run("    decision: 2026-10-27\n", "2027-01-20"), [Met, Due]);
+        assert_eq!(run("    decision: 2026-10-27\n", "2027-02-03"), [Met, Overdue]);
+        // A refusal stops the clock at the decision: no plan is asked for.
+        assert_eq!(run("    decision: 2026-10-20\n    outcome: refused\n", "2027-06-01"), [Met, NA]);
+        assert_eq!(run("    outcome: refused\n    outcome_date: 2026-10-28\n", "2027-06-01"), [NotMet, NA]);
+        // No plan: the notice by 16 weeks.
+        let no_plan = "    decision: 2026-10-20\n    outcome: no-plan\n    outcome_date: ";
+        assert_eq!(run(&format!("{no_plan}2027-01-05\n"), "2027-06-01"), [Met, Met]);
+        assert_eq!(run(&format!("{no_plan}2027-01-06\n"), "2027-06-01"), [Met, NotMet]);
+        // Plan issued by 20 weeks.
+        let issued = "    decision: 2026-10-20\n    outcome: plan-issued\n    issued: ";
+        assert_eq!(run(&format!("{issued}2027-02-02\n"), "2027-06-01"), [Met, Met]);
+        assert_eq!(run(&format!("{issued}2027-02-03\n"), "2027-06-01"), [Met, NotMet]);
+        // A plan issued without the decision's date: the decision is not recorded.
+        assert_eq!(run("    outcome: plan-issued\n    issued: 2027-01-20\n", "2027-06-01"), [NotRecorded, Met]);
+        // Withdrawn before a decision: stopped.
+        assert_eq!(run("    outcome: withdrawn\n    outcome_date: 2026-10-01\n", "2027-06-01"), [NA]);
+        // A recorded exception (school closed 2026-12-21..2027-01-01, 12 days)
+        // extends the 20-week milestone to 2027-02-14; the decision is untouched.
+        let exc = "    decision: 2026-10-20\n    exception: { reason: school closed for the holidays, from: 2026-12-21, to: 2027-01-01 }\n";
+        assert_eq!(run(exc, "2027-02-10"), [Met, Due]);
+        let o = &outcomes(&[("pupil.yaml", &req(exc))], "2027-02-10", "ENG-EHC-TIMELINE")[1];
+        assert_eq!(o.due, Some(d("2027-02-14")));
+        assert!(o.detail.contains("extended") && o.detail.contains("school closed"), "{}", o.detail);
+        assert!(o.detail.contains("(LA duty)"));
+        let undated = "    decision: 2026-10-20\n    exception: { reason: family away }\n";
+        assert_eq!(run(undated, "2027-02-10"), [Met, NotRecorded]);
+        // Two requests, each with its own clock.
+        let two = pupil(
+            "sen-support",
+            "2016-04-01",
+            5,
+            "  requests:\n    - { requested: 2025-01-06, decision: 2025-02-10, outcome: refused }\n    - { requested: 2026-09-15 }\n",
+            "",
+        );
+        assert_eq!(one(&two, "2026-10-10", "ENG-EHC-TIMELINE"), [Met, NA, Due, Met]);
+        assert_eq!(one(&pupil("sen-support", "2016-04-01", 5, "", ""), "2026-10-10", "ENG-EHC-TIMELINE"), [NA]);
+    }
+
+    /// Reg. 8(1): advice requested by the LA "must be provided within 6 weeks
+    /// of the date on which the request was made": 2026-10-01 -> 2026-11-12.
+    /// Absent after that is overdue: no "not recorded" cell.
+    #[test]
+    fn eng_advice() {
+        let p = |more: &str| {
+            pupil(
+                "sen-support",
+                "2016-04-01",
+                5,
+                &format!("  request:\n    requested: 2026-09-15\n    advice_requested: 2026-10-01\n{more}"),
+                "",
+            )
+        };
+        assert_eq!(one(&p("    advice_sent: 2026-11-12\n"), "2026-12-01", "ENG-ADVICE"), [Met]);
+        assert_eq!(one(&p("    advice_sent: 2026-11-13\n"), "2026-12-01", "ENG-ADVICE"), [NotMet]);
+        assert_eq!(one(&p(""), "2026-11-01", "ENG-ADVICE"), [Due]);
+        assert_eq!(one(&p(""), "2026-11-13", "ENG-ADVICE"), [Overdue]);
+        assert_eq!(one(&pupil("sen-support", "2016-04-01", 5, "", ""), "2026-11-13", "ENG-ADVICE"), [NA]);
+    }
+
+    /// High needs funding guide: element 2, the notional threshold (6,000).
+    /// Advisory only; no deadline, and the cost is computed, not recorded.
+    #[test]
+    fn eng_cost() {
+        let p = pupil("sen-support", "2016-04-01", 5, "", "");
+        let r = rec(&[("pupil.yaml", &p)], false);
+        let cost = |c: f64| -> Vec<Status> {
+            evaluate_with_cost(&settings(), &r, d("2026-11-24"), Some(c))
+                .into_iter()
+                .filter(|o| o.rule.code == "ENG-COST")
+                .map(|o| o.status)
+                .collect()
+        };
+        assert_eq!(cost(5000.0), [Met]);
+        assert_eq!(cost(7000.0), [NotMet]);
+        assert_eq!(ENG_COST.severity, crate::diag::Severity::Info);
+        assert!(!ENG_COST.statement.contains("assessment"));
+        let watch = rec(&[("pupil.yaml", &pupil("monitoring", "2016-04-01", 5, "", ""))], false);
+        let out = evaluate_with_cost(&settings(), &watch, d("2026-11-24"), Some(7000.0));
+        assert_eq!(out.iter().find(|o| o.rule.code == "ENG-COST").map(|o| o.status), Some(NA));
+    }
+
+    /// CBDS: E and K carry a rank-1 SEN type; NSA only with K, at rank 1.
+    /// No deadline in the rule itself (the census command has the dates).
+    #[test]
+    fn eng_census() {
+        let k = pupil("sen-support", "2016-04-01", 5, "", "");
+        let e = ehcp(5, "2016-04-01");
+        let needs = |t1: &str, t2: &str| {
+            format!("- id: a\n  area: cognition-and-learning\n  type: {t1}\n  primary: true\n- id: b\n  area: sensory-and-physical\n  type: {t2}\n")
+        };
+        let run = |p: &str, n: &str| status(&[("pupil.yaml", p), ("needs.yaml", n)], "2026-11-24", "ENG-CENSUS");
+        assert_eq!(run(&k, &needs("SPLD", "PD")), [Met]);
+        assert_eq!(run(&e, &needs("DS", "HI")), [Met]);
+        assert_eq!(run(&k, &needs("NSA", "PD")), [Met]);
+        assert_eq!(run(&e, &needs("NSA", "PD")), [NotMet]);
+        assert_eq!(run(&k, &needs("SPLD", "NSA")), [NotMet]);
+        // Two needs of one type: rank 2 is the next different type, or none.
+        assert_eq!(run(&k, &needs("SPLD", "SPLD")), [Met]);
+        let untyped = "- id: a\n  area: cognition-and-learning\n  primary: true\n";
+        assert_eq!(run(&k, untyped), [NotMet]);
+        assert_eq!(one(&k, "2026-11-24", "ENG-CENSUS"), [NotRecorded]);
+        assert_eq!(one(&pupil("monitoring", "2016-04-01", 5, "", ""), "2026-11-24", "ENG-CENSUS"), [NA]);
+    }
+
+    /// Education (Pupil Information) (England) Regs 2005, reg. 9(3): the
+    /// record is transferred "within fifteen school days" of the pupil
+    /// ceasing to be registered. Left Fri 2026-10-16: school days Mon 19 ..
+    /// Fri 23 (5), 26 .. 30 (10), 2 .. 6 November (15): by 2026-11-06.
+    #[test]
+    fn eng_file_transfer() {
+        let left = |more: &str| {
+            pupil(
+                "sen-support",
+                "2016-04-01",
+                5,
+                "",
+                &format!("left: 2026-10-16\ndestination: Northfield Academy\n{more}"),
+            )
+        };
+        let run = |p: &str, today: &str| outcomes_of(&rec(&[("pupil.yaml", p)], true), today, "ENG-FILE-TRANSFER");
+        let st = |p: &str, today: &str| run(p, today).iter().map(|o| o.status).collect::<Vec<_>>();
+        assert_eq!(st(&left("file_transferred: 2026-11-06\n"), "2026-12-01"), [Met]);
+        assert_eq!(st(&left("file_transferred: 2026-11-09\n"), "2026-12-01"), [NotMet]);
+        assert_eq!(st(&left(""), "2026-11-01"), [Due]);
+        assert_eq!(st(&left(""), "2026-11-07"), [Overdue]);
+        assert_eq!(run(&left(""), "2026-11-07")[0].due, Some(d("2026-11-06")));
+        let no_left = pupil("sen-support", "2016-04-01", 5, "", "destination: Northfield Academy\n");
+        assert_eq!(st(&no_left, "2026-11-07"), [NotRecorded]);
+        // No destination, or the last school: the file is kept (ENG-RETAIN).
+        assert_eq!(st(&pupil("sen-support", "2016-04-01", 5, "", "left: 2026-10-16\n"), "2026-11-07"), [NA]);
+        assert_eq!(st(&left("last_school: true\n"), "2026-11-07"), [NA]);
+    }
+
+    /// IRMS toolkit: the last school keeps the SEN file until the date of
+    /// birth + 31 years: born 1990-05-01, until 2021-05-01. Date of birth is
+    /// required: no "not recorded" cell with valid records.
+    #[test]
+    fn eng_retain() {
+        let kept = pupil("sen-support", "1990-05-01", 6, "", "left: 2002-07-20\n");
+        let run = |p: &str, today: &str| -> Vec<Status> {
+            outcomes_of(&rec(&[("pupil.yaml", p)], true), today, "ENG-RETAIN").iter().map(|o| o.status).collect()
+        };
+        assert_eq!(run(&kept, "2021-01-01"), [Met]);
+        assert_eq!(run(&kept, "2021-04-20"), [Due]);
+        assert_eq!(run(&kept, "2021-05-01"), [Due]);
+        assert_eq!(run(&kept, "2021-05-02"), [Overdue]);
+        let moved = pupil("sen-support", "1990-05-01", 6, "", "left: 2002-07-20\ndestination: Northfield High\n");
+        assert_eq!(run(&moved, "2021-05-02"), [NA]);
+        let last = format!("{moved}last_school: true\n");
+        assert_eq!(run(&last, "2021-05-02"), [Overdue]);
+        // Pupils on roll: archived-scope rules are not evaluated at all.
+        assert!(one(&kept, "2021-05-02", "ENG-RETAIN").is_empty());
+    }
+
+    /// Regs. 49(1)-(4), (7): a qualified teacher; appointed after 1 September
+    /// 2009: the qualification by the third anniversary (appointed
+    /// 2024-01-08: by 2027-01-08); NASENCO only if completed before 1
+    /// September 2027, otherwise the NPQ for SENCOs.
+    #[test]
+    fn eng_senco() {
+        let staff = |yaml: &str| -> Vec<Staff> {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join("senco.toml"), SCHOOL).unwrap();
+            std::fs::write(dir.path().join("staff.yaml"), yaml).unwrap();
+            std::fs::create_dir_all(dir.path().join("pupils")).unwrap();
+            crate::repo::load(dir.path()).unwrap().staff
+        };
+        let run = |yaml: &str, today: &str| -> Vec<Status> {
+            senco_outcomes(&settings(), &staff(yaml), d(today)).iter().map(|o| o.status).collect()
+        };
+        let m = "- id: s\n  name: Ms S\n  role: senco\n  qualified_teacher: true\n  appointed: 2024-01-08\n";
+        let npq = |date: &str| format!("{m}  senco_qualification: {{ award: npq-senco, date: {date} }}\n");
+        assert_eq!(run(&npq("2026-07-01"), "2027-06-01"), [Met, Met]);
+        assert_eq!(run(&npq("2027-01-08"), "2027-06-01"), [Met, Met]);
+        assert_eq!(run(&npq("2027-01-09"), "2027-06-01"), [Met, NotMet]);
+        assert_eq!(run(m, "2026-12-20"), [Met, Due]);
+        assert_eq!(run(m, "2027-01-09"), [Met, Overdue]);
+        let nasenco = format!("{m}  senco_qualification: {{ award: nasenco, date: 2027-09-01 }}\n");
+        assert_eq!(run(&nasenco, "2027-10-01"), [Met, NotMet]);
+        assert_eq!(run(&m.replace("qualified_teacher: true", "qualified_teacher: false"), "2026-06-01"), [NotMet, Met]);
+        assert_eq!(run("- id: s\n  name: Ms S\n  role: senco\n", "2026-06-01"), [NotRecorded, NotRecorded]);
+        assert_eq!(run(&m.replace("2024-01-08", "2008-09-01"), "2026-06-01"), [Met, NA]);
+        assert_eq!(run("- id: t\n  name: Mr T\n  role: teacher\n", "2026-06-01"), [NotRecorded]);
+    }
+
+    /// JCQ AARA: the assessment "no earlier than the start of Year 9"; an
+    /// approval lasts 26 months: approved 2025-03-10, the period ends 2027-05-09.
+    #[test]
+    fn eng_access() {
+        let aa =
+            |entry: &str| pupil("sen-support", "2010-01-10", 11, "", &format!("access_arrangements:\n  - {entry}\n"));
+        let approved = aa("{ arrangement: 25% extra time, percent: 25, assessed: 2025-01-20, approved: 2025-03-10 }");
+        assert_eq!(one(&approved, "2026-11-24", "ENG-ACCESS"), [Met]);
+        assert_eq!(one(&approved, "2027-04-20", "ENG-ACCESS"), [Due]);
+        assert_eq!(due_of(&[("pupil.yaml", &approved)], "2027-04-20", "ENG-ACCESS"), [Some(d("2027-05-09"))]);
+        assert_eq!(one(&approved, "2027-05-10", "ENG-ACCESS"), [Overdue]);
+        // Assessed 2024-06-01, in 2023-24: Year 8 then (Year 11 in 2026-27).
+        let early = aa("{ arrangement: reader, assessed: 2024-06-01, approved: 2025-03-10 }");
+        assert_eq!(one(&early, "2026-11-24", "ENG-ACCESS"), [NotMet, Met]);
+        // No approval: counted from the assessment (2025-09-15 -> 2027-11-14) with a note.
+        let assessed = aa("{ arrangement: scribe, assessed: 2025-09-15 }");
+        let o = &outcomes(&[("pupil.yaml", &assessed)], "2026-11-24", "ENG-ACCESS")[0];
+        assert_eq!((o.status, o.due), (Met, Some(d("2027-11-14"))));
+        assert!(o.detail.contains("no approval date"), "{}", o.detail);
+        assert_eq!(one(&aa("{ arrangement: rest breaks }"), "2026-11-24", "ENG-ACCESS"), [NotRecorded]);
+        assert_eq!(one(&pupil("sen-support", "2010-01-10", 11, "", ""), "2026-11-24", "ENG-ACCESS"), [NA]);
+    }
 }
