@@ -312,123 +312,8 @@ mod tests {
 
     const PLAN: &str = "  plan:\n    issued: 2025-12-01\n";
 
-    #[test]
-    fn eng_ar_due_met_due_overdue_and_not_recorded() {
-        let p = pupil("ehcp", "2015-04-01", 6, PLAN, "");
-        let files = [("pupil.yaml", p.as_str())];
-        assert_eq!(status("england", &files, "2026-06-01", "ENG-AR-DUE"), [Status::Met]);
-        assert_eq!(status("england", &files, "2026-11-10", "ENG-AR-DUE"), [Status::Due]);
-        assert_eq!(status("england", &files, "2026-12-01", "ENG-AR-DUE"), [Status::Overdue]);
-        let bare = pupil("ehcp", "2015-04-01", 6, "", "");
-        assert_eq!(status("england", &[("pupil.yaml", &bare)], "2026-06-01", "ENG-AR-DUE"), [Status::NotRecorded]);
-    }
-
-    #[test]
-    fn eng_sup_review_counts_weeks_from_the_last_review() {
-        let p = pupil("sen-support", "2016-04-01", 4, "", "");
-        let review = "date: 2026-10-01\nkind: termly\n";
-        let files = [("pupil.yaml", p.as_str()), ("reviews/2026-10-01.yaml", review)];
-        // 2026-10-01 + 12 weeks = 2026-12-24.
-        assert_eq!(status("england", &files, "2026-11-01", "ENG-SUP-REVIEW"), [Status::Met]);
-        assert_eq!(status("england", &files, "2026-12-01", "ENG-SUP-REVIEW"), [Status::Due]);
-        assert_eq!(status("england", &files, "2026-12-25", "ENG-SUP-REVIEW"), [Status::Overdue]);
-        let nosince = "id: kit-lane\nname: { first: Kit, last: Lane }\ndate_of_birth: 2016-04-01\nyear_group: 4\nsupport:\n  level: sen-support\n";
-        assert_eq!(
-            status("england", &[("pupil.yaml", nosince)], "2026-12-25", "ENG-SUP-REVIEW"),
-            [Status::NotRecorded]
-        );
-    }
-
     fn annual(extra: &str) -> String {
         format!("date: 2026-10-20\nkind: annual\nattendees:\n  - {{ name: P, role: parent }}\n  - {{ name: S, role: SENCO }}\ninvited:\n  - {{ name: L, role: local-authority }}\n  - {{ name: H, role: health }}\n  - {{ name: C, role: social-care }}\n{extra}")
-    }
-
-    #[test]
-    fn eng_annual_review_deadlines() {
-        let p = pupil("ehcp", "2010-04-01", 10, PLAN, "");
-        let run = |review: &str, today: &str, code: &str| {
-            status("england", &[("pupil.yaml", &p), ("reviews/2026-10-20-annual.yaml", review)], today, code)
-        };
-        let good = annual("invitations_sent: 2026-10-01\npapers_circulated: 2026-10-06\nreport_sent: 2026-11-02\nla_decision: 2026-11-10\npreparing_for_adulthood: College options.\n");
-        assert_eq!(run(&good, "2026-12-01", "ENG-AR-NOTICE"), [Status::Met, Status::Met]);
-        assert_eq!(run(&good, "2026-12-01", "ENG-AR-INVITEES"), [Status::Met]);
-        assert_eq!(run(&good, "2026-12-01", "ENG-AR-REPORT"), [Status::Met]);
-        assert_eq!(run(&good, "2026-12-01", "ENG-AR-DECISION"), [Status::Met]);
-        assert_eq!(run(&good, "2026-12-01", "ENG-AR-PFA"), [Status::Met]);
-        // Late papers; report not yet sent (due within 2 weeks), then overdue.
-        let late = annual("invitations_sent: 2026-10-01\npapers_circulated: 2026-10-15\n");
-        assert_eq!(run(&late, "2026-10-25", "ENG-AR-NOTICE"), [Status::Met, Status::NotMet]);
-        assert_eq!(run(&late, "2026-10-25", "ENG-AR-REPORT"), [Status::Due]);
-        assert_eq!(run(&late, "2026-11-05", "ENG-AR-REPORT"), [Status::Overdue]);
-        assert_eq!(run(&late, "2026-11-05", "ENG-AR-PFA"), [Status::NotMet]);
-        // Nothing recorded about notice: not recorded, never silently met.
-        let bare = annual("");
-        assert_eq!(run(&bare, "2026-11-05", "ENG-AR-NOTICE"), [Status::NotRecorded, Status::NotRecorded]);
-        let few = "date: 2026-10-20\nkind: annual\nattendees:\n  - { name: P, role: parent }\n";
-        assert_eq!(run(few, "2026-11-05", "ENG-AR-INVITEES"), [Status::NotMet]);
-    }
-
-    #[test]
-    fn eng_under5_pfa_only_where_they_apply() {
-        let young = pupil("ehcp", "2022-06-01", -1, PLAN, "");
-        assert_eq!(status("england", &[("pupil.yaml", &young)], "2026-03-01", "ENG-AR-UNDER5"), [Status::Met]);
-        assert_eq!(status("england", &[("pupil.yaml", &young)], "2026-05-20", "ENG-AR-UNDER5"), [Status::Due]);
-        assert_eq!(status("england", &[("pupil.yaml", &young)], "2026-06-02", "ENG-AR-UNDER5"), [Status::Overdue]);
-        let older = pupil("ehcp", "2015-04-01", 6, PLAN, "");
-        assert!(status("england", &[("pupil.yaml", &older)], "2026-06-02", "ENG-AR-UNDER5").is_empty());
-    }
-
-    #[test]
-    fn eng_phase_transfer_deadlines() {
-        let t = "transition:\n  next_setting: Northfield High\n  date: 2027-09-01\n  phase: primary-secondary\n";
-        let unamended = pupil("ehcp", "2015-04-01", 6, PLAN, t);
-        let files = [("pupil.yaml", unamended.as_str())];
-        assert_eq!(status("england", &files, "2026-11-24", "ENG-PHASE"), [Status::Met]);
-        assert_eq!(status("england", &files, "2027-02-01", "ENG-PHASE"), [Status::Due]);
-        assert_eq!(status("england", &files, "2027-02-16", "ENG-PHASE"), [Status::Overdue]);
-        let amended = pupil(
-            "ehcp",
-            "2015-04-01",
-            6,
-            "  plan:\n    issued: 2025-12-01\n    amended: 2027-01-20\n    named_setting: Northfield High\n",
-            t,
-        );
-        assert_eq!(status("england", &[("pupil.yaml", &amended)], "2027-02-16", "ENG-PHASE"), [Status::Met]);
-        let post16 = pupil("ehcp", "2010-04-01", 11, PLAN, &t.replace("primary-secondary", "secondary-post16"));
-        assert_eq!(status("england", &[("pupil.yaml", &post16)], "2027-03-20", "ENG-PHASE"), [Status::Due]);
-        assert_eq!(status("england", &[("pupil.yaml", &post16)], "2027-04-01", "ENG-PHASE"), [Status::Overdue]);
-    }
-
-    #[test]
-    fn eng_ehc_timeline() {
-        let req = "  request:\n    requested: 2026-09-15\n";
-        let p = pupil("sen-support", "2016-04-01", 4, req, "");
-        // Decision due 6 weeks after the request: 2026-10-27.
-        assert_eq!(status("england", &[("pupil.yaml", &p)], "2026-10-10", "ENG-EHC-TIMELINE")[0], Status::Due);
-        assert_eq!(status("england", &[("pupil.yaml", &p)], "2026-10-28", "ENG-EHC-TIMELINE")[0], Status::Overdue);
-        let decided = pupil("sen-support", "2016-04-01", 4, &format!("{req}    decision: 2026-10-20\n"), "");
-        assert_eq!(status("england", &[("pupil.yaml", &decided)], "2026-10-28", "ENG-EHC-TIMELINE")[0], Status::Met);
-    }
-
-    #[test]
-    fn eng_census_needs_a_typed_primary_need() {
-        let p = pupil("sen-support", "2016-04-01", 4, "", "");
-        let typed = "- id: r\n  area: cognition-and-learning\n  type: SPLD\n  primary: true\n";
-        assert_eq!(
-            status("england", &[("pupil.yaml", &p), ("needs.yaml", typed)], "2026-11-24", "ENG-CENSUS"),
-            [Status::Met]
-        );
-        let untyped = "- id: r\n  area: cognition-and-learning\n  primary: true\n";
-        assert_eq!(
-            status("england", &[("pupil.yaml", &p), ("needs.yaml", untyped)], "2026-11-24", "ENG-CENSUS"),
-            [Status::NotMet]
-        );
-        let e = pupil("ehcp", "2016-04-01", 4, PLAN, "");
-        let nsa = "- id: r\n  area: cognition-and-learning\n  type: NSA\n  primary: true\n";
-        assert_eq!(
-            status("england", &[("pupil.yaml", &e), ("needs.yaml", nsa)], "2026-11-24", "ENG-CENSUS"),
-            [Status::NotMet]
-        );
     }
 
     #[test]
@@ -482,38 +367,6 @@ mod tests {
     }
 
     #[test]
-    fn eng_sup_parents_counts_meetings_against_finished_terms() {
-        let p = pupil("sen-support", "2016-04-01", 4, "", "");
-        let with_parent = |d: &str| format!("date: {d}\nkind: termly\nattendees:\n  - {{ name: P, role: Parent }}\n");
-        let autumn = with_parent("2026-10-01");
-        let files = [("pupil.yaml", p.as_str()), ("reviews/2026-10-01.yaml", autumn.as_str())];
-        // No term finished yet: met. Autumn finished, one meeting: met. Spring finished too: not met.
-        assert_eq!(status("england", &files, "2026-11-24", "ENG-SUP-PARENTS"), [Status::Met]);
-        assert_eq!(status("england", &files, "2027-01-10", "ENG-SUP-PARENTS"), [Status::Met]);
-        assert_eq!(status("england", &files, "2027-04-01", "ENG-SUP-PARENTS"), [Status::NotMet]);
-        let no_parent = "date: 2026-10-01\nkind: termly\nattendees:\n  - { name: T, role: teacher }\n";
-        let files = [("pupil.yaml", p.as_str()), ("reviews/2026-10-01.yaml", no_parent)];
-        assert_eq!(status("england", &files, "2027-01-10", "ENG-SUP-PARENTS"), [Status::NotMet]);
-    }
-
-    #[test]
-    fn eng_sup_notify_is_not_recorded_without_a_parent_contact() {
-        let bare = pupil("sen-support", "2016-04-01", 4, "", "");
-        assert_eq!(status("england", &[("pupil.yaml", &bare)], "2026-11-24", "ENG-SUP-NOTIFY"), [Status::NotRecorded]);
-        let told = pupil(
-            "sen-support",
-            "2016-04-01",
-            4,
-            "",
-            "contacts:\n  - name: M\n    parental_responsibility: true\nconsent:\n  information_sharing: 2024-01-10\n",
-        );
-        assert_eq!(status("england", &[("pupil.yaml", &told)], "2026-11-24", "ENG-SUP-NOTIFY"), [Status::Met]);
-        // Watch-list pupils are not on the register: no register rules at all.
-        let watch = pupil("monitoring", "2016-04-01", 4, "", "");
-        assert!(evaluate(&settings("england"), &rec(&[("pupil.yaml", &watch)]), d("2026-11-24")).is_empty());
-    }
-
-    #[test]
     fn us_iep_30_counts_from_eligibility() {
         let plan = |issued: &str| format!("  request:\n    eligible: 2026-09-01\n  plan:\n    issued: {issued}\n");
         let late = pupil("iep", "2016-01-15", 4, &plan("2026-10-15"), "");
@@ -529,18 +382,6 @@ mod tests {
         );
         assert_eq!(status("us-idea", &[("pupil.yaml", &waiting)], "2026-09-20", "US-IEP-30"), [Status::Due]);
         assert_eq!(status("us-idea", &[("pupil.yaml", &waiting)], "2026-10-02", "US-IEP-30"), [Status::Overdue]);
-    }
-
-    #[test]
-    fn eng_retain_applies_to_archived_pupils_only() {
-        let p = pupil("sen-support", "1990-05-01", 6, "", "left: 2002-07-20\n");
-        let mut r = rec(&[("pupil.yaml", &p)]);
-        r.archived = true;
-        let s = settings("england");
-        let out = evaluate(&s, &r, d("2021-05-01"));
-        assert_eq!((out.len(), out[0].rule.code, out[0].status), (1, "ENG-RETAIN", Status::Met));
-        assert_eq!(out[0].due, Some(d("2021-05-01")));
-        assert_eq!(evaluate(&s, &r, d("2021-05-02"))[0].status, Status::Overdue);
     }
 
     /// The remaining cells of the rule matrix: every rule with a deadline has a
