@@ -499,6 +499,8 @@ record! {
         staff: Text = "staff",
         entry: Measurement = "entry",
         exit: Measurement = "exit",
+        /// US: a transition service (34 CFR 300.320(b)(2)).
+        transition: Spanned<bool> = "transition",
     }
 }
 
