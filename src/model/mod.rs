@@ -504,6 +504,49 @@ record! {
     }
 }
 
+// ------------------------------------------------------------------ log.yaml
+
+vocab! {
+    /// What a dated log entry records.
+    LogKind ("log entry kind", case_insensitive = false) {
+        Meeting = "meeting",
+        ParentContact = "parent-contact",
+        Phone = "phone",
+        Email = "email",
+        ParentsInformed = "parents-informed",
+        Observation = "observation",
+        Concern = "concern",
+        AgencyContact = "agency-contact",
+        ProgressReport = "progress-report",
+        Other = "other",
+    }
+}
+
+record! {
+    /// One dated entry of a pupil's log (`log.yaml`): a meeting, a contact
+    /// with the family or an agency, a concern, a progress report.
+    LogEntry ("log entry") {
+        date: Date = "date" [required],
+        kind: Spanned<LogKind> = "kind" [required],
+        /// Who was involved: staff ids, `parent`, `carer`, `pupil`, or a
+        /// professional's service or name.
+        with: Vec<Text> = "with",
+        summary: Text = "summary" [required],
+        follow_up: Date = "follow_up",
+        followed_up: Date = "followed_up",
+    }
+}
+
+impl LogEntry {
+    /// A parent or carer took part (ENG-SUP-PARENTS counts meetings with one).
+    pub fn with_parent(&self) -> bool {
+        self.with.iter().flatten().any(|w| {
+            let w = w.value.trim().to_ascii_lowercase();
+            w == "parent" || w == "carer" || w == "parents" || w == "carers"
+        })
+    }
+}
+
 // ------------------------------------------------------------------ reviews
 
 record! {

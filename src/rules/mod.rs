@@ -113,6 +113,7 @@ pub fn validate_settings(settings: &Settings, text: &str) -> Result<(), Error> {
             ));
         }
     }
+    dates::validate_calendar(settings, text)?;
     // Numbers that would turn costs and deadlines into nonsense without a word.
     let c = &settings.costs;
     let r = &settings.reviews;
