@@ -9,6 +9,8 @@
 pub mod dates;
 pub mod england;
 pub mod eval;
+#[cfg(test)]
+mod testkit;
 pub mod us;
 pub mod wales;
 
