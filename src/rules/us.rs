@@ -315,7 +315,10 @@ fn us_eval_60(cx: &mut Cx) {
         }
         // Done: the evaluation's date, else the eligibility determination it led to.
         let done = r.evaluated.as_ref().or(r.eligible.as_ref());
-        let what = if r.evaluated.is_some() { "initial evaluation completed" } else { "eligibility determined" };
+        let what = match (&r.evaluated, &r.eligible) {
+            (None, Some(_)) => "eligibility determined (the evaluation's own date is not recorded)",
+            _ => "initial evaluation completed",
+        };
         if done.is_none() {
             if let Some(o) = stopped(r) {
                 let on = r.outcome_date.as_ref();

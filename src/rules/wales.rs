@@ -126,7 +126,13 @@ fn wal_idp_decide(cx: &mut Cx) {
                 file.clone(),
                 r.outcome.as_ref().map(|o| o.span),
             ),
-            _ => cx.deadline("WAL-IDP-DECIDE", issued, due, "IDP given", &basis, false, &file, Some(requested.span)),
+            _ => {
+                let what = match issued {
+                    Some(_) => "IDP given",
+                    None => "the decision whether the learner has ALN (and the IDP if so)",
+                };
+                cx.deadline("WAL-IDP-DECIDE", issued, due, what, &basis, false, &file, Some(requested.span))
+            }
         }
     }
 }
