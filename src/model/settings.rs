@@ -128,6 +128,8 @@ fn roll<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<RollCount>, D::Error> {
     }
 }
 
+/// `[calendar]`: the current academic year, with the past years that
+/// `rollover` keeps under `[[calendar.past]]` (oldest first).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Calendar {
@@ -137,6 +139,105 @@ pub struct Calendar {
     pub year_end: NaiveDate,
     #[serde(default)]
     pub terms: Vec<Term>,
+    /// Days the school is closed inside its terms: bank holidays, INSET
+    /// days, half terms written as closures.
+    #[serde(default)]
+    pub closures: Vec<Closure>,
+    /// Earlier academic years, as rollover keeps them.
+    #[serde(default, deserialize_with = "past_years")]
+    pub past: Vec<PastYear>,
+}
+
+/// One kept academic year: `[[calendar.past]]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PastYear {
+    #[serde(deserialize_with = "date")]
+    pub year_start: NaiveDate,
+    #[serde(deserialize_with = "date")]
+    pub year_end: NaiveDate,
+    #[serde(default)]
+    pub terms: Vec<Term>,
+    #[serde(default)]
+    pub closures: Vec<Closure>,
+    /// The byte offset of the table in senco.toml, for located errors.
+    #[serde(skip)]
+    pub at: usize,
+}
+
+/// A closure: one date (`2027-05-03`) or a range
+/// (`{ start = 2026-10-26, end = 2026-10-30, name = "Half term" }`), both
+/// ends included. `at` is its byte offset in senco.toml.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Closure {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub name: Option<String>,
+    pub at: usize,
+}
+
+impl<'de> Deserialize<'de> for Closure {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let spanned = toml::Spanned::<toml::Value>::deserialize(d)?;
+        let at = spanned.span().start;
+        let bad = |what: &str| {
+            D::Error::custom(format!(
+                "{what}: a closure is a date (`2027-05-03`) or a range \
+                 (`{{ start = 2026-10-26, end = 2026-10-30, name = \"Half term\" }}`)"
+            ))
+        };
+        let as_date = |v: &toml::Value, what: &str| match v {
+            toml::Value::Datetime(dt) => match (dt.date, dt.time) {
+                (Some(date), None) => NaiveDate::from_ymd_opt(date.year as i32, date.month as u32, date.day as u32)
+                    .ok_or_else(|| D::Error::custom(format!("{what} is not a real date"))),
+                _ => Err(D::Error::custom(format!("{what}: expected a date written YYYY-MM-DD, without a time"))),
+            },
+            _ => Err(bad(&format!("{what} is not a date"))),
+        };
+        let (start, end, name) = match spanned.get_ref() {
+            v @ toml::Value::Datetime(_) => {
+                let day = as_date(v, "the closure")?;
+                (day, day, None)
+            }
+            toml::Value::Table(t) => {
+                if let Some(k) = t.keys().find(|k| !matches!(k.as_str(), "start" | "end" | "name")) {
+                    return Err(bad(&format!("unknown key `{k}` in a closure (expected `start`, `end`, `name`)")));
+                }
+                let start = as_date(t.get("start").ok_or_else(|| bad("the closure has no `start`"))?, "`start`")?;
+                let end = match t.get("end") {
+                    Some(v) => as_date(v, "`end`")?,
+                    None => start,
+                };
+                let name = match t.get("name") {
+                    Some(toml::Value::String(s)) => Some(s.clone()),
+                    Some(_) => return Err(bad("`name` is not text")),
+                    None => None,
+                };
+                (start, end, name)
+            }
+            _ => return Err(bad("not a date or a `{ start, end }` table")),
+        };
+        if end < start {
+            return Err(D::Error::custom(format!(
+                "the closure ends on {end} before it starts on {start}: one of the two dates is mistyped"
+            )));
+        }
+        Ok(Closure { start, end, name, at })
+    }
+}
+
+impl Calendar {
+    /// The current year as one kept year (what rollover moves to `past`).
+    pub fn this_year(&self) -> PastYear {
+        PastYear {
+            year_start: self.year_start,
+            year_end: self.year_end,
+            terms: self.terms.clone(),
+            closures: self.closures.clone(),
+            at: 0,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -209,6 +310,17 @@ fn date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
             .ok_or_else(|| D::Error::custom("not a real date")),
         _ => Err(D::Error::custom("expected a date written YYYY-MM-DD, without a time")),
     }
+}
+
+fn past_years<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<PastYear>, D::Error> {
+    let years = Vec::<toml::Spanned<PastYear>>::deserialize(d)?;
+    Ok(years
+        .into_iter()
+        .map(|y| {
+            let at = y.span().start;
+            PastYear { at, ..y.into_inner() }
+        })
+        .collect())
 }
 
 impl Settings {

@@ -4,14 +4,18 @@
 
 mod agree;
 mod audit;
+mod calendar;
 mod check;
 mod compliance;
+mod crash;
 mod evidence;
+mod log;
 mod query;
 mod render;
 mod rules;
 mod upkeep;
 mod verify;
+mod writers;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
