@@ -209,8 +209,8 @@ pub async fn dashboard(State(app): State<Shared>, Extension(session): Extension<
     let due_soon: Vec<DueRow> = items.iter().filter(|i| i.status != "overdue").map(row).collect();
     let s = stats::query(repo, here.today);
     let stats = vec![
-        ("Pupils on roll".to_string(), s.roll.to_string()),
-        ("On the SEN register".to_string(), format!("{} ({}%)", s.register, output::num(s.register_percent))),
+        ("Pupils on roll".to_string(), stats::roll_text(&s)),
+        ("On the SEN register".to_string(), stats::register_text(&s)),
         ("Statutory plans".to_string(), s.statutory_plans.to_string()),
         ("Reviews overdue".to_string(), s.reviews_overdue.to_string()),
     ];
@@ -791,6 +791,7 @@ fn status_key(s: crate::rules::eval::Status) -> &'static str {
         Overdue => "overdue",
         NotMet => "not-met",
         NotRecorded => "not-recorded",
+        NotApplicable => "not-applicable",
     }
 }
 
