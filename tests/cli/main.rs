@@ -6,6 +6,7 @@ mod audit;
 mod check;
 mod compliance;
 mod evidence;
+mod plain;
 mod query;
 mod render;
 mod rules;
