@@ -98,6 +98,7 @@ fn status_word(s: Status) -> &'static str {
         Status::Overdue => "overdue",
         Status::NotMet => "not-met",
         Status::NotRecorded => "not-recorded",
+        Status::NotApplicable => "not-applicable",
     }
 }
 
@@ -108,6 +109,7 @@ pub fn status_label(status: &str) -> &'static str {
         "due" => "Due soon",
         "overdue" => "Overdue",
         "not-met" => "Not met",
+        "not-applicable" => "Not applicable",
         _ => "Not recorded",
     }
 }
@@ -165,6 +167,7 @@ pub fn checklist(cx: &Ctx, recs: &[&PupilRecord]) -> Checklist {
         let items: Vec<ChecklistItem> = evaluate_with_cost(cx.settings, rec, cx.today, Some(cost))
             .iter()
             .filter(|o| configured(cx.settings, o.rule.code, o.rule.severity).is_some())
+            .filter(|o| o.status != Status::NotApplicable)
             .map(|o| item(o, cx.today, cx.settings.school.jurisdiction))
             .collect();
         let pupil = pupil_view(cx, rec);

@@ -106,6 +106,7 @@ pub fn phase(p: Phase) -> &'static str {
         Phase::InfantJunior => "Infant to junior school",
         Phase::PrimarySecondary => "Primary to secondary school",
         Phase::SecondaryPost16 => "Secondary school to post-16",
+        Phase::Post16Post16 => "One post-16 setting to another",
         Phase::Other => "Another move",
     }
 }
