@@ -24,7 +24,7 @@ pub fn run(ctx: &Ctx, args: &CensusArgs) -> Result<u8, Error> {
     let date = args.date.unwrap_or(ctx.today);
     let report = census::census(&repo, date, ctx.today, args.show_upn);
     let doc = census::document(&report, args.show_upn, format == Format::Csv);
-    emit::emit(&args.out, &doc, &report)?;
+    emit::emit(ctx, &args.out, &doc, &report)?;
     if report.errors > 0 {
         super::eprint(&format!(
             "error: {} pupil(s) cannot be coded for the census (see the `error` column); \

@@ -93,6 +93,48 @@ pub fn escape_controls_keep_lines(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// What a UPN is shown as where senco quotes record text (a finding's
+/// source line, a diff): the UPN is shown only when asked for with `--show-upn`.
+pub const UPN_HIDDEN: &str = "(UPN hidden)";
+
+/// A line of record text with the value of a `upn:` key hidden. `prefix`
+/// characters (a diff's ` `, `+` or `-`) are kept as they are.
+fn hide_upn_in_line(line: &str, prefix: usize) -> Option<String> {
+    let head = line.get(..prefix)?;
+    let rest = line.get(prefix..)?;
+    let body = rest.trim_start();
+    let key =
+        body.strip_prefix("\"upn\"").or_else(|| body.strip_prefix("'upn'")).or_else(|| body.strip_prefix("upn"))?;
+    let value = key.trim_start().strip_prefix(':')?;
+    if value.trim().is_empty() {
+        return None;
+    }
+    let indent = &rest[..rest.len() - body.len()];
+    let keytext = &body[..body.len() - value.len()];
+    Some(format!("{head}{indent}{keytext} {UPN_HIDDEN}"))
+}
+
+/// A unified diff (or any record text) with every `upn:` value hidden.
+pub fn hide_upns(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let (body, end) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        let prefix =
+            usize::from(body.starts_with([' ', '+', '-']) && !body.starts_with("+++") && !body.starts_with("---"));
+        match hide_upn_in_line(body, prefix).or_else(|| hide_upn_in_line(body, 0)) {
+            Some(hidden) => {
+                out.push_str(&hidden);
+                out.push_str(end);
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
 /// A message for one line of terminal output: controls escaped, length capped.
 fn one_line(s: &str) -> String {
     let s = escape_controls(s);
@@ -167,6 +209,12 @@ fn source_excerpt(text: &str, span: crate::repo::yaml::Span) -> Option<(String, 
         }
         let ix = cell.as_ref()?;
         let (start, line) = ix.line(text, span.start.line)?;
+        // A finding on the UPN's line quotes the line without the UPN.
+        if let Some(hidden) = hide_upn_in_line(line, 0) {
+            let col = span.start.column.saturating_sub(1) as usize;
+            let at = hidden.char_indices().nth(col.min(hidden.chars().count())).map_or(hidden.len(), |(b, _)| b);
+            return Some(quote(&hidden, at));
+        }
         let col = span.start.column.saturating_sub(1) as usize;
         // The caret's byte in the line, from the span's character offset;
         // if that disagrees with the line, count the column instead.
@@ -471,6 +519,21 @@ mod tests {
         assert!(out.contains("50000 | k49999: v"));
         // Rescanning the file for each finding took minutes.
         assert!(t0.elapsed().as_secs() < 20, "{:?}", t0.elapsed());
+    }
+
+    #[test]
+    fn upns_are_hidden_in_quoted_lines_and_diffs() {
+        let start = Pos { offset: 13, line: 2, column: 1 };
+        let f = Finding::new(Severity::Error, "duplicate-key", "p.yaml", Some(Span::point(start)), "twice");
+        let mut out = String::new();
+        human(&mut out, &f, Some("id: ava-brown\nupn: A123456789012\n"), Paint { on: false });
+        assert!(!out.contains("A123456789012"), "{out}");
+        assert!(out.contains("2 | upn: (UPN hidden)"), "{out}");
+        let diff = "--- a/p.yaml\n+++ b/p.yaml\n@@ -1,3 +1,3 @@\n id: ava\n upn: A123456789012\n-year_group: 3\n+year_group: 4\n  \"upn\": 'B1'\n";
+        let hidden = hide_upns(diff);
+        assert!(!hidden.contains("A123456789012") && !hidden.contains("B1"), "{hidden}");
+        assert!(hidden.contains(" upn: (UPN hidden)\n-year_group: 3\n"), "{hidden}");
+        assert_eq!(hide_upns("upnote: x\n"), "upnote: x\n");
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod audit;
 mod check;
 mod compliance;
 mod evidence;
+mod hostile;
 mod query;
 mod render;
 mod rules;
