@@ -21,6 +21,7 @@ pub mod render;
 pub mod repo;
 pub mod report;
 pub mod rules;
+pub mod web;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

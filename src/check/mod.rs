@@ -7,9 +7,9 @@ pub mod codes;
 
 use crate::diag::{self, Finding, Severity};
 use crate::model::settings::Jurisdiction;
+use crate::model::span::Span;
 use crate::model::{cost, text, val, Level, Provision, ReferralStatus, Settings, Staff};
 use crate::repo::decode::{list, suggest, Spanned};
-use crate::repo::yaml::Span;
 use crate::repo::{PupilRecord, Repo};
 use crate::rules::{self, dates};
 use chrono::NaiveDate;
@@ -53,6 +53,19 @@ pub fn check(repo: &Repo, today: NaiveDate) -> Vec<Finding> {
     let ids = repo.pupils.iter().chain(&repo.archived).map(|r| (r.rel.clone(), r.dir.clone(), pupil_id(r)));
     duplicate_pupil_ids(ids, &mut findings);
     diag::sort(&mut findings);
+    findings
+}
+
+/// The findings that are not one pupil's: the top-level files, stray files,
+/// the school's settings and pupil ids used twice. With `pupil_findings` of
+/// every pupil, the same findings as `check` (unsorted); `senco serve`
+/// recomputes only the changed pupils' part.
+pub fn school_findings(repo: &Repo) -> Vec<Finding> {
+    let mut findings = repo.findings.clone();
+    findings.extend(crate::repo::stray_files(&repo.root));
+    school_checks(repo, &mut findings);
+    let ids = repo.pupils.iter().chain(&repo.archived).map(|r| (r.rel.clone(), r.dir.clone(), pupil_id(r)));
+    duplicate_pupil_ids(ids, &mut findings);
     findings
 }
 
@@ -108,7 +121,8 @@ fn pupil_id(rec: &PupilRecord) -> Option<Spanned<String>> {
     rec.pupil.as_ref().and_then(|p| p.id.clone())
 }
 
-fn pupil_findings(school: &School, rec: &PupilRecord) -> Vec<Finding> {
+/// The findings of one pupil folder: what reading it found, then its checks.
+pub fn pupil_findings(school: &School, rec: &PupilRecord) -> Vec<Finding> {
     let mut out = rec.findings.clone();
     check_pupil(school, rec, &mut out);
     for f in &mut out {
@@ -551,6 +565,42 @@ pub fn check_pupil(school: &School, rec: &PupilRecord, out: &mut Vec<Finding>) {
                             .with_hint("add `done: YYYY-MM-DD` when it is done, or follow it up"),
                         );
                     }
+                }
+            }
+        }
+    }
+
+    if on_roll {
+        let log_file = rec.file("log.yaml");
+        for e in &rec.log {
+            if let (Some(due), None) = (&e.follow_up, &e.followed_up) {
+                if due.value < today {
+                    out.push(
+                        warn(
+                            "follow-up-overdue",
+                            &log_file,
+                            Some(due.span),
+                            format!(
+                                "log entry `{}` was to be followed up by {} and no `followed_up` date is recorded",
+                                crate::repo::decode::shorten(text(&e.summary).unwrap_or("?")),
+                                due.value
+                            ),
+                        )
+                        .with_hint("add `followed_up: YYYY-MM-DD` to the entry when it is done"),
+                    );
+                }
+            }
+            if let (Some(due), Some(date)) = (&e.follow_up, &e.date) {
+                if due.value < date.value {
+                    out.push(
+                        warn(
+                            "bad-follow-up",
+                            &log_file,
+                            Some(due.span),
+                            format!("the follow-up date {} is before the entry's date {}", due.value, date.value),
+                        )
+                        .with_hint("one of the two dates is mistyped"),
+                    );
                 }
             }
         }

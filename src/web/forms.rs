@@ -1,0 +1,625 @@
+//! The forms: prepare a review (as `senco new-review`), record its outcome,
+//! add a pupil (as `senco new-pupil`). Every write goes through `edit`
+//! (atomic, all or nothing, surgical), after the CSRF token is checked; an
+//! outcome is refused when the review file changed since the form was
+//! loaded (its hash rides in the form), and every refusal keeps what was
+//! typed and says next to the field what is wrong.
+
+use super::guard::{same_secret, Session};
+use super::html::{self, url_part, Frame};
+use super::pages::{pupil_href, Here};
+use super::Shared;
+use crate::edit::batch::Batch;
+use crate::edit::outcome::{self, NewAction, Outcome};
+use crate::edit::review::{self as review_edit, NewReview};
+use crate::edit::scaffold;
+use crate::error::Error;
+use crate::model::{text, val, Level, Review, ReviewKind, Status};
+use crate::repo::decode::{parse_date, Cx, Decode};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+type Fields = Form<Vec<(String, String)>>;
+type Errors = BTreeMap<String, String>;
+
+/// The value of a form field (the last, trimmed; absent is empty).
+fn field(f: &[(String, String)], name: &str) -> String {
+    f.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_string()).unwrap_or_default()
+}
+
+/// A form whose CSRF token is missing or wrong changes nothing.
+fn csrf_ok(session: &Session, f: &[(String, String)]) -> bool {
+    let given = field(f, "csrf");
+    !given.is_empty() && same_secret(&given, &session.csrf)
+}
+
+fn csrf_refused(here: &Here) -> Response {
+    here.message(
+        StatusCode::FORBIDDEN,
+        "Nothing was saved",
+        vec!["This form's security token is missing or out of date (the page may be old, or come from another site). \
+              Open the form again and resend it."
+            .into()],
+    )
+}
+
+/// A short fingerprint of a file's bytes, to notice a change since a form was loaded.
+pub fn fingerprint(bytes: &[u8]) -> String {
+    // FNV-1a, 64 bits, and the length: enough to notice any edit.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}-{}", bytes.len())
+}
+
+fn date_field(f: &[(String, String)], name: &str, errors: &mut Errors, required: bool) -> Option<chrono::NaiveDate> {
+    let v = field(f, name);
+    if v.is_empty() {
+        if required {
+            errors.insert(name.into(), "Enter a date, as YYYY-MM-DD.".into());
+        }
+        return None;
+    }
+    match parse_date(&v) {
+        Ok(d) => Some(d),
+        Err(why) => {
+            errors.insert(name.into(), format!("`{v}` is not a date: {why}."));
+            None
+        }
+    }
+}
+
+fn pupil_name(rec: &crate::repo::PupilRecord) -> String {
+    rec.pupil.as_ref().map(|p| p.display_name()).filter(|n| !n.is_empty()).unwrap_or_else(|| rec.dir.clone())
+}
+
+// ------------------------------------------------------------------ prepare a review
+
+#[derive(Serialize, Default)]
+struct ReviewValues {
+    date: String,
+    kind: String,
+    slug: String,
+}
+
+fn new_review_page(here: &Here, id: &str, values: ReviewValues, errors: Errors, status: StatusCode) -> Response {
+    let Some(rec) = here.pupil(id) else { return here.not_found("pupil with this id on roll") };
+    let kinds = ReviewKind::ALL.iter().map(|k| (k.as_str().to_string(), capital(k.as_str()))).collect::<Vec<_>>();
+    #[derive(Serialize)]
+    struct V {
+        frame: Frame,
+        name: String,
+        values: ReviewValues,
+        kinds: Vec<(String, String)>,
+        errors: Errors,
+        action: String,
+        back: String,
+    }
+    let name = pupil_name(rec);
+    let view = V {
+        frame: here.frame(format!("Prepare a review for {name}"), "register"),
+        name,
+        values,
+        kinds,
+        errors,
+        action: format!("{}/review/new", pupil_href(&rec.dir)),
+        back: pupil_href(&rec.dir),
+    };
+    here.page_status(status, "new-review.html.j2", &view)
+}
+
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect::<String>().replace('-', " ")).unwrap_or_default()
+}
+
+pub async fn new_review_form(
+    State(app): State<Shared>,
+    Extension(session): Extension<Session>,
+    Path(id): Path<String>,
+) -> Response {
+    let here = Here::new(&app, &session);
+    if app.opts.readonly {
+        return here.message(StatusCode::FORBIDDEN, "Read-only", vec!["senco serve runs read-only here.".into()]);
+    }
+    let Some(rec) = here.pupil(&id) else { return here.not_found("pupil with this id on roll") };
+    let kind = review_edit::default_kind(rec.pupil.as_ref().and_then(|p| p.level()));
+    let values = ReviewValues { date: here.today.to_string(), kind: kind.as_str().to_string(), slug: String::new() };
+    new_review_page(&here, &id, values, Errors::new(), StatusCode::OK)
+}
+
+fn valid_slug(s: &str) -> bool {
+    (1..=40).contains(&s.len())
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+pub async fn new_review_post(
+    State(app): State<Shared>,
+    Extension(session): Extension<Session>,
+    Path(id): Path<String>,
+    Form(f): Fields,
+) -> Response {
+    let here = Here::new(&app, &session);
+    if !csrf_ok(&session, &f) {
+        return csrf_refused(&here);
+    }
+    let Some(snap_rec) = here.pupil(&id) else { return here.not_found("pupil with this id on roll") };
+    let values = ReviewValues { date: field(&f, "date"), kind: field(&f, "kind"), slug: field(&f, "slug") };
+    let mut errors = Errors::new();
+    let date = date_field(&f, "date", &mut errors, true);
+    let kind = ReviewKind::parse(&values.kind);
+    if kind.is_none() {
+        errors.insert("kind".into(), "Choose the kind of review.".into());
+    }
+    if !values.slug.is_empty() && !valid_slug(&values.slug) {
+        errors.insert("slug".into(), "Use lowercase letters, digits and -, e.g. interim.".into());
+    }
+    // The pupil as on disk now (not as anonymised for the screen).
+    let repo = &here.snap.repo;
+    let rec = crate::repo::load_pupil(&repo.root, "pupils", snap_rec.dir.clone(), false);
+    if rec.pupil.is_none() || rec.is_broken("targets.yaml") {
+        errors.insert(
+            "form".into(),
+            "This pupil's pupil.yaml or targets.yaml could not be read, so the review cannot be prepared from them. \
+             The pupil's page shows what is wrong."
+                .into(),
+        );
+    }
+    let (Some(date), Some(kind), true) = (date, kind, errors.is_empty()) else {
+        return new_review_page(&here, &id, values, errors, StatusCode::UNPROCESSABLE_ENTITY);
+    };
+    let stem = if values.slug.is_empty() { date.to_string() } else { format!("{date}-{}", values.slug) };
+    let rel = format!("{}/reviews/{stem}.yaml", rec.rel);
+    if repo.root.join(&rel).exists() {
+        errors.insert(
+            "slug".into(),
+            format!("A review for {date} is already recorded. Open it from the pupil's page, or give this one a short name."),
+        );
+        return new_review_page(&here, &id, values, errors, StatusCode::CONFLICT);
+    }
+    let text = review_edit::review_text(&NewReview {
+        settings: &repo.settings,
+        staff: &repo.staff,
+        rec: &rec,
+        date,
+        kind,
+        today: here.today,
+    });
+    let mut cx = Cx::new(&rel);
+    let node = crate::repo::yaml::parse(&text).ok().flatten();
+    if node.as_ref().and_then(|n| Review::decode(n, &mut cx)).is_none() || !cx.findings.is_empty() {
+        errors.insert(
+            "form".into(),
+            "senco prepared a review it cannot read back; nothing was written. This is a bug in senco.".into(),
+        );
+        return new_review_page(&here, &id, values, errors, StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    let mut batch = Batch::new(&repo.root);
+    batch.create(rel.clone(), text);
+    if let Err(e) = batch.apply() {
+        errors.insert("form".into(), write_error(&e));
+        return new_review_page(&here, &id, values, errors, StatusCode::CONFLICT);
+    }
+    app.live.touched(&[rel]);
+    Redirect::to(&format!("{}/review/{}?saved=prepared", pupil_href(&rec.dir), url_part(&stem))).into_response()
+}
+
+fn write_error(e: &Error) -> String {
+    match e.hint() {
+        Some(h) => format!("Nothing was saved: {e} ({h})"),
+        None => format!("Nothing was saved: {e}"),
+    }
+}
+
+// ------------------------------------------------------------------ record the outcome
+
+#[derive(Serialize)]
+struct TargetRow {
+    id: String,
+    label: String,
+    outcome: String,
+    progress: String,
+    note: String,
+    progress_name: String,
+    note_name: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn outcome_page(
+    here: &Here,
+    id: &str,
+    stem: &str,
+    typed: Option<&[(String, String)]>,
+    hash: Option<String>,
+    errors: Errors,
+    saved: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let Some(rec) = here.pupil(id) else { return here.not_found("pupil with this id on roll") };
+    let rel = format!("{}/reviews/{stem}.yaml", rec.rel);
+    let path = here.snap.repo.root.join(&rel);
+    if !valid_stem(stem) {
+        return here.not_found("review with this date");
+    }
+    let Ok(raw) = std::fs::read(&path) else { return here.not_found("review with this date") };
+    let hash = hash.unwrap_or_else(|| fingerprint(&raw));
+    let src = String::from_utf8_lossy(&raw).into_owned();
+    let mut cx = Cx::new(&rel);
+    let review = crate::repo::yaml::parse(crate::edit::surgical::split_bom(&src).1)
+        .ok()
+        .flatten()
+        .and_then(|n| Review::decode(&n, &mut cx));
+    let Some(review) = review else {
+        return here.message(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "This review could not be read",
+            vec![format!(
+                "`{rel}` has a problem, so it cannot be filled in here. The Problems page shows where it is."
+            )],
+        );
+    };
+    let get = |name: &str, current: String| match typed {
+        Some(t) => field(t, name),
+        None => current,
+    };
+    let targets: Vec<TargetRow> = review
+        .targets
+        .iter()
+        .flatten()
+        .filter_map(|t| text(&t.target).map(|tid| (tid.to_string(), t)))
+        .map(|(tid, t)| {
+            let full = rec.targets.iter().find(|x| text(&x.id) == Some(tid.as_str()));
+            let outcome = full.and_then(|x| text(&x.outcome)).unwrap_or("").to_string();
+            let label = format!("Target {tid}");
+            TargetRow {
+                progress: get(
+                    &format!("progress-{tid}"),
+                    val(&t.progress).map(|p| p.as_str().to_string()).unwrap_or_default(),
+                ),
+                note: get(&format!("note-{tid}"), text(&t.note).unwrap_or("").to_string()),
+                progress_name: format!("progress-{tid}"),
+                note_name: format!("note-{tid}"),
+                id: tid,
+                label,
+                outcome,
+            }
+        })
+        .collect();
+    let mut values: BTreeMap<String, String> = BTreeMap::new();
+    values.insert("pupil_voice".into(), get("pupil_voice", text(&review.pupil_voice).unwrap_or("").to_string()));
+    values.insert("parent_voice".into(), get("parent_voice", text(&review.parent_voice).unwrap_or("").to_string()));
+    values.insert(
+        "next_review".into(),
+        get("next_review", val(&review.next_review).map(|d| d.to_string()).unwrap_or_default()),
+    );
+    for i in 1..=3 {
+        for k in ["action", "owner", "due"] {
+            let name = format!("{k}{i}");
+            values.insert(name.clone(), typed.map(|t| field(t, &name)).unwrap_or_default());
+        }
+    }
+    let mut progress_options = vec![(String::new(), "Not rated yet".to_string())];
+    progress_options.extend(
+        Status::ALL.iter().map(|s| (s.as_str().to_string(), crate::render::views::status_label(*s).to_string())),
+    );
+    let date = val(&review.date).map(|d| d.to_string()).unwrap_or_else(|| stem.to_string());
+    let kind = val(&review.kind).map(|k| k.as_str()).unwrap_or("review");
+    let name = pupil_name(rec);
+    #[derive(Serialize)]
+    struct V {
+        frame: Frame,
+        heading: String,
+        saved: Option<String>,
+        errors: Errors,
+        can_write: bool,
+        action: String,
+        back: String,
+        hash: String,
+        targets: Vec<TargetRow>,
+        progress_options: Vec<(String, String)>,
+        values: BTreeMap<String, String>,
+        doc: Option<html::DocView>,
+    }
+    let heading = format!("{} review for {name}, {date}", capital(kind));
+    let view = V {
+        frame: here.frame(heading.clone(), "register"),
+        heading,
+        saved,
+        errors,
+        can_write: !here.app.opts.readonly,
+        action: format!("{}/review/{}", pupil_href(&rec.dir), url_part(stem)),
+        back: pupil_href(&rec.dir),
+        hash,
+        targets,
+        progress_options,
+        values,
+        doc: None,
+    };
+    here.page_status(status, "outcome.html.j2", &view)
+}
+
+/// A review file's stem: a date and an optional slug, nothing that leaves the folder.
+fn valid_stem(stem: &str) -> bool {
+    stem.len() >= 10
+        && stem.len() <= 60
+        && stem.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && parse_date(&stem[..10]).is_ok()
+}
+
+pub async fn outcome_form(
+    State(app): State<Shared>,
+    Extension(session): Extension<Session>,
+    Path((id, stem)): Path<(String, String)>,
+    axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>,
+) -> Response {
+    let here = Here::new(&app, &session);
+    let saved = match q.get("saved").map(String::as_str) {
+        Some("prepared") => Some("The review is prepared. Fill in what the meeting decided and save.".to_string()),
+        Some("outcome") => Some("Saved. The review record on disk now holds these values.".to_string()),
+        _ => None,
+    };
+    outcome_page(&here, &id, &stem, None, None, Errors::new(), saved, StatusCode::OK)
+}
+
+pub async fn outcome_post(
+    State(app): State<Shared>,
+    Extension(session): Extension<Session>,
+    Path((id, stem)): Path<(String, String)>,
+    Form(f): Fields,
+) -> Response {
+    let here = Here::new(&app, &session);
+    if !csrf_ok(&session, &f) {
+        return csrf_refused(&here);
+    }
+    let Some(rec) = here.pupil(&id) else { return here.not_found("pupil with this id on roll") };
+    if !valid_stem(&stem) {
+        return here.not_found("review with this date");
+    }
+    let rel = format!("{}/reviews/{stem}.yaml", rec.rel);
+    let root = here.snap.repo.root.clone();
+    let Ok(raw) = std::fs::read(root.join(&rel)) else { return here.not_found("review with this date") };
+    let now = fingerprint(&raw);
+    let mut errors = Errors::new();
+    if field(&f, "hash") != now {
+        errors.insert(
+            "form".into(),
+            "This review was changed on disk after you opened this form (by someone else, or in an editor), so nothing \
+             was saved. What you typed is kept below: check the record, then save again to write it over the change."
+                .into(),
+        );
+        return outcome_page(&here, &id, &stem, Some(&f), Some(now), errors, None, StatusCode::CONFLICT);
+    }
+    let Ok(src) = String::from_utf8(raw.clone()) else {
+        errors.insert("form".into(), format!("`{rel}` is not UTF-8 text, so senco will not edit it."));
+        return outcome_page(&here, &id, &stem, Some(&f), None, errors, None, StatusCode::UNPROCESSABLE_ENTITY);
+    };
+    // The current values, so only what the form changed is written.
+    let mut cx = Cx::new(&rel);
+    let review = crate::repo::yaml::parse(crate::edit::surgical::split_bom(&src).1)
+        .ok()
+        .flatten()
+        .and_then(|n| Review::decode(&n, &mut cx))
+        .unwrap_or_default();
+    let mut o = Outcome::default();
+    for t in review.targets.iter().flatten() {
+        let Some(tid) = text(&t.target) else { continue };
+        let p = field(&f, &format!("progress-{tid}"));
+        let n = field(&f, &format!("note-{tid}"));
+        let cur_p = val(&t.progress).map(|s| s.as_str().to_string()).unwrap_or_default();
+        let cur_n = text(&t.note).unwrap_or("").to_string();
+        if !p.is_empty() && Status::parse(&p).is_none() {
+            errors.insert(format!("progress-{tid}"), format!("`{p}` is not a target progress word."));
+        }
+        let progress = (!p.is_empty() && p != cur_p).then_some(p);
+        let note = (!n.is_empty() && n != cur_n).then_some(n);
+        if progress.is_some() || note.is_some() {
+            o.ratings.push((tid.to_string(), progress, note));
+        }
+    }
+    for (key, cur) in [("pupil_voice", text(&review.pupil_voice)), ("parent_voice", text(&review.parent_voice))] {
+        let v = field(&f, key);
+        if !v.is_empty() && Some(v.as_str()) != cur {
+            if key == "pupil_voice" {
+                o.pupil_voice = Some(v);
+            } else {
+                o.parent_voice = Some(v);
+            }
+        }
+    }
+    if let Some(d) = date_field(&f, "next_review", &mut errors, false) {
+        if Some(d) != val(&review.next_review) {
+            o.next_review = Some(d);
+        }
+    }
+    for i in 1..=3 {
+        let (a, owner) = (field(&f, &format!("action{i}")), field(&f, &format!("owner{i}")));
+        let due = date_field(&f, &format!("due{i}"), &mut errors, false);
+        let any = !a.is_empty() || !owner.is_empty() || !field(&f, &format!("due{i}")).is_empty();
+        if any && a.is_empty() {
+            errors.insert(format!("action{i}"), "Say what the action is (or clear its other fields).".into());
+        }
+        if !a.is_empty() {
+            o.actions.push(NewAction { action: a, owner: (!owner.is_empty()).then_some(owner), due });
+        }
+    }
+    if !errors.is_empty() {
+        return outcome_page(&here, &id, &stem, Some(&f), Some(now), errors, None, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    if o == Outcome::default() {
+        return Redirect::to(&format!("{}/review/{}?saved=outcome", pupil_href(&rec.dir), url_part(&stem)))
+            .into_response();
+    }
+    let new = match outcome::apply(&src, &o) {
+        Ok(t) => t,
+        Err(why) => {
+            errors.insert("form".into(), format!("senco will not edit `{rel}`: {why}. Nothing was saved."));
+            return outcome_page(
+                &here,
+                &id,
+                &stem,
+                Some(&f),
+                Some(now),
+                errors,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+    };
+    // What is written must read back without a finding it did not have.
+    let mut after = Cx::new(&rel);
+    let ok = crate::repo::yaml::parse(crate::edit::surgical::split_bom(&new).1)
+        .ok()
+        .flatten()
+        .and_then(|n| Review::decode(&n, &mut after))
+        .is_some();
+    if !ok || after.findings.len() > cx.findings.len() {
+        let why = after.findings.first().map(|f| f.message.clone()).unwrap_or_else(|| "it does not read back".into());
+        errors
+            .insert("form".into(), format!("The change would make the review unreadable ({why}). Nothing was saved."));
+        return outcome_page(&here, &id, &stem, Some(&f), Some(now), errors, None, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let mut batch = Batch::new(&root);
+    batch.change(rel.clone(), raw, new.into_bytes());
+    if let Err(e) = batch.apply() {
+        errors.insert("form".into(), write_error(&e));
+        return outcome_page(&here, &id, &stem, Some(&f), None, errors, None, StatusCode::CONFLICT);
+    }
+    app.live.touched(&[rel]);
+    Redirect::to(&format!("{}/review/{}?saved=outcome", pupil_href(&rec.dir), url_part(&stem))).into_response()
+}
+
+// ------------------------------------------------------------------ add a pupil
+
+#[derive(Serialize, Default)]
+struct PupilValues {
+    id: String,
+    first: String,
+    last: String,
+    dob: String,
+    year: String,
+    class: String,
+    level: String,
+    plan_issued: String,
+}
+
+fn new_pupil_page(here: &Here, values: PupilValues, errors: Errors, status: StatusCode) -> Response {
+    let j = here.snap.repo.settings.school.jurisdiction;
+    let levels = j
+        .levels()
+        .iter()
+        .map(|l| (l.as_str().to_string(), crate::render::views::level_label(*l).to_string()))
+        .collect::<Vec<_>>();
+    #[derive(Serialize)]
+    struct V {
+        frame: Frame,
+        values: PupilValues,
+        levels: Vec<(String, String)>,
+        errors: Errors,
+    }
+    let view = V { frame: here.frame("Add a pupil", "new-pupil"), values, levels, errors };
+    here.page_status(status, "new-pupil.html.j2", &view)
+}
+
+pub async fn new_pupil_form(State(app): State<Shared>, Extension(session): Extension<Session>) -> Response {
+    let here = Here::new(&app, &session);
+    if app.opts.readonly {
+        return here.message(StatusCode::FORBIDDEN, "Read-only", vec!["senco serve runs read-only here.".into()]);
+    }
+    let level =
+        here.snap.repo.settings.school.jurisdiction.levels().iter().find(|l| l.on_register()).map(|l| l.as_str());
+    let values = PupilValues { level: level.unwrap_or("").to_string(), ..Default::default() };
+    new_pupil_page(&here, values, Errors::new(), StatusCode::OK)
+}
+
+pub async fn new_pupil_post(
+    State(app): State<Shared>,
+    Extension(session): Extension<Session>,
+    Form(f): Fields,
+) -> Response {
+    let here = Here::new(&app, &session);
+    if !csrf_ok(&session, &f) {
+        return csrf_refused(&here);
+    }
+    let values = PupilValues {
+        id: field(&f, "id"),
+        first: field(&f, "first"),
+        last: field(&f, "last"),
+        dob: field(&f, "dob"),
+        year: field(&f, "year"),
+        class: field(&f, "class"),
+        level: field(&f, "level"),
+        plan_issued: field(&f, "plan_issued"),
+    };
+    let mut errors = Errors::new();
+    for (k, what) in [("first", "first name"), ("last", "last name")] {
+        let v = field(&f, k);
+        if v.is_empty() {
+            errors.insert(k.into(), format!("Enter the pupil's {what}."));
+        } else if v.chars().any(char::is_control) {
+            errors.insert(k.into(), format!("The {what} cannot hold line breaks or control characters."));
+        }
+    }
+    if !crate::check::valid_id(&values.id) {
+        errors.insert(
+            "id".into(),
+            "Use 3 to 64 lowercase letters, digits and -, starting with a letter, e.g. ava-brown.".into(),
+        );
+    }
+    let dob = date_field(&f, "dob", &mut errors, true);
+    let year = match values.year.parse::<i64>() {
+        Ok(y) if (-2..=14).contains(&y) => Some(y),
+        _ => {
+            errors.insert("year".into(), "Enter the year group as a whole number, e.g. 4 (Reception is 0).".into());
+            None
+        }
+    };
+    let juris = here.snap.repo.settings.school.jurisdiction;
+    let level = Level::parse(&values.level).filter(|l| juris.levels().contains(l));
+    if level.is_none() {
+        errors.insert("level".into(), "Choose a support level.".into());
+    }
+    let plan_issued = date_field(&f, "plan_issued", &mut errors, level.is_some_and(Level::statutory));
+    if values.class.chars().any(char::is_control) {
+        errors.insert("class".into(), "The class cannot hold line breaks or control characters.".into());
+    }
+    let root = here.snap.repo.root.clone();
+    if !errors.contains_key("id") {
+        for folder in ["pupils", "archive"] {
+            if root.join(folder).join(&values.id).exists() {
+                errors.insert(
+                    "id".into(),
+                    format!("A pupil with id {} already exists; choose another, e.g. {}-2.", values.id, values.id),
+                );
+            }
+        }
+    }
+    let (Some(dob), Some(year), Some(level), true) = (dob, year, level, errors.is_empty()) else {
+        return new_pupil_page(&here, values, errors, StatusCode::UNPROCESSABLE_ENTITY);
+    };
+    let files = scaffold::pupil_files(&scaffold::NewPupil {
+        id: &values.id,
+        first: &values.first,
+        last: &values.last,
+        dob,
+        year,
+        level,
+        class: (!values.class.is_empty()).then_some(values.class.as_str()),
+        plan_issued,
+        today: here.today,
+    });
+    let target = root.join("pupils").join(&values.id);
+    if let Err(e) = crate::edit::create_dir_with(&target, &files) {
+        errors.insert("form".into(), write_error(&e));
+        return new_pupil_page(&here, values, errors, StatusCode::CONFLICT);
+    }
+    app.live.touched(&[format!("pupils/{}", values.id)]);
+    Redirect::to(&pupil_href(&values.id)).into_response()
+}

@@ -1,0 +1,308 @@
+//! The records as loaded, kept up to date with the files on disk.
+//!
+//! A file watcher (notify) records which paths changed; the next request
+//! reloads only those: one pupil's folder when a file under `pupils/<id>/`
+//! or `archive/<id>/` changed, everything when a top-level file did. So an
+//! edit in an editor or a `git pull` shows on the next page load, and a
+//! reload after one changed file costs one pupil's reading and checking, not
+//! a whole `check`. A file that does not parse becomes a finding, as in
+//! `check`; a `senco.toml` that no longer reads keeps the last good records
+//! and shows its error on every page.
+
+use crate::check::{self, School};
+use crate::diag::{self, Finding, Tally};
+use crate::error::Error;
+use crate::repo::{self, PupilRecord, Repo};
+use notify::Watcher;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+
+/// One consistent state of the records.
+pub struct Snapshot {
+    pub repo: Repo,
+    /// Findings by pupil folder (`pupils/<id>`), from `check::pupil_findings`.
+    pub pupil_findings: HashMap<String, Vec<Finding>>,
+    /// Findings that are not one pupil's (`check::school_findings`).
+    pub school_findings: Vec<Finding>,
+    /// Why the last reload of `senco.toml` failed: shown on every page
+    /// while the last good records are served.
+    pub settings_error: Option<String>,
+    /// The `check` of the date the findings were computed for.
+    pub today: chrono::NaiveDate,
+}
+
+impl Snapshot {
+    /// Every finding, sorted as `check` reports them.
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut all = self.school_findings.clone();
+        for f in self.pupil_findings.values() {
+            all.extend(f.iter().cloned());
+        }
+        diag::sort(&mut all);
+        all
+    }
+
+    pub fn tally(&self) -> Tally {
+        let mut t = Tally::of(&self.school_findings);
+        for f in self.pupil_findings.values() {
+            let p = Tally::of(f);
+            t.errors += p.errors;
+            t.warnings += p.warnings;
+        }
+        t
+    }
+
+    /// The findings in one pupil's folder, sorted.
+    pub fn findings_of(&self, rec: &PupilRecord) -> Vec<Finding> {
+        let mut out = self.pupil_findings.get(&rec.rel).cloned().unwrap_or_default();
+        out.extend(self.school_findings.iter().filter(|f| f.pupil.as_deref() == Some(rec.dir.as_str())).cloned());
+        diag::sort(&mut out);
+        out
+    }
+}
+
+#[derive(Default)]
+struct Pending {
+    paths: BTreeSet<PathBuf>,
+    everything: bool,
+}
+
+pub struct Live {
+    root: PathBuf,
+    anonymise: bool,
+    current: RwLock<Arc<Snapshot>>,
+    pending: Arc<Mutex<Pending>>,
+    /// Kept alive for as long as the server runs.
+    _watcher: Option<Box<dyn Watcher + Send + Sync>>,
+    watch_error: Option<String>,
+}
+
+impl Live {
+    pub fn new(root: &Path, anonymise: bool) -> Result<Live, Error> {
+        let today = chrono::Local::now().date_naive();
+        let snap = load_all(root, anonymise, today)?;
+        let pending = Arc::new(Mutex::new(Pending::default()));
+        let (watcher, watch_error) = match watch(root, pending.clone()) {
+            Ok(w) => (Some(w), None),
+            Err(e) => (None, Some(e)),
+        };
+        Ok(Live {
+            root: root.to_path_buf(),
+            anonymise,
+            current: RwLock::new(Arc::new(snap)),
+            pending,
+            _watcher: watcher,
+            watch_error,
+        })
+    }
+
+    pub fn watch_error(&self) -> Option<String> {
+        self.watch_error.clone()
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Marks files as changed (a form's write), so the next snapshot reads them.
+    pub fn touched(&self, rels: &[String]) {
+        if let Ok(mut p) = self.pending.lock() {
+            p.paths.extend(rels.iter().map(|r| self.root.join(r)));
+        }
+    }
+
+    /// The records as they are on disk now, for `today`: applies what changed
+    /// since the last call; findings are recomputed when the date moved.
+    pub fn snapshot(&self, today: chrono::NaiveDate) -> Arc<Snapshot> {
+        let pending = match self.pending.lock() {
+            Ok(mut p) => std::mem::take(&mut *p),
+            Err(_) => Pending { everything: true, ..Default::default() },
+        };
+        // Without a watcher every request reads the folder again.
+        let everything = pending.everything || self.watch_error.is_some();
+        let current = self.current.read().unwrap_or_else(|e| e.into_inner()).clone();
+        if !everything && pending.paths.is_empty() && current.today == today {
+            return current;
+        }
+        let mut folders: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut full = everything;
+        for path in &pending.paths {
+            let Ok(rel) = path.strip_prefix(&self.root) else { continue };
+            let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            match parts.first().map(String::as_str) {
+                Some(".git") | Some("templates") => {}
+                Some(top @ ("pupils" | "archive")) if parts.len() >= 2 => {
+                    if parts.len() == 2 && !self.root.join(rel).is_dir() && rel.extension().is_some() {
+                        // A stray file directly in pupils/ or archive/: a school finding.
+                        full |= parts[1].ends_with(".yaml") || parts[1].ends_with(".yml");
+                        continue;
+                    }
+                    folders.insert((top.to_string(), parts[1].clone()));
+                }
+                Some(name) if name.starts_with('.') => {}
+                Some(_) => full = true,
+                None => {}
+            }
+        }
+        let next = if full || current.today != today {
+            self.reload_all(today, &current)
+        } else if folders.is_empty() {
+            return current;
+        } else {
+            self.reload_pupils(&current, &folders, today)
+        };
+        let next = Arc::new(next);
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = next.clone();
+        next
+    }
+
+    fn reload_all(&self, today: chrono::NaiveDate, old: &Snapshot) -> Snapshot {
+        match load_all(&self.root, self.anonymise, today) {
+            Ok(s) => s,
+            // Keep serving the last good records, with the error on every page.
+            Err(e) => Snapshot {
+                repo: clone_repo(&old.repo),
+                pupil_findings: old.pupil_findings.clone(),
+                school_findings: old.school_findings.clone(),
+                settings_error: Some(error_text(&e)),
+                today: old.today,
+            },
+        }
+    }
+
+    fn reload_pupils(
+        &self,
+        old: &Snapshot,
+        folders: &BTreeSet<(String, String)>,
+        today: chrono::NaiveDate,
+    ) -> Snapshot {
+        let mut repo = clone_repo(&old.repo);
+        let mut pupil_findings = old.pupil_findings.clone();
+        for (top, dir) in folders {
+            let list = if top == "archive" { &mut repo.archived } else { &mut repo.pupils };
+            let at = list.binary_search_by(|p| p.dir.as_str().cmp(dir));
+            let rel = format!("{top}/{dir}");
+            let exists = self.root.join(&rel).is_dir() && !dir.starts_with('.');
+            match (exists, at) {
+                (true, at) => {
+                    let mut rec = repo::load_pupil(&self.root, top, dir.clone(), top == "archive");
+                    if self.anonymise {
+                        anonymise(&mut rec);
+                    }
+                    match at {
+                        Ok(i) => list[i] = rec,
+                        Err(i) => list.insert(i, rec),
+                    }
+                }
+                (false, Ok(i)) => {
+                    list.remove(i);
+                    pupil_findings.remove(&rel);
+                }
+                (false, Err(_)) => {}
+            }
+        }
+        {
+            let school = School::new(&repo, today);
+            for (top, dir) in folders {
+                let rel = format!("{top}/{dir}");
+                let list = if top == "archive" { &repo.archived } else { &repo.pupils };
+                if let Ok(i) = list.binary_search_by(|p| p.dir.as_str().cmp(dir)) {
+                    pupil_findings.insert(rel, check::pupil_findings(&school, &list[i]));
+                }
+            }
+        }
+        let school_findings = check::school_findings(&repo);
+        Snapshot { repo, pupil_findings, school_findings, settings_error: old.settings_error.clone(), today }
+    }
+}
+
+/// The text of an error for a banner: a settings error with its location and
+/// quoted line, as `senco check` prints it.
+pub fn error_text(e: &Error) -> String {
+    match e {
+        Error::Settings { finding, text } => {
+            let mut out = String::new();
+            crate::diag::render::human(&mut out, finding, Some(text), crate::diag::render::Paint { on: false });
+            out
+        }
+        other => match other.hint() {
+            Some(h) => format!("{other}\n  = hint: {h}"),
+            None => other.to_string(),
+        },
+    }
+}
+
+fn load_all(root: &Path, anonymise_names: bool, today: chrono::NaiveDate) -> Result<Snapshot, Error> {
+    let mut repo = repo::load(root)?;
+    if anonymise_names {
+        for rec in repo.pupils.iter_mut().chain(repo.archived.iter_mut()) {
+            anonymise(rec);
+        }
+    }
+    let school = School::new(&repo, today);
+    let pupil_findings: HashMap<String, Vec<Finding>> = {
+        use rayon::prelude::*;
+        repo.pupils
+            .par_iter()
+            .chain(repo.archived.par_iter())
+            .map(|rec| (rec.rel.clone(), check::pupil_findings(&school, rec)))
+            .collect()
+    };
+    let school_findings = check::school_findings(&repo);
+    Ok(Snapshot { repo, pupil_findings, school_findings, settings_error: None, today })
+}
+
+/// A shallow-enough copy of the records for the next snapshot: the pupils
+/// are cloned (a reload of one pupil replaces one of them).
+fn clone_repo(r: &Repo) -> Repo {
+    Repo {
+        root: r.root.clone(),
+        settings: r.settings.clone(),
+        staff: r.staff.clone(),
+        catalogue: r.catalogue.clone(),
+        pupils: r.pupils.clone(),
+        archived: r.archived.clone(),
+        files: r.files.clone(),
+        findings: r.findings.clone(),
+    }
+}
+
+/// Initials instead of names, in memory only (`--anonymise`): the pupil's
+/// names and their contacts' names, phones and e-mails.
+pub fn anonymise(rec: &mut PupilRecord) {
+    fn initial(s: &mut crate::repo::decode::Spanned<String>) {
+        let i: String =
+            s.value.chars().find(|c| c.is_alphanumeric()).map(|c| c.to_uppercase().collect()).unwrap_or_default();
+        s.value = if i.is_empty() { String::new() } else { format!("{i}.") };
+    }
+    let Some(p) = rec.pupil.as_mut() else { return };
+    if let Some(n) = p.name.as_mut() {
+        n.first.as_mut().map(initial);
+        n.last.as_mut().map(initial);
+        n.preferred = None;
+    }
+    for c in p.contacts.iter_mut().flatten() {
+        c.name.as_mut().map(initial);
+        c.phone = None;
+        c.email = None;
+    }
+}
+
+fn watch(root: &Path, pending: Arc<Mutex<Pending>>) -> Result<Box<dyn Watcher + Send + Sync>, String> {
+    let handler = move |res: notify::Result<notify::Event>| {
+        let Ok(mut p) = pending.lock() else { return };
+        match res {
+            Ok(ev) => {
+                if ev.need_rescan() {
+                    p.everything = true;
+                }
+                p.paths.extend(ev.paths);
+            }
+            Err(_) => p.everything = true,
+        }
+    };
+    let mut w = notify::recommended_watcher(handler).map_err(|e| e.to_string())?;
+    w.watch(root, notify::RecursiveMode::Recursive).map_err(|e| e.to_string())?;
+    Ok(Box::new(w))
+}

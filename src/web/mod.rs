@@ -1,0 +1,149 @@
+//! `senco serve`: the records in a browser, a second face beside `cmd`.
+//!
+//! Like fava and hledger-web, the text files stay the truth and this layer
+//! stays thin: every page calls the same library functions as the matching
+//! command (`query::*`, `check`, `rules::eval`, `render`, `report`) and
+//! renders their result; every form writes through `edit`, refusing a file
+//! that changed since the form was loaded. Pages are minijinja templates
+//! embedded in the binary (`templates/web/`), which a school may override in
+//! its repository's `templates/web/` folder.
+//!
+//! - [`live`] keeps the loaded records and reloads only what changed on disk;
+//! - [`guard`] is the safety layer: Host and Origin checks, access token,
+//!   CSRF token, Content-Security-Policy;
+//! - [`html`] holds the page templates and the views they receive;
+//! - [`pages`] the read-only pages, [`forms`] the forms.
+
+pub mod forms;
+pub mod guard;
+pub mod html;
+pub mod live;
+pub mod pages;
+
+use crate::error::Error;
+use axum::routing::{get, post};
+use axum::Router;
+use chrono::NaiveDate;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// What `senco serve` was asked for, resolved.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub root: PathBuf,
+    /// `--today`: every page computed for this date; else the clock's date at each request.
+    pub fixed_today: Option<NaiveDate>,
+    pub readonly: bool,
+    pub anonymise: bool,
+    /// Required (as the `senco_access` cookie) on every request when set: a non-loopback bind.
+    pub token: Option<String>,
+    /// Host names accepted besides loopback names and the bound address.
+    pub extra_hosts: Vec<String>,
+}
+
+/// The application: options, the live records, the page templates.
+pub struct App {
+    pub opts: Options,
+    pub live: live::Live,
+    /// Host header values accepted (lowercase, with and without the port).
+    pub hosts: Vec<String>,
+    /// Whether the port is known (a real server), so a Host header must carry it.
+    pub port_known: bool,
+}
+
+impl App {
+    /// Loads the records (an unreadable `senco.toml` is an error here, as for
+    /// every command) and starts watching the folder.
+    pub fn new(opts: Options, bound: Option<SocketAddr>) -> Result<App, Error> {
+        let live = live::Live::new(&opts.root, opts.anonymise)?;
+        let hosts = guard::allowed_hosts(bound, &opts.extra_hosts);
+        Ok(App { opts, live, hosts, port_known: bound.is_some() })
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.opts.fixed_today.unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+}
+
+pub type Shared = Arc<App>;
+
+/// Every route of the application, behind the guard.
+pub fn router(app: Shared) -> Router {
+    Router::new()
+        .route("/", get(pages::dashboard))
+        .route("/register", get(pages::register))
+        .route("/register.csv", get(pages::register_csv))
+        .route("/pupil/{id}", get(pages::pupil))
+        .route("/pupil/{id}/doc/{kind}", get(pages::pupil_document))
+        .route("/pupil/{id}/review/new", get(forms::new_review_form).post(forms::new_review_post))
+        .route("/pupil/{id}/review/{stem}", get(forms::outcome_form).post(forms::outcome_post))
+        .route("/pupils/new", get(forms::new_pupil_form).post(forms::new_pupil_post))
+        .route("/classes", get(pages::classes))
+        .route("/class/{name}", get(pages::class))
+        .route("/caseloads", get(pages::caseloads))
+        .route("/caseload/{staff}", get(pages::caseload))
+        .route("/provision-map", get(pages::provision_map))
+        .route("/impact", get(pages::impact))
+        .route("/compliance", get(pages::compliance))
+        .route("/findings", get(pages::findings))
+        .route("/style.css", get(pages::stylesheet))
+        .route("/login", get(guard::login))
+        .route("/logout", post(guard::logout))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(app.clone(), guard::guard))
+        .with_state(app)
+}
+
+/// A bound listener with its application, ready to run.
+pub struct Server {
+    pub app: Shared,
+    listener: std::net::TcpListener,
+    addr: SocketAddr,
+}
+
+impl Server {
+    pub fn bind(opts: Options, ip: IpAddr, port: u16) -> Result<Server, Error> {
+        let want = SocketAddr::new(ip, port);
+        let listener = std::net::TcpListener::bind(want).map_err(|e| {
+            Error::usage(
+                format!("cannot listen on {want}: {e}"),
+                Some("another program may use this port: choose another with `--port`, e.g. `--port 8412`".into()),
+            )
+        })?;
+        let addr = listener.local_addr().map_err(|e| Error::usage(format!("cannot listen on {want}: {e}"), None))?;
+        let app = Arc::new(App::new(opts, Some(addr))?);
+        Ok(Server { app, listener, addr })
+    }
+
+    pub fn url(&self) -> String {
+        let host = match self.addr.ip() {
+            IpAddr::V4(v4) if v4.is_unspecified() => "127.0.0.1".to_string(),
+            IpAddr::V6(v6) if v6.is_unspecified() => "[::1]".to_string(),
+            IpAddr::V6(v6) => format!("[{v6}]"),
+            IpAddr::V4(v4) => v4.to_string(),
+        };
+        format!("http://{host}:{}/", self.addr.port())
+    }
+
+    pub fn login_url(&self) -> Option<String> {
+        self.app.opts.token.as_ref().map(|t| format!("{}login?token={t}", self.url()))
+    }
+
+    pub fn watch_error(&self) -> Option<String> {
+        self.app.live.watch_error()
+    }
+
+    /// Serves until the process is stopped. One thread answers requests (the
+    /// library itself uses every core for the heavy pages).
+    pub fn run(self) -> Result<(), Error> {
+        let io = |e: std::io::Error| Error::usage(format!("the web server stopped: {e}"), None);
+        let rt = tokio::runtime::Builder::new_current_thread().enable_io().build().map_err(io)?;
+        self.listener.set_nonblocking(true).map_err(io)?;
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(self.listener)?;
+            axum::serve(listener, router(self.app)).await
+        })
+        .map_err(io)
+    }
+}

@@ -1,0 +1,978 @@
+//! The read-only pages. Each handler parses the request, calls the same
+//! library function as the matching command and renders the result: the
+//! register is `query::register` (as `senco list`), the dashboard
+//! `query::review_due`, `query::stats` and `check`, a pupil `query::show`,
+//! the documents `render` with the same views as `senco render`.
+
+use super::guard::{Session, DOCUMENT_CSP};
+use super::html::{self, doc_view, sort_rows, Cell, DocView, Frame, SectionView};
+use super::live::Snapshot;
+use super::Shared;
+use crate::diag::{Finding, Severity};
+use crate::error::Error;
+use crate::model::{text, Area};
+use crate::output::{self, Document};
+use crate::query::{self, register, review_due, show, stats, PupilFilter};
+use crate::render::views;
+use crate::repo::PupilRecord;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+type Params = Query<HashMap<String, String>>;
+
+/// What every handler starts from: the records now, the date, the frame.
+pub struct Here {
+    pub app: Shared,
+    pub snap: Arc<Snapshot>,
+    pub today: NaiveDate,
+    pub csrf: String,
+}
+
+impl Here {
+    pub fn new(app: &Shared, session: &Session) -> Here {
+        let today = app.today();
+        let snap = app.live.snapshot(today);
+        Here { app: app.clone(), snap, today, csrf: session.csrf.clone() }
+    }
+
+    pub fn frame(&self, title: impl Into<String>, nav: &'static str) -> Frame {
+        let repo = &self.snap.repo;
+        let unreadable =
+            repo.pupils.iter().filter(|p| p.pupil.is_none()).map(|p| format!("pupils/{}", p.dir)).collect::<Vec<_>>();
+        Frame {
+            title: title.into(),
+            school: repo.settings.school.name.clone(),
+            nav,
+            today: self.today.to_string(),
+            readonly: self.app.opts.readonly,
+            anonymise: self.app.opts.anonymise,
+            csrf: self.csrf.clone(),
+            banner: self.snap.settings_error.clone(),
+            unreadable,
+        }
+    }
+
+    /// Renders a page template; a template error becomes an error page.
+    pub fn page<V: Serialize>(&self, name: &str, view: &V) -> Response {
+        self.page_status(StatusCode::OK, name, view)
+    }
+
+    pub fn page_status<V: Serialize>(&self, status: StatusCode, name: &str, view: &V) -> Response {
+        match html::render(self.app.live.root(), name, view) {
+            Ok(body) => html_response(status, body),
+            Err(e) => plain_error(&e),
+        }
+    }
+
+    /// A short message page (not found, refused, ...).
+    pub fn message(&self, status: StatusCode, heading: &str, paragraphs: Vec<String>) -> Response {
+        #[derive(Serialize)]
+        struct V<'a> {
+            frame: Frame,
+            heading: &'a str,
+            paragraphs: Vec<String>,
+            links: Vec<(String, String)>,
+        }
+        let links = vec![("Back to the dashboard".to_string(), "/".to_string())];
+        self.page_status(status, "message.html.j2", &V { frame: self.frame(heading, ""), heading, paragraphs, links })
+    }
+
+    /// A library error (a bad filter, an unknown pupil) as a page.
+    pub fn error(&self, e: &Error) -> Response {
+        let mut ps = vec![e.to_string()];
+        if let Some(h) = e.hint() {
+            ps.push(h.to_string());
+        }
+        self.message(StatusCode::BAD_REQUEST, "That did not work", ps)
+    }
+
+    /// The pupil on roll with this exact id.
+    pub fn pupil(&self, id: &str) -> Option<&PupilRecord> {
+        let list = &self.snap.repo.pupils;
+        list.binary_search_by(|p| p.dir.as_str().cmp(id)).ok().map(|i| &list[i])
+    }
+
+    pub fn not_found(&self, what: &str) -> Response {
+        self.message(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            vec![format!("There is no {what} here. It may have been renamed, archived or removed.")],
+        )
+    }
+}
+
+pub fn html_response(status: StatusCode, body: String) -> Response {
+    let mut r = (status, body).into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    r
+}
+
+/// When even the page templates fail: a plain page with the error.
+fn plain_error(e: &Error) -> Response {
+    let mut text = e.to_string();
+    if let Some(h) = e.hint() {
+        text.push_str(&format!("\nhint: {h}"));
+    }
+    html_response(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>senco: page error</title></head>\
+             <body><main><h1>This page could not be shown</h1><pre>{}</pre></main></body></html>",
+            html::escape(&text)
+        ),
+    )
+}
+
+fn download(body: String, content_type: &'static str, file: &str) -> Response {
+    let mut r = body.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
+pub fn pupil_href(id: &str) -> String {
+    format!("/pupil/{}", html::url_part(id))
+}
+
+/// Links the cells that name a pupil (an `id` or `pupil` column) or a staff member.
+fn linker(snap: &Snapshot) -> impl Fn(&str, &str, &str) -> Option<String> + '_ {
+    move |_section: &str, header: &str, cell: &str| match header {
+        "id" | "pupil" if snap.repo.pupils.binary_search_by(|p| p.dir.as_str().cmp(cell)).is_ok() => {
+            Some(pupil_href(cell))
+        }
+        "staff" if snap.repo.staff.iter().any(|s| text(&s.id) == Some(cell)) => {
+            Some(format!("/caseload/{}", html::url_part(cell)))
+        }
+        _ => None,
+    }
+}
+
+#[derive(Serialize)]
+struct DocPage {
+    frame: Frame,
+    heading: String,
+    intro: String,
+    links: Vec<(String, String)>,
+    doc: DocView,
+}
+
+// ------------------------------------------------------------------ dashboard
+
+#[derive(Serialize)]
+struct DueRow {
+    name: String,
+    href: String,
+    year: String,
+    kind: &'static str,
+    due: String,
+    when: String,
+    status: &'static str,
+    detail: String,
+}
+
+fn when(days: i64) -> String {
+    match days {
+        0 => "today".into(),
+        1 => "tomorrow".into(),
+        -1 => "1 day ago".into(),
+        d if d < 0 => format!("{} days ago", -d),
+        d => format!("in {d} days"),
+    }
+}
+
+pub async fn dashboard(State(app): State<Shared>, Extension(session): Extension<Session>) -> Response {
+    let here = Here::new(&app, &session);
+    let repo = &here.snap.repo;
+    let within = i64::from(repo.settings.reviews.warn_days);
+    let opts = review_due::Options { within, filter: PupilFilter::default(), kinds: vec![] };
+    let items = review_due::query(repo, here.today, &opts);
+    let row = |i: &review_due::Item| DueRow {
+        name: if i.name.is_empty() { i.pupil.clone() } else { i.name.clone() },
+        href: pupil_href(&i.pupil),
+        year: query::year_cell(i.year_group),
+        kind: i.kind,
+        due: i.due.clone(),
+        when: when(i.days),
+        status: i.status,
+        detail: i.detail.clone(),
+    };
+    let overdue: Vec<DueRow> = items.iter().filter(|i| i.status == "overdue").map(row).collect();
+    let due_soon: Vec<DueRow> = items.iter().filter(|i| i.status != "overdue").map(row).collect();
+    let s = stats::query(repo, here.today);
+    let stats = vec![
+        ("Pupils on roll".to_string(), s.roll.map_or_else(|| "not recorded".to_string(), |r| r.to_string())),
+        (
+            "On the SEN register".to_string(),
+            match s.register_percent {
+                Some(p) => format!("{} ({}% of the roll)", s.register, output::num(p)),
+                None => format!("{} (roll not recorded)", s.register),
+            },
+        ),
+        ("Statutory plans".to_string(), s.statutory_plans.to_string()),
+        ("Reviews overdue".to_string(), s.reviews_overdue.to_string()),
+    ];
+    let counts = compliance_counts(&here);
+    let compliance = counts
+        .iter()
+        .map(|(status, n)| (status_label(*status), *n, format!("/compliance?status={}", status_key(*status))))
+        .collect::<Vec<_>>();
+    #[derive(Serialize)]
+    struct V {
+        frame: Frame,
+        overdue: Vec<DueRow>,
+        due_soon: Vec<DueRow>,
+        warn_days: i64,
+        stats: Vec<(String, String)>,
+        tally: TallyView,
+        compliance: Vec<(String, usize, String)>,
+    }
+    let t = here.snap.tally();
+    let view = V {
+        frame: here.frame("Dashboard", "dashboard"),
+        overdue,
+        due_soon,
+        warn_days: within,
+        stats,
+        tally: TallyView { errors: t.errors, warnings: t.warnings },
+        compliance,
+    };
+    here.page("dashboard.html.j2", &view)
+}
+
+#[derive(Serialize)]
+struct TallyView {
+    errors: usize,
+    warnings: usize,
+}
+
+// ------------------------------------------------------------------ register
+
+/// The register's filters, as the query string and the form keep them.
+#[derive(Serialize, Default)]
+struct FilterView {
+    level: String,
+    year: String,
+    class: String,
+    area: String,
+    need: String,
+    staff: String,
+    with_ehcp: bool,
+    all_levels: bool,
+    archived: bool,
+}
+
+fn words(s: &str) -> Vec<String> {
+    s.split(',').map(str::trim).filter(|w| !w.is_empty()).map(str::to_string).collect()
+}
+
+/// Runs `query::register` with the filters of `senco list`; the document
+/// has the same columns (less `id` when names are anonymised).
+fn register_doc(here: &Here, q: &HashMap<String, String>) -> Result<(FilterView, Document, Vec<String>), Error> {
+    let get = |k: &str| q.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
+    let flag = |k: &str| q.get(k).is_some_and(|v| !v.is_empty() && v != "0");
+    let f = FilterView {
+        level: get("level"),
+        year: get("year"),
+        class: get("class"),
+        area: get("area"),
+        need: get("need"),
+        staff: get("staff"),
+        with_ehcp: flag("with_ehcp"),
+        all_levels: flag("all_levels"),
+        archived: flag("archived"),
+    };
+    let repo = &here.snap.repo;
+    let mut years = Vec::new();
+    for y in words(&f.year) {
+        years.push(y.parse::<i64>().map_err(|_| {
+            Error::usage(
+                format!("`{y}` is not a year group"),
+                Some("give a whole number, e.g. 4 (Reception is 0)".into()),
+            )
+        })?);
+    }
+    let filter = PupilFilter::new(&repo.settings, &words(&f.level), &years, &words(&f.class))?;
+    let mut staff = Vec::new();
+    for s in words(&f.staff) {
+        staff.push(text(&query::resolve_staff(repo, &s)?.id).unwrap_or(&s).to_string());
+    }
+    let needs = words(&f.need);
+    register::check_need_codes(repo, &needs)?;
+    let opts = register::Options {
+        filter,
+        all_levels: f.all_levels,
+        areas: query::parse_areas(&words(&f.area))?,
+        needs,
+        staff,
+        with_plan: f.with_ehcp,
+        archived: f.archived,
+        show_upn: false,
+    };
+    let rows = register::query(repo, here.today, &opts);
+    let columns: Vec<&str> =
+        register::DEFAULT_COLUMNS.iter().copied().filter(|c| !(here.app.opts.anonymise && *c == "id")).collect();
+    let ids = rows.iter().map(|r| r.id.clone()).collect();
+    Ok((f, register::document(&rows, &columns), ids))
+}
+
+pub async fn register(State(app): State<Shared>, Extension(session): Extension<Session>, Query(q): Params) -> Response {
+    let here = Here::new(&app, &session);
+    let (filter, doc, ids, error) = match register_doc(&here, &q) {
+        Ok((f, d, ids)) => (f, d, ids, None),
+        Err(e) => {
+            let msg = match e.hint() {
+                Some(h) => format!("{e} ({h})"),
+                None => e.to_string(),
+            };
+            (FilterView::default(), register::document(&[], register::DEFAULT_COLUMNS), vec![], Some(msg))
+        }
+    };
+    let mut view = doc_view(&doc, &|_, _, _| None);
+    let Some(section) = view.sections.pop() else { return here.error(&Error::usage("no register", None)) };
+    let mut table: SectionView = section;
+    // Each row links to its pupil (the query's row order holds the ids).
+    let name_col = table.columns.iter().position(|c| c.header == "name");
+    let id_col = table.columns.iter().position(|c| c.header == "id");
+    if !filter.archived {
+        for (row, id) in table.rows.iter_mut().zip(&ids) {
+            for col in [name_col, id_col].into_iter().flatten() {
+                if let Some(cell) = row.get_mut(col) {
+                    cell.href = Some(pupil_href(id));
+                }
+            }
+        }
+    }
+    // Sorting: `?sort=COLUMN` (and `&desc=1`), every header a link.
+    let sort = q.get("sort").cloned().unwrap_or_default();
+    let desc = q.get("desc").is_some_and(|v| v == "1");
+    let mut base: Vec<(String, String)> = q
+        .iter()
+        .filter(|(k, v)| !v.is_empty() && k.as_str() != "sort" && k.as_str() != "desc")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    base.sort();
+    let qs = |extra: &[(&str, &str)]| {
+        let parts: Vec<String> = base
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .chain(extra.iter().copied())
+            .map(|(k, v)| format!("{}={}", html::url_part(k), html::url_part(v)))
+            .collect();
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    };
+    if let Some(col) = table.columns.iter().position(|c| c.header == sort) {
+        sort_rows(&mut table.rows, col, desc);
+    }
+    for c in table.columns.iter_mut() {
+        let this = c.header == sort;
+        c.sorted = this.then_some(if desc { "descending" } else { "ascending" });
+        let d = if this && !desc { "1" } else { "0" };
+        let header = c.header.clone();
+        c.sort_href = Some(format!("/register{}", qs(&[("sort", header.as_str()), ("desc", d)])));
+    }
+    let csv_href = format!("/register.csv{}", qs(&[]));
+    let jurisdiction = here.snap.repo.settings.school.jurisdiction;
+    let mut levels = vec![(String::new(), "Any".to_string())];
+    levels.extend(jurisdiction.levels().iter().map(|l| (l.as_str().to_string(), views::level_label(*l).to_string())));
+    let mut areas = vec![(String::new(), "Any".to_string())];
+    areas.extend(Area::ALL.iter().map(|a| (a.as_str().to_string(), views::area_label(*a).to_string())));
+    #[derive(Serialize)]
+    struct V {
+        frame: Frame,
+        filter: FilterView,
+        levels: Vec<(String, String)>,
+        areas: Vec<(String, String)>,
+        count: usize,
+        table: SectionView,
+        csv_href: String,
+        error: Option<String>,
+    }
+    let count = table.rows.len();
+    let view = V { frame: here.frame("Register", "register"), filter, levels, areas, count, table, csv_href, error };
+    here.page("register.html.j2", &view)
+}
+
+/// The register as CSV: byte for byte `senco list --format csv` with the same filters.
+pub async fn register_csv(
+    State(app): State<Shared>,
+    Extension(session): Extension<Session>,
+    Query(q): Params,
+) -> Response {
+    let here = Here::new(&app, &session);
+    match register_doc(&here, &q) {
+        Ok((_, doc, _)) => download(output::csv(&doc), "text/csv; charset=utf-8", "register.csv"),
+        Err(e) => here.error(&e),
+    }
+}
+
+// ------------------------------------------------------------------ pupil
+
+#[derive(Serialize)]
+pub struct FindingView {
+    pub severity: &'static str,
+    pub code: String,
+    pub message: String,
+    pub location: String,
+    /// As `senco check` prints it: location, the quoted line with a caret, the hint.
+    pub text: String,
+    pub pupil_href: Option<String>,
+}
+
+pub fn finding_view(snap: &Snapshot, f: &Finding) -> FindingView {
+    let mut text = String::new();
+    crate::diag::render::human(&mut text, f, snap.repo.source(&f.file), crate::diag::render::Paint { on: false });
+    let location = match f.span {
+        Some(s) => format!("{}, line {}, column {}", f.file, s.start.line, s.start.column),
+        None => f.file.clone(),
+    };
+    FindingView {
+        severity: match f.severity {
+            Severity::Error => "error",
+            _ => "warning",
+        },
+        code: f.code.to_string(),
+        message: f.message.clone(),
+        location,
+        text,
+        pupil_href: f.pupil.as_deref().filter(|p| f.file.starts_with("pupils/") && !p.is_empty()).map(pupil_href),
+    }
+}
+
+#[derive(Serialize)]
+struct TimelineRow {
+    date: String,
+    what: String,
+    detail: String,
+    href: Option<String>,
+}
+
+pub async fn pupil(
+    State(app): State<Shared>,
+    Extension(session): Extension<Session>,
+    Path(id): Path<String>,
+) -> Response {
+    let here = Here::new(&app, &session);
+    let Some(rec) = here.pupil(&id) else { return here.not_found("pupil with this id on roll") };
+    let findings: Vec<FindingView> = here.snap.findings_of(rec).iter().map(|f| finding_view(&here.snap, f)).collect();
+    let name =
+        rec.pupil.as_ref().map(|p| p.display_name()).filter(|n| !n.is_empty()).unwrap_or_else(|| rec.dir.clone());
+    let doc = match show::query(&here.snap.repo, rec, here.today, false) {
+        Some(report) => doc_view(&show::document(&report), &linker(&here.snap)),
+        None => DocView {
+            title: None,
+            sections: vec![],
+            notes: vec!["pupil.yaml could not be read: the problems above say why.".into()],
+        },
+    };
+    let base = pupil_href(&rec.dir);
+    let documents = ["plan", "profile", "review", "checklist"]
+        .iter()
+        .map(|k| (doc_label(k).to_string(), format!("{base}/doc/{k}")))
+        .chain(std::iter::once(("Progress".to_string(), format!("{base}/doc/progress"))))
+        .collect::<Vec<_>>();
+    let mut timeline: Vec<TimelineRow> = Vec::new();
+    for r in &rec.reviews {
+        let date = crate::model::val(&r.review.date).map(|d| d.to_string()).unwrap_or_else(|| r.stem.clone());
+        let kind = crate::model::val(&r.review.kind).map(|k| k.as_str().to_string()).unwrap_or_else(|| "review".into());
+        let rated = r.review.targets.iter().flatten().filter(|t| t.progress.is_some()).count();
+        timeline.push(TimelineRow {
+            date,
+            what: format!("{} review", capitalise(&kind)),
+            detail: format!("{rated} target rating(s)"),
+            href: Some(format!("{base}/review/{}", html::url_part(&r.stem))),
+        });
+    }
+    for a in &rec.assessments {
+        let date = crate::model::val(&a.date).map(|d| d.to_string()).unwrap_or_default();
+        let what = text(&a.tool).or(text(&a.measure)).unwrap_or("assessment").to_string();
+        let score = a.score.as_ref().map(|s| output::num(s.value)).unwrap_or_default();
+        timeline.push(TimelineRow { date, what: format!("Assessment: {what}"), detail: score, href: None });
+    }
+    timeline.sort_by(|a, b| b.date.cmp(&a.date).then(a.what.cmp(&b.what)));
+    #[derive(Serialize)]
+    struct V {
+        frame: Frame,
+        name: String,
+        doc: DocView,
+        documents: Vec<(String, String)>,
+        findings: Vec<FindingView>,
+        timeline: Vec<TimelineRow>,
+        progress_href: String,
+        can_write: bool,
+        new_review_href: String,
+    }
+    let view = V {
+        frame: here.frame(name.clone(), "register"),
+        name,
+        doc,
+        documents,
+        findings,
+        timeline,
+        progress_href: format!("{base}/doc/progress"),
+        can_write: !here.app.opts.readonly,
+        new_review_href: format!("{base}/review/new"),
+    };
+    here.page("pupil.html.j2", &view)
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+fn doc_label(kind: &str) -> &'static str {
+    match kind {
+        "plan" => "Support plan",
+        "profile" => "One-page profile",
+        "review" => "Review pack",
+        "checklist" => "Compliance checklist",
+        "progress" => "Progress",
+        _ => "Document",
+    }
+}
+
+// ------------------------------------------------------------------ documents
+
+/// A rendered document with the bar on top (Back, downloads), inside a `main`.
+fn document_page(here: &Here, html_text: &str, back: &str, downloads: Vec<(String, String)>) -> Response {
+    #[derive(Serialize)]
+    struct Bar<'a> {
+        back: &'a str,
+        downloads: Vec<(String, String)>,
+    }
+    let bar = match html::render(here.app.live.root(), "document.html.j2", &Bar { back, downloads }) {
+        Ok(b) => b,
+        Err(e) => return plain_error(&e),
+    };
+    let body = inject(html_text, &bar);
+    let mut r = html_response(StatusCode::OK, body);
+    r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DOCUMENT_CSP));
+    r
+}
+
+/// Puts the bar after `<body>` and wraps the document in `main`.
+fn inject(doc: &str, bar: &str) -> String {
+    let Some(start) = doc.find("<body") else { return format!("{bar}<main>{doc}</main>") };
+    let Some(gt) = doc[start..].find('>') else { return doc.to_string() };
+    let open_end = start + gt + 1;
+    let close = doc.rfind("</body>").unwrap_or(doc.len());
+    if close < open_end {
+        return doc.to_string();
+    }
+    let has_main = doc[open_end..close].contains("<main");
+    if has_main {
+        format!("{}{bar}{}", &doc[..open_end], &doc[open_end..])
+    } else {
+        format!("{}{bar}<main>{}</main>{}", &doc[..open_end], &doc[open_end..close], &doc[close..])
+    }
+}
+
+/// Serves a document: in the browser (`?as=` absent), or as a Markdown or
+/// Word download (`?as=md`, `?as=doc`: the HTML document, which Word opens).
+fn serve_document(here: &Here, kind: &str, file_stem: &str, back: &str, q: &HashMap<String, String>) -> Response {
+    let repo = &here.snap.repo;
+    let templates = match crate::render::Templates::load(&repo.root) {
+        Ok(t) => t,
+        Err(e) => return here.error(&e),
+    };
+    let cx = views::Ctx::new(repo, here.today);
+    let as_ = q.get("as").map(String::as_str).unwrap_or("");
+    let md_exists = crate::render::BUILTIN.iter().any(|(n, _)| *n == format!("{kind}.md.j2"));
+    let format = if as_ == "md" && md_exists { crate::render::Format::Markdown } else { crate::render::Format::Html };
+    let name = crate::render::template_name(kind, format);
+    let rendered: Result<String, Error> = match kind {
+        "plan" | "profile" | "review" | "checklist" | "progress" => {
+            let id = file_stem.split('-').next().unwrap_or("");
+            let _ = id;
+            let Some(rec) = here.pupil(back.trim_start_matches("/pupil/")) else { return here.not_found("pupil") };
+            match kind {
+                "plan" => templates.render(&name, &views::plan(&cx, rec)),
+                "profile" => templates.render(&name, &views::profile(&cx, rec)),
+                "review" => templates.render(&name, &views::review_pack(&cx, rec)),
+                "checklist" => templates.render(&name, &views::checklist::checklist(&cx, &[rec])),
+                _ => {
+                    let report = crate::report::progress::progress(rec, here.today);
+                    templates.render("progress.html.j2", &views::evidence::progress(&cx, &report))
+                }
+            }
+        }
+        _ => return here.not_found("document"),
+    };
+    let text = match rendered {
+        Ok(t) => t,
+        Err(e) => return here.error(&e),
+    };
+    match as_ {
+        "md" if md_exists => download(text, "text/markdown; charset=utf-8", &format!("{file_stem}.md")),
+        "doc" => download(text, "application/msword", &format!("{file_stem}.doc")),
+        _ => {
+            let mut downloads = vec![("Download for Word".to_string(), "?as=doc".to_string())];
+            if md_exists {
+                downloads.push(("Download as Markdown".to_string(), "?as=md".to_string()));
+            }
+            document_page(here, &text, back, downloads)
+        }
+    }
+}
+
+pub async fn pupil_document(
+    State(app): State<Shared>,
+    Extension(session): Extension<Session>,
+    Path((id, kind)): Path<(String, String)>,
+    Query(q): Params,
+) -> Response {
+    let here = Here::new(&app, &session);
+    let Some(rec) = here.pupil(&id) else { return here.not_found("pupil with this id on roll") };
+    if !["plan", "profile", "review", "checklist", "progress"].contains(&kind.as_str()) {
+        return here.not_found("document of this kind");
+    }
+    let stem = format!("{}-{kind}", rec.dir);
+    serve_document(&here, &kind, &stem, &pupil_href(&rec.dir), &q)
+}
+
+/// Renders a whole-school document (class sheet, provision map, impact).
+fn school_document(
+    here: &Here,
+    kind: &str,
+    stem: &str,
+    back: &str,
+    q: &HashMap<String, String>,
+    class: Option<&str>,
+) -> Response {
+    let repo = &here.snap.repo;
+    let templates = match crate::render::Templates::load(&repo.root) {
+        Ok(t) => t,
+        Err(e) => return here.error(&e),
+    };
+    let cx = views::Ctx::new(repo, here.today);
+    let as_ = q.get("as").map(String::as_str).unwrap_or("");
+    let md_exists = crate::render::BUILTIN.iter().any(|(n, _)| *n == format!("{kind}.md.j2"));
+    let format = if as_ == "md" && md_exists { crate::render::Format::Markdown } else { crate::render::Format::Html };
+    let name = crate::render::template_name(kind, format);
+    let rendered = match kind {
+        "class" => templates.render(&name, &views::class(&cx, class.unwrap_or(""))),
+        "provision-map" => {
+            let terms: &[crate::model::settings::Term] =
+                repo.settings.calendar.as_ref().map_or(&[], |c| c.terms.as_slice());
+            let term = q.get("term").and_then(|t| terms.iter().find(|x| x.name.eq_ignore_ascii_case(t)));
+            let year = q.get("year").and_then(|y| y.trim().parse::<i64>().ok());
+            let filter = views::provision::Filter { term, year, class: None };
+            templates.render(&name, &views::provision::provision_map(&cx, &filter))
+        }
+        _ => {
+            let report = crate::report::impact::report(repo, &crate::report::impact::Filter::default(), here.today);
+            templates.render("impact.html.j2", &views::evidence::impact(&cx, &report))
+        }
+    };
+    let text = match rendered {
+        Ok(t) => t,
+        Err(e) => return here.error(&e),
+    };
+    match as_ {
+        "md" if md_exists => download(text, "text/markdown; charset=utf-8", &format!("{stem}.md")),
+        "doc" => download(text, "application/msword", &format!("{stem}.doc")),
+        _ => {
+            let mut downloads = vec![("Download for Word".to_string(), "?as=doc".to_string())];
+            if md_exists {
+                downloads.push(("Download as Markdown".to_string(), "?as=md".to_string()));
+            }
+            document_page(here, &text, back, downloads)
+        }
+    }
+}
+
+// ------------------------------------------------------------------ classes, caseloads, provision, impact
+
+pub async fn classes(State(app): State<Shared>, Extension(session): Extension<Session>) -> Response {
+    let here = Here::new(&app, &session);
+    let classes = views::classes(&here.snap.repo);
+    let mut t =
+        output::Table::new(vec![output::Column::left("class")], "No pupil on the register has a class recorded.");
+    for c in &classes {
+        t.push(vec![c.clone()]);
+    }
+    let doc = Document::table(t);
+    let view = DocPage {
+        frame: here.frame("Classes", "classes"),
+        heading: "Class strategy sheets".into(),
+        intro: "One sheet per class for the class teacher: each pupil on the register, their needs, strategies and targets.".into(),
+        links: vec![],
+        doc: doc_view(&doc, &|_, _, cell| Some(format!("/class/{}", html::url_part(cell)))),
+    };
+    here.page("page.html.j2", &view)
+}
+
+pub async fn class(
+    State(app): State<Shared>,
+    Extension(session): Extension<Session>,
+    Path(name): Path<String>,
+    Query(q): Params,
+) -> Response {
+    let here = Here::new(&app, &session);
+    if !views::classes(&here.snap.repo).iter().any(|c| c == &name) {
+        return here.not_found("class with pupils on the register by this name");
+    }
+    let stem: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).collect();
+    school_document(&here, "class", &format!("class-{stem}"), "/classes", &q, Some(&name))
+}
+
+pub async fn caseloads(State(app): State<Shared>, Extension(session): Extension<Session>) -> Response {
+    let here = Here::new(&app, &session);
+    let report =
+        crate::query::caseload::query(&here.snap.repo, here.today, crate::query::caseload::DEFAULT_MAX_HOURS, None);
+    let doc = crate::query::caseload::document(&report);
+    let view = DocPage {
+        frame: here.frame("Caseloads", "caseloads"),
+        heading: "Caseloads".into(),
+        intro: "Each member of staff's pupils and weekly intervention time (as `senco caseload`).".into(),
+        links: vec![],
+        doc: doc_view(&doc, &linker(&here.snap)),
+    };
+    here.page("page.html.j2", &view)
+}
+
+pub async fn caseload(
+    State(app): State<Shared>,
+    Extension(session): Extension<Session>,
+    Path(staff): Path<String>,
+) -> Response {
+    let here = Here::new(&app, &session);
+    let repo = &here.snap.repo;
+    if !repo.staff.iter().any(|s| text(&s.id) == Some(staff.as_str())) {
+        return here.not_found("member of staff with this id");
+    }
+    let report =
+        crate::query::caseload::query(repo, here.today, crate::query::caseload::DEFAULT_MAX_HOURS, Some(&staff));
+    let Some(s) = report.staff.first() else { return here.not_found("member of staff with this id") };
+    let doc = crate::query::caseload::detail(&report, s);
+    let view = DocPage {
+        frame: here.frame(s.name.clone(), "caseloads"),
+        heading: s.name.clone(),
+        intro: String::new(),
+        links: vec![("All caseloads".into(), "/caseloads".into())],
+        doc: doc_view(&doc, &linker(&here.snap)),
+    };
+    here.page("page.html.j2", &view)
+}
+
+pub async fn provision_map(
+    State(app): State<Shared>,
+    Extension(session): Extension<Session>,
+    Query(q): Params,
+) -> Response {
+    let here = Here::new(&app, &session);
+    school_document(&here, "provision-map", "provision-map", "/", &q, None)
+}
+
+pub async fn impact(State(app): State<Shared>, Extension(session): Extension<Session>, Query(q): Params) -> Response {
+    let here = Here::new(&app, &session);
+    school_document(&here, "impact", "impact", "/", &q, None)
+}
+
+// ------------------------------------------------------------------ compliance
+
+/// A rule outcome's status in words: "Not recorded", "Overdue", ...
+fn status_label(s: crate::rules::eval::Status) -> String {
+    capitalise(s.as_str())
+}
+
+fn status_key(s: crate::rules::eval::Status) -> &'static str {
+    use crate::rules::eval::Status::*;
+    match s {
+        Met => "met",
+        Due => "due",
+        Overdue => "overdue",
+        NotMet => "not-met",
+        NotRecorded => "not-recorded",
+        NotApplicable => "not-applicable",
+    }
+}
+
+fn outcomes(here: &Here) -> Vec<(&PupilRecord, crate::rules::eval::Outcome)> {
+    use rayon::prelude::*;
+    let repo = &here.snap.repo;
+    let per: Vec<Vec<(&PupilRecord, crate::rules::eval::Outcome)>> = repo
+        .pupils
+        .par_iter()
+        .filter(|r| r.pupil.is_some())
+        .map(|rec| {
+            crate::rules::eval::evaluate(&repo.settings, rec, here.today).into_iter().map(|o| (rec, o)).collect()
+        })
+        .collect();
+    per.into_iter().flatten().collect()
+}
+
+fn compliance_counts(here: &Here) -> BTreeMap<crate::rules::eval::Status, usize> {
+    let mut counts = BTreeMap::new();
+    for (_, o) in outcomes(here) {
+        *counts.entry(o.status).or_insert(0) += 1;
+    }
+    counts
+}
+
+pub async fn compliance(
+    State(app): State<Shared>,
+    Extension(session): Extension<Session>,
+    Query(q): Params,
+) -> Response {
+    use crate::rules::eval::Status;
+    let here = Here::new(&app, &session);
+    let status = q.get("status").cloned().unwrap_or_else(|| "attention".into());
+    let all = outcomes(&here);
+    // Summary: one row per rule, a count per status.
+    let order = [Status::Overdue, Status::NotMet, Status::Due, Status::NotRecorded, Status::Met];
+    let mut by_rule: BTreeMap<&str, (String, BTreeMap<Status, usize>)> = BTreeMap::new();
+    for (_, o) in &all {
+        let e = by_rule.entry(o.rule.code).or_insert_with(|| (o.rule.statement.to_string(), BTreeMap::new()));
+        *e.1.entry(o.status).or_insert(0) += 1;
+    }
+    let mut cols = vec![output::Column::left("rule"), output::Column::left("what the rule says")];
+    cols.extend(order.iter().map(|s| output::Column::right(&status_label(*s))));
+    let mut sum = output::Table::new(cols, "No rule applies to any pupil on roll.");
+    for (code, (statement, counts)) in &by_rule {
+        let mut row = vec![code.to_string(), statement.clone()];
+        row.extend(order.iter().map(|s| counts.get(s).copied().unwrap_or(0).to_string()));
+        sum.push(row);
+    }
+    let wanted = |s: Status| match status.as_str() {
+        "all" => true,
+        "attention" => s != Status::Met,
+        other => status_key(s) == other,
+    };
+    let mut t = output::Table::new(
+        vec![
+            output::Column::left("pupil"),
+            output::Column::left("name"),
+            output::Column::left("rule"),
+            output::Column::left("status"),
+            output::Column::left("due"),
+            output::Column::left("detail"),
+            output::Column::left("source"),
+        ],
+        "No outcome with this status.",
+    );
+    let mut rows: Vec<&(&PupilRecord, crate::rules::eval::Outcome)> =
+        all.iter().filter(|(_, o)| wanted(o.status)).collect();
+    rows.sort_by(|a, b| a.1.due.cmp(&b.1.due).then(a.0.dir.cmp(&b.0.dir)).then(a.1.rule.code.cmp(b.1.rule.code)));
+    for (rec, o) in &rows {
+        let name = rec.pupil.as_ref().map(|p| p.display_name()).unwrap_or_default();
+        t.push(vec![
+            rec.dir.clone(),
+            name,
+            o.rule.code.to_string(),
+            status_label(o.status),
+            o.due.map(|d| d.to_string()).unwrap_or_default(),
+            o.detail.clone(),
+            o.rule.source.to_string(),
+        ]);
+    }
+    let link = linker(&here.snap);
+    let summary = doc_view(&Document::table(sum), &|_, _, _| None).sections.pop();
+    let mut table = doc_view(&Document::table(t), &link).sections.pop();
+    if here.app.opts.anonymise {
+        if let Some(tb) = table.as_mut() {
+            // The id column would show names: link the name column instead.
+            tb.columns.remove(0);
+            for row in tb.rows.iter_mut() {
+                let first = row.remove(0);
+                if let Some(n) = row.first_mut() {
+                    n.href = first.href;
+                }
+            }
+        }
+    }
+    let mut statuses =
+        vec![("attention".to_string(), "Needing attention".to_string()), ("all".to_string(), "Everything".to_string())];
+    statuses.extend(order.iter().map(|s| (status_key(*s).to_string(), status_label(*s))));
+    #[derive(Serialize)]
+    struct V {
+        frame: Frame,
+        jurisdiction: &'static str,
+        status: String,
+        statuses: Vec<(String, String)>,
+        summary: Option<SectionView>,
+        table: Option<SectionView>,
+        count: usize,
+    }
+    let view = V {
+        frame: here.frame("Compliance", "compliance"),
+        jurisdiction: here.snap.repo.settings.school.jurisdiction.as_str(),
+        status,
+        statuses,
+        summary,
+        count: rows.len(),
+        table,
+    };
+    here.page("compliance.html.j2", &view)
+}
+
+// ------------------------------------------------------------------ findings
+
+/// At most this many findings on one page (the rest: `senco check`).
+const MAX_FINDINGS: usize = 500;
+
+pub async fn findings(State(app): State<Shared>, Extension(session): Extension<Session>) -> Response {
+    let here = Here::new(&app, &session);
+    let all = here.snap.findings();
+    let t = here.snap.tally();
+    let summary = crate::diag::render::summary(
+        t,
+        here.snap.repo.pupils.len() + here.snap.repo.archived.len(),
+        here.snap.repo.file_count(),
+    );
+    let shown: Vec<FindingView> = all.iter().take(MAX_FINDINGS).map(|f| finding_view(&here.snap, f)).collect();
+    #[derive(Serialize)]
+    struct V {
+        frame: Frame,
+        findings: Vec<FindingView>,
+        summary: String,
+        shown: usize,
+        total: usize,
+    }
+    let view =
+        V { frame: here.frame("Problems", "findings"), shown: shown.len(), total: all.len(), findings: shown, summary };
+    here.page("findings.html.j2", &view)
+}
+
+// ------------------------------------------------------------------ the rest
+
+pub async fn stylesheet() -> Response {
+    let mut r = html::STYLE.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    r
+}
+
+pub async fn not_found(State(app): State<Shared>, Extension(session): Extension<Session>) -> Response {
+    Here::new(&app, &session).not_found("page at this address")
+}
+
+#[allow(dead_code)]
+fn cells(row: &[Cell]) -> Vec<&str> {
+    row.iter().map(|c| c.text.as_str()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bar_goes_inside_body_and_the_document_inside_main() {
+        let out = inject("<html><body class=\"x\"><h1>Plan</h1></body></html>", "<nav>bar</nav>");
+        assert_eq!(out, "<html><body class=\"x\"><nav>bar</nav><main><h1>Plan</h1></main></body></html>");
+        assert_eq!(when(-3), "3 days ago");
+        assert_eq!(when(0), "today");
+    }
+}
