@@ -2,6 +2,8 @@
 //! files. Everything that touches the file system on the way in lives here.
 
 pub mod decode;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod read;
 pub mod yaml;
 
