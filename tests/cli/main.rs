@@ -10,6 +10,7 @@ mod compliance;
 mod crash;
 mod delivery;
 mod evidence;
+mod hostile;
 mod log;
 mod plain;
 mod query;
