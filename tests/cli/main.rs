@@ -9,6 +9,7 @@ mod evidence;
 mod query;
 mod render;
 mod rules;
+mod serve;
 mod upkeep;
 mod verify;
 
