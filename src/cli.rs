@@ -47,6 +47,8 @@ pub enum Command {
     NewPupil(NewPupilArgs),
     /// Reviews, targets, actions and referrals overdue or due soon.
     ReviewDue(ReviewDueArgs),
+    /// Every rule of the school's rule pack, per pupil: met, due, overdue, not met, not recorded, not applicable.
+    Compliance(ComplianceArgs),
     /// The SEN register (or watch list, or archive), filtered, with chosen columns.
     #[command(visible_alias = "register")]
     List(ListArgs),
@@ -58,12 +60,16 @@ pub enum Command {
     Caseload(CaseloadArgs),
     /// Prepare the record of a review meeting, pre-filled from the pupil's records.
     NewReview(NewReviewArgs),
+    /// Add a dated entry to a pupil's log: a meeting, a contact, a concern, a progress report.
+    Log(LogArgs),
     /// Move the records to the next academic year: year groups, calendar, leavers.
     Rollover(RolloverArgs),
     /// Move a pupil who has left to archive/, or list archived records due for deletion.
     Archive(ArchiveArgs),
     /// Bring an archived pupil back on roll, undoing `senco archive`.
     Restore(RestoreArgs),
+    /// Finish (or with --undo, undo) a records change that was interrupted by a crash, a kill or a power cut.
+    Recover(RecoverArgs),
     /// Render a document: plan, profile, provision map, class sheet, review pack or checklist.
     Render(RenderArgs),
     /// List the document templates, or export the built-in ones to customise.
@@ -163,6 +169,7 @@ pub struct RulesArgs {
 pub enum RulesFormat {
     Table,
     Json,
+    #[value(alias = "md")]
     Markdown,
 }
 
@@ -250,6 +257,28 @@ pub struct NewReviewArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct LogArgs {
+    /// The pupil's id (or a unique prefix of it).
+    pub id: String,
+    /// What the entry records.
+    #[arg(long, value_parser = ["meeting", "parent-contact", "phone", "email", "parents-informed", "observation", "concern", "agency-contact", "progress-report", "other"])]
+    pub kind: String,
+    /// A sentence or two: what happened, what was agreed.
+    pub summary: String,
+    /// Who was involved: `parent`, `carer`, `pupil`, staff ids, a service (repeat, or separate with commas).
+    #[arg(long = "with", value_name = "WHO", value_delimiter = ',')]
+    pub with: Vec<String>,
+    /// The date of the entry (default: today).
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub date: Option<NaiveDate>,
+    /// A date to follow up by; it shows in `senco review-due` until `followed_up` is recorded.
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub follow_up: Option<NaiveDate>,
+    #[command(flatten)]
+    pub safety: SafetyArgs,
+}
+
+#[derive(Debug, Args)]
 pub struct RolloverArgs {
     /// Show every change as a unified diff and write nothing.
     #[arg(long)]
@@ -292,6 +321,13 @@ pub struct ArchiveArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct RecoverArgs {
+    /// Put every record back as it was before the interrupted command, instead of finishing it.
+    #[arg(long)]
+    pub undo: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct RestoreArgs {
     /// The archived pupil's id (or a unique prefix of it).
     pub id: String,
@@ -307,10 +343,10 @@ pub struct RenderArgs {
     /// The pupil id (or a unique prefix) for plan, profile, review and checklist; the class for `class`.
     #[arg(value_name = "ID|CLASS")]
     pub target: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = DocFormat::Md)]
-    pub format: DocFormat,
-    /// Write to this file instead of standard output.
+    /// Output format [default: from the `-o` file's extension (`.html`, `.md`), else md].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<DocFormat>,
+    /// Write to this file instead of standard output; `.html` or `.md` chooses the format.
     #[arg(short = 'o', long = "output", value_name = "FILE", conflicts_with = "out_dir")]
     pub output: Option<PathBuf>,
     /// Write into this folder, one file per document, named after the pupil or class.
@@ -351,7 +387,11 @@ pub enum RenderKind {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum DocFormat {
+    /// Markdown (also `markdown`).
+    #[value(alias = "markdown")]
     Md,
+    /// A self-contained HTML page, ready to print.
+    #[value(alias = "htm")]
     Html,
 }
 
@@ -384,7 +424,7 @@ pub struct OutputArgs {
     /// Output format [default: table, or from the `-o` file's extension].
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<QueryFormat>,
-    /// Write to FILE (atomically) instead of stdout; `.json`, `.csv`, `.md` choose the format.
+    /// Write to FILE (atomically) instead of stdout; `.json`, `.csv`, `.md`, `.txt` choose the format.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Replace FILE if it already exists.
@@ -400,8 +440,11 @@ pub enum QueryFormat {
     Table,
     Json,
     Csv,
+    /// GitHub-flavoured Markdown (also `md`).
+    #[value(alias = "md")]
     Markdown,
     /// A self-contained HTML page with charts (`impact` and `progress` only).
+    #[value(alias = "htm")]
     Html,
 }
 
@@ -426,6 +469,40 @@ pub struct ReviewDueArgs {
     pub out: OutputArgs,
 }
 
+#[derive(Debug, Args)]
+pub struct ComplianceArgs {
+    /// Only this pupil: the id, or any unique prefix of it (on roll, else in the archive).
+    pub id: Option<String>,
+    /// Only these rules, e.g. US-REEVAL (repeat or separate with commas).
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub rule: Vec<String>,
+    /// Only outcomes with these statuses (repeat or separate with commas).
+    #[arg(long, value_enum, value_name = "STATUS", value_delimiter = ',')]
+    pub status: Vec<ComplianceStatus>,
+    /// Only pupils at these support levels.
+    #[arg(long, value_name = "LEVEL", value_delimiter = ',')]
+    pub level: Vec<String>,
+    /// Only pupils in these year groups.
+    #[arg(long, value_name = "N", value_delimiter = ',', allow_hyphen_values = true)]
+    pub year: Vec<i64>,
+    /// Only pupils in these classes (case-insensitive).
+    #[arg(long, value_name = "CLASS", value_delimiter = ',')]
+    pub class: Vec<String>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// A rule outcome's status, as `senco compliance --status` takes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ComplianceStatus {
+    Met,
+    Due,
+    Overdue,
+    NotMet,
+    NotRecorded,
+    NotApplicable,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum DueKind {
     SupportReview,
@@ -434,6 +511,7 @@ pub enum DueKind {
     Target,
     Action,
     Referral,
+    FollowUp,
 }
 
 #[derive(Debug, Args)]

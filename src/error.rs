@@ -3,7 +3,7 @@
 //! exit code 2 and renders with a hint.
 
 use crate::diag::{Finding, Severity};
-use crate::repo::yaml::{Pos, Span};
+use crate::model::span::{Pos, Span};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug)]

@@ -20,7 +20,31 @@ pub enum Format {
     Markdown,
 }
 
+/// `--format A` with `-o FILE` whose extension says B: which one was meant
+/// cannot be guessed, and writing either would leave a misnamed file.
+pub fn contradiction(asked: &str, named: &str, path: &Path) -> Error {
+    let ext = match asked {
+        "table" => "txt",
+        "markdown" => "md",
+        other => other,
+    };
+    Error::usage(
+        format!("`--format {asked}` contradicts the file name `{}`, which asks for {named}", path.display()),
+        Some(format!("drop `--format` to write {named}, or name the file `.{ext}` to write {asked}")),
+    )
+}
+
 impl Format {
+    /// The name `--format` knows it by.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Markdown => "markdown",
+        }
+    }
+
     /// The format a file name asks for, by its extension.
     pub fn from_path(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
@@ -378,9 +402,19 @@ pub fn csv(doc: &Document) -> String {
 }
 
 /// Resolves `--format` and `-o FILE` into the format to write: an explicit
-/// `--format` wins; else the file's extension; else `table`.
+/// `--format` (refused when the file's extension names another format);
+/// else the file's extension; else `table`.
 pub fn choose(format: Option<Format>, file: Option<&Path>) -> Result<Format, Error> {
     if let Some(f) = format {
+        if let Some(path) = file {
+            let named = Format::from_path(path).map(Format::name).or_else(|| {
+                let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+                matches!(ext.as_str(), "html" | "htm").then_some("html")
+            });
+            if let Some(named) = named.filter(|n| *n != f.name()) {
+                return Err(contradiction(f.name(), named, path));
+            }
+        }
         return Ok(f);
     }
     let Some(path) = file else { return Ok(Format::Table) };
@@ -487,7 +521,12 @@ mod tests {
     fn format_from_extension() {
         assert_eq!(choose(None, Some(Path::new("a.CSV"))).unwrap(), Format::Csv);
         assert_eq!(choose(None, Some(Path::new("a.md"))).unwrap(), Format::Markdown);
-        assert_eq!(choose(Some(Format::Json), Some(Path::new("a.md"))).unwrap(), Format::Json);
+        let e = choose(Some(Format::Json), Some(Path::new("a.md"))).unwrap_err().to_string();
+        assert!(e.contains("`--format json` contradicts the file name `a.md`"), "{e}");
+        assert!(choose(Some(Format::Csv), Some(Path::new("a.html"))).is_err());
+        assert_eq!(choose(Some(Format::Markdown), Some(Path::new("a.MD"))).unwrap(), Format::Markdown);
+        // An extension that names no format leaves `--format` to decide.
+        assert_eq!(choose(Some(Format::Csv), Some(Path::new("a.tsv"))).unwrap(), Format::Csv);
         assert!(choose(None, Some(Path::new("a.xlsx"))).is_err());
         assert_eq!(choose(None, None).unwrap(), Format::Table);
     }

@@ -90,6 +90,10 @@ codes! {
         "The target is still `open` after its `due` date. Review it: record its outcome in `status` (achieved, partly-achieved, not-achieved, discontinued) or set a new due date.";
     "action-overdue" W "A review action is past its due date."
         "An action agreed at a review is past its `due` date and has no `done:` date. Record `done: YYYY-MM-DD` when it is done, or follow it up.";
+    "follow-up-overdue" W "A log entry's follow-up date has passed."
+        "An entry in the pupil's `log.yaml` has a `follow_up` date in the past and no `followed_up` date. Follow it up, then record `followed_up: YYYY-MM-DD` on the entry.";
+    "bad-follow-up" W "A log entry's follow-up date is before the entry."
+        "A `follow_up` date earlier than the entry's own `date` is almost always a typing mistake. Correct whichever date is wrong.";
     "no-voice" W "The last review records no pupil or parent voice."
         "Reviews should record the views of the pupil (`pupil_voice`) and the parents (`parent_voice`). Add what they said, or why it could not be gathered.";
     "consent-not-recorded" W "No consent to share information is recorded."

@@ -7,9 +7,9 @@ pub mod codes;
 
 use crate::diag::{self, Finding, Severity};
 use crate::model::settings::Jurisdiction;
+use crate::model::span::Span;
 use crate::model::{cost, text, val, Level, Provision, ReferralStatus, Settings, Staff};
 use crate::repo::decode::{list, suggest, Spanned};
-use crate::repo::yaml::Span;
 use crate::repo::{PupilRecord, Repo};
 use crate::rules::{self, dates};
 use chrono::NaiveDate;
@@ -565,6 +565,42 @@ pub fn check_pupil(school: &School, rec: &PupilRecord, out: &mut Vec<Finding>) {
                             .with_hint("add `done: YYYY-MM-DD` when it is done, or follow it up"),
                         );
                     }
+                }
+            }
+        }
+    }
+
+    if on_roll {
+        let log_file = rec.file("log.yaml");
+        for e in &rec.log {
+            if let (Some(due), None) = (&e.follow_up, &e.followed_up) {
+                if due.value < today {
+                    out.push(
+                        warn(
+                            "follow-up-overdue",
+                            &log_file,
+                            Some(due.span),
+                            format!(
+                                "log entry `{}` was to be followed up by {} and no `followed_up` date is recorded",
+                                crate::repo::decode::shorten(text(&e.summary).unwrap_or("?")),
+                                due.value
+                            ),
+                        )
+                        .with_hint("add `followed_up: YYYY-MM-DD` to the entry when it is done"),
+                    );
+                }
+            }
+            if let (Some(due), Some(date)) = (&e.follow_up, &e.date) {
+                if due.value < date.value {
+                    out.push(
+                        warn(
+                            "bad-follow-up",
+                            &log_file,
+                            Some(due.span),
+                            format!("the follow-up date {} is before the entry's date {}", due.value, date.value),
+                        )
+                        .with_hint("one of the two dates is mistyped"),
+                    );
                 }
             }
         }

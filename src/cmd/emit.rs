@@ -22,21 +22,27 @@ impl From<QueryFormat> for Format {
     }
 }
 
+/// Whether a file name asks for an HTML page.
+fn html_file(path: Option<&std::path::Path>) -> bool {
+    path.and_then(|p| p.extension()).is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"))
+}
+
 /// Whether the output asked for is an HTML page: `--format html`, or `-o`
 /// with a `.html` file and no `--format`.
 pub fn wants_html(out: &OutputArgs) -> bool {
     match out.format {
         Some(f) => f == QueryFormat::Html,
-        None => out
-            .output
-            .as_deref()
-            .and_then(|p| p.extension())
-            .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm")),
+        None => html_file(out.output.as_deref()),
     }
 }
 
 /// Checks the output options of a command with an HTML page, before any work.
 pub fn check_html(out: &OutputArgs) -> Result<(), Error> {
+    if let Some(path) = out.output.as_deref() {
+        if let Some(named) = Format::from_path(path) {
+            return Err(output::contradiction("html", named.name(), path));
+        }
+    }
     if out.bom {
         return Err(Error::usage("`--bom` applies to CSV output only", Some("drop `--bom`".into())));
     }
@@ -63,6 +69,10 @@ pub fn emit_html(out: &OutputArgs, html: &str) -> Result<u8, Error> {
 
 /// Checks the output options before any work is done.
 pub fn format(out: &OutputArgs) -> Result<Format, Error> {
+    if let (Some(f), true) = (out.format.filter(|f| *f != QueryFormat::Html), html_file(out.output.as_deref())) {
+        let path = out.output.as_deref().unwrap_or(std::path::Path::new(""));
+        return Err(output::contradiction(Format::from(f).name(), "html", path));
+    }
     if wants_html(out) {
         return Err(Error::usage(
             "this command has no HTML output",

@@ -13,7 +13,7 @@ pub fn run(_ctx: &Ctx, args: &ExplainArgs) -> Result<u8, Error> {
             out.push_str(&format!("  {:<24} {:<8} {}\n", c.code, c.severity.as_str(), c.summary));
         }
         out.push_str("\nRule codes (see also `senco explain RULE`):\n");
-        for r in RULES {
+        for r in RULES.iter() {
             out.push_str(&format!("  {:<24} {:<8} {}\n", r.code, r.jurisdiction.as_str(), r.statement));
         }
         print(&out)?;
@@ -36,15 +36,21 @@ pub fn explain(code: &str) -> Option<String> {
         return Some(format!("{} ({})\n\n{}\n\n{}\n", c.code, c.severity.as_str(), c.summary, c.explanation));
     }
     let r = rules::rule(&code.to_ascii_uppercase())?;
+    let confidence = match r.confidence {
+        'P' => "checked against the primary text",
+        'S' => "a reliable secondary source quoting it",
+        _ => "statutory guidance or good practice: a \"should\", not a \"must\"",
+    };
     Some(format!(
-        "{} ({}, default {})\n\n{}\n\nSource: {} (confidence {}: {})\n\nA school can change this rule's severity in senco.toml:\n\n    [rules]\n    {} = \"off\"   # or \"warn\", \"error\"\n",
+        "{} ({}, default {})\n\n{}\n\nThe law: {}\n\nSource: {} (confidence {}: {})\n\nA school can change this rule's severity in senco.toml:\n\n    [rules]\n    {} = \"off\"   # or \"warn\", \"error\"\n",
         r.code,
         r.jurisdiction.as_str(),
         r.severity.as_str(),
         r.statement,
+        r.provision,
         r.source,
         r.confidence,
-        if r.confidence == 'P' { "checked against the primary text" } else { "a reliable secondary source" },
+        confidence,
         r.code
     ))
 }
@@ -67,7 +73,7 @@ mod tests {
             assert!(c.explanation.len() > 40, "{} has no real explanation", c.code);
             assert!(explain(c.code).is_some());
         }
-        for r in RULES {
+        for r in RULES.iter() {
             assert!(seen.insert(r.code), "duplicate code {}", r.code);
             assert!(!r.source.is_empty() && !r.statement.is_empty(), "{} is not cited", r.code);
             assert!(explain(r.code).unwrap().contains(r.source));

@@ -8,13 +8,26 @@ use crate::report::export;
 use std::path::Path;
 
 fn format(args: &ExportArgs) -> Result<ExportFormat, Error> {
-    if let Some(f) = args.format {
-        return Ok(f);
-    }
     let ext = args.out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    match ext.as_deref() {
-        Some("json") => Ok(ExportFormat::Json),
-        Some("sqlite" | "sqlite3" | "db") => Ok(ExportFormat::Sqlite),
+    let named = match ext.as_deref() {
+        Some("json") => Some(ExportFormat::Json),
+        Some("sqlite" | "sqlite3" | "db") => Some(ExportFormat::Sqlite),
+        Some("csv") => Some(ExportFormat::Csv),
+        _ => None,
+    };
+    let word = |f: ExportFormat| match f {
+        ExportFormat::Csv => "csv",
+        ExportFormat::Json => "json",
+        ExportFormat::Sqlite => "sqlite",
+    };
+    match (args.format, named) {
+        (Some(f), Some(n)) if f != n => Err(crate::output::contradiction(word(f), word(n), &args.out)),
+        (Some(f), _) => Ok(f),
+        (None, Some(ExportFormat::Csv)) => Err(Error::usage(
+            format!("a CSV export is a folder of one file per table, not `{}`", args.out.display()),
+            Some("add `--format csv` and name a folder, e.g. `senco export --format csv export`".into()),
+        )),
+        (None, Some(n)) => Ok(n),
         _ => Err(Error::usage(
             format!("cannot tell the export format from `{}`", args.out.display()),
             Some("add `--format csv` (OUT is a folder), `--format json` or `--format sqlite`".into()),

@@ -8,9 +8,12 @@ mod new_pupil;
 mod rules;
 // Queries: one file each, sharing `emit`.
 mod caseload;
+mod compliance;
 mod emit;
 mod list;
+mod log;
 mod new_review;
+mod recover;
 mod render;
 mod review_due;
 mod rollover;
@@ -59,7 +62,16 @@ impl Ctx {
     }
 
     /// The repository root: from `-C DIR` or the current folder, walking up.
+    /// Stops when an earlier records change was interrupted (or another is
+    /// under way): nothing should read or write half-changed records.
     pub fn root(&self) -> Result<PathBuf, Error> {
+        let root = self.root_as_is()?;
+        crate::edit::journal::refuse_if_unfinished(&root)?;
+        Ok(root)
+    }
+
+    /// The root without the journal check: for `senco recover`.
+    pub fn root_as_is(&self) -> Result<PathBuf, Error> {
         let start = self.repo_arg.clone().unwrap_or_else(|| PathBuf::from("."));
         crate::repo::find_root(&start)
     }
@@ -93,14 +105,17 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Init(args) => init::run(&ctx, &args),
         Command::NewPupil(args) => new_pupil::run(&ctx, &args),
         Command::ReviewDue(args) => review_due::run(&ctx, &args),
+        Command::Compliance(args) => compliance::run(&ctx, &args),
         Command::List(args) => list::run(&ctx, &args),
         Command::Stats(args) => stats::run(&ctx, &args),
         Command::Show(args) => show::run(&ctx, &args),
         Command::Caseload(args) => caseload::run(&ctx, &args),
         Command::NewReview(args) => new_review::run(&ctx, &args),
+        Command::Log(args) => log::run(&ctx, &args),
         Command::Rollover(args) => rollover::run(&ctx, &args),
         Command::Archive(args) => upkeep::archive(&ctx, &args),
         Command::Restore(args) => upkeep::restore(&ctx, &args),
+        Command::Recover(args) => recover::run(&ctx, &args),
         Command::Render(args) => render::run(&ctx, &args),
         Command::Templates(cmd) => templates::run(&ctx, &cmd),
         Command::Impact(args) => impact::run(&ctx, &args),

@@ -3,7 +3,8 @@
 use super::{eprint, Ctx};
 use crate::check::valid_id;
 use crate::cli::NewPupilArgs;
-use crate::edit::{self, scaffold};
+use crate::edit::batch::Batch;
+use crate::edit::scaffold;
 use crate::error::Error;
 use crate::model::settings::Jurisdiction;
 use crate::model::Level;
@@ -137,13 +138,28 @@ fn fill(
     Ok(Filled { id, first, last, dob, year, level, class: args.class.clone(), plan_issued })
 }
 
+/// A name as typed or pasted, without the spaces and invisible characters
+/// (a byte-order mark, a zero-width space) that copying from a document or
+/// a spreadsheet leaves around it.
+fn tidy(s: &str, flag: &str) -> Result<String, Error> {
+    let t = s.trim_matches(|c: char| c.is_whitespace() || c.is_control() || scaffold::invisible(c));
+    if t.is_empty() {
+        return Err(Error::usage(format!("{flag} is empty"), Some(format!("give {flag} a value, e.g. {flag} Ava"))));
+    }
+    Ok(t.to_string())
+}
+
 pub fn run(ctx: &Ctx, args: &NewPupilArgs) -> Result<u8, Error> {
     let root = ctx.root()?;
     let settings_text = std::fs::read_to_string(root.join("senco.toml")).map_err(|e| Error::io(&root, e))?;
     let settings = crate::model::Settings::parse(&settings_text).map_err(|e| Error::settings(&settings_text, &e))?;
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let args =
-        &fill(args, settings.school.jurisdiction, &mut std::io::stdin().lock(), &mut std::io::stderr(), interactive)?;
+    let mut filled =
+        fill(args, settings.school.jurisdiction, &mut std::io::stdin().lock(), &mut std::io::stderr(), interactive)?;
+    filled.first = tidy(&filled.first, "--first")?;
+    filled.last = tidy(&filled.last, "--last")?;
+    filled.class = filled.class.as_deref().map(|c| tidy(c, "--class")).transpose()?;
+    let args = &filled;
     if !valid_id(&args.id) {
         return Err(Error::usage(
             format!("`{}` is not a valid pupil id", args.id),
@@ -186,11 +202,17 @@ pub fn run(ctx: &Ctx, args: &NewPupilArgs) -> Result<u8, Error> {
         plan_issued: args.plan_issued,
         today: ctx.today,
     });
-    let target = root.join("pupils").join(&args.id);
-    edit::create_dir_with(&target, &files)?;
+    // Through a batch: the lock, the journal, and every file read back
+    // before anything is written (a name senco could not read is refused).
+    let mut batch = Batch::new(&root);
+    batch.set_command("new-pupil");
+    for (rel, text) in &files {
+        batch.create(format!("pupils/{}/{rel}", args.id), text.as_bytes());
+    }
+    let done = batch.apply()?;
     let mut msg = format!("created pupils/{}/:\n", args.id);
-    for (rel, _) in &files {
-        msg.push_str(&format!("  created pupils/{}/{rel}\n", args.id));
+    for rel in &done.created {
+        msg.push_str(&format!("  created {rel}\n"));
     }
     eprint(&msg);
     Ok(0)
@@ -221,6 +243,13 @@ mod tests {
         assert_eq!(f.plan_issued.map(|d| d.to_string()).as_deref(), Some("2026-06-01"));
         let said = String::from_utf8(out).unwrap();
         assert!(said.contains("there is no month 13") && said.contains("a whole number"), "{said}");
+    }
+
+    #[test]
+    fn pasted_names_lose_their_invisible_edges() {
+        assert_eq!(tidy("\u{feff}Jo \u{200b}", "--first").unwrap(), "Jo");
+        assert_eq!(tidy("Jo -", "--first").unwrap(), "Jo -");
+        assert!(tidy(" \u{feff} ", "--last").unwrap_err().to_string().contains("--last is empty"));
     }
 
     #[test]

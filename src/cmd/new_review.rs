@@ -75,6 +75,7 @@ pub fn run(ctx: &Ctx, args: &NewReviewArgs) -> Result<u8, Error> {
         ));
     }
     let mut batch = Batch::new(&repo.root);
+    batch.set_command("new-review");
     batch.create(rel, text);
     guard_git(&repo.root, &batch, &args.safety)?;
     let done = batch.apply()?;

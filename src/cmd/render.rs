@@ -27,10 +27,7 @@ fn kind_name(k: RenderKind) -> &'static str {
 pub fn run(ctx: &Ctx, args: &RenderArgs) -> Result<u8, Error> {
     let kind = kind_name(args.kind);
     validate(args, kind)?;
-    let format = match args.format {
-        DocFormat::Md => Format::Markdown,
-        DocFormat::Html => Format::Html,
-    };
+    let format = doc_format(args.format, args.output.as_deref())?;
     let repo = ctx.load()?;
     let templates = Templates::load(&repo.root)?;
     let cx = views::Ctx::new(&repo, ctx.today);
@@ -100,6 +97,40 @@ pub fn run(ctx: &Ctx, args: &RenderArgs) -> Result<u8, Error> {
         None => print(&text)?,
     }
     Ok(0)
+}
+
+/// The document format: `--format`, else the `-o` file's extension, else
+/// Markdown. An extension that names the other format than `--format` is
+/// refused: `-o plan.html` holding Markdown would open as a wall of text.
+fn doc_format(asked: Option<DocFormat>, file: Option<&Path>) -> Result<Format, Error> {
+    let from_file = file.map(|path| {
+        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        (
+            path,
+            ext.as_deref().and_then(|e| match e {
+                "html" | "htm" => Some(Format::Html),
+                "md" | "markdown" | "txt" => Some(Format::Markdown),
+                _ => None,
+            }),
+        )
+    });
+    let asked = asked.map(|f| match f {
+        DocFormat::Md => Format::Markdown,
+        DocFormat::Html => Format::Html,
+    });
+    let word = |f: Format| if f == Format::Html { "html" } else { "md" };
+    match (asked, from_file) {
+        (Some(a), Some((path, Some(named)))) if a != named => {
+            Err(crate::output::contradiction(word(a), word(named), path))
+        }
+        (Some(a), _) => Ok(a),
+        (None, Some((_, Some(named)))) => Ok(named),
+        (None, Some((path, None))) => Err(Error::usage(
+            format!("cannot tell the document format from the file name `{}`", path.display()),
+            Some("name the file `.html` (to print or open in a browser) or `.md`, or add `--format html|md`".into()),
+        )),
+        (None, None) => Ok(Format::Markdown),
+    }
 }
 
 fn validate(args: &RenderArgs, kind: &str) -> Result<(), Error> {

@@ -18,9 +18,12 @@ const EARLY_DAYS: u64 = 42;
 #[serde(deny_unknown_fields)]
 struct TermsFile {
     terms: Vec<Term>,
+    /// The new year's closures, shaped as in senco.toml (optional).
+    #[serde(default)]
+    closures: Option<Vec<crate::model::settings::Closure>>,
 }
 
-fn read_terms(path: &Path) -> Result<Vec<Term>, Error> {
+fn read_terms(path: &Path) -> Result<TermsFile, Error> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let file: TermsFile = toml::from_str(&text).map_err(|e| {
         Error::usage(
@@ -36,7 +39,7 @@ fn read_terms(path: &Path) -> Result<Vec<Term>, Error> {
             ));
         }
     }
-    Ok(file.terms)
+    Ok(file)
 }
 
 fn date_line(what: &str, d: NewDate) -> String {
@@ -57,6 +60,21 @@ fn summary(plan: &Rollover, old_start: NaiveDate, old_end: NaiveDate, last: Opti
         let flag = if c.terms_guessed { "   <- the old dates + 52 weeks: confirm them" } else { "" };
         s.push_str(&format!("  {:<11}{} to {}{flag}\n", t.name, t.start, t.end));
     }
+    if !c.closures.is_empty() || c.closures_dropped > 0 {
+        let flag = if c.closures_guessed {
+            "   <- the old dates + 52 weeks: confirm them (bank holidays at Easter move more)"
+        } else {
+            ""
+        };
+        s.push_str(&format!("  {:<11}{} closure(s){flag}\n", "closures", c.closures.len()));
+        if c.closures_dropped > 0 {
+            s.push_str(&format!(
+                "  ({} closure(s) fall outside the new year once moved, and were not carried over)\n",
+                c.closures_dropped
+            ));
+        }
+    }
+    s.push_str(&format!("  the year {} to {} is kept as [[calendar.past]] in senco.toml\n", old_start, old_end));
     if plan.terms_rewritten {
         s.push_str("  (the number of terms changed, so the `terms` list was written afresh: comments inside it were not kept)\n");
     }
@@ -80,7 +98,11 @@ fn summary(plan: &Rollover, old_start: NaiveDate, old_end: NaiveDate, last: Opti
             "no leavers: school.last_year_group is not set in senco.toml, so nobody is treated as leaving; every pupil moves up\n",
         ),
     }
-    if c.year_start.guessed || c.year_end.guessed || (c.terms_guessed && !c.terms.is_empty()) {
+    if c.year_start.guessed
+        || c.year_end.guessed
+        || (c.terms_guessed && !c.terms.is_empty())
+        || (c.closures_guessed && !c.closures.is_empty())
+    {
         s.push_str("check the dates marked `confirm` against the school's published term dates, and correct them in senco.toml\n");
     }
     s
@@ -103,8 +125,12 @@ pub fn run(ctx: &Ctx, args: &RolloverArgs) -> Result<u8, Error> {
             Some("rollover runs once a year, at the end of the year; `git log -- senco.toml` shows when it last ran".into()),
         ));
     }
-    let terms = args.terms.as_deref().map(read_terms).transpose()?;
-    let new = NewCalendar::from(&old, args.year_start, args.year_end, terms);
+    let file = args.terms.as_deref().map(read_terms).transpose()?;
+    let (terms, closures) = file.map_or((None, None), |f| (Some(f.terms), f.closures));
+    let mut new = NewCalendar::from(&old, args.year_start, args.year_end, terms);
+    if let Some(closures) = closures {
+        new = new.with_closures(closures);
+    }
     if new.year_start.date <= old.year_end {
         return Err(Error::usage(
             format!(

@@ -41,6 +41,10 @@ pub fn done_message(done: &Done) -> String {
     for (from, to) in &done.moved {
         out.push_str(&format!("moved   {from}/ -> {to}/\n"));
     }
+    for w in &done.warnings {
+        out.push_str(w);
+        out.push('\n');
+    }
     out
 }
 
@@ -58,6 +62,7 @@ pub fn archive(ctx: &Ctx, args: &ArchiveArgs) -> Result<u8, Error> {
     };
     let rec = repo.resolve_pupil(id)?;
     let mut batch = Batch::new(&repo.root);
+    batch.set_command("archive");
     upkeep::plan_archive(&mut batch, &repo.root, rec, left, args.destination.as_deref())?;
     guard_git(&repo.root, &batch, &args.safety)?;
     let done = batch.apply()?;
@@ -74,6 +79,7 @@ pub fn restore(ctx: &Ctx, args: &RestoreArgs) -> Result<u8, Error> {
     let repo = ctx.load()?;
     let rec = repo.resolve_archived(&args.id)?;
     let mut batch = Batch::new(&repo.root);
+    batch.set_command("restore");
     upkeep::plan_restore(&mut batch, &repo.root, rec)?;
     guard_git(&repo.root, &batch, &args.safety)?;
     let done = batch.apply()?;

@@ -6,7 +6,7 @@
 
 pub mod render;
 
-use crate::repo::yaml::Span;
+use crate::model::span::Span;
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -231,7 +231,7 @@ pub fn github(out: &mut String, f: &Finding) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repo::yaml::{Pos, Span};
+    use crate::model::span::{Pos, Span};
 
     fn finding() -> Finding {
         let start = Pos { offset: 15, line: 2, column: 13 };

@@ -1,24 +1,46 @@
 //! All-or-nothing changes to many files: the writes and folder moves of one
-//! command either all happen or none do.
+//! command either all happen or none do, even when the process is killed
+//! part-way (see [`super::journal`]).
 //!
 //! A [`Batch`] is planned first (pure: paths and bytes), shown as a diff for
-//! `--dry-run`, then applied in three phases:
+//! `--dry-run`, then applied:
 //!
-//! 1. verify: every file to change still holds the bytes the plan was made
-//!    from, every file to create and every move's destination is absent;
-//! 2. stage: every new content is written to a hidden temporary file in its
-//!    target's folder and flushed to disk; every file to be replaced gets an
-//!    undo copy (a hard link, else a copy) in a hidden folder at the root.
-//!    Nothing visible has changed yet; a failure removes the temporaries;
-//! 3. commit: temporaries are renamed over their targets, then folders are
-//!    moved. A failure part-way renames back what was done, in reverse, so
-//!    the repository is exactly as it was.
+//! 0. lock: the writers' lock is taken (a second writer is refused at once),
+//!    and an unfinished journal from a crash stops everything;
+//! 1. check: every new content reads back as senco reads records (nothing is
+//!    written that senco would itself reject); symbolic links are resolved
+//!    (a linked record is edited at its target inside the repository, a link
+//!    leading outside is refused); a file with other hard links is refused;
+//!    every file to change still holds the bytes the plan was made from,
+//!    every file to create and every move's destination is absent;
+//! 2. journal: the plan is written to `.senco/journal.json` and synced;
+//! 3. stage: the missing folders are created; every file to be replaced gets
+//!    an undo copy in `.senco/undo/`; every new content is written to a
+//!    hidden temporary file in its target's folder, given the old file's
+//!    mode, owner and group, and flushed to disk. Nothing visible has
+//!    changed yet;
+//! 4. commit: the journal is marked `committing`; then, for each file, its
+//!    current bytes are compared with those the plan was made from (an edit
+//!    made meanwhile, by a colleague or an editor's autosave, aborts the
+//!    whole batch, which is rolled back, naming the file) and the temporary
+//!    is renamed over it; folder moves come last;
+//! 5. done: folders are synced, the undo copies and the journal removed.
 //!
-//! Test hook: `SENCO_FAIL_AFTER_WRITES=N` makes the batch fail, as a full
-//! disk would, after N file-system steps (temporary files written in phase 2
-//! plus renames in phase 3). It exists so the tests can prove the rollback;
-//! it is read only here and documented in docs/upkeep.md.
+//! A failure in-process (a full disk, a permission) undoes every step
+//! already done, in reverse, so the repository is exactly as it was. A
+//! process that dies leaves the journal: `senco recover` finishes or undoes.
+//!
+//! Test hooks, read only here (docs/upkeep.md):
+//! - `SENCO_FAIL_AFTER_WRITES=N` fails, as a full disk would, after N writes
+//!   (temporary files written, then renames and moves);
+//! - `SENCO_PAUSE_AFTER_STEP=N` stops for good after the N-th file-system
+//!   step of every kind (journal, folder, undo copy, temporary, rename,
+//!   move, clean-up), printing `senco: paused after step N` on stderr, so a
+//!   test can kill the process there;
+//! - `SENCO_STEP_DELAY_MS=N` waits N ms before each rename, so a test can
+//!   edit a file while a batch runs.
 
+use super::journal::{self, sha256, Journal, Lock, State, Step};
 use crate::error::Error;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
@@ -37,6 +59,7 @@ pub enum Op {
 #[derive(Debug)]
 pub struct Batch {
     root: PathBuf,
+    command: String,
     pub ops: Vec<Op>,
 }
 
@@ -46,11 +69,19 @@ pub struct Done {
     pub created: Vec<String>,
     pub changed: Vec<String>,
     pub moved: Vec<(String, String)>,
+    /// What could not be kept as the user set it (an owner that only root
+    /// may give back), one line each, for stderr.
+    pub warnings: Vec<String>,
 }
 
 impl Batch {
     pub fn new(root: &Path) -> Batch {
-        Batch { root: root.to_path_buf(), ops: Vec::new() }
+        Batch { root: root.to_path_buf(), command: "upkeep".into(), ops: Vec::new() }
+    }
+
+    /// Names the command, for the journal and the messages about it.
+    pub fn set_command(&mut self, command: &str) {
+        self.command = command.to_string();
     }
 
     pub fn change(&mut self, rel: impl Into<String>, old: impl Into<Vec<u8>>, new: impl Into<Vec<u8>>) {
@@ -103,16 +134,22 @@ impl Batch {
 
     /// Applies every change, or none: see the module documentation.
     pub fn apply(self) -> Result<Done, Error> {
-        let fail_after = std::env::var("SENCO_FAIL_AFTER_WRITES").ok().and_then(|v| v.trim().parse().ok());
-        self.apply_failing_after(fail_after)
+        self.apply_with(Hooks::from_env())
     }
 
-    fn apply_failing_after(self, fail_after: Option<usize>) -> Result<Done, Error> {
-        let mut run = Run::new(&self.root, fail_after);
-        match run.go(&self.ops) {
+    fn apply_with(self, hooks: Hooks) -> Result<Done, Error> {
+        let lock = Lock::acquire(&self.root)?;
+        // Work from the real root, so that resolved links can be compared.
+        let root = fs::canonicalize(&self.root).map_err(|e| Error::io(&self.root, e))?;
+        let plan = plan(&root, &self.ops).map_err(|f| nothing_changed(f.0))?;
+        let mut run = Run::new(&root, &self.command, hooks);
+        let result = run.go(&plan);
+        match result {
             Ok(()) => {
+                let warnings = std::mem::take(&mut run.warnings);
                 run.finish();
-                let mut done = Done::default();
+                drop(lock);
+                let mut done = Done { warnings, ..Done::default() };
                 for op in self.ops {
                     match op {
                         Op::Write { rel, old: Some(_), .. } => done.changed.push(rel),
@@ -124,15 +161,13 @@ impl Batch {
             }
             Err(e) => {
                 let undo_failures = run.roll_back();
+                drop(lock);
                 if undo_failures.is_empty() {
-                    Err(Error::usage(
-                        format!("{e}; nothing was changed"),
-                        Some("every change was undone, so the records are exactly as they were; fix the cause and run the command again".into()),
-                    ))
+                    Err(nothing_changed(e.0))
                 } else {
                     Err(Error::usage(
                         format!("{e}; and undoing the changes already made failed for: {}", undo_failures.join(", ")),
-                        Some("check these paths by hand (`git status` and `git diff` show what changed); a hidden `.senco-undo.senco-tmp-*` folder at the root hold the old files".into()),
+                        Some(format!("run `senco recover --undo` to try again; `git status` and `git diff` show what changed, and `{}` holds the old files", journal::UNDO)),
                     ))
                 }
             }
@@ -140,29 +175,71 @@ impl Batch {
     }
 }
 
-/// The state of one application, so a failure can be undone.
-struct Run {
-    root: PathBuf,
-    undo_dir: PathBuf,
-    undo_dir_made: bool,
-    /// Folders created for new files or moves, to remove on rollback.
-    made_dirs: Vec<PathBuf>,
-    /// Staged temporaries: (temp, target, undo copy of the old file).
-    staged: Vec<(PathBuf, PathBuf, Option<PathBuf>)>,
-    /// Commit steps done, in order.
-    committed: Vec<Step>,
-    steps: usize,
-    fail_after: Option<usize>,
+fn nothing_changed(why: String) -> Error {
+    Error::usage(
+        format!("{why}; nothing was changed"),
+        Some(
+            "every change was undone, so the records are exactly as they were; fix the cause and run the command again"
+                .into(),
+        ),
+    )
 }
 
-enum Step {
-    Replaced { target: PathBuf, undo: PathBuf },
-    Created { target: PathBuf },
-    Moved { from: PathBuf, to: PathBuf },
+/// The test hooks of the module documentation.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Hooks {
+    pub fail_after_writes: Option<usize>,
+    pub pause_after_step: Option<usize>,
+    pub step_delay_ms: u64,
+}
+
+impl Hooks {
+    pub fn from_env() -> Hooks {
+        let num = |name: &str| std::env::var(name).ok().and_then(|v| v.trim().parse::<usize>().ok());
+        Hooks {
+            fail_after_writes: num("SENCO_FAIL_AFTER_WRITES"),
+            pause_after_step: num("SENCO_PAUSE_AFTER_STEP"),
+            step_delay_ms: num("SENCO_STEP_DELAY_MS").unwrap_or(0) as u64,
+        }
+    }
+}
+
+/// Counts the durable file-system steps of a batch or a recovery, for the
+/// pause hook.
+#[derive(Debug, Default)]
+pub(crate) struct Steps {
+    pub hooks: Hooks,
+    pub done: usize,
+}
+
+impl Steps {
+    pub fn new(hooks: Hooks) -> Steps {
+        Steps { hooks, done: 0 }
+    }
+
+    /// One step has been made durable.
+    pub fn step(&mut self) {
+        self.done += 1;
+        if self.hooks.pause_after_step == Some(self.done) {
+            // A test hook, so it may print below `cmd`: the test waits for
+            // this line, then kills the process.
+            eprintln!("senco: paused after step {} (SENCO_PAUSE_AFTER_STEP, a test hook)", self.done);
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(3600));
+            }
+        }
+    }
+
+    pub fn delay(&self) {
+        if self.hooks.step_delay_ms > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(self.hooks.step_delay_ms));
+        }
+    }
 }
 
 /// A failure while applying, with the path it concerns.
-struct Failure(String);
+#[derive(Debug)]
+pub(crate) struct Failure(pub String);
 
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -170,146 +247,346 @@ impl std::fmt::Display for Failure {
     }
 }
 
-fn fail(path: &Path, root: &Path, e: impl std::fmt::Display) -> Failure {
-    let shown = path.strip_prefix(root).unwrap_or(path);
-    Failure(format!("cannot write `{}`: {e}", shown.display()))
+fn fail(rel: &str, e: impl std::fmt::Display) -> Failure {
+    Failure(format!("cannot write `{rel}`: {e}"))
 }
 
-impl Run {
-    fn new(root: &Path, fail_after: Option<usize>) -> Run {
-        Run {
-            root: root.to_path_buf(),
-            undo_dir: super::temp_path(root, "senco-undo"),
-            undo_dir_made: false,
-            made_dirs: Vec::new(),
-            staged: Vec::new(),
-            committed: Vec::new(),
-            steps: 0,
-            fail_after,
+/// One write, resolved: `rel` is the real path (links followed) relative to
+/// the real root.
+#[derive(Debug)]
+struct Planned {
+    /// As the command named it, for messages.
+    shown: String,
+    rel: String,
+    temp: String,
+    old: Option<Vec<u8>>,
+    new: Vec<u8>,
+}
+
+#[derive(Debug)]
+struct Plan {
+    writes: Vec<Planned>,
+    moves: Vec<(String, String)>,
+    /// Folders to create, parents first.
+    dirs: Vec<String>,
+}
+
+fn rel_of(root: &Path, p: &Path) -> String {
+    p.strip_prefix(root).unwrap_or(p).to_string_lossy().replace('\\', "/")
+}
+
+/// The real path of `rel` (every symbolic link on the way followed, the
+/// missing tail kept), refused when it leads outside the repository.
+fn real_path(root: &Path, rel: &str) -> Result<PathBuf, Failure> {
+    let path = root.join(rel);
+    let mut existing = path.as_path();
+    let mut tail = Vec::new();
+    loop {
+        if fs::symlink_metadata(existing).is_ok() {
+            break;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(p), Some(n)) => {
+                tail.push(n.to_os_string());
+                existing = p;
+            }
+            _ => break,
         }
     }
-
-    /// Counts one file-system step; the test hook fails here.
-    fn step(&mut self, path: &Path) -> Result<(), Failure> {
-        if self.fail_after.is_some_and(|n| self.steps >= n) {
-            return Err(fail(path, &self.root, "failure injected by SENCO_FAIL_AFTER_WRITES (a test hook)"));
+    let mut real = fs::canonicalize(existing).map_err(|e| {
+        if fs::symlink_metadata(existing).is_ok_and(|m| m.file_type().is_symlink()) {
+            Failure(format!("`{rel}` is a symbolic link that leads nowhere (`{}`)", existing.display()))
+        } else {
+            fail(rel, e)
         }
-        self.steps += 1;
-        Ok(())
+    })?;
+    for t in tail.into_iter().rev() {
+        real.push(t);
     }
+    if !real.starts_with(root) {
+        return Err(Failure(format!(
+            "`{rel}` is a symbolic link to `{}`, outside the records repository; senco edits records only inside it",
+            real.display()
+        )));
+    }
+    Ok(real)
+}
 
-    fn mkdirs(&mut self, dir: &Path) -> Result<(), Failure> {
+/// Step 1 of the module documentation: everything that can be known before
+/// writing.
+fn plan(root: &Path, ops: &[Op]) -> Result<Plan, Failure> {
+    let mut writes = Vec::new();
+    let mut moves = Vec::new();
+    let mut dirs: Vec<String> = Vec::new();
+    let want_dir = |dir: &Path, dirs: &mut Vec<String>| {
         let mut missing = Vec::new();
         let mut d = dir;
-        while !d.exists() {
-            missing.push(d.to_path_buf());
+        while !d.exists() && d.starts_with(root) && d != root {
+            missing.push(rel_of(root, d));
             match d.parent() {
                 Some(p) => d = p,
                 None => break,
             }
         }
         for m in missing.into_iter().rev() {
-            fs::create_dir(&m).map_err(|e| fail(&m, &self.root, e))?;
-            self.made_dirs.push(m);
+            if !dirs.contains(&m) {
+                dirs.push(m);
+            }
         }
+    };
+    for (i, op) in ops.iter().enumerate() {
+        match op {
+            Op::Write { rel: shown, old, new } => {
+                if let Err(why) = read_back(shown, old.as_deref(), new) {
+                    return Err(Failure(format!(
+                        "senco would write `{shown}` in a form it cannot read back ({why}); this is a bug in senco or a value it cannot write yet"
+                    )));
+                }
+                let real = real_path(root, shown)?;
+                let rel = rel_of(root, &real);
+                match (old, fs::symlink_metadata(&real)) {
+                    (Some(old), Ok(meta)) => {
+                        if !meta.is_file() {
+                            return Err(Failure(format!(
+                                "`{shown}` is not a regular file, so senco will not replace it"
+                            )));
+                        }
+                        #[cfg(unix)]
+                        {
+                            use std::os::unix::fs::MetadataExt;
+                            if meta.nlink() > 1 {
+                                return Err(Failure(format!(
+                                    "`{shown}` has {} hard links (other names for the same file); replacing it would leave the others holding the old text. Make it a file of its own (`cp {shown} {shown}.copy && mv {shown}.copy {shown}`) and run the command again",
+                                    meta.nlink()
+                                )));
+                            }
+                        }
+                        let now = fs::read(&real).map_err(|e| fail(shown, e))?;
+                        if &now != old {
+                            return Err(Failure(format!("`{shown}` changed while senco was working on it")));
+                        }
+                    }
+                    (Some(_), Err(e)) => return Err(fail(shown, e)),
+                    (None, Ok(_)) => return Err(Failure(format!("`{shown}` already exists; not overwriting it"))),
+                    (None, Err(_)) => {}
+                }
+                let dir = real.parent().unwrap_or(root);
+                want_dir(dir, &mut dirs);
+                let name = real.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+                let temp = rel_of(root, &temp_name(dir, name, i));
+                writes.push(Planned { shown: shown.clone(), rel, temp, old: old.clone(), new: new.clone() });
+            }
+            Op::Move { from, to } => {
+                let (f, t) = (root.join(from), root.join(to));
+                if !f.is_dir() {
+                    return Err(Failure(format!("`{from}/` is not there to move")));
+                }
+                if fs::symlink_metadata(&t).is_ok() {
+                    return Err(Failure(format!("`{to}` already exists; not overwriting it")));
+                }
+                if let Some(parent) = t.parent() {
+                    want_dir(parent, &mut dirs);
+                }
+                moves.push((from.clone(), to.clone()));
+            }
+        }
+    }
+    Ok(Plan { writes, moves, dirs })
+}
+
+/// A hidden temporary name beside the target, unique to this process and
+/// write: the loader skips hidden files.
+fn temp_name(dir: &Path, name: &str, i: usize) -> PathBuf {
+    dir.join(format!(".{name}.senco-tmp-{}-{i}", std::process::id()))
+}
+
+/// Point 7 of the safety promises: what senco writes, senco must read. The
+/// new bytes are decoded as the loader decodes that file; an error the old
+/// file did not have refuses the batch.
+fn read_back(rel: &str, old: Option<&[u8]>, new: &[u8]) -> Result<(), String> {
+    let Ok(text) = std::str::from_utf8(new) else { return Err("it is not UTF-8".into()) };
+    let old_text = old.and_then(|o| std::str::from_utf8(o).ok());
+    if rel == crate::repo::SETTINGS_FILE {
+        return match crate::model::Settings::parse(text.trim_start_matches('\u{feff}')) {
+            Ok(_) => Ok(()),
+            Err(e)
+                if old_text
+                    .is_some_and(|o| crate::model::Settings::parse(o.trim_start_matches('\u{feff}')).is_err()) =>
+            {
+                let _ = e;
+                Ok(())
+            }
+            Err(e) => Err(e.message().trim().to_string()),
+        };
+    }
+    let errors = |t: &str| -> Vec<(u32, String)> {
+        crate::repo::decode_text(rel, t)
+            .into_iter()
+            .filter(|f| f.severity == crate::diag::Severity::Error)
+            .map(|f| (f.span.map_or(0, |s| s.start.line), format!("{}: {}", f.code, f.message)))
+            .collect()
+    };
+    let before: Vec<String> = old_text.map(|o| errors(o).into_iter().map(|(_, m)| m).collect()).unwrap_or_default();
+    match errors(text).into_iter().find(|(_, m)| !before.contains(m)) {
+        Some((line, m)) if line > 0 => Err(format!("line {line}: {m}")),
+        Some((_, m)) => Err(m),
+        None => Ok(()),
+    }
+}
+
+/// The state of one application, so a failure can be undone.
+struct Run {
+    root: PathBuf,
+    journal: Journal,
+    journal_written: bool,
+    /// Folders created, in order.
+    made_dirs: Vec<PathBuf>,
+    /// Undo copies made.
+    undos: Vec<PathBuf>,
+    /// Temporaries written (or being written).
+    temps: Vec<PathBuf>,
+    /// Commit steps done, in order.
+    committed: Vec<Done1>,
+    writes: usize,
+    steps: Steps,
+    warnings: Vec<String>,
+}
+
+enum Done1 {
+    Replaced { target: PathBuf, undo: PathBuf },
+    Created { target: PathBuf },
+    Moved { from: PathBuf, to: PathBuf },
+}
+
+impl Run {
+    fn new(root: &Path, command: &str, hooks: Hooks) -> Run {
+        Run {
+            root: root.to_path_buf(),
+            journal: Journal {
+                version: 1,
+                command: command.to_string(),
+                pid: std::process::id(),
+                state: State::Staging,
+                dirs: Vec::new(),
+                steps: Vec::new(),
+            },
+            journal_written: false,
+            made_dirs: Vec::new(),
+            undos: Vec::new(),
+            temps: Vec::new(),
+            committed: Vec::new(),
+            writes: 0,
+            steps: Steps::new(hooks),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Counts one write; the full-disk hook fails here.
+    fn write_step(&mut self, rel: &str) -> Result<(), Failure> {
+        if self.steps.hooks.fail_after_writes.is_some_and(|n| self.writes >= n) {
+            return Err(fail(rel, "failure injected by SENCO_FAIL_AFTER_WRITES (a test hook)"));
+        }
+        self.writes += 1;
         Ok(())
     }
 
-    fn go(&mut self, ops: &[Op]) -> Result<(), Failure> {
-        // 1. Verify.
-        for op in ops {
-            match op {
-                Op::Write { rel, old, .. } => {
-                    let path = self.root.join(rel);
-                    match (old, fs::read(&path)) {
-                        (Some(old), Ok(now)) if &now == old => {}
-                        (Some(_), Ok(_)) => {
-                            return Err(Failure(format!("`{rel}` changed while senco was working on it")));
-                        }
-                        (Some(_), Err(e)) => return Err(fail(&path, &self.root, e)),
-                        (None, _) if path.exists() => {
-                            return Err(Failure(format!("`{rel}` already exists; not overwriting it")));
-                        }
-                        (None, _) => {}
-                    }
-                }
-                Op::Move { from, to } => {
-                    if !self.root.join(from).is_dir() {
-                        return Err(Failure(format!("`{from}/` is not there to move")));
-                    }
-                    if self.root.join(to).exists() {
-                        return Err(Failure(format!("`{to}` already exists; not overwriting it")));
-                    }
-                }
-            }
-        }
-        // 2. Stage.
-        for op in ops {
-            let Op::Write { rel, old, new } = op else { continue };
-            let target = self.root.join(rel);
-            let dir = target.parent().unwrap_or(&self.root).to_path_buf();
-            self.mkdirs(&dir)?;
-            let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-            let tmp = super::temp_path(&dir, name);
-            // The undo copy first: if it fails, no temporary is left behind.
-            let undo = match old {
-                Some(_) => Some(self.undo_copy(&target, self.staged.len())?),
-                None => None,
-            };
-            self.step(&target)?;
-            let written = (|| -> std::io::Result<()> {
-                let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-                f.write_all(new)?;
-                f.sync_all()
-            })();
-            if let Err(e) = written {
-                let _ = fs::remove_file(&tmp);
-                return Err(fail(&target, &self.root, e));
-            }
-            self.staged.push((tmp, target, undo));
-        }
-        // 3. Commit: files first, then folder moves.
-        for i in 0..self.staged.len() {
-            let (tmp, target, undo) = self.staged[i].clone();
-            self.step(&target)?;
-            if undo.is_none() && target.exists() {
-                return Err(Failure(format!("`{}` appeared while senco was working", target.display())));
-            }
-            fs::rename(&tmp, &target).map_err(|e| fail(&target, &self.root, e))?;
-            self.committed.push(match undo {
-                Some(undo) => Step::Replaced { target, undo },
-                None => Step::Created { target },
+    fn go(&mut self, plan: &Plan) -> Result<(), Failure> {
+        // 2. The journal.
+        self.journal.dirs = plan.dirs.clone();
+        for (i, w) in plan.writes.iter().enumerate() {
+            self.journal.steps.push(match &w.old {
+                Some(old) => Step::Replace {
+                    target: w.rel.clone(),
+                    temp: w.temp.clone(),
+                    undo: format!("{}/{i}", journal::UNDO),
+                    old_sha256: sha256(old),
+                    new_sha256: sha256(&w.new),
+                },
+                None => Step::Create { target: w.rel.clone(), temp: w.temp.clone(), new_sha256: sha256(&w.new) },
             });
         }
-        self.staged.clear();
-        for op in ops {
-            let Op::Move { from, to } = op else { continue };
-            let (from, to) = (self.root.join(from), self.root.join(to));
-            if let Some(parent) = to.parent() {
-                self.mkdirs(parent)?;
+        for (from, to) in &plan.moves {
+            self.journal.steps.push(Step::Move { from: from.clone(), to: to.clone() });
+        }
+        self.journal_written = true;
+        self.journal.write(&self.root).map_err(|e| fail(journal::JOURNAL, e))?;
+        self.steps.step();
+
+        // 3. Stage.
+        for d in &plan.dirs {
+            let p = self.root.join(d);
+            fs::create_dir(&p).map_err(|e| fail(d, e))?;
+            self.made_dirs.push(p);
+            self.steps.step();
+        }
+        let undo_dir = self.root.join(journal::UNDO);
+        if plan.writes.iter().any(|w| w.old.is_some()) {
+            fs::create_dir(&undo_dir).map_err(|e| fail(journal::UNDO, e))?;
+            self.steps.step();
+        }
+        for (i, w) in plan.writes.iter().enumerate() {
+            let target = self.root.join(&w.rel);
+            let tmp = self.root.join(&w.temp);
+            let meta = if w.old.is_some() {
+                let undo = undo_dir.join(i.to_string());
+                if fs::hard_link(&target, &undo).is_err() {
+                    fs::copy(&target, &undo).map_err(|e| fail(&w.shown, e))?;
+                    File::open(&undo).and_then(|f| f.sync_all()).map_err(|e| fail(&w.shown, e))?;
+                }
+                self.undos.push(undo);
+                self.steps.step();
+                Some(fs::metadata(&target).map_err(|e| fail(&w.shown, e))?)
+            } else {
+                None
+            };
+            self.write_step(&w.shown)?;
+            self.temps.push(tmp.clone());
+            write_temp(&tmp, &w.new, meta.as_ref(), &w.shown, &mut self.warnings).map_err(|e| fail(&w.shown, e))?;
+            self.steps.step();
+        }
+
+        // 4. Commit.
+        self.journal.state = State::Committing;
+        self.journal.write(&self.root).map_err(|e| fail(journal::JOURNAL, e))?;
+        self.steps.step();
+        for (i, w) in plan.writes.iter().enumerate() {
+            self.steps.delay();
+            self.write_step(&w.shown)?;
+            let target = self.root.join(&w.rel);
+            // Compare again right before replacing: the last chance to
+            // notice an edit made since the plan was read.
+            match (&w.old, fs::read(&target)) {
+                (Some(old), Ok(now)) if &now == old => {}
+                (Some(_), Ok(_)) => {
+                    return Err(Failure(format!(
+                        "`{}` was changed by someone else while senco was working; the change is kept, and senco's batch is abandoned",
+                        w.shown
+                    )))
+                }
+                (Some(_), Err(e)) => return Err(fail(&w.shown, e)),
+                (None, Err(e)) if e.kind() == std::io::ErrorKind::NotFound => {}
+                (None, _) => return Err(Failure(format!("`{}` appeared while senco was working", w.shown))),
             }
-            self.step(&to)?;
-            if to.exists() {
-                return Err(Failure(format!("`{}` appeared while senco was working", to.display())));
+            fs::rename(self.root.join(&w.temp), &target).map_err(|e| fail(&w.shown, e))?;
+            self.committed.push(match &w.old {
+                Some(_) => Done1::Replaced { target, undo: undo_dir.join(i.to_string()) },
+                None => Done1::Created { target },
+            });
+            self.steps.step();
+        }
+        self.temps.clear();
+        for (from, to) in &plan.moves {
+            self.steps.delay();
+            self.write_step(to)?;
+            let (f, t) = (self.root.join(from), self.root.join(to));
+            if fs::symlink_metadata(&t).is_ok() {
+                return Err(Failure(format!("`{to}` appeared while senco was working")));
             }
-            fs::rename(&from, &to).map_err(|e| fail(&to, &self.root, e))?;
-            self.committed.push(Step::Moved { from, to });
+            fs::rename(&f, &t).map_err(|e| fail(to, e))?;
+            self.committed.push(Done1::Moved { from: f, to: t });
+            self.steps.step();
         }
         Ok(())
-    }
-
-    /// Keeps the old file so a failed commit can put it back by renaming.
-    fn undo_copy(&mut self, target: &Path, i: usize) -> Result<PathBuf, Failure> {
-        if !self.undo_dir_made {
-            fs::create_dir(&self.undo_dir).map_err(|e| fail(&self.undo_dir, &self.root, e))?;
-            self.undo_dir_made = true;
-        }
-        let undo = self.undo_dir.join(i.to_string());
-        if fs::hard_link(target, &undo).is_err() {
-            fs::copy(target, &undo).map_err(|e| fail(target, &self.root, e))?;
-            File::open(&undo).and_then(|f| f.sync_all()).map_err(|e| fail(target, &self.root, e))?;
-        }
-        Ok(undo)
     }
 
     /// Undoes every committed step in reverse and removes every temporary.
@@ -318,36 +595,35 @@ impl Run {
         let mut failures = Vec::new();
         while let Some(step) = self.committed.pop() {
             let result = match &step {
-                Step::Moved { from, to } => fs::rename(to, from).map_err(|e| (from.clone(), e)),
-                Step::Replaced { target, undo } => fs::rename(undo, target).map_err(|e| (target.clone(), e)),
-                Step::Created { target } => fs::remove_file(target).map_err(|e| (target.clone(), e)),
+                Done1::Moved { from, to } => fs::rename(to, from).map_err(|e| (from.clone(), e)),
+                Done1::Replaced { target, undo } => fs::rename(undo, target).map_err(|e| (target.clone(), e)),
+                Done1::Created { target } => fs::remove_file(target).map_err(|e| (target.clone(), e)),
             };
             if let Err((p, e)) = result {
-                failures.push(format!("`{}` ({e})", p.strip_prefix(&self.root).unwrap_or(&p).display()));
+                failures.push(format!("`{}` ({e})", rel_of(&self.root, &p)));
             }
         }
-        for (tmp, _, _) in self.staged.drain(..) {
+        for tmp in self.temps.drain(..) {
             let _ = fs::remove_file(tmp);
         }
         while let Some(d) = self.made_dirs.pop() {
             let _ = fs::remove_dir(d);
         }
-        if failures.is_empty() {
-            self.remove_undo_dir();
+        if failures.is_empty() && self.journal_written {
+            let _ = Journal::remove(&self.root);
         }
         failures
     }
 
     fn finish(&mut self) {
-        self.remove_undo_dir();
         let mut dirs: Vec<PathBuf> = self
             .committed
             .iter()
             .flat_map(|s| match s {
-                Step::Replaced { target, .. } | Step::Created { target } => {
+                Done1::Replaced { target, .. } | Done1::Created { target } => {
                     vec![target.parent().map(Path::to_path_buf)]
                 }
-                Step::Moved { from, to } => {
+                Done1::Moved { from, to } => {
                     vec![from.parent().map(Path::to_path_buf), to.parent().map(Path::to_path_buf)]
                 }
             })
@@ -358,14 +634,62 @@ impl Run {
         for d in dirs {
             super::sync_dir(&d);
         }
+        let _ = Journal::remove(&self.root);
+        self.steps.step();
     }
+}
 
-    fn remove_undo_dir(&mut self) {
-        if self.undo_dir_made {
-            let _ = fs::remove_dir_all(&self.undo_dir);
-            self.undo_dir_made = false;
-        }
+/// Writes a temporary file with the mode, owner and group of the file it
+/// will replace (`meta`), flushed to disk. It is created readable by its
+/// owner only, so the new text is never readable by more people than the
+/// old one, even for a moment.
+fn write_temp(
+    tmp: &Path,
+    bytes: &[u8],
+    meta: Option<&fs::Metadata>,
+    shown: &str,
+    warnings: &mut Vec<String>,
+) -> std::io::Result<()> {
+    let mut opts = OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    if meta.is_some() {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
     }
+    let mut f = opts.open(tmp)?;
+    f.write_all(bytes)?;
+    #[cfg(unix)]
+    if let Some(meta) = meta {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let mine = f.metadata()?;
+        if (mine.uid(), mine.gid()) != (meta.uid(), meta.gid()) {
+            let lost = match std::os::unix::fs::fchown(&f, Some(meta.uid()), Some(meta.gid())) {
+                Ok(()) => None,
+                Err(_) => match std::os::unix::fs::fchown(&f, None, Some(meta.gid())) {
+                    Ok(()) if mine.uid() != meta.uid() => Some("owner"),
+                    Ok(()) => None,
+                    Err(_) if mine.uid() != meta.uid() => Some("owner and group"),
+                    Err(_) => Some("group"),
+                },
+            };
+            if let Some(what) = lost {
+                warnings.push(format!(
+                    "warning: `{shown}` now belongs to you: senco may not give it back its {what} (user {}, group {}); `chown {}:{} {shown}` as an administrator restores it",
+                    meta.uid(),
+                    meta.gid(),
+                    meta.uid(),
+                    meta.gid()
+                ));
+            }
+        }
+        f.set_permissions(fs::Permissions::from_mode(meta.mode() & 0o7777))?;
+    }
+    #[cfg(not(unix))]
+    if let Some(meta) = meta {
+        f.set_permissions(meta.permissions())?;
+    }
+    f.sync_all()
 }
 
 #[cfg(test)]
@@ -394,7 +718,7 @@ mod tests {
         let mut b = Batch::new(r);
         b.change("pupils/a/pupil.yaml", "year_group: 3\n", "year_group: 4\n");
         b.change("senco.toml", "x = 1\n", "x = 2\n");
-        b.create("pupils/a/reviews/2026-01-01.yaml", "date: 2026-01-01\n");
+        b.create("pupils/a/reviews/2026-01-01.yaml", "date: 2026-01-01\nkind: termly\n");
         b.change("pupils/b/pupil.yaml", "year_group: 6\n", "year_group: 6\nleft: 2026-07-22\n");
         b.move_dir("pupils/b", "archive/b");
         (dir, b)
@@ -420,7 +744,7 @@ mod tests {
         for n in 0..9 {
             let (dir, b) = setup();
             let before = tree(dir.path());
-            let result = b.apply_failing_after(Some(n));
+            let result = b.apply_with(Hooks { fail_after_writes: Some(n), ..Hooks::default() });
             let e = result.unwrap_err().to_string();
             assert!(e.contains("nothing was changed"), "{e}");
             assert_eq!(tree(dir.path()), before, "after failing at step {n}");
@@ -443,7 +767,7 @@ mod tests {
         // every file has been renamed into place.
         fs::write(dir.path().join("archive"), "not a folder").unwrap();
         let before = tree(dir.path());
-        assert!(b.apply_failing_after(None).is_err());
+        assert!(b.apply_with(Hooks::default()).is_err());
         assert_eq!(tree(dir.path()), before);
     }
 

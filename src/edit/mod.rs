@@ -147,7 +147,10 @@ mod tests {
 }
 pub mod batch;
 pub mod git;
+pub mod journal;
+pub mod log;
 pub mod outcome;
+pub mod recover;
 pub mod review;
 pub mod scaffold;
 pub mod surgical;

@@ -4,7 +4,7 @@
 
 use crate::model::settings::Jurisdiction;
 use crate::model::Level;
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, Weekday};
 
 /// The academic year that `today` falls in, starting 1 September.
 pub fn academic_year(today: NaiveDate) -> i32 {
@@ -18,7 +18,10 @@ pub fn academic_year(today: NaiveDate) -> i32 {
 pub fn settings(name: &str, jurisdiction: Jurisdiction, today: NaiveDate) -> String {
     let name = super::surgical::toml_string(name);
     let y = academic_year(today);
-    let n = y + 1;
+    let calendar = match jurisdiction {
+        Jurisdiction::England | Jurisdiction::Wales => uk_calendar(y),
+        Jurisdiction::UsIdea => us_calendar(y),
+    };
     let (senco_word, last_year, levels) = match jurisdiction {
         Jurisdiction::England => ("SENCO", 6, "monitoring | sen-support | ehcp"),
         Jurisdiction::Wales => ("ALNCo", 6, "monitoring | school-idp | la-idp"),
@@ -33,16 +36,10 @@ name = {name}
 senco = ""                          # the designated {senco_word}, named on rendered documents
 jurisdiction = "{j}"                # england | wales | us-idea: selects the rule pack (levels: {levels})
 last_year_group = {last_year}                 # pupils in this year group leave at rollover
+# roll = 210                       # pupils on the school's roll (all pupils, not only those with
+                                    # records here); `senco stats` gives shares of the roll only with it
 
-[calendar]                          # the current academic year: adjust to your term dates
-year_start = {y}-09-01
-year_end = {n}-07-22
-terms = [
-  {{ name = "Autumn", start = {y}-09-01, end = {y}-12-19 }},
-  {{ name = "Spring", start = {n}-01-05, end = {n}-03-27 }},
-  {{ name = "Summer", start = {n}-04-13, end = {n}-07-22 }},
-]
-
+{calendar}
 [reviews]
 support_review_weeks = 12           # school-based plans are reviewed at least this often
 warn_days = 28                      # "due soon" window for review-due and check
@@ -60,6 +57,171 @@ weeks_per_year = 38
 notional_threshold = 6000           # yearly additional cost per pupil above which check warns
 "#,
         j = jurisdiction.as_str()
+    )
+}
+
+fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
+}
+
+fn plus(d: NaiveDate, days: i64) -> NaiveDate {
+    d.checked_add_signed(chrono::Duration::days(days)).unwrap_or(d)
+}
+
+/// The `n`th Monday (or other weekday) of a month; `n = 0` is the last.
+fn weekday_of_month(y: i32, m: u32, w: Weekday, n: u8) -> NaiveDate {
+    if n > 0 {
+        return NaiveDate::from_weekday_of_month_opt(y, m, w, n).unwrap_or(NaiveDate::MIN);
+    }
+    let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    let mut d = ymd(ny, nm, 1).pred_opt().unwrap_or(NaiveDate::MIN);
+    while d.weekday() != w {
+        d = d.pred_opt().unwrap_or(NaiveDate::MIN);
+    }
+    d
+}
+
+/// Easter Sunday (Gregorian; the anonymous algorithm of 1876).
+pub fn easter_sunday(y: i32) -> NaiveDate {
+    let (a, b, c) = (y % 19, y / 100, y % 100);
+    let (d, e) = (b / 4, b % 4);
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let (i, k) = (c / 4, c % 4);
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    ymd(y, month as u32, day as u32)
+}
+
+/// The first day of a term from `d`: that day, or the next Monday when it
+/// falls on a Friday or a weekend.
+fn term_start(d: NaiveDate) -> NaiveDate {
+    match d.weekday() {
+        Weekday::Fri => plus(d, 3),
+        Weekday::Sat => plus(d, 2),
+        Weekday::Sun => plus(d, 1),
+        _ => d,
+    }
+}
+
+/// The bank holidays of England and Wales between September of `y` and
+/// August of `y + 1` that can fall on a school day, with their names.
+pub fn bank_holidays(y: i32) -> Vec<(NaiveDate, &'static str)> {
+    let n = y + 1;
+    let new_year = match ymd(n, 1, 1).weekday() {
+        Weekday::Sat => ymd(n, 1, 3),
+        Weekday::Sun => ymd(n, 1, 2),
+        _ => ymd(n, 1, 1),
+    };
+    let easter = easter_sunday(n);
+    vec![
+        (new_year, "New Year's Day bank holiday"),
+        (plus(easter, -2), "Good Friday"),
+        (plus(easter, 1), "Easter Monday"),
+        (weekday_of_month(n, 5, Weekday::Mon, 1), "Early May bank holiday"),
+        (weekday_of_month(n, 5, Weekday::Mon, 0), "Spring bank holiday"),
+    ]
+}
+
+/// A plausible English or Welsh year from September of `y`: three terms,
+/// the half terms as closures (the week of the last Monday in October, of the
+/// third Monday in February, and of the spring bank holiday), two weeks at
+/// Easter, and the bank holidays that fall in term. A school replaces them
+/// with its local authority's dates.
+pub struct UkYear {
+    pub terms: [(&'static str, NaiveDate, NaiveDate); 3],
+    pub half_terms: [(&'static str, NaiveDate, NaiveDate); 3],
+    pub bank_holidays: Vec<(NaiveDate, &'static str)>,
+}
+
+pub fn uk_year(y: i32) -> UkYear {
+    let n = y + 1;
+    let week = |monday: NaiveDate| (monday, plus(monday, 4));
+    let autumn_start = term_start(ymd(y, 9, 1));
+    let mut autumn_end = ymd(y, 12, 21);
+    while autumn_end.weekday() != Weekday::Fri {
+        autumn_end = plus(autumn_end, -1);
+    }
+    let easter = easter_sunday(n);
+    let mut summer_end = ymd(n, 7, 22);
+    while matches!(summer_end.weekday(), Weekday::Sat | Weekday::Sun) {
+        summer_end = plus(summer_end, -1);
+    }
+    let terms = [
+        ("Autumn", autumn_start, autumn_end),
+        ("Spring", term_start(ymd(n, 1, 4)), plus(easter, -9)),
+        ("Summer", plus(easter, 8), summer_end),
+    ];
+    let half = [
+        week(weekday_of_month(y, 10, Weekday::Mon, 0)),
+        week(weekday_of_month(n, 2, Weekday::Mon, 3)),
+        week(weekday_of_month(n, 5, Weekday::Mon, 0)),
+    ];
+    let half_terms = [
+        ("Autumn half term", half[0].0, half[0].1),
+        ("Spring half term", half[1].0, half[1].1),
+        ("Summer half term", half[2].0, half[2].1),
+    ];
+    let bank_holidays = bank_holidays(y)
+        .into_iter()
+        .filter(|(d, _)| terms.iter().any(|t| t.1 <= *d && *d <= t.2))
+        .filter(|(d, _)| !half_terms.iter().any(|h| h.1 <= *d && *d <= h.2))
+        .collect();
+    UkYear { terms, half_terms, bank_holidays }
+}
+
+fn uk_calendar(y: i32) -> String {
+    let year = uk_year(y);
+    let [autumn, spring, summer] = year.terms;
+    let mut s = format!(
+        "[calendar]                          # the current academic year: replace these plausible dates with your school's\n\
+         year_start = {}\n\
+         year_end = {}\n\
+         terms = [\n",
+        autumn.1, summer.2
+    );
+    for (name, start, end) in year.terms {
+        s.push_str(&format!("  {{ name = \"{name}\", start = {start}, end = {end} }},\n"));
+    }
+    s.push_str(
+        "]\n\
+         # Days the school is closed inside its terms: not school days for deadlines counted in school days.\n\
+         # A date, or a range { start = ..., end = ..., name = \"...\" }; one list may mix both.\n\
+         closures = [\n",
+    );
+    for (name, start, end) in year.half_terms {
+        s.push_str(&format!("  {{ name = \"{name}\", start = {start}, end = {end} }},\n"));
+    }
+    s.push_str("  # Bank holidays of England and Wales that fall in term:\n");
+    for (d, name) in &year.bank_holidays {
+        s.push_str(&format!("  {d},{:pad$}# {name}\n", "", pad = 14));
+    }
+    s.push_str("  # Your INSET days and other closures, for example:\n");
+    s.push_str(&format!("  # {},{:pad$}# INSET day\n", autumn.1, "", pad = 12));
+    s.push_str(&format!("  # {},{:pad$}# INSET day\n", spring.1, "", pad = 12));
+    s.push_str("]\n");
+    s
+}
+
+fn us_calendar(y: i32) -> String {
+    let n = y + 1;
+    format!(
+        r#"[calendar]                          # the current academic year: adjust to your district's dates
+year_start = {y}-09-01
+year_end = {n}-06-18
+terms = [
+  {{ name = "Fall", start = {y}-09-01, end = {y}-12-18 }},
+  {{ name = "Spring", start = {n}-01-05, end = {n}-06-18 }},
+]
+# Days the school is closed inside its terms (holidays, breaks, professional days): a date, or a
+# range {{ start = ..., end = ..., name = "..." }}; one list may mix both.
+closures = [
+  # {y}-11-26,                      # Thanksgiving
+]
+"#
     )
 }
 
@@ -89,7 +251,7 @@ pub const CATALOGUE: &str = r#"# The school's menu of provision: what the provis
 []
 "#;
 
-pub const GITIGNORE: &str = "# Rendered documents are made from the records; keep only the records in git.\n/out/\n";
+pub const GITIGNORE: &str = "# Rendered documents are made from the records; keep only the records in git.\n/out/\n# senco's lock and the journal of a change in progress (docs/upkeep.md): never commit them.\n/.senco/\n";
 
 pub const WORKFLOW: &str = r#"# Checks the records on every push and pull request; problems appear as
 # annotations on the changed lines.
@@ -126,9 +288,9 @@ pub fn yaml_text(s: &str) -> String {
         && !s.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`~ ".contains(c) || c.is_ascii_digit())
         && !s.contains(": ")
         && !s.contains(" #")
-        && !s.ends_with([' ', ':'])
+        && !s.ends_with([' ', ':', '-', '?', '\t'])
         && !matches!(s.to_ascii_lowercase().as_str(), "true" | "false" | "null" | "yes" | "no" | "on" | "off")
-        && !s.chars().any(char::is_control);
+        && !s.chars().any(|c| c.is_control() || invisible(c));
     if plain_ok {
         s.to_string()
     } else {
@@ -139,7 +301,7 @@ pub fn yaml_text(s: &str) -> String {
                 '\\' => vec!['\\', '\\'],
                 '\n' => vec!['\\', 'n'],
                 '\t' => vec!['\\', 't'],
-                c if c.is_control() => format!("\\u{:04X}", c as u32).chars().collect(),
+                c if c.is_control() || invisible(c) => format!("\\u{:04X}", c as u32).chars().collect(),
                 c => vec![c],
             })
             .collect();
@@ -147,10 +309,17 @@ pub fn yaml_text(s: &str) -> String {
     }
 }
 
+/// Characters that do not show: a byte-order mark pasted into a name (which
+/// YAML refuses inside a document), zero-width spaces and joiners, direction
+/// marks, line and paragraph separators. Written as `\uXXXX` escapes.
+pub fn invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+}
+
 /// Text for a `#` comment: control characters (a newline would end the
 /// comment and let the rest be read as YAML) become spaces.
 fn one_line(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    s.chars().map(|c| if c.is_control() || invisible(c) { ' ' } else { c }).collect()
 }
 
 pub fn pupil_files(p: &NewPupil) -> Vec<(&'static str, String)> {
@@ -230,12 +399,29 @@ mod tests {
         assert_eq!(yaml_text("say \"hi\""), "say \"hi\"");
         assert_eq!(yaml_text("-x"), "\"-x\"");
         assert_eq!(yaml_text("a\u{1}b"), "\"a\\u0001b\"");
+        assert_eq!(yaml_text("\u{feff}Jo"), "\"\\uFEFFJo\"");
+        assert_eq!(yaml_text("Jo -"), "\"Jo -\"");
+        assert_eq!(yaml_text("Jo\u{200b}"), "\"Jo\\u200B\"");
     }
 
     #[test]
     fn pupil_yaml_reads_back_whatever_the_names() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-        for name in ["Smith, Jr", "a}b", "a]b", "a{b", "l1\nsupport: x", "tab\t", "a\u{1}b", "😀 \"q\" #x"] {
+        for name in [
+            "\u{feff}Jo",
+            "Jo -",
+            "Jo ",
+            "Jo?",
+            "a\u{2028}b",
+            "Smith, Jr",
+            "a}b",
+            "a]b",
+            "a{b",
+            "l1\nsupport: x",
+            "tab\t",
+            "a\u{1}b",
+            "😀 \"q\" #x",
+        ] {
             let p = NewPupil {
                 id: "zz-test",
                 first: name,
@@ -269,6 +455,64 @@ mod tests {
             assert_eq!(s.school.name, name);
             assert_eq!(s.school.jurisdiction, Jurisdiction::England);
         }
+    }
+
+    #[test]
+    fn easter_and_bank_holidays_are_the_published_ones() {
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        for (y, e) in [
+            (2024, "2024-03-31"),
+            (2025, "2025-04-20"),
+            (2026, "2026-04-05"),
+            (2027, "2027-03-28"),
+            (2038, "2038-04-25"),
+        ] {
+            assert_eq!(easter_sunday(y), d(e));
+        }
+        // 2026-27 (gov.uk): 1 Jan, 26 Mar, 29 Mar, 3 May, 31 May 2027.
+        let days: Vec<_> = bank_holidays(2026).into_iter().map(|(d, _)| d.to_string()).collect();
+        assert_eq!(days, ["2027-01-01", "2027-03-26", "2027-03-29", "2027-05-03", "2027-05-31"]);
+        // 1 January 2028 is a Saturday: the holiday is Monday 3 January.
+        assert_eq!(bank_holidays(2027)[0].0, d("2028-01-03"));
+    }
+
+    #[test]
+    fn init_writes_half_terms_and_bank_holidays_as_closures() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        for j in [Jurisdiction::England, Jurisdiction::Wales] {
+            let s = crate::model::Settings::parse(&settings("School", j, today)).unwrap();
+            let cal = s.calendar.as_ref().unwrap();
+            let terms: Vec<_> = cal.terms.iter().map(|t| format!("{} {} {}", t.name, t.start, t.end)).collect();
+            // Worked by hand for 2026-27: Tue 1 Sep; the Friday before
+            // Christmas 18 Dec; Mon 4 Jan; Easter Sunday 28 Mar 2027, so the
+            // break is Mon 22 Mar to Fri 2 Apr; the summer term ends Thu 22 Jul.
+            assert_eq!(
+                terms,
+                ["Autumn 2026-09-01 2026-12-18", "Spring 2027-01-04 2027-03-19", "Summer 2027-04-05 2027-07-22"]
+            );
+            let closures: Vec<_> = cal.closures.iter().map(|c| format!("{} {}", c.start, c.end)).collect();
+            // Half terms: the weeks of the last Monday in October, the third
+            // Monday in February, the last Monday in May (the spring bank
+            // holiday); the Early May bank holiday is the only one in term.
+            assert_eq!(
+                closures,
+                ["2026-10-26 2026-10-30", "2027-02-15 2027-02-19", "2027-05-31 2027-06-04", "2027-05-03 2027-05-03"]
+            );
+        }
+        // Any year makes a valid calendar: terms in order, closures inside terms.
+        for y in 2020..2060 {
+            let today = NaiveDate::from_ymd_opt(y, 10, 1).unwrap();
+            let s = crate::model::Settings::parse(&settings("School", Jurisdiction::England, today)).unwrap();
+            let cal = s.calendar.as_ref().unwrap();
+            assert!(cal.terms.windows(2).all(|w| w[0].end < w[1].start && w[0].start < w[0].end), "{y}");
+            assert!(cal.terms[1].end > cal.terms[1].start + chrono::Duration::days(30), "{y}");
+            for c in &cal.closures {
+                assert!(cal.terms.iter().any(|t| t.start <= c.start && c.end <= t.end), "{y}: {c:?}");
+            }
+            assert!(crate::rules::dates::SchoolCalendar::from_settings(&s).is_some());
+        }
+        let us = crate::model::Settings::parse(&settings("School", Jurisdiction::UsIdea, today)).unwrap();
+        assert!(us.calendar.unwrap().closures.is_empty());
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use super::batch::Batch;
 use super::surgical::{self, Edit, Refusal};
 use crate::error::Error;
-use crate::model::settings::{Calendar, Settings, Term};
+use crate::model::settings::{Calendar, Closure, Settings, Term};
 use crate::repo::yaml::Node;
 use crate::repo::{PupilRecord, Repo};
 use chrono::NaiveDate;
@@ -17,6 +17,9 @@ pub struct FileText {
     pub rel: String,
     pub raw: Vec<u8>,
     pub bom: bool,
+    /// The file ends its lines with a lone carriage return (old Mac style):
+    /// `text` has them as `\n`, and `edited` puts them back.
+    pub cr_only: bool,
     pub text: String,
 }
 
@@ -30,14 +33,25 @@ pub fn read(root: &Path, rel: &str) -> Result<FileText, Error> {
         )
     })?;
     let (bom, body) = surgical::split_bom(&text);
-    let text = body.to_string();
-    Ok(FileText { rel: rel.to_string(), raw, bom, text })
+    let lone_cr = body.replace("\r\n", "").contains('\r');
+    let cr_only = lone_cr && !body.contains('\n');
+    if lone_cr && !cr_only {
+        return Err(Error::usage(
+            format!("`{rel}` mixes line endings (some lines end with a lone carriage return), so senco will not edit it"),
+            Some("save the file with one kind of line ending (any editor's \"line endings\" setting), then run the command again".into()),
+        ));
+    }
+    let text = if cr_only { body.replace('\r', "\n") } else { body.to_string() };
+    Ok(FileText { rel: rel.to_string(), raw, bom, cr_only, text })
 }
 
 impl FileText {
     /// The file with `edits` applied, byte-order mark kept.
     pub fn edited(&self, edits: Vec<Edit>) -> Result<Vec<u8>, Error> {
-        let out = surgical::apply(&self.text, edits).map_err(|why| refuse(&self.rel, why))?;
+        let mut out = surgical::apply(&self.text, edits).map_err(|why| refuse(&self.rel, why))?;
+        if self.cr_only {
+            out = out.replace('\n', "\r");
+        }
         Ok(surgical::join_bom(self.bom, out).into_bytes())
     }
 }
@@ -127,6 +141,13 @@ pub struct NewCalendar {
     pub year_end: NewDate,
     pub terms: Vec<Term>,
     pub terms_guessed: bool,
+    /// The new year's closures: given, or the old ones + 52 weeks that fall
+    /// inside the new year (guessed: bank holidays at Easter move more).
+    pub closures: Vec<Closure>,
+    pub closures_guessed: bool,
+    /// Old closures that fell outside the new year once moved, so are not
+    /// carried over (they stay in the kept year).
+    pub closures_dropped: usize,
 }
 
 /// 52 weeks keep the day of the week: a Wednesday start stays a Wednesday.
@@ -144,14 +165,43 @@ impl NewCalendar {
         let terms = terms.unwrap_or_else(|| {
             old.terms.iter().map(|t| Term { name: t.name.clone(), start: shift(t.start), end: shift(t.end) }).collect()
         });
-        NewCalendar { year_start: pick(start, old.year_start), year_end: pick(end, old.year_end), terms, terms_guessed }
+        let (year_start, year_end) = (pick(start, old.year_start), pick(end, old.year_end));
+        let from = terms.iter().map(|t| t.start).chain([year_start.date]).min().unwrap_or(year_start.date);
+        let to = terms.iter().map(|t| t.end).chain([year_end.date]).max().unwrap_or(year_end.date);
+        let moved: Vec<Closure> = old
+            .closures
+            .iter()
+            .map(|c| Closure { start: shift(c.start), end: shift(c.end), name: c.name.clone(), at: c.at })
+            .collect();
+        let closures: Vec<Closure> = moved.iter().filter(|c| from <= c.start && c.end <= to).cloned().collect();
+        let closures_dropped = moved.len() - closures.len();
+        NewCalendar { year_start, year_end, terms, terms_guessed, closures, closures_guessed: true, closures_dropped }
+    }
+
+    /// The new year's closures as given (`rollover --terms FILE`).
+    pub fn with_closures(mut self, closures: Vec<Closure>) -> Self {
+        self.closures = closures;
+        self.closures_guessed = false;
+        self.closures_dropped = 0;
+        self
     }
 }
 
 /// The surgical edits that move `[calendar]` in senco.toml to `new`, and
 /// whether the `terms` list had to be written afresh (its number of terms
 /// changed), losing any comments inside it.
+///
+/// The year that ends is kept, as the last `[[calendar.past]]` table at the
+/// end of the file, so that school days counted back into it stay known.
 pub fn calendar_edits(text: &str, old: &Calendar, new: &NewCalendar) -> Result<(Vec<Edit>, bool), Refusal> {
+    let (mut edits, rewritten) = move_calendar(text, old, new)?;
+    let nl = surgical::eol(text);
+    let lead = if text.is_empty() || text.ends_with('\n') { "" } else { nl };
+    edits.push(Edit { start: text.len(), end: text.len(), text: format!("{lead}{}", past_table(old, nl)) });
+    Ok((edits, rewritten))
+}
+
+fn move_calendar(text: &str, old: &Calendar, new: &NewCalendar) -> Result<(Vec<Edit>, bool), Refusal> {
     use toml::de::{DeTable, DeValue};
     let doc = DeTable::parse(text).map_err(|e| format!("senco.toml could not be read: {}", e.message()))?;
     let cal = match doc.get_ref().get("calendar").map(|v| v.get_ref()) {
@@ -161,10 +211,11 @@ pub fn calendar_edits(text: &str, old: &Calendar, new: &NewCalendar) -> Result<(
     let span_of = |t: &DeTable, key: &str| t.get(key).map(|v| v.span());
     let mut edits = Vec::new();
     let start = span_of(cal, "year_start").ok_or("[calendar] has no year_start")?;
-    edits.push(surgical::replace_toml_date(text, start, old.year_start, new.year_start.date)?);
+    edits.push(surgical::replace_toml_date(text, start.clone(), old.year_start, new.year_start.date)?);
     let end = span_of(cal, "year_end").ok_or("[calendar] has no year_end")?;
     edits.push(surgical::replace_toml_date(text, end.clone(), old.year_end, new.year_end.date)?);
     let nl = surgical::eol(text);
+    edits.extend(closure_edits(text, cal, old, new, start.start)?);
     match cal.get("terms") {
         Some(v) => {
             let DeValue::Array(items) = v.get_ref() else { return Err("[calendar] terms is not a list".into()) };
@@ -202,6 +253,85 @@ pub fn calendar_edits(text: &str, old: &Calendar, new: &NewCalendar) -> Result<(
         }
     }
     Ok((edits, false))
+}
+
+/// The edits that move `[calendar] closures` to the new year: date by date
+/// in place (keeping comments) when every old closure moved by 52 weeks is
+/// carried over, else the list written afresh.
+fn closure_edits(
+    text: &str,
+    cal: &toml::de::DeTable,
+    old: &Calendar,
+    new: &NewCalendar,
+    year_start_at: usize,
+) -> Result<Vec<Edit>, Refusal> {
+    use toml::de::DeValue;
+    let nl = surgical::eol(text);
+    let Some(v) = cal.get("closures") else {
+        if new.closures.is_empty() {
+            return Ok(Vec::new());
+        }
+        // At the start of the year_start line: keys of a table may come in any order.
+        let at = text[..year_start_at].rfind('\n').map_or(0, |i| i + 1);
+        return Ok(vec![Edit {
+            start: at,
+            end: at,
+            text: format!("closures = {}{nl}", closures_array(&new.closures, nl)),
+        }]);
+    };
+    let DeValue::Array(items) = v.get_ref() else { return Err("[calendar] closures is not a list".into()) };
+    let in_place = new.closures_guessed && new.closures_dropped == 0 && items.len() == old.closures.len();
+    if !in_place {
+        let span = v.span();
+        if text.get(span.clone()).is_none_or(|t| !t.starts_with('[')) {
+            return Err("[calendar] closures changes, and is not written `closures = [...]`".into());
+        }
+        return Ok(vec![Edit { start: span.start, end: span.end, text: closures_array(&new.closures, nl) }]);
+    }
+    let mut edits = Vec::new();
+    for ((item, o), n) in items.iter().zip(&old.closures).zip(&new.closures) {
+        match item.get_ref() {
+            DeValue::Table(t) => {
+                let s = t.get("start").ok_or("a closure has no start")?.span();
+                edits.push(surgical::replace_toml_date(text, s, o.start, n.start)?);
+                if let Some(e) = t.get("end") {
+                    edits.push(surgical::replace_toml_date(text, e.span(), o.end, n.end)?);
+                }
+            }
+            _ => edits.push(surgical::replace_toml_date(text, item.span(), o.start, n.start)?),
+        }
+    }
+    Ok(edits)
+}
+
+fn closures_array(closures: &[Closure], nl: &str) -> String {
+    let mut s = format!("[{nl}");
+    for c in closures {
+        let name = c.name.as_deref().map(|n| format!("name = {}, ", surgical::toml_string(n))).unwrap_or_default();
+        if name.is_empty() && c.start == c.end {
+            s.push_str(&format!("  {},{nl}", c.start));
+        } else {
+            s.push_str(&format!("  {{ {name}start = {}, end = {} }},{nl}", c.start, c.end));
+        }
+    }
+    s.push(']');
+    s
+}
+
+/// The year that ends, as a `[[calendar.past]]` table.
+fn past_table(old: &Calendar, nl: &str) -> String {
+    let mut s = format!(
+        "{nl}[[calendar.past]]                   # kept by rollover: school days counted back into this year{nl}\
+         year_start = {}{nl}year_end = {}{nl}",
+        old.year_start, old.year_end
+    );
+    if !old.terms.is_empty() {
+        s.push_str(&format!("terms = {}{nl}", terms_array(&old.terms, nl)));
+    }
+    if !old.closures.is_empty() {
+        s.push_str(&format!("closures = {}{nl}", closures_array(&old.closures, nl)));
+    }
+    s
 }
 
 fn terms_array(terms: &[Term], nl: &str) -> String {
@@ -254,10 +384,22 @@ pub fn plan_rollover(repo: &Repo, new: NewCalendar, archive_leavers: bool) -> Re
     let new_settings = settings.edited(cal_edits)?;
     // What rollover writes must read back: a date past 9999-12-31 would not.
     let reread = String::from_utf8_lossy(&new_settings);
-    if let Err(e) = Settings::parse(reread.trim_start_matches('\u{feff}')) {
-        return Err(refuse(&settings.rel, format!("the new calendar could not be written readably: {}", e.message())));
+    let reread = reread.trim_start_matches('\u{feff}');
+    match Settings::parse(reread) {
+        Err(e) => {
+            return Err(refuse(
+                &settings.rel,
+                format!("the new calendar could not be written readably: {}", e.message()),
+            ))
+        }
+        Ok(s) => {
+            if let Err(e) = crate::rules::dates::validate_calendar(&s, reread) {
+                return Err(refuse(&settings.rel, format!("the new calendar would not be valid: {e}")));
+            }
+        }
     }
     let mut batch = Batch::new(root);
+    batch.set_command("rollover");
     batch.change(settings.rel.clone(), settings.raw.clone(), new_settings);
 
     let last = repo.settings.school.last_year_group;
@@ -351,13 +493,73 @@ mod tests {
         let new = NewCalendar::from(&old(), None, None, None);
         assert!(new.year_start.guessed && new.terms_guessed);
         let out = surgical::apply(TOML, calendar_edits(TOML, &old(), &new).unwrap().0).unwrap();
+        let past = "\n[[calendar.past]]                   # kept by rollover: school days counted back into this year\nyear_start = 2025-09-03\nyear_end = 2026-07-22\nterms = [\n  { name = \"Autumn\", start = 2025-09-03, end = 2025-12-19 },\n  { name = \"Summer\", start = 2026-04-13, end = 2026-07-22 },\n]\n";
         assert_eq!(
             out,
             TOML.replace("2025-09-03", "2026-09-02")
                 .replace("2026-07-22", "2027-07-21")
                 .replace("2025-12-19", "2026-12-18")
                 .replace("2026-04-13", "2027-04-12")
+                + past
         );
+    }
+
+    #[test]
+    fn closures_move_in_place_and_the_old_year_is_kept() {
+        let text = TOML.replace(
+            "\n]\n",
+            "\n]\nclosures = [\n  2025-09-03,   # INSET\n  { name = \"Half term\", start = 2025-10-27, end = 2025-10-31 },\n  { start = 2026-05-04 },\n]\n\n[costs]\ncurrency = \"GBP\"\n",
+        );
+        let old = crate::model::Settings::parse(&text).unwrap().calendar.unwrap();
+        let new = NewCalendar::from(&old, None, None, None);
+        assert!(new.closures_guessed && new.closures_dropped == 0);
+        let out = surgical::apply(&text, calendar_edits(&text, &old, &new).unwrap().0).unwrap();
+        // Each date + 52 weeks, comments kept: Wed 3 Sep 2025 -> Wed 2 Sep 2026.
+        assert!(out.contains("closures = [\n  2026-09-02,   # INSET\n  { name = \"Half term\", start = 2026-10-26, end = 2026-10-30 },\n  { start = 2027-05-03 },\n]\n\n[costs]\n"), "{out}");
+        let settings = crate::model::Settings::parse(&out).unwrap();
+        crate::rules::dates::validate_calendar(&settings, &out).unwrap();
+        let cal = settings.calendar.unwrap();
+        assert_eq!(cal.past.len(), 1);
+        let kept = &cal.past[0];
+        assert_eq!((kept.year_start, kept.year_end), (d("2025-09-03"), d("2026-07-22")));
+        let closures: Vec<_> = kept.closures.iter().map(|c| (c.start, c.end, c.name.clone())).collect();
+        assert_eq!(
+            closures,
+            [
+                (d("2025-09-03"), d("2025-09-03"), None),
+                (d("2025-10-27"), d("2025-10-31"), Some("Half term".into())),
+                (d("2026-05-04"), d("2026-05-04"), None)
+            ]
+        );
+        // A second rollover keeps both years, oldest first.
+        let new2 = NewCalendar::from(&cal, None, None, None);
+        let out2 = surgical::apply(&out, calendar_edits(&out, &cal, &new2).unwrap().0).unwrap();
+        let cal2 = crate::model::Settings::parse(&out2).unwrap().calendar.unwrap();
+        let starts: Vec<_> = cal2.past.iter().map(|p| p.year_start).collect();
+        assert_eq!(starts, [d("2025-09-03"), d("2026-09-02")]);
+    }
+
+    #[test]
+    fn closures_given_or_moved_outside_the_new_year_are_written_afresh() {
+        let text = TOML.replace("\n]\n", "\n]\nclosures = [2025-09-03, 2026-07-22]\n");
+        let old = crate::model::Settings::parse(&text).unwrap().calendar.unwrap();
+        // The new year starts a week later: the INSET day + 52 weeks falls before it.
+        let terms = vec![
+            Term { name: "Autumn".into(), start: d("2026-09-09"), end: d("2026-12-18") },
+            Term { name: "Summer".into(), start: d("2027-04-12"), end: d("2027-07-21") },
+        ];
+        let new = NewCalendar::from(&old, Some(d("2026-09-09")), None, Some(terms));
+        assert_eq!((new.closures.len(), new.closures_dropped), (1, 1));
+        let out = surgical::apply(&text, calendar_edits(&text, &old, &new).unwrap().0).unwrap();
+        assert!(out.contains("closures = [\n  2027-07-21,\n]\n"), "{out}");
+        // Given closures replace them.
+        let given =
+            vec![Closure { start: d("2026-10-26"), end: d("2026-10-30"), name: Some("Half \"term\"".into()), at: 0 }];
+        let new = NewCalendar::from(&old, None, None, None).with_closures(given);
+        let out = surgical::apply(&text, calendar_edits(&text, &old, &new).unwrap().0).unwrap();
+        let cal = crate::model::Settings::parse(&out).unwrap().calendar.unwrap();
+        assert_eq!(cal.closures.len(), 1);
+        assert_eq!(cal.closures[0].name.as_deref(), Some("Half \"term\""));
     }
 
     #[test]
@@ -389,13 +591,27 @@ mod tests {
     }
 
     #[test]
+    fn cr_only_files_keep_their_line_endings() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("p.yaml"), "# c\ryear_group: 3\rsupport:\r  level: monitoring\r").unwrap();
+        let f = read(dir.path(), "p.yaml").unwrap();
+        assert!(f.cr_only);
+        let m = surgical::top_map(&f.text).unwrap();
+        let out = f.edited(vec![surgical::insert_entry(&f.text, &m, "left", "2026-07-22").unwrap()]).unwrap();
+        assert_eq!(out, b"# c\ryear_group: 3\rsupport:\r  level: monitoring\rleft: 2026-07-22\r");
+        std::fs::write(dir.path().join("m.yaml"), "a: 1\rb: 2\n").unwrap();
+        assert!(read(dir.path(), "m.yaml").err().unwrap().to_string().contains("mixes line endings"));
+    }
+
+    #[test]
     fn calendar_gains_terms_when_it_had_none() {
         let t = "[school]\r\nname = \"X\"\r\njurisdiction = \"england\"\r\n[calendar]\r\nyear_start = 2025-09-03\r\nyear_end = 2026-07-22\r\n";
         let old = crate::model::Settings::parse(t).unwrap().calendar.unwrap();
         let terms = vec![Term { name: "All".into(), start: d("2026-09-02"), end: d("2027-07-21") }];
         let new = NewCalendar::from(&old, None, None, Some(terms));
         let out = surgical::apply(t, calendar_edits(t, &old, &new).unwrap().0).unwrap();
-        assert!(out.ends_with("year_end = 2027-07-21\r\nterms = [\r\n  { name = \"All\", start = 2026-09-02, end = 2027-07-21 },\r\n]\r\n"), "{out:?}");
+        assert!(out.contains("year_end = 2027-07-21\r\nterms = [\r\n  { name = \"All\", start = 2026-09-02, end = 2027-07-21 },\r\n]\r\n"), "{out:?}");
+        assert!(out.ends_with("\r\n[[calendar.past]]                   # kept by rollover: school days counted back into this year\r\nyear_start = 2025-09-03\r\nyear_end = 2026-07-22\r\n"), "{out:?}");
         assert_eq!(crate::model::Settings::parse(&out).unwrap().calendar.unwrap().terms.len(), 1);
     }
 }

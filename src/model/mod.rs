@@ -4,10 +4,11 @@
 
 pub mod cost;
 pub mod settings;
+pub mod span;
 
-use crate::repo::decode::Spanned;
 use crate::{record, vocab};
 use chrono::NaiveDate;
+use span::Spanned;
 
 pub use settings::Settings;
 
@@ -134,11 +135,72 @@ vocab! {
         InfantJunior = "infant-junior",
         PrimarySecondary = "primary-secondary",
         SecondaryPost16 = "secondary-post16",
+        Post16Post16 = "post16-post16",
         Other = "other",
     }
 }
 
+vocab! {
+    /// What a request for assessment is for (US: an IDEA evaluation towards
+    /// an IEP, or a Section 504 evaluation, which has no federal timeline).
+    RequestFor ("request purpose", case_insensitive = false) {
+        Iep = "iep",
+        Section504 = "section-504",
+    }
+}
+
+vocab! {
+    /// Where a request for assessment ended; any outcome but `assessing`
+    /// stops its statutory clock.
+    RequestOutcome ("request outcome", case_insensitive = false) {
+        Assessing = "assessing",
+        Refused = "refused",
+        NoPlan = "no-plan",
+        PlanIssued = "plan-issued",
+        NotEligible = "not-eligible",
+        NoAln = "no-aln",
+        ReferredToLa = "referred-to-la",
+        Withdrawn = "withdrawn",
+    }
+}
+
+vocab! {
+    /// The local authority's decision after an annual review (England).
+    DecisionOutcome ("review decision", case_insensitive = false) {
+        Keep = "keep",
+        Amend = "amend",
+        Cease = "cease",
+    }
+}
+
+vocab! {
+    /// The SENCO qualification (England): the National Award for SEN
+    /// Co-ordination, or the NPQ for SENCOs that replaced it.
+    SencoAward ("SENCO qualification", case_insensitive = true) {
+        Nasenco = "nasenco",
+        NpqSenco = "npq-senco",
+    }
+}
+
+vocab! {
+    /// What an assessment is: a (re)evaluation under IDEA, a screening, or a
+    /// progress check.
+    AssessmentKind ("assessment kind", case_insensitive = false) {
+        Evaluation = "evaluation",
+        Reevaluation = "reevaluation",
+        Screening = "screening",
+        Progress = "progress",
+    }
+}
+
 // ---------------------------------------------------------------- staff.yaml
+
+record! {
+    SencoQualification ("SENCO qualification") {
+        award: Spanned<SencoAward> = "award" [required],
+        date: Date = "date",
+    }
+}
 
 record! {
     Training ("training entry") {
@@ -155,6 +217,9 @@ record! {
         role: Spanned<StaffRole> = "role" [required],
         hourly_rate: Spanned<f64> = "hourly_rate",
         training: Vec<Training> = "training",
+        qualified_teacher: Spanned<bool> = "qualified_teacher",
+        appointed: Date = "appointed",
+        senco_qualification: SencoQualification = "senco_qualification",
     }
 }
 
@@ -195,17 +260,45 @@ record! {
         accommodations: Vec<Text> = "accommodations",
         participation: Text = "participation",
         rights_transfer_informed: Date = "rights_transfer_informed",
+        initial_issued: Date = "initial_issued",
+        last_evaluation: Date = "last_evaluation",
+        reevaluation_waived: Date = "reevaluation_waived",
+        safeguards_notice: Date = "safeguards_notice",
+    }
+}
+
+record! {
+    /// A recorded exception to a statutory time limit (e.g. SEND Regulations
+    /// 2014 reg. 10(4): the school closed for 4 weeks or more).
+    Exception ("exception") {
+        reason: Text = "reason" [required],
+        from: Date = "from",
+        to: Date = "to",
     }
 }
 
 record! {
     Request ("request") {
+        r#for: Spanned<RequestFor> = "for",
         requested: Date = "requested",
         consent: Date = "consent",
         decision: Date = "decision",
         evaluated: Date = "evaluated",
         eligible: Date = "eligible",
         issued: Date = "issued",
+        outcome: Spanned<RequestOutcome> = "outcome",
+        outcome_date: Date = "outcome_date",
+        exception: Exception = "exception",
+        advice_requested: Date = "advice_requested",
+        advice_sent: Date = "advice_sent",
+    }
+}
+
+record! {
+    /// A support level the pupil had before the current one, from a date.
+    LevelFrom ("earlier level") {
+        level: Spanned<Level> = "level" [required],
+        from: Date = "from" [required],
     }
 }
 
@@ -215,6 +308,18 @@ record! {
         since: Date = "since",
         plan: Plan = "plan",
         request: Request = "request",
+        requests: Vec<Request> = "requests",
+        history: Vec<LevelFrom> = "history",
+        parents_informed: Date = "parents_informed",
+        sen_unit: Spanned<bool> = "sen_unit",
+        resourced_provision: Spanned<bool> = "resourced_provision",
+    }
+}
+
+impl Support {
+    /// Every request for assessment on record: `request` and `requests`.
+    pub fn all_requests(&self) -> impl Iterator<Item = &Request> {
+        self.request.iter().chain(self.requests.iter().flatten())
     }
 }
 
@@ -281,6 +386,22 @@ record! {
         left: Date = "left",
         destination: Text = "destination",
         transition: Transition = "transition",
+        file_transferred: Date = "file_transferred",
+        last_school: Spanned<bool> = "last_school",
+        access_arrangements: Vec<AccessArrangement> = "access_arrangements",
+    }
+}
+
+record! {
+    /// An exam access arrangement (England, JCQ).
+    AccessArrangement ("access arrangement") {
+        arrangement: Text = "arrangement" [required],
+        percent: Spanned<f64> = "percent",
+        assessed: Date = "assessed",
+        assessor: Text = "assessor",
+        approved: Date = "approved",
+        evidence: Text = "evidence",
+        normal_way_of_working: Text = "normal_way_of_working",
     }
 }
 
@@ -327,6 +448,9 @@ record! {
         scale: Spanned<Scale> = "scale",
         assessor: Text = "assessor",
         notes: Text = "notes",
+        kind: Spanned<AssessmentKind> = "kind",
+        /// Parent and district agreed to an evaluation within a year of the last.
+        agreed: Spanned<bool> = "agreed",
     }
 }
 
@@ -378,6 +502,49 @@ record! {
     }
 }
 
+// ------------------------------------------------------------------ log.yaml
+
+vocab! {
+    /// What a dated log entry records.
+    LogKind ("log entry kind", case_insensitive = false) {
+        Meeting = "meeting",
+        ParentContact = "parent-contact",
+        Phone = "phone",
+        Email = "email",
+        ParentsInformed = "parents-informed",
+        Observation = "observation",
+        Concern = "concern",
+        AgencyContact = "agency-contact",
+        ProgressReport = "progress-report",
+        Other = "other",
+    }
+}
+
+record! {
+    /// One dated entry of a pupil's log (`log.yaml`): a meeting, a contact
+    /// with the family or an agency, a concern, a progress report.
+    LogEntry ("log entry") {
+        date: Date = "date" [required],
+        kind: Spanned<LogKind> = "kind" [required],
+        /// Who was involved: staff ids, `parent`, `carer`, `pupil`, or a
+        /// professional's service or name.
+        with: Vec<Text> = "with",
+        summary: Text = "summary" [required],
+        follow_up: Date = "follow_up",
+        followed_up: Date = "followed_up",
+    }
+}
+
+impl LogEntry {
+    /// A parent or carer took part (ENG-SUP-PARENTS counts meetings with one).
+    pub fn with_parent(&self) -> bool {
+        self.with.iter().flatten().any(|w| {
+            let w = w.value.trim().to_ascii_lowercase();
+            w == "parent" || w == "carer" || w == "parents" || w == "carers"
+        })
+    }
+}
+
 // ------------------------------------------------------------------ reviews
 
 record! {
@@ -418,8 +585,37 @@ record! {
         invitations_sent: Date = "invitations_sent",
         papers_circulated: Date = "papers_circulated",
         report_sent: Date = "report_sent",
-        la_decision: Date = "la_decision",
+        la_decision: LaDecision = "la_decision",
+        amendment_notice: Date = "amendment_notice",
+        given: Date = "given",
         preparing_for_adulthood: Text = "preparing_for_adulthood",
+    }
+}
+
+record! {
+    LaDecisionMap ("local authority decision") {
+        date: Date = "date" [required],
+        outcome: Spanned<DecisionOutcome> = "outcome",
+    }
+}
+
+/// The local authority's decision after an annual review: a date
+/// (`la_decision: 2026-03-02`) or `{ date, outcome: keep | amend | cease }`.
+#[derive(Clone, Debug, Default)]
+pub struct LaDecision {
+    pub date: Option<Date>,
+    pub outcome: Option<Spanned<DecisionOutcome>>,
+    pub span: span::Span,
+}
+
+impl crate::repo::decode::Decode for LaDecision {
+    fn decode(node: &crate::repo::yaml::Node, cx: &mut crate::repo::decode::Cx) -> Option<Self> {
+        match node {
+            crate::repo::yaml::Node::Map(_) => {
+                LaDecisionMap::decode(node, cx).map(|m| LaDecision { date: m.date, outcome: m.outcome, span: m.span })
+            }
+            _ => Date::decode(node, cx).map(|d| LaDecision { span: d.span, date: Some(d), outcome: None }),
+        }
     }
 }
 

@@ -58,8 +58,78 @@ pub struct School {
     pub jurisdiction: Jurisdiction,
     #[serde(default)]
     pub last_year_group: Option<i64>,
+    /// The number of pupils on the school's roll (all pupils, not only those
+    /// with records here): `roll = 412`, or one count per census date,
+    /// `roll = [{ date = 2026-10-01, pupils = 412 }, ...]`. Shares of the roll
+    /// are computed from it; without it they are "roll not recorded".
+    #[serde(default, deserialize_with = "roll")]
+    pub roll: Vec<RollCount>,
 }
 
+/// The number on roll on a date (`None`: the one figure, undated).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RollCount {
+    pub date: Option<NaiveDate>,
+    pub pupils: u32,
+}
+
+impl School {
+    /// The number on roll that applies on `day`: the latest count dated on or
+    /// before it, else the undated figure, else the earliest count.
+    pub fn roll_on(&self, day: NaiveDate) -> Option<&RollCount> {
+        self.roll
+            .iter()
+            .filter(|r| r.date.is_some_and(|d| d <= day))
+            .max_by_key(|r| r.date)
+            .or_else(|| self.roll.iter().find(|r| r.date.is_none()))
+            .or_else(|| self.roll.iter().min_by_key(|r| r.date))
+    }
+}
+
+fn roll<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<RollCount>, D::Error> {
+    use serde::de::Error;
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Dated {
+        #[serde(deserialize_with = "date")]
+        date: NaiveDate,
+        pupils: i64,
+    }
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Roll {
+        One(i64),
+        Dated(Vec<Dated>),
+    }
+    let positive = |n: i64| {
+        u32::try_from(n)
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| D::Error::custom(format!("the roll must be a whole number of pupils above 0, found `{n}`")))
+    };
+    match Roll::deserialize(d).map_err(|_| {
+        D::Error::custom(
+            "expected the number on roll, e.g. `roll = 412`, or counts per date, \
+             e.g. `roll = [{ date = 2027-01-21, pupils = 412 }]`",
+        )
+    })? {
+        Roll::One(n) => Ok(vec![RollCount { date: None, pupils: positive(n)? }]),
+        Roll::Dated(list) => {
+            let mut out = Vec::new();
+            for r in list {
+                if out.iter().any(|o: &RollCount| o.date == Some(r.date)) {
+                    return Err(D::Error::custom(format!("two roll counts for {}", r.date)));
+                }
+                out.push(RollCount { date: Some(r.date), pupils: positive(r.pupils)? });
+            }
+            out.sort_by_key(|r| r.date);
+            Ok(out)
+        }
+    }
+}
+
+/// `[calendar]`: the current academic year, with the past years that
+/// `rollover` keeps under `[[calendar.past]]` (oldest first).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Calendar {
@@ -69,6 +139,105 @@ pub struct Calendar {
     pub year_end: NaiveDate,
     #[serde(default)]
     pub terms: Vec<Term>,
+    /// Days the school is closed inside its terms: bank holidays, INSET
+    /// days, half terms written as closures.
+    #[serde(default)]
+    pub closures: Vec<Closure>,
+    /// Earlier academic years, as rollover keeps them.
+    #[serde(default, deserialize_with = "past_years")]
+    pub past: Vec<PastYear>,
+}
+
+/// One kept academic year: `[[calendar.past]]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PastYear {
+    #[serde(deserialize_with = "date")]
+    pub year_start: NaiveDate,
+    #[serde(deserialize_with = "date")]
+    pub year_end: NaiveDate,
+    #[serde(default)]
+    pub terms: Vec<Term>,
+    #[serde(default)]
+    pub closures: Vec<Closure>,
+    /// The byte offset of the table in senco.toml, for located errors.
+    #[serde(skip)]
+    pub at: usize,
+}
+
+/// A closure: one date (`2027-05-03`) or a range
+/// (`{ start = 2026-10-26, end = 2026-10-30, name = "Half term" }`), both
+/// ends included. `at` is its byte offset in senco.toml.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Closure {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub name: Option<String>,
+    pub at: usize,
+}
+
+impl<'de> Deserialize<'de> for Closure {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let spanned = toml::Spanned::<toml::Value>::deserialize(d)?;
+        let at = spanned.span().start;
+        let bad = |what: &str| {
+            D::Error::custom(format!(
+                "{what}: a closure is a date (`2027-05-03`) or a range \
+                 (`{{ start = 2026-10-26, end = 2026-10-30, name = \"Half term\" }}`)"
+            ))
+        };
+        let as_date = |v: &toml::Value, what: &str| match v {
+            toml::Value::Datetime(dt) => match (dt.date, dt.time) {
+                (Some(date), None) => NaiveDate::from_ymd_opt(date.year as i32, date.month as u32, date.day as u32)
+                    .ok_or_else(|| D::Error::custom(format!("{what} is not a real date"))),
+                _ => Err(D::Error::custom(format!("{what}: expected a date written YYYY-MM-DD, without a time"))),
+            },
+            _ => Err(bad(&format!("{what} is not a date"))),
+        };
+        let (start, end, name) = match spanned.get_ref() {
+            v @ toml::Value::Datetime(_) => {
+                let day = as_date(v, "the closure")?;
+                (day, day, None)
+            }
+            toml::Value::Table(t) => {
+                if let Some(k) = t.keys().find(|k| !matches!(k.as_str(), "start" | "end" | "name")) {
+                    return Err(bad(&format!("unknown key `{k}` in a closure (expected `start`, `end`, `name`)")));
+                }
+                let start = as_date(t.get("start").ok_or_else(|| bad("the closure has no `start`"))?, "`start`")?;
+                let end = match t.get("end") {
+                    Some(v) => as_date(v, "`end`")?,
+                    None => start,
+                };
+                let name = match t.get("name") {
+                    Some(toml::Value::String(s)) => Some(s.clone()),
+                    Some(_) => return Err(bad("`name` is not text")),
+                    None => None,
+                };
+                (start, end, name)
+            }
+            _ => return Err(bad("not a date or a `{ start, end }` table")),
+        };
+        if end < start {
+            return Err(D::Error::custom(format!(
+                "the closure ends on {end} before it starts on {start}: one of the two dates is mistyped"
+            )));
+        }
+        Ok(Closure { start, end, name, at })
+    }
+}
+
+impl Calendar {
+    /// The current year as one kept year (what rollover moves to `past`).
+    pub fn this_year(&self) -> PastYear {
+        PastYear {
+            year_start: self.year_start,
+            year_end: self.year_end,
+            terms: self.terms.clone(),
+            closures: self.closures.clone(),
+            at: 0,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -141,6 +310,17 @@ fn date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
             .ok_or_else(|| D::Error::custom("not a real date")),
         _ => Err(D::Error::custom("expected a date written YYYY-MM-DD, without a time")),
     }
+}
+
+fn past_years<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<PastYear>, D::Error> {
+    let years = Vec::<toml::Spanned<PastYear>>::deserialize(d)?;
+    Ok(years
+        .into_iter()
+        .map(|y| {
+            let at = y.span().start;
+            PastYear { at, ..y.into_inner() }
+        })
+        .collect())
 }
 
 impl Settings {

@@ -3,6 +3,7 @@
 //! for the table, CSV and Markdown formats. Nothing here prints.
 
 pub mod caseload;
+pub mod compliance;
 pub mod register;
 pub mod review_due;
 pub mod show;

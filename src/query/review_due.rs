@@ -16,7 +16,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 /// The stable item kinds, in the order `--kind` lists them.
-pub const KINDS: &[&str] = &["support-review", "annual-review", "reevaluation", "target", "action", "referral"];
+pub const KINDS: &[&str] =
+    &["support-review", "annual-review", "reevaluation", "target", "action", "referral", "follow-up"];
 
 /// What `review-due` is asked for.
 #[derive(Clone, Debug)]
@@ -80,6 +81,14 @@ pub fn pupil_items(repo: &Repo, rec: &PupilRecord, today: NaiveDate) -> Vec<(&'s
             }
         }
     }
+    for e in &rec.log {
+        if let (Some(due), None) = (val(&e.follow_up), &e.followed_up) {
+            let kind = e.kind.as_ref().map_or("log", |k| k.value.as_str());
+            let summary = text(&e.summary).unwrap_or("?").trim();
+            let from = val(&e.date).map(|d| format!(" of {d}")).unwrap_or_default();
+            out.push(("follow-up", due, format!("{summary} [{kind}{from}]")));
+        }
+    }
     // As in `check`, referrals are followed up for pupils on the register.
     if pupil.level().is_some_and(|l| l.on_register()) {
         let weeks = repo.settings.reviews.referral_wait_weeks;
@@ -112,7 +121,7 @@ pub fn query(repo: &Repo, today: NaiveDate, opts: &Options) -> Vec<Item> {
                 continue;
             }
             // Targets and review actions are listed once they are past due, as
-            // `check` reports them; reviews and referrals also when due soon.
+            // `check` reports them; reviews, referrals and follow-ups also when due soon.
             if matches!(kind, "target" | "action") && days >= 0 {
                 continue;
             }

@@ -160,11 +160,11 @@ pub struct ProfessionalInfo {
     pub next_contact: Option<String>,
 }
 
-fn s(f: &Option<crate::repo::decode::Spanned<String>>) -> Option<String> {
+fn s(f: &Option<crate::model::span::Spanned<String>>) -> Option<String> {
     text(f).map(|t| t.trim().to_string())
 }
 
-fn texts(v: &Option<Vec<crate::repo::decode::Spanned<String>>>) -> Vec<String> {
+fn texts(v: &Option<Vec<crate::model::span::Spanned<String>>>) -> Vec<String> {
     v.iter().flatten().map(|t| t.value.trim().to_string()).collect()
 }
 

@@ -15,8 +15,9 @@ pub struct Count {
     /// The level, area, need type or year group counted (`none` when not recorded).
     pub key: String,
     pub pupils: usize,
-    /// Share of the group's whole, in percent, one decimal.
-    pub percent: f64,
+    /// Share of the group's whole, in percent, one decimal; `null` for a
+    /// share of the roll when the roll is not recorded.
+    pub percent: Option<f64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -25,14 +26,19 @@ pub struct Report {
     pub today: String,
     pub school: String,
     pub jurisdiction: &'static str,
-    /// Pupils on roll.
-    pub roll: usize,
+    /// The number on roll from senco.toml `[school] roll` (the count dated
+    /// on or before today), `null` when not recorded.
+    pub roll: Option<u32>,
+    /// The date of that count, `null` for an undated `roll = N` or no roll.
+    pub roll_date: Option<String>,
+    /// Pupils with records in `pupils/` (SEN and watch list: not the roll).
+    pub records: usize,
     /// Pupils on the SEN register (above `monitoring`).
     pub register: usize,
-    /// register / roll, in percent.
-    pub register_percent: f64,
+    /// register / roll, in percent; `null` when the roll is not recorded.
+    pub register_percent: Option<f64>,
     pub statutory_plans: usize,
-    /// Every level of the jurisdiction, of all pupils on roll.
+    /// Every level of the jurisdiction, of the pupils with records, in percent of the roll.
     pub by_level: Vec<Count>,
     /// Register pupils by the area of their primary need.
     pub by_primary_area: Vec<Count>,
@@ -60,15 +66,25 @@ pub struct AcademicYear {
     pub targets_set: usize,
 }
 
-fn counts(map: BTreeMap<String, usize>, whole: usize) -> Vec<Count> {
-    map.into_iter().map(|(key, pupils)| Count { key, pupils, percent: percent(pupils, whole) }).collect()
+fn counts(map: BTreeMap<String, usize>, whole: Option<usize>) -> Vec<Count> {
+    map.into_iter().map(|(key, pupils)| Count { key, pupils, percent: whole.map(|w| percent(pupils, w)) }).collect()
+}
+
+/// Shown instead of a share of the roll when senco.toml records no roll.
+pub const NO_ROLL: &str = "roll not recorded";
+
+fn register_len(on_roll: &[&crate::repo::PupilRecord]) -> usize {
+    on_roll.iter().filter(|r| r.pupil.as_ref().and_then(|p| p.level()).is_some_and(|l| l.on_register())).count()
 }
 
 pub fn query(repo: &Repo, today: NaiveDate) -> Report {
     let settings = &repo.settings;
     let juris = settings.school.jurisdiction;
     let on_roll: Vec<_> = repo.pupils.iter().filter(|r| r.pupil.is_some()).collect();
-    let roll = on_roll.len();
+    let roll_count = settings.school.roll_on(today);
+    // Shares of the roll only from the recorded roll, never from the folder.
+    let roll = roll_count.map(|r| r.pupils as usize);
+    let reg = Some(register_len(&on_roll));
     let register: Vec<_> =
         on_roll.iter().filter(|r| r.pupil.as_ref().and_then(|p| p.level()).is_some_and(|l| l.on_register())).collect();
 
@@ -77,12 +93,12 @@ pub fn query(repo: &Repo, today: NaiveDate) -> Report {
         .iter()
         .map(|l| {
             let n = on_roll.iter().filter(|r| r.pupil.as_ref().and_then(|p| p.level()) == Some(*l)).count();
-            Count { key: l.as_str().to_string(), pupils: n, percent: percent(n, roll) }
+            Count { key: l.as_str().to_string(), pupils: n, percent: roll.map(|w| percent(n, w)) }
         })
         .collect();
-    let other = roll - by_level.iter().map(|c| c.pupils).sum::<usize>();
+    let other = on_roll.len() - by_level.iter().map(|c| c.pupils).sum::<usize>();
     if other > 0 {
-        by_level.push(Count { key: "none".into(), pupils: other, percent: percent(other, roll) });
+        by_level.push(Count { key: "none".into(), pupils: other, percent: roll.map(|w| percent(other, w)) });
     }
 
     let (mut areas, mut types, mut years) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
@@ -113,7 +129,7 @@ pub fn query(repo: &Repo, today: NaiveDate) -> Report {
         .map(|((none, y), n)| Count {
             key: if none { "none".to_string() } else { y.to_string() },
             pupils: n,
-            percent: percent(n, register.len()),
+            percent: Some(percent(n, register.len())),
         })
         .collect();
 
@@ -148,17 +164,19 @@ pub fn query(repo: &Repo, today: NaiveDate) -> Report {
         today: today.to_string(),
         school: settings.school.name.clone(),
         jurisdiction: juris.as_str(),
-        roll,
+        roll: roll_count.map(|r| r.pupils),
+        roll_date: roll_count.and_then(|r| r.date).map(|d| d.to_string()),
+        records: on_roll.len(),
         register: register.len(),
-        register_percent: percent(register.len(), roll),
+        register_percent: roll.map(|w| percent(register.len(), w)),
         statutory_plans: register
             .iter()
             .filter(|r| r.pupil.as_ref().and_then(|p| p.level()).is_some_and(|l| l.statutory()))
             .count(),
         by_level,
-        by_primary_area: counts(areas, register.len()),
+        by_primary_area: counts(areas, reg),
         by_area: counts(any_area, roll),
-        by_primary_need: counts(types, register.len()),
+        by_primary_need: counts(types, reg),
         by_year_group,
         reviews_overdue: overdue,
         academic_year,
@@ -168,16 +186,26 @@ pub fn query(repo: &Repo, today: NaiveDate) -> Report {
 fn count_table(first: &str, counts: &[Count]) -> Block {
     let mut t = Table::new(vec![Column::left(first), Column::right("pupils"), Column::right("percent")], "None.");
     for c in counts {
-        t.push(vec![c.key.clone(), c.pupils.to_string(), num(c.percent)]);
+        t.push(vec![c.key.clone(), c.pupils.to_string(), c.percent.map_or_else(|| NO_ROLL.to_string(), num)]);
     }
     Block::Table(t)
 }
 
 pub fn document(r: &Report) -> Document {
     let mut d = Document { title: Some(format!("{}: SEN statistics on {}", r.school, r.today)), ..Default::default() };
+    let roll = match (r.roll, &r.roll_date) {
+        (Some(n), Some(d)) => format!("{n} (count of {d})"),
+        (Some(n), None) => n.to_string(),
+        (None, _) => format!("{NO_ROLL} (set `roll` under [school] in senco.toml)"),
+    };
+    let register = match r.register_percent {
+        Some(p) => format!("{} ({}% of the roll)", r.register, num(p)),
+        None => format!("{} ({NO_ROLL})", r.register),
+    };
     let mut summary = vec![
-        ("Pupils on roll".to_string(), r.roll.to_string()),
-        ("On the SEN register".to_string(), format!("{} ({}%)", r.register, num(r.register_percent))),
+        ("Pupils on roll".to_string(), roll),
+        ("Pupils with records".to_string(), r.records.to_string()),
+        ("On the SEN register".to_string(), register),
         ("With a statutory plan".to_string(), r.statutory_plans.to_string()),
         ("Reviews overdue".to_string(), r.reviews_overdue.to_string()),
     ];
@@ -187,7 +215,7 @@ pub fn document(r: &Report) -> Document {
         summary.push(("Targets achieved this year".into(), y.targets_achieved.to_string()));
     }
     d.section("Summary", Block::Fields(summary));
-    d.section("By level (pupils on roll)", count_table("level", &r.by_level));
+    d.section("By level (pupils with records, share of the roll)", count_table("level", &r.by_level));
     d.section("By primary area of need (register)", count_table("area", &r.by_primary_area));
     d.section("By area of need, any need (register, share of the roll)", count_table("area", &r.by_area));
     d.section("By primary need type (register)", count_table("need", &r.by_primary_need));

@@ -71,19 +71,7 @@ pub fn shorten(s: &str) -> String {
     }
 }
 
-/// A value with the span of its text in the file.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Spanned<T> {
-    pub value: T,
-    pub span: Span,
-}
-
-impl<T> std::ops::Deref for Spanned<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.value
-    }
-}
+pub use crate::model::span::Spanned;
 
 pub trait Decode: Sized {
     fn decode(node: &Node, cx: &mut Cx) -> Option<Self>;

@@ -6,7 +6,7 @@ pub mod yaml;
 
 use crate::diag::{Finding, Severity};
 use crate::error::Error;
-use crate::model::{Assessment, Intervention, Need, Provision, Pupil, Review, Settings, Staff, Target};
+use crate::model::{Assessment, Intervention, LogEntry, Need, Provision, Pupil, Review, Settings, Staff, Target};
 use decode::{Cx, Decode};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -44,6 +44,8 @@ pub struct PupilRecord {
     pub assessments: Vec<Assessment>,
     pub targets: Vec<Target>,
     pub interventions: Vec<Intervention>,
+    /// The pupil's dated log (`log.yaml`), in file order.
+    pub log: Vec<LogEntry>,
     /// Sorted by file name, so by date.
     pub reviews: Vec<ReviewFile>,
     pub files: Vec<SourceFile>,
@@ -372,7 +374,7 @@ pub fn stray_files(root: &Path) -> Vec<Finding> {
 
 /// The files a pupil folder may hold, besides `reviews/`.
 pub const PUPIL_FILES: &[&str] =
-    &["pupil.yaml", "needs.yaml", "assessments.yaml", "targets.yaml", "interventions.yaml"];
+    &["pupil.yaml", "needs.yaml", "assessments.yaml", "targets.yaml", "interventions.yaml", "log.yaml"];
 
 /// Loads every pupil folder under `folder` (`pupils` or `archive`) in
 /// parallel and maps each record through `f` as soon as it is loaded; results
@@ -471,6 +473,7 @@ pub fn load_pupil(root: &Path, folder: &str, dir: String, archived: bool) -> Pup
             "needs.yaml" => decode_file(&src, &mut cx, Top::List).map(|v| rec.needs = v).is_some(),
             "assessments.yaml" => decode_file(&src, &mut cx, Top::List).map(|v| rec.assessments = v).is_some(),
             "targets.yaml" => decode_file(&src, &mut cx, Top::List).map(|v| rec.targets = v).is_some(),
+            "log.yaml" => decode_file(&src, &mut cx, Top::List).map(|v| rec.log = v).is_some(),
             _ => decode_file(&src, &mut cx, Top::List).map(|v| rec.interventions = v).is_some(),
         };
         if !ok {
@@ -541,6 +544,34 @@ pub fn load_pupil(root: &Path, folder: &str, dir: String, archived: bool) -> Pup
         rec.files.push(src);
     }
     rec
+}
+
+/// Decodes one record file's text as `load` would (chosen by its path:
+/// `staff.yaml`, `catalogue.yaml`, a pupil file, a review) and returns the
+/// findings; other paths give none. The writers read their output back
+/// with it before writing (src/edit/batch.rs).
+pub fn decode_text(rel: &str, text: &str) -> Vec<Finding> {
+    let src = SourceFile { path: rel.to_string(), text: text.strip_prefix('\u{feff}').unwrap_or(text).to_string() };
+    let mut cx = Cx::new(rel);
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let in_pupil = rel.starts_with("pupils/") || rel.starts_with("archive/");
+    if in_pupil && rel.contains("/reviews/") && name.ends_with(".yaml") {
+        decode_file::<Review>(&src, &mut cx, Top::Mapping);
+    } else if rel == "staff.yaml" {
+        decode_file::<Vec<Staff>>(&src, &mut cx, Top::List);
+    } else if rel == "catalogue.yaml" {
+        decode_file::<Vec<Provision>>(&src, &mut cx, Top::List);
+    } else if in_pupil {
+        match name {
+            "pupil.yaml" => drop(decode_file::<Pupil>(&src, &mut cx, Top::Mapping)),
+            "needs.yaml" => drop(decode_file::<Vec<Need>>(&src, &mut cx, Top::List)),
+            "assessments.yaml" => drop(decode_file::<Vec<Assessment>>(&src, &mut cx, Top::List)),
+            "targets.yaml" => drop(decode_file::<Vec<Target>>(&src, &mut cx, Top::List)),
+            "interventions.yaml" => drop(decode_file::<Vec<Intervention>>(&src, &mut cx, Top::List)),
+            _ => {}
+        }
+    }
+    cx.findings
 }
 
 /// The read-only floor for benchmarks: walk the tree and read every file, in

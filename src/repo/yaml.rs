@@ -16,27 +16,7 @@
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span as PSpan};
 use std::borrow::Cow;
 
-/// A position in a source file. `line` and `column` are 1-based; `offset` is
-/// the 0-based index in characters (not bytes) of the file's text.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Pos {
-    pub offset: u32,
-    pub line: u32,
-    pub column: u32,
-}
-
-/// The text a node spans: `start` inclusive, `end` exclusive.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Span {
-    pub start: Pos,
-    pub end: Pos,
-}
-
-impl Span {
-    pub fn point(pos: Pos) -> Span {
-        Span { start: pos, end: pos }
-    }
-}
+pub use crate::model::span::{Pos, Span};
 
 fn pos(m: saphyr_parser::Marker) -> Pos {
     Pos { offset: m.index() as u32, line: m.line() as u32, column: m.col() as u32 + 1 }

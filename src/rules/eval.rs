@@ -5,14 +5,11 @@
 //! Where a rule needs a fact the records do not hold, the outcome is
 //! `NotRecorded`, never silently compliant.
 
-use super::dates::{add_days, add_months, add_school_days, add_weeks, add_years, age_on};
-use super::{due_items, rule, Rule};
-use crate::model::settings::Jurisdiction;
-use crate::model::{text, val, Level, Pupil, Review, ReviewKind, Role, Settings};
-use crate::repo::decode::Spanned;
-use crate::repo::yaml::Span;
+use super::{due_items, rule, DueItem, Rule, Scope};
+use crate::model::span::{Span, Spanned};
+use crate::model::{val, Level, Pupil, Review, ReviewKind, Role, Settings};
 use crate::repo::{PupilRecord, ReviewFile};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -29,6 +26,9 @@ pub enum Status {
     NotMet,
     /// The records do not hold the fact the rule needs.
     NotRecorded,
+    /// The rule does not apply to this pupil (their level, age or records
+    /// raise no such duty), or a recorded exception lifts it.
+    NotApplicable,
 }
 
 impl Status {
@@ -39,8 +39,26 @@ impl Status {
             Status::Overdue => "overdue",
             Status::NotMet => "not met",
             Status::NotRecorded => "not recorded",
+            Status::NotApplicable => "not applicable",
         }
     }
+
+    /// The stable word of the JSON and CSV outputs and `--status`:
+    /// `met`, `due`, `overdue`, `not-met`, `not-recorded`, `not-applicable`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::Due => "due",
+            Status::Overdue => "overdue",
+            Status::NotMet => "not-met",
+            Status::NotRecorded => "not-recorded",
+            Status::NotApplicable => "not-applicable",
+        }
+    }
+
+    /// Every status, in the order of the words above.
+    pub const ALL: [Status; 6] =
+        [Status::Met, Status::Due, Status::Overdue, Status::NotMet, Status::NotRecorded, Status::NotApplicable];
 }
 
 /// The result of one rule for one pupil.
@@ -64,18 +82,26 @@ impl Outcome {
     }
 }
 
-/// What every rule function gets.
-struct Cx<'a> {
-    settings: &'a Settings,
-    rec: &'a PupilRecord,
-    pupil: &'a Pupil,
-    level: Level,
-    today: NaiveDate,
-    out: Vec<Outcome>,
+/// What every rule function gets: one pupil, the school's settings, today,
+/// and what has been worked out once for all rules.
+pub struct Cx<'a> {
+    pub settings: &'a Settings,
+    pub rec: &'a PupilRecord,
+    pub pupil: &'a Pupil,
+    /// The pupil's level (the watch list for an archived pupil).
+    pub level: Level,
+    pub today: NaiveDate,
+    /// The review dates of `rules::due_items`, shared with `review-due`.
+    pub items: Vec<DueItem>,
+    /// The next annual review date, from `items`.
+    pub next_annual: Option<NaiveDate>,
+    /// The pupil's yearly provision cost (`model::cost`), when the caller has it.
+    pub yearly_cost: Option<f64>,
+    pub out: Vec<Outcome>,
 }
 
 impl<'a> Cx<'a> {
-    fn push(
+    pub fn push(
         &mut self,
         code: &'static str,
         status: Status,
@@ -89,12 +115,12 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn pupil_file(&self) -> String {
+    pub fn pupil_file(&self) -> String {
         self.rec.file("pupil.yaml")
     }
 
     /// Met, due or overdue for a deadline that has not been acted on yet.
-    fn pending(&self, due: NaiveDate) -> Status {
+    pub fn pending(&self, due: NaiveDate) -> Status {
         let days = (due - self.today).num_days();
         if days < 0 {
             Status::Overdue
@@ -109,7 +135,7 @@ impl<'a> Cx<'a> {
     /// done yet (due or overdue), or — when `absent_is_unknown` and the
     /// deadline has passed — not recorded.
     #[allow(clippy::too_many_arguments)]
-    fn deadline(
+    pub fn deadline(
         &mut self,
         code: &'static str,
         done: Option<&Spanned<NaiveDate>>,
@@ -178,571 +204,74 @@ pub fn evaluate_with_cost(
 ) -> Vec<Outcome> {
     let Some(pupil) = &rec.pupil else { return Vec::new() };
     let juris = settings.school.jurisdiction;
-    if rec.archived {
-        let mut cx = Cx { settings, rec, pupil, level: Level::Monitoring, today, out: Vec::new() };
-        if juris == Jurisdiction::England {
-            eng_retain(&mut cx);
+    let (scope, level) = if rec.archived {
+        (Scope::Archived, Level::Monitoring)
+    } else {
+        // Every pupil on roll, the watch list included: a request for
+        // assessment starts its clock whatever the level (each rule guards
+        // the levels it applies to).
+        match pupil.level().filter(|l| juris.levels().contains(l)) {
+            Some(level) => (Scope::Pupil, level),
+            None => return Vec::new(),
         }
-        return cx.out;
-    }
-    let Some(level) = pupil.level().filter(|l| juris.levels().contains(l) && l.on_register()) else {
-        return Vec::new();
     };
-    let mut cx = Cx { settings, rec, pupil, level, today, out: Vec::new() };
-    let items = due_items(settings, rec, today);
+    let items = if rec.archived { Vec::new() } else { due_items(settings, rec, today) };
     let next_annual = items.iter().filter(|i| i.kind == "annual-review").map(|i| i.due).min();
-    let expected: &[&str] = match (juris, level) {
-        (Jurisdiction::England, Level::SenSupport) => &["ENG-SUP-REVIEW"],
-        (Jurisdiction::England, Level::Ehcp) => &["ENG-AR-DUE"],
-        (Jurisdiction::UsIdea, Level::Iep) => &["US-IEP-ANNUAL", "US-REEVAL"],
-        (Jurisdiction::UsIdea, Level::Section504) => &["US-504-REVIEW"],
-        (Jurisdiction::Wales, _) => &["WAL-IDP-REVIEW"],
-        _ => &[],
-    };
-    for code in expected.iter().filter(|c| !items.iter().any(|i| i.rule == **c)) {
-        let span = pupil.support.as_ref().and_then(|s| s.level.as_ref()).map(|l| l.span);
-        let file = cx.pupil_file();
-        cx.push(
-            code,
-            Status::NotRecorded,
-            None,
-            "no review, plan or start date is recorded to count the deadline from".into(),
-            file,
-            span,
-        );
-    }
-    for item in items {
-        let status = cx.pending(item.due);
-        let what = match item.kind {
-            "support-review" => "SEN support review",
-            "annual-review" => "annual review",
-            _ => "reevaluation",
-        };
-        cx.push(
-            item.rule,
-            status,
-            Some(item.due),
-            format!("{what} due {} ({})", item.due, item.basis),
-            item.file,
-            item.span,
-        );
-    }
-    match juris {
-        Jurisdiction::England => {
-            eng_sup_parents(&mut cx);
-            eng_sup_notify(&mut cx);
-            if level == Level::Ehcp {
-                eng_ar_under5(&mut cx);
-                if let Some(r) = latest(rec, ReviewKind::Annual) {
-                    eng_annual_review(&mut cx, r);
-                }
-                eng_phase(&mut cx);
-            }
-            eng_ehc_timeline(&mut cx);
-            if let Some(cost) = yearly_cost {
-                eng_cost(&mut cx, cost);
-            }
-            eng_census(&mut cx);
-        }
-        Jurisdiction::UsIdea => {
-            us_eval_60(&mut cx);
-            if level == Level::Iep {
-                us_iep_30(&mut cx);
-                us_transition_16(&mut cx, next_annual);
-                us_majority(&mut cx);
-                us_components(&mut cx);
-            }
-        }
-        Jurisdiction::Wales => wal_idp_decide(&mut cx),
+    let mut cx = Cx { settings, rec, pupil, level, today, items, next_annual, yearly_cost, out: Vec::new() };
+    for r in super::pack(juris).iter().filter(|r| r.scope == scope) {
+        (r.check)(&mut cx);
     }
     cx.out.sort_by_key(|o| RULE_ORDER.get(o.rule.code).copied().unwrap_or(usize::MAX));
     cx.out
 }
 
+impl Cx<'_> {
+    /// The outcome of a review-date rule from `items`; not recorded when the
+    /// pupil's level calls for the review but nothing gives a date to count from.
+    pub fn due_rule(&mut self, code: &'static str) {
+        let items: Vec<DueItem> = self.items.iter().filter(|i| i.rule == code).cloned().collect();
+        if items.is_empty() {
+            let span = self.pupil.support.as_ref().and_then(|s| s.level.as_ref()).map(|l| l.span);
+            let file = self.pupil_file();
+            self.push(
+                code,
+                Status::NotRecorded,
+                None,
+                "no review, plan or start date is recorded to count the deadline from".into(),
+                file,
+                span,
+            );
+        }
+        for item in items {
+            let status = self.pending(item.due);
+            let what = match item.kind {
+                "support-review" => "SEN support review",
+                "annual-review" => "annual review",
+                _ => "reevaluation",
+            };
+            self.push(
+                item.rule,
+                status,
+                Some(item.due),
+                format!("{what} due {} ({})", item.due, item.basis),
+                item.file,
+                item.span,
+            );
+        }
+    }
+}
+
 static RULE_ORDER: std::sync::LazyLock<HashMap<&'static str, usize>> =
     std::sync::LazyLock::new(|| super::RULES.iter().enumerate().map(|(i, r)| (r.code, i)).collect());
 
-fn latest(rec: &PupilRecord, kind: ReviewKind) -> Option<&ReviewFile> {
+/// The latest review of a kind that has a date.
+pub fn latest(rec: &PupilRecord, kind: ReviewKind) -> Option<&ReviewFile> {
     rec.reviews.iter().rev().find(|r| val(&r.review.kind) == Some(kind) && r.review.date.is_some())
 }
 
-fn roles(review: &Review) -> Vec<Role> {
+/// The roles of everyone invited to or attending a review.
+pub fn roles(review: &Review) -> Vec<Role> {
     review.attendees.iter().chain(review.invited.iter()).flatten().filter_map(|a| val(&a.role)).collect()
-}
-
-fn eng_sup_parents(cx: &mut Cx) {
-    if cx.level != Level::SenSupport {
-        return;
-    }
-    let Some(cal) = &cx.settings.calendar else {
-        let file = cx.pupil_file();
-        cx.push(
-            "ENG-SUP-PARENTS",
-            Status::NotRecorded,
-            None,
-            "no [calendar] in senco.toml to count terms".into(),
-            file,
-            None,
-        );
-        return;
-    };
-    let finished = cal.terms.iter().filter(|t| t.end < cx.today).count().min(3);
-    let met: Vec<&ReviewFile> = cx
-        .rec
-        .reviews
-        .iter()
-        .filter(|r| val(&r.review.date).is_some_and(|d| cal.year_start <= d && d <= cal.year_end && d <= cx.today))
-        .filter(|r| roles(&r.review).iter().any(|x| matches!(x, Role::Parent | Role::Carer)))
-        .collect();
-    let anchor = met.last().and_then(|r| r.review.date.as_ref().map(|d| (r.path.clone(), d.span)));
-    let (file, span) = anchor.map_or((cx.pupil_file(), None), |(f, s)| (f, Some(s)));
-    let detail = format!("{} meeting(s) with parents this year; {finished} term(s) finished", met.len());
-    let status = if met.len() >= finished { Status::Met } else { Status::NotMet };
-    cx.push("ENG-SUP-PARENTS", status, None, detail, file, span);
-}
-
-fn eng_sup_notify(cx: &mut Cx) {
-    let has_parent = cx.pupil.contacts.iter().flatten().any(|c| val(&c.parental_responsibility) == Some(true));
-    let has_record =
-        !cx.rec.reviews.is_empty() || cx.pupil.consent.as_ref().and_then(|c| c.information_sharing.as_ref()).is_some();
-    let file = cx.pupil_file();
-    let span = cx.pupil.support.as_ref().and_then(|s| s.level.as_ref()).map(|l| l.span);
-    if has_parent && has_record {
-        cx.push(
-            "ENG-SUP-NOTIFY",
-            Status::Met,
-            None,
-            "a parent contact and a review or consent are on record".into(),
-            file,
-            span,
-        );
-    } else {
-        let missing =
-            if has_parent { "no review or consent on record" } else { "no contact with parental responsibility" };
-        cx.push(
-            "ENG-SUP-NOTIFY",
-            Status::NotRecorded,
-            None,
-            format!("whether parents were told: {missing}"),
-            file,
-            span,
-        );
-    }
-}
-
-fn eng_ar_under5(cx: &mut Cx) {
-    let Some(dob) = val(&cx.pupil.date_of_birth) else { return };
-    if age_on(dob, cx.today) >= 5 {
-        return;
-    }
-    let last = cx
-        .rec
-        .reviews
-        .iter()
-        .rev()
-        .filter(|r| val(&r.review.date).is_some_and(|d| d <= cx.today))
-        .find_map(|r| r.review.date.as_ref().map(|d| (r.path.clone(), d.clone())));
-    let issued = cx.pupil.plan().and_then(|p| p.issued.clone());
-    let (file, from) = match (last, issued) {
-        (Some((f, d)), _) => (f, d),
-        (None, Some(i)) => (cx.pupil_file(), i),
-        (None, None) => {
-            let file = cx.pupil_file();
-            let detail = "under 5: no review and no plan date recorded to count 6 months from".to_string();
-            cx.push("ENG-AR-UNDER5", Status::NotRecorded, None, detail, file, None);
-            return;
-        }
-    };
-    let due = add_months(from.value, 6);
-    let status = cx.pending(due);
-    cx.push(
-        "ENG-AR-UNDER5",
-        status,
-        Some(due),
-        format!("under 5: review within 6 months of {} (by {due})", from.value),
-        file,
-        Some(from.span),
-    );
-}
-
-fn eng_annual_review(cx: &mut Cx, r: &ReviewFile) {
-    let Some(date) = r.review.date.clone() else { return };
-    let d = date.value;
-    let file = r.path.clone();
-    let notice = d.checked_sub_days(chrono::Days::new(14)).unwrap_or(d);
-    let rv = &r.review;
-    cx.deadline(
-        "ENG-AR-NOTICE",
-        rv.invitations_sent.as_ref(),
-        notice,
-        "invitations sent",
-        "2 weeks before the meeting",
-        true,
-        &file,
-        Some(date.span),
-    );
-    cx.deadline(
-        "ENG-AR-NOTICE",
-        rv.papers_circulated.as_ref(),
-        notice,
-        "advice circulated",
-        "2 weeks before the meeting",
-        true,
-        &file,
-        Some(date.span),
-    );
-    // Invitees: parent, school, local authority, health, social care.
-    let have = roles(rv);
-    let groups: [(&str, &[Role]); 5] = [
-        ("parent", &[Role::Parent, Role::Carer, Role::Pupil]),
-        ("school", &[Role::Senco, Role::Teacher, Role::SchoolLeader, Role::TeachingAssistant]),
-        ("local-authority", &[Role::LocalAuthority]),
-        ("health", &[Role::Health, Role::Therapist]),
-        ("social-care", &[Role::SocialCare]),
-    ];
-    let missing: Vec<&str> =
-        groups.iter().filter(|(_, rs)| !rs.iter().any(|r| have.contains(r))).map(|(n, _)| *n).collect();
-    if missing.is_empty() {
-        cx.push(
-            "ENG-AR-INVITEES",
-            Status::Met,
-            None,
-            "parent, school, local authority, health and social care invited".into(),
-            file.clone(),
-            Some(date.span),
-        );
-    } else {
-        cx.push(
-            "ENG-AR-INVITEES",
-            Status::NotMet,
-            None,
-            format!("no invitee or attendee recorded for: {}", missing.join(", ")),
-            file.clone(),
-            Some(date.span),
-        );
-    }
-    if d <= cx.today {
-        cx.deadline(
-            "ENG-AR-REPORT",
-            rv.report_sent.as_ref(),
-            add_days(d, 14),
-            "review report sent",
-            "2 weeks after the meeting",
-            false,
-            &file,
-            Some(date.span),
-        );
-        cx.deadline(
-            "ENG-AR-DECISION",
-            rv.la_decision.as_ref(),
-            add_days(d, 28),
-            "local authority decision",
-            "4 weeks after the meeting",
-            false,
-            &file,
-            Some(date.span),
-        );
-    }
-    if val(&cx.pupil.year_group).is_some_and(|y| y >= 9) {
-        let has = rv.preparing_for_adulthood.as_ref().is_some_and(|t| !t.value.trim().is_empty());
-        let (status, detail) = if has {
-            (Status::Met, "preparing for adulthood recorded".to_string())
-        } else {
-            (Status::NotMet, "Year 9 or above: the annual review records no `preparing_for_adulthood`".to_string())
-        };
-        cx.push("ENG-AR-PFA", status, None, detail, file, Some(date.span));
-    }
-}
-
-fn eng_phase(cx: &mut Cx) {
-    let Some(t) = &cx.pupil.transition else { return };
-    let (Some(date), Some(phase)) = (&t.date, &t.phase) else { return };
-    if date.value < cx.today {
-        return;
-    }
-    let year = date.value.year();
-    let deadline = match phase.value {
-        crate::model::Phase::SecondaryPost16 => NaiveDate::from_ymd_opt(year, 3, 31),
-        _ => NaiveDate::from_ymd_opt(year, 2, 15),
-    };
-    let Some(deadline) = deadline else { return };
-    let plan = cx.pupil.plan();
-    let named = plan.and_then(|p| text(&p.named_setting)).is_some();
-    let amended = plan.and_then(|p| p.amended.as_ref()).filter(|_| named);
-    let file = cx.pupil_file();
-    cx.deadline(
-        "ENG-PHASE",
-        amended,
-        deadline,
-        "plan amended to name the new setting",
-        "phase transfer",
-        false,
-        &file,
-        Some(date.span),
-    );
-}
-
-fn eng_ehc_timeline(cx: &mut Cx) {
-    let Some(req) = cx.pupil.support.as_ref().and_then(|s| s.request.as_ref()) else { return };
-    let Some(requested) = &req.requested else { return };
-    let file = cx.pupil_file();
-    let r = requested.value;
-    cx.deadline(
-        "ENG-EHC-TIMELINE",
-        req.decision.as_ref(),
-        add_weeks(r, 6),
-        "decision to assess",
-        "6 weeks from the request",
-        false,
-        &file,
-        Some(requested.span),
-    );
-    let issued = req.issued.as_ref().or(cx.pupil.plan().and_then(|p| p.issued.as_ref()).filter(|i| i.value >= r));
-    cx.deadline(
-        "ENG-EHC-TIMELINE",
-        issued,
-        add_weeks(r, 20),
-        "final EHC plan issued",
-        "20 weeks from the request",
-        false,
-        &file,
-        Some(requested.span),
-    );
-}
-
-fn eng_cost(cx: &mut Cx, cost: f64) {
-    let c = &cx.settings.costs;
-    let (status, detail) = if cost > c.notional_threshold {
-        (
-            Status::NotMet,
-            format!(
-                "additional provision costs {cost:.2} {} a year, above the notional threshold of {:.2}",
-                c.currency, c.notional_threshold
-            ),
-        )
-    } else {
-        (
-            Status::Met,
-            format!("additional provision costs {cost:.2} {} a year, within {:.2}", c.currency, c.notional_threshold),
-        )
-    };
-    let file = cx.rec.file("interventions.yaml");
-    cx.push("ENG-COST", status, None, detail, file, None);
-}
-
-fn eng_census(cx: &mut Cx) {
-    if cx.rec.is_broken("needs.yaml") {
-        return; // already an error; guessing here would only add noise
-    }
-    let file = cx.rec.file("needs.yaml");
-    let primary = cx.rec.needs.iter().find(|n| val(&n.primary) == Some(true));
-    let code = if cx.level == Level::Ehcp { "E" } else { "K" };
-    match primary.and_then(|n| n.r#type.as_ref()) {
-        // No needs at all is `no-needs` already; the census code cannot be
-        // known until they are recorded.
-        None if cx.rec.needs.is_empty() => cx.push(
-            "ENG-CENSUS",
-            Status::NotRecorded,
-            None,
-            format!("census code {code} needs a primary need with a `type`; no needs are recorded yet"),
-            file,
-            None,
-        ),
-        None => {
-            let span = primary.map(|n| n.span);
-            cx.push(
-                "ENG-CENSUS",
-                Status::NotMet,
-                None,
-                format!("census code {code} needs a primary need with a `type`"),
-                file,
-                span,
-            )
-        }
-        Some(t) if t.value == "NSA" && cx.level == Level::Ehcp => cx.push(
-            "ENG-CENSUS",
-            Status::NotMet,
-            None,
-            "type NSA is only used with SEN support (K), not with an EHC plan".into(),
-            file,
-            Some(t.span),
-        ),
-        Some(t) => cx.push(
-            "ENG-CENSUS",
-            Status::Met,
-            None,
-            format!("census code {code}, primary type {}", t.value),
-            file,
-            Some(t.span),
-        ),
-    }
-}
-
-fn eng_retain(cx: &mut Cx) {
-    let Some(dob) = &cx.pupil.date_of_birth else { return };
-    let years = cx.settings.jurisdiction.retention_years;
-    let until = add_years(dob.value, years);
-    let status = if until < cx.today { Status::Overdue } else { Status::Met };
-    let file = cx.pupil_file();
-    cx.push(
-        "ENG-RETAIN",
-        status,
-        Some(until),
-        format!("keep until {until} (date of birth + {years} years)"),
-        file,
-        Some(dob.span),
-    );
-}
-
-fn us_eval_60(cx: &mut Cx) {
-    let Some(req) = cx.pupil.support.as_ref().and_then(|s| s.request.as_ref()) else { return };
-    let Some(consent) = &req.consent else { return };
-    let days = cx.settings.jurisdiction.evaluation_days;
-    let file = cx.pupil_file();
-    cx.deadline(
-        "US-EVAL-60",
-        req.evaluated.as_ref(),
-        add_days(consent.value, days as u64),
-        "initial evaluation completed",
-        &format!("{days} days from consent"),
-        false,
-        &file,
-        Some(consent.span),
-    );
-}
-
-fn us_iep_30(cx: &mut Cx) {
-    let Some(eligible) = cx.pupil.support.as_ref().and_then(|s| s.request.as_ref()).and_then(|r| r.eligible.clone())
-    else {
-        return;
-    };
-    let issued = cx.pupil.plan().and_then(|p| p.issued.clone()).filter(|i| i.value >= eligible.value);
-    let file = cx.pupil_file();
-    cx.deadline(
-        "US-IEP-30",
-        issued.as_ref(),
-        add_days(eligible.value, 30),
-        "IEP meeting held",
-        "30 days from eligibility",
-        false,
-        &file,
-        Some(eligible.span),
-    );
-}
-
-/// `next_annual`: the next annual review date, from the due items `evaluate`
-/// already computed.
-fn us_transition_16(cx: &mut Cx, next_annual: Option<NaiveDate>) {
-    let Some(dob) = val(&cx.pupil.date_of_birth) else { return };
-    let next = next_annual.unwrap_or(cx.today);
-    if age_on(dob, next.max(cx.today)) < 16 {
-        return;
-    }
-    if cx.rec.is_broken("targets.yaml") {
-        return;
-    }
-    let has = cx.rec.targets.iter().any(|t| t.is_open() && val(&t.transition) == Some(true));
-    let file = cx.rec.file("targets.yaml");
-    let (status, detail) = if has {
-        (Status::Met, "an open postsecondary (transition) goal is recorded".to_string())
-    } else {
-        (Status::NotMet, "16 or older by the next IEP: no open target with `transition: true`".to_string())
-    };
-    cx.push("US-TRANSITION-16", status, None, detail, file, None);
-}
-
-fn us_majority(cx: &mut Cx) {
-    let Some(dob) = val(&cx.pupil.date_of_birth) else { return };
-    let majority = cx.settings.jurisdiction.age_of_majority;
-    let from = add_years(dob, majority.saturating_sub(1));
-    if cx.today < from {
-        return;
-    }
-    let file = cx.pupil_file();
-    match cx.pupil.plan().and_then(|p| p.rights_transfer_informed.as_ref()) {
-        Some(d) => cx.push(
-            "US-MAJORITY",
-            Status::Met,
-            Some(from),
-            format!("told of the transfer of rights on {}", d.value),
-            file,
-            Some(d.span),
-        ),
-        None => cx.push(
-            "US-MAJORITY",
-            Status::NotRecorded,
-            Some(from),
-            format!("{} from {from}: `plan.rights_transfer_informed` is not recorded", majority.saturating_sub(1)),
-            file,
-            None,
-        ),
-    }
-}
-
-fn us_components(cx: &mut Cx) {
-    if ["needs.yaml", "targets.yaml", "interventions.yaml"].iter().any(|f| cx.rec.is_broken(f)) {
-        return;
-    }
-    let plan = cx.pupil.plan();
-    let mut missing = Vec::new();
-    if cx.rec.needs.is_empty() || cx.rec.needs.iter().any(|n| n.description.is_none()) {
-        missing.push("present levels (needs with a description)");
-    }
-    if cx.rec.targets.is_empty() || cx.rec.targets.iter().any(|t| t.is_open() && t.success_criteria.is_none()) {
-        missing.push("measurable goals (targets with success criteria)");
-    }
-    if plan.and_then(|p| p.progress_reporting.as_ref()).is_none() {
-        missing.push("progress reporting (`plan.progress_reporting`)");
-    }
-    if cx.rec.interventions.is_empty()
-        || cx.rec.interventions.iter().any(|i| i.sessions_per_week.is_none() || i.minutes.is_none())
-    {
-        missing.push("services with frequency and duration");
-    }
-    if plan.and_then(|p| p.participation.as_ref()).is_none() {
-        missing.push("participation with non-disabled peers (`plan.participation`)");
-    }
-    if plan.and_then(|p| p.accommodations.as_ref()).is_none() {
-        missing.push("accommodations (`plan.accommodations`)");
-    }
-    let file = cx.pupil_file();
-    if missing.is_empty() {
-        cx.push("US-COMPONENTS", Status::Met, None, "every required IEP component is recorded".into(), file, None);
-    } else {
-        cx.push("US-COMPONENTS", Status::NotRecorded, None, missing.join("; "), file, None);
-    }
-}
-
-fn wal_idp_decide(cx: &mut Cx) {
-    let Some(requested) = cx.pupil.support.as_ref().and_then(|s| s.request.as_ref()).and_then(|r| r.requested.clone())
-    else {
-        return;
-    };
-    let file = cx.pupil_file();
-    let terms: Vec<(NaiveDate, NaiveDate)> =
-        cx.settings.calendar.iter().flat_map(|c| c.terms.iter().map(|t| (t.start, t.end))).collect();
-    let Some(deadline) = add_school_days(requested.value, 35, &terms) else {
-        cx.push(
-            "WAL-IDP-DECIDE",
-            Status::NotRecorded,
-            None,
-            "the term dates in senco.toml do not reach 35 school days after the concern".into(),
-            file,
-            Some(requested.span),
-        );
-        return;
-    };
-    let issued = cx.pupil.plan().and_then(|p| p.issued.clone()).filter(|i| i.value >= requested.value);
-    cx.deadline(
-        "WAL-IDP-DECIDE",
-        issued.as_ref(),
-        deadline,
-        "IDP given",
-        "35 school days from the concern",
-        false,
-        &file,
-        Some(requested.span),
-    );
 }
 
 #[cfg(test)]
@@ -1097,8 +626,10 @@ mod tests {
         assert_eq!(wal("2026-12-20", &idp), [Status::Due]);
         let nothing = "id: kit-lane\nname: { first: Kit, last: Lane }\ndate_of_birth: 2016-01-15\nyear_group: 4\nsupport:\n  level: school-idp\n";
         assert_eq!(wal("2026-06-01", nothing), [Status::NotRecorded]);
-        // WAL-IDP-DECIDE, not recorded: terms end before 35 school days.
+        // WAL-IDP-DECIDE: terms that end before 35 school days no longer
+        // make it "not recorded" (domain-rules v2): the count runs on into
+        // this year's calendar + 52 weeks, as an estimate.
         let concern = pupil("school-idp", "2016-01-15", 4, "  request:\n    requested: 2027-07-01\n", "");
-        assert_eq!(status("wales", &[("pupil.yaml", &concern)], "2027-07-05", "WAL-IDP-DECIDE"), [Status::NotRecorded]);
+        assert_ne!(status("wales", &[("pupil.yaml", &concern)], "2027-07-05", "WAL-IDP-DECIDE"), [Status::NotRecorded]);
     }
 }

@@ -7,71 +7,74 @@
 //! `senco check` and `senco review-due` use it, so they always agree.
 
 pub mod dates;
+pub mod england;
 pub mod eval;
+pub mod us;
+pub mod wales;
 
 use crate::diag::{Finding, Severity};
 use crate::error::Error;
 use crate::model::settings::{Jurisdiction, RuleLevel};
+use crate::model::span::Span;
 use crate::model::{val, Level, ReviewKind, Settings};
-use crate::repo::yaml::Span;
 use crate::repo::PupilRecord;
 use chrono::NaiveDate;
 use dates::{add_months, add_weeks, add_years, within_12_months};
 
-/// One statutory or good-practice rule.
+/// One statutory or good-practice rule: its registry entry, beside the
+/// function that evaluates it in the jurisdiction's pack.
 #[derive(Debug)]
 pub struct Rule {
     pub code: &'static str,
     pub jurisdiction: Jurisdiction,
+    /// The default severity: warning for duties (the school's own, or the
+    /// local authority's marked "(LA duty)"), info for guidance.
     pub severity: Severity,
-    pub statement: &'static str,
-    pub source: &'static str,
-    /// `P`: checked against primary text; `S`: a reliable secondary source.
+    /// `P`: checked against primary text; `S`: a reliable secondary source
+    /// quoting it; `G`: statutory guidance or good practice.
     pub confidence: char,
+    /// What the rule is evaluated over.
+    pub scope: Scope,
+    /// The rule in plain words.
+    pub statement: &'static str,
+    /// The words of the provision it rests on (a short quotation or close
+    /// paraphrase, with the paragraph), shown by `senco explain`.
+    pub provision: &'static str,
+    /// The citation.
+    pub source: &'static str,
+    /// Evaluates the rule for one pupil, pushing outcomes into `cx.out`.
+    pub check: fn(&mut eval::Cx),
 }
 
-use Jurisdiction::{England as ENG, UsIdea as US, Wales as WAL};
-use Severity::Warning as W;
-
-macro_rules! rules {
-    ($($code:literal $j:ident $conf:literal $statement:literal $source:literal;)*) => {
-        /// Every rule of every pack.
-        pub const RULES: &[Rule] = &[$(Rule { code: $code, jurisdiction: $j, severity: W, statement: $statement, source: $source, confidence: $conf }),*];
-    };
+/// What a rule is evaluated over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Each pupil on roll.
+    Pupil,
+    /// Each archived (former) pupil.
+    Archived,
+    /// The school itself (the whole-school checklist evaluates these).
+    School,
 }
 
-rules! {
-    "ENG-SUP-REVIEW" ENG 'S' "School-based SEN support runs in assess-plan-do-review cycles, each plan with an agreed review date." "SEND Code of Practice 0-25 (2015), 6.44-6.56";
-    "ENG-SUP-PARENTS" ENG 'S' "Parents of pupils on SEN support should be met at least three times a year." "SEND Code of Practice 0-25 (2015), 6.65";
-    "ENG-SUP-NOTIFY" ENG 'S' "Parents must be told when the school starts making special educational provision." "Children and Families Act 2014, s.68";
-    "ENG-AR-DUE" ENG 'P' "An EHC plan is reviewed within 12 months of being made, then within 12 months of each review." "Children and Families Act 2014, s.44(1)";
-    "ENG-AR-UNDER5" ENG 'S' "For children under 5, consider reviewing the EHC plan every 3 to 6 months." "SEND Code of Practice 0-25 (2015), 9.178";
-    "ENG-AR-NOTICE" ENG 'P' "Give at least 2 weeks' notice of the annual review meeting, and circulate advice at least 2 weeks before it." "SEND Regulations 2014, reg. 20(3)-(4)";
-    "ENG-AR-INVITEES" ENG 'P' "The annual review invites the parent or young person, the school, the local authority, health and social care." "SEND Regulations 2014, reg. 20(2)";
-    "ENG-AR-REPORT" ENG 'S' "The school sends the annual review report within 2 weeks of the meeting." "SEND Regulations 2014, reg. 20(7)";
-    "ENG-AR-DECISION" ENG 'S' "The local authority decides to keep, amend or cease the plan within 4 weeks of the meeting." "SEND Regulations 2014, reg. 20(10)";
-    "ENG-AR-PFA" ENG 'P' "From Year 9, annual reviews consider preparing for adulthood." "SEND Regulations 2014, reg. 20(6) and 21(6)";
-    "ENG-PHASE" ENG 'P' "Before a phase transfer the EHC plan is amended to name the new setting: by 15 February (31 March for post-16)." "SEND Regulations 2014, reg. 18";
-    "ENG-EHC-TIMELINE" ENG 'P' "EHC needs assessment: decision within 6 weeks of the request, final plan within 20 weeks." "SEND Regulations 2014, reg. 5(1), 10(1), 13(2)";
-    "ENG-COST" ENG 'S' "Above the notional SEN threshold a school may seek top-up funding or an EHC needs assessment." "DfE school funding guidance (notional SEN budget)";
-    "ENG-CENSUS" ENG 'S' "The school census codes SEN provision E, K or N; E and K need a primary SEN type; NSA only with K." "DfE school census guidance";
-    "ENG-RETAIN" ENG 'S' "The last school to hold a pupil's SEN file keeps it until date of birth + 31 years." "IRMS Information Management Toolkit for Schools";
-    "ENG-SENCO" ENG 'P' "A school must designate a SENCO who is a qualified teacher." "Children and Families Act 2014, s.67; SEND Regulations 2014, reg. 49";
-    "US-IEP-ANNUAL" US 'P' "The IEP is reviewed at least once a year." "34 CFR 300.324(b)(1)(i)";
-    "US-REEVAL" US 'P' "A reevaluation happens at least every 3 years." "34 CFR 300.303(b)";
-    "US-EVAL-60" US 'P' "The initial evaluation is completed within 60 days of consent (or the state's timeframe)." "34 CFR 300.301(c)";
-    "US-IEP-30" US 'P' "An IEP meeting is held within 30 days of the eligibility decision." "34 CFR 300.323(c)(1)";
-    "US-TRANSITION-16" US 'P' "From the IEP in effect when the student turns 16, it holds measurable postsecondary goals and transition services." "34 CFR 300.320(b)";
-    "US-MAJORITY" US 'P' "A year before the age of majority the IEP states that the student was told of the rights that transfer." "34 CFR 300.320(c), 300.520";
-    "US-COMPONENTS" US 'P' "The IEP holds present levels, measurable goals, progress reporting, services, participation and accommodations." "34 CFR 300.320(a)";
-    "US-504-REVIEW" US 'S' "Section 504 plans are reevaluated periodically; an annual review is the norm." "34 CFR 104.35";
-    "WAL-IDP-DECIDE" WAL 'S' "A school decides whether a learner has ALN, and gives the IDP, within 35 school days." "ALN Code for Wales 2021, 12.12";
-    "WAL-IDP-REVIEW" WAL 'P' "An IDP is reviewed within every 12-month period." "ALN and Education Tribunal (Wales) Act 2018, s.23";
-    "WAL-ALNCO" WAL 'P' "A school designates an ALNCo." "ALN and Education Tribunal (Wales) Act 2018, s.60";
+/// The evaluator of a school-wide rule: nothing per pupil.
+fn school_rule(_: &mut eval::Cx) {}
+
+/// Every rule of every pack: England, then the US, then Wales.
+pub static RULES: std::sync::LazyLock<Vec<&'static Rule>> =
+    std::sync::LazyLock::new(|| england::RULES.iter().chain(us::RULES).chain(wales::RULES).copied().collect());
+
+/// The rule pack of a jurisdiction.
+pub fn pack(j: Jurisdiction) -> &'static [&'static Rule] {
+    match j {
+        Jurisdiction::England => england::RULES,
+        Jurisdiction::UsIdea => us::RULES,
+        Jurisdiction::Wales => wales::RULES,
+    }
 }
 
 pub fn rule(code: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.code == code)
+    RULES.iter().find(|r| r.code == code).copied()
 }
 
 /// Checks `[rules]` in senco.toml: every code must be a known rule.
@@ -110,6 +113,7 @@ pub fn validate_settings(settings: &Settings, text: &str) -> Result<(), Error> {
             ));
         }
     }
+    dates::validate_calendar(settings, text)?;
     // Numbers that would turn costs and deadlines into nonsense without a word.
     let c = &settings.costs;
     let r = &settings.reviews;
@@ -354,7 +358,7 @@ pub fn outcome_finding(settings: &Settings, o: &eval::Outcome, today: NaiveDate)
     use eval::Status;
     let severity = configured(settings, o.rule.code, o.rule.severity)?;
     let (severity, message) = match o.status {
-        Status::Met => return None,
+        Status::Met | Status::NotApplicable => return None,
         Status::NotRecorded => (Severity::Info, format!("not recorded: {}", o.detail)),
         Status::NotMet => (severity, o.detail.clone()),
         Status::Due | Status::Overdue => {

@@ -687,6 +687,50 @@ fn stats_counts_every_area_of_need_against_the_roll() {
     );
 }
 
+/// Without `[school] roll` no share of the roll is ever given: `stats`
+/// says "roll not recorded" and the JSON shares of the roll are null, while
+/// shares of the register stay. A roll per census date takes the count
+/// dated on or before `--today`.
+#[test]
+fn stats_gives_no_share_of_the_roll_without_a_recorded_roll() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("school");
+    crate::copy_dir(&brookside(), &repo);
+    let toml = repo.join("senco.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    let without = text.lines().filter(|l| !l.starts_with("roll =")).collect::<Vec<_>>().join("\n");
+    std::fs::write(&toml, &without).unwrap();
+    let r = senco(&repo, &["stats", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(v["roll"].is_null() && v["register_percent"].is_null(), "{v}");
+    assert_eq!(v["records"].as_u64(), Some(7));
+    for c in v["by_area"].as_array().unwrap().iter().chain(v["by_level"].as_array().unwrap()) {
+        assert!(c["percent"].is_null(), "{c}");
+    }
+    assert!(v["by_primary_area"].as_array().unwrap().iter().all(|c| c["percent"].is_f64()));
+    let r = senco(&repo, &["stats"]);
+    assert!(r.stdout.contains("roll not recorded"), "{}", r.stdout);
+    assert!(!r.stdout.contains("% of the roll"), "{}", r.stdout);
+
+    let dated = without.replacen(
+        "jurisdiction = \"england\"",
+        "jurisdiction = \"england\"\nroll = [{ date = 2026-10-01, pupils = 10 }, { date = 2027-01-21, pupils = 20 }]",
+        1,
+    );
+    std::fs::write(&toml, dated).unwrap();
+    for (today, roll, share) in [("2026-11-24", 10, 60.0), ("2027-02-01", 20, 30.0), ("2026-09-05", 10, 60.0)] {
+        let r = crate::senco_in(&repo, &["--today", today, "stats", "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!((v["roll"].as_u64(), v["register_percent"].as_f64()), (Some(roll), Some(share)), "{today}");
+    }
+    std::fs::write(&toml, without.replacen("jurisdiction = \"england\"", "jurisdiction = \"england\"\nroll = 0", 1))
+        .unwrap();
+    let r = senco(&repo, &["stats"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("senco.toml") && r.stderr.contains("above 0"), "{}", r.stderr);
+}
+
 fn keys(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
     match v {
         serde_json::Value::Object(m) => {

@@ -3,15 +3,19 @@
 //! together. One test binary; one module per command family.
 
 mod audit;
+mod calendar;
 mod check;
 mod compliance;
+mod crash;
 mod evidence;
+mod log;
 mod query;
 mod render;
 mod rules;
 mod serve;
 mod upkeep;
 mod verify;
+mod writers;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -81,9 +81,11 @@ struct StatsReport {
     today: String,
     school: String,
     jurisdiction: String,
-    roll: usize,
+    roll: Option<u32>,
+    roll_date: Option<String>,
+    records: usize,
     register: usize,
-    register_percent: f64,
+    register_percent: Option<f64>,
     statutory_plans: usize,
     by_level: Vec<Count>,
     by_primary_area: Vec<Count>,
@@ -99,7 +101,7 @@ struct StatsReport {
 struct Count {
     key: String,
     pupils: usize,
-    percent: f64,
+    percent: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -539,6 +541,7 @@ fn review_due_agrees_with_check() {
             "target-overdue" => Some("target"),
             "action-overdue" => Some("action"),
             "referral-waiting" => Some("referral"),
+            "follow-up-overdue" => Some("follow-up"),
             _ => None,
         };
         let from_check: Vec<(String, &str, String)> = check
@@ -561,7 +564,10 @@ fn review_due_agrees_with_check() {
             assert!(found, "{pupil} {kind}: {message} not in review-due");
         }
         // Every review or overdue item of review-due is a finding of check.
-        for i in items.iter().filter(|i| i.status == "overdue" || !matches!(i.kind.as_str(), "target" | "action")) {
+        for i in items
+            .iter()
+            .filter(|i| i.status == "overdue" || !matches!(i.kind.as_str(), "target" | "action" | "follow-up"))
+        {
             assert!(
                 from_check.iter().any(|(p, k, _)| p == &i.pupil && *k == i.kind),
                 "{} {} {} not reported by check",
@@ -666,18 +672,20 @@ fn stats_counts() {
     let r: StatsReport = json(&oakfield(), &["stats"]);
     assert_eq!((r.version, r.today.as_str(), r.jurisdiction.as_str()), (1, TODAY, "england"));
     assert_eq!(r.school, "Oakfield Primary School");
-    assert_eq!((r.roll, r.register, r.register_percent, r.statutory_plans), (17, 13, 76.5, 3));
+    // The roll is the school's (208 in senco.toml), not the 17 pupils with records.
+    assert_eq!((r.roll, r.roll_date, r.records), (Some(208), None, 17));
+    assert_eq!((r.register, r.register_percent, r.statutory_plans), (13, Some(6.3), 3));
     assert_eq!(
         r.by_level,
         vec![
-            Count { key: "monitoring".into(), pupils: 4, percent: 23.5 },
-            Count { key: "sen-support".into(), pupils: 10, percent: 58.8 },
-            Count { key: "ehcp".into(), pupils: 3, percent: 17.6 },
+            Count { key: "monitoring".into(), pupils: 4, percent: Some(1.9) },
+            Count { key: "sen-support".into(), pupils: 10, percent: Some(4.8) },
+            Count { key: "ehcp".into(), pupils: 3, percent: Some(1.4) },
         ]
     );
     assert_eq!(r.by_primary_area.iter().map(|c| c.pupils).sum::<usize>(), 13);
-    // Any need in the area, over the roll of 17: 6 of 17 = 35.3%.
-    assert_eq!(r.by_area[0], Count { key: "cognition-and-learning".into(), pupils: 6, percent: 35.3 });
+    // Any need in the area, over the roll of 208: 6 of 208 = 2.9%.
+    assert_eq!(r.by_area[0], Count { key: "cognition-and-learning".into(), pupils: 6, percent: Some(2.9) });
     assert_eq!(r.by_primary_need.iter().find(|c| c.key == "SLCN").map(|c| c.pupils), Some(3));
     assert_eq!(r.by_year_group.len(), 7);
     assert_eq!(r.reviews_overdue, 3);
@@ -838,7 +846,7 @@ fn output_file_format_from_extension_and_no_clobber() {
     let js = dir.path().join("stats.json");
     senco(&oakfield(), &["stats", "-o", js.to_str().unwrap()]);
     let s: StatsReport = serde_json::from_str(&std::fs::read_to_string(&js).unwrap()).unwrap();
-    assert_eq!(s.roll, 17);
+    assert_eq!((s.roll, s.records), (Some(208), 17));
     let r = senco(&oakfield(), &["stats", "-o", dir.path().join("x.xlsx").to_str().unwrap()]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("cannot tell the output format"), "{}", r.stderr);
@@ -877,4 +885,63 @@ fn wales_idp_reviews_and_levels() {
     assert!(s.academic_year.is_none(), "no [calendar]");
     let r = senco(&w, &["stats"]);
     insta::assert_snapshot!("wales-stats-table", r.stdout);
+}
+
+/// Every command that writes a file takes its format from `-o FILE`'s
+/// extension, `render` included; `md` and `markdown` are the same format
+/// everywhere; an extension that names another format than `--format` is a
+/// usage error that writes nothing.
+#[test]
+fn format_from_the_file_name_on_every_writing_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let html = at("ava.html");
+    let r = senco(&oakfield(), &["render", "plan", "ava", "-o", &html]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(std::fs::read_to_string(&html).unwrap().starts_with("<!DOCTYPE html>"));
+    let md = at("ava.markdown");
+    assert_eq!(senco(&oakfield(), &["render", "plan", "ava", "-o", &md]).code, 0);
+    assert!(std::fs::read_to_string(&md).unwrap().starts_with("# "));
+    for (cmd, formats) in [
+        (&["render", "plan", "ava"][..], &["md", "markdown"][..]),
+        (&["stats"][..], &["md", "markdown"][..]),
+        (&["rules"][..], &["md", "markdown"][..]),
+    ] {
+        let outs: Vec<String> = formats
+            .iter()
+            .map(|f| {
+                let mut a = cmd.to_vec();
+                a.extend(["--format", f]);
+                let r = senco(&oakfield(), &a);
+                assert_eq!(r.code, 0, "{a:?}: {}", r.all());
+                r.stdout
+            })
+            .collect();
+        assert_eq!(outs[0], outs[1], "{cmd:?}");
+    }
+    for (args, file) in [
+        (&["render", "plan", "ava", "--format", "md"][..], "p.html"),
+        (&["render", "plan", "ava", "--format", "html"][..], "p.md"),
+        (&["stats", "--format", "json"][..], "s.md"),
+        (&["list", "--format", "csv"][..], "l.json"),
+        (&["impact", "--format", "json"][..], "i.html"),
+        (&["impact", "--format", "html"][..], "i.csv"),
+        (&["census", "--format", "markdown"][..], "c.csv"),
+        (&["export", "--format", "json"][..], "e.sqlite"),
+    ] {
+        let path = at(file);
+        let mut a = args.to_vec();
+        if a[0] == "export" {
+            a.push(&path);
+        } else {
+            a.extend(["-o", &path]);
+        }
+        let r = senco(&oakfield(), &a);
+        assert_eq!(r.code, 2, "{a:?}: {}", r.all());
+        assert!(r.stderr.contains("contradicts the file name"), "{a:?}: {}", r.stderr);
+        assert!(!std::path::Path::new(&path).exists(), "{a:?} wrote {path}");
+    }
+    let r = senco(&oakfield(), &["render", "plan", "ava", "-o", &at("p.pdf")]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("cannot tell the document format"), "{}", r.stderr);
 }

@@ -179,7 +179,13 @@ fn rollover_changes_only_the_values_it_must() {
         .replace("year_end = 2026-07-22", "year_end = 2027-07-21")
         .replace("start = 2025-09-03, end = 2025-12-19", "start = 2026-09-02, end = 2026-12-18")
         .replace("start = 2026-01-05, end = 2026-03-27", "start = 2027-01-04, end = 2027-03-26")
-        .replace("start = 2026-04-13, end = 2026-07-22", "start = 2027-04-12, end = 2027-07-21");
+        .replace("start = 2026-04-13, end = 2026-07-22", "start = 2027-04-12, end = 2027-07-21")
+        // The ending year is kept for school days counted back into it.
+        + "\n[[calendar.past]]                   # kept by rollover: school days counted back into this year\n\
+           year_start = 2025-09-03\nyear_end = 2026-07-22\nterms = [\n\
+           \x20 { name = \"Autumn\", start = 2025-09-03, end = 2025-12-19 },\n\
+           \x20 { name = \"Spring\", start = 2026-01-05, end = 2026-03-27 },\n\
+           \x20 { name = \"Summer\", start = 2026-04-13, end = 2026-07-22 },\n]\n";
     assert_eq!(read(&repo, "senco.toml"), expected);
     // Nothing else changed, nothing was left behind.
     let after = tree(&repo);

@@ -87,6 +87,7 @@ fn status_word(s: Status) -> &'static str {
         Status::Overdue => "overdue",
         Status::NotMet => "not-met",
         Status::NotRecorded => "not-recorded",
+        Status::NotApplicable => "not-applicable",
     }
 }
 
@@ -122,6 +123,7 @@ pub fn checklist(cx: &Ctx, recs: &[&PupilRecord]) -> Checklist {
         let items: Vec<ChecklistItem> = evaluate_with_cost(cx.settings, rec, cx.today, Some(cost))
             .iter()
             .filter(|o| configured(cx.settings, o.rule.code, o.rule.severity).is_some())
+            .filter(|o| o.status != Status::NotApplicable)
             .map(|o| item(o, cx.today))
             .collect();
         let pupil = pupil_view(cx, rec);

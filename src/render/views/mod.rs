@@ -196,11 +196,11 @@ fn d(x: Option<NaiveDate>) -> Option<String> {
     x.map(|d| d.to_string())
 }
 
-fn t(x: &Option<crate::repo::decode::Spanned<String>>) -> Option<String> {
+fn t(x: &Option<crate::model::span::Spanned<String>>) -> Option<String> {
     text(x).map(str::to_string)
 }
 
-fn list(x: &Option<Vec<crate::repo::decode::Spanned<String>>>) -> Vec<String> {
+fn list(x: &Option<Vec<crate::model::span::Spanned<String>>>) -> Vec<String> {
     x.iter().flatten().map(|s| s.value.clone()).collect()
 }
 
