@@ -209,8 +209,17 @@ pub async fn dashboard(State(app): State<Shared>, Extension(session): Extension<
     let due_soon: Vec<DueRow> = items.iter().filter(|i| i.status != "overdue").map(row).collect();
     let s = stats::query(repo, here.today);
     let stats = vec![
-        ("Pupils on roll".to_string(), s.roll.to_string()),
-        ("On the SEN register".to_string(), format!("{} ({}%)", s.register, output::num(s.register_percent))),
+        (
+            "Pupils on roll".to_string(),
+            s.roll.map_or_else(|| "not recorded in senco.toml".to_string(), |r| r.to_string()),
+        ),
+        (
+            "On the SEN register".to_string(),
+            match s.register_percent {
+                Some(p) => format!("{} ({}% of the roll)", s.register, output::num(p)),
+                None => s.register.to_string(),
+            },
+        ),
         ("Statutory plans".to_string(), s.statutory_plans.to_string()),
         ("Reviews overdue".to_string(), s.reviews_overdue.to_string()),
     ];
@@ -457,9 +466,31 @@ pub async fn pupil(
     State(app): State<Shared>,
     Extension(session): Extension<Session>,
     Path(id): Path<String>,
+    Query(q): Params,
 ) -> Response {
     let here = Here::new(&app, &session);
     let Some(rec) = here.pupil(&id) else { return here.not_found("pupil with this id on roll") };
+    let saved = q.get("saved").is_some_and(|s| s == "log");
+    pupil_page(&here, rec, None, saved, StatusCode::OK)
+}
+
+#[derive(Serialize)]
+struct LogRow {
+    date: String,
+    kind: String,
+    with: String,
+    summary: String,
+    follow_up: String,
+}
+
+/// The pupil page; `log_form` holds a refused log entry with its errors.
+pub fn pupil_page(
+    here: &Here,
+    rec: &PupilRecord,
+    log_form: Option<(super::forms::LogValues, std::collections::BTreeMap<String, String>)>,
+    saved: bool,
+    status: StatusCode,
+) -> Response {
     let findings: Vec<FindingView> = here.snap.findings_of(rec).iter().map(|f| finding_view(&here.snap, f)).collect();
     let name =
         rec.pupil.as_ref().map(|p| p.display_name()).filter(|n| !n.is_empty()).unwrap_or_else(|| rec.dir.clone());
@@ -496,10 +527,32 @@ pub async fn pupil(
         timeline.push(TimelineRow { date, what: format!("Assessment: {what}"), detail: score, href: None });
     }
     timeline.sort_by(|a, b| b.date.cmp(&a.date).then(a.what.cmp(&b.what)));
+    let mut log: Vec<LogRow> = rec
+        .log
+        .iter()
+        .map(|e| LogRow {
+            date: crate::model::val(&e.date).map(|d| d.to_string()).unwrap_or_default(),
+            kind: crate::model::val(&e.kind).map(|k| capitalise(k.as_str()).replace('-', " ")).unwrap_or_default(),
+            with: e.with.iter().flatten().map(|w| w.value.clone()).collect::<Vec<_>>().join(", "),
+            summary: text(&e.summary).unwrap_or("").to_string(),
+            follow_up: crate::model::val(&e.follow_up).map(|d| d.to_string()).unwrap_or_default(),
+        })
+        .collect();
+    log.sort_by(|a, b| b.date.cmp(&a.date));
+    let (log_values, log_errors) = log_form.unwrap_or_else(|| {
+        let v = super::forms::LogValues { date: here.today.to_string(), kind: "meeting".into(), ..Default::default() };
+        (v, Default::default())
+    });
     #[derive(Serialize)]
     struct V {
         frame: Frame,
         name: String,
+        log: Vec<LogRow>,
+        log_values: super::forms::LogValues,
+        errors: std::collections::BTreeMap<String, String>,
+        log_kinds: Vec<(String, String)>,
+        log_action: String,
+        log_saved: bool,
         doc: DocView,
         documents: Vec<(String, String)>,
         findings: Vec<FindingView>,
@@ -511,6 +564,12 @@ pub async fn pupil(
     let view = V {
         frame: here.frame(name.clone(), "register"),
         name,
+        log,
+        log_values,
+        errors: log_errors,
+        log_kinds: super::forms::log_kinds(),
+        log_action: format!("{base}/log"),
+        log_saved: saved,
         doc,
         documents,
         findings,
@@ -519,7 +578,7 @@ pub async fn pupil(
         can_write: !here.app.opts.readonly,
         new_review_href: format!("{base}/review/new"),
     };
-    here.page("pupil.html.j2", &view)
+    here.page_status(status, "pupil.html.j2", &view)
 }
 
 fn capitalise(s: &str) -> String {
@@ -791,6 +850,7 @@ fn status_key(s: crate::rules::eval::Status) -> &'static str {
         Overdue => "overdue",
         NotMet => "not-met",
         NotRecorded => "not-recorded",
+        NotApplicable => "not-applicable",
     }
 }
 
@@ -826,7 +886,7 @@ pub async fn compliance(
     let status = q.get("status").cloned().unwrap_or_else(|| "attention".into());
     let all = outcomes(&here);
     // Summary: one row per rule, a count per status.
-    let order = [Status::Overdue, Status::NotMet, Status::Due, Status::NotRecorded, Status::Met];
+    let order = [Status::Overdue, Status::NotMet, Status::Due, Status::NotRecorded, Status::Met, Status::NotApplicable];
     let mut by_rule: BTreeMap<&str, (String, BTreeMap<Status, usize>)> = BTreeMap::new();
     for (_, o) in &all {
         let e = by_rule.entry(o.rule.code).or_insert_with(|| (o.rule.statement.to_string(), BTreeMap::new()));
@@ -842,7 +902,7 @@ pub async fn compliance(
     }
     let wanted = |s: Status| match status.as_str() {
         "all" => true,
-        "attention" => s != Status::Met,
+        "attention" => !matches!(s, Status::Met | Status::NotApplicable),
         other => status_key(s) == other,
     };
     let mut t = output::Table::new(

@@ -531,3 +531,56 @@ fn changes_on_disk_show_on_the_next_page_load() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("senco.toml could not be read"), "{}", page.body);
 }
+
+#[test]
+fn log_a_note_appends_to_the_pupils_log_and_keeps_every_byte() {
+    let w = start(&oakfield(), |_| {});
+    let rel = "pupils/ava-brown/log.yaml";
+    let before = std::fs::read_to_string(w.root.join(rel)).unwrap_or_default();
+    let r = w.post(
+        "/pupil/ava-brown/log",
+        &[
+            ("log_date", "2026-11-24"),
+            ("log_kind", "parent-contact"),
+            ("log_with", "parent"),
+            ("log_summary", "Mum called: <b>reading</b> at home is going well."),
+            ("log_follow_up", ""),
+        ],
+    );
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let after = w.read(rel);
+    assert!(after.starts_with(&before), "what was there is kept byte for byte");
+    let page = w.get("/pupil/ava-brown?saved=log").body;
+    assert!(page.contains("Added to the log") && page.contains("&lt;b&gt;reading&lt;&#x2f;b&gt;"), "{page}");
+    // The same entry through the command, in another copy, gives the same file.
+    let other = tempfile::tempdir().unwrap();
+    copy_dir(&oakfield(), other.path());
+    let cli = senco(
+        other.path(),
+        &[
+            "log",
+            "ava-brown",
+            "--date",
+            "2026-11-24",
+            "--kind",
+            "parent-contact",
+            "--with",
+            "parent",
+            "Mum called: <b>reading</b> at home is going well.",
+        ],
+    );
+    assert_eq!(cli.code, 0, "{}", cli.stderr);
+    assert_eq!(after, std::fs::read_to_string(other.path().join(rel)).unwrap());
+    // Errors next to their fields, what was typed kept, nothing written.
+    let bad = w.post(
+        "/pupil/ava-brown/log",
+        &[("log_date", "2026-11-31"), ("log_kind", "meeting"), ("log_summary", ""), ("log_with", "senco")],
+    );
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("id=\"log_date-error\"")
+            && bad.body.contains("id=\"log_summary-error\"")
+            && bad.body.contains("value=\"senco\"")
+    );
+    assert_eq!(w.read(rel), after);
+}
