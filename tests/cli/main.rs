@@ -3,6 +3,7 @@
 //! together. One test binary; one module per command family.
 
 mod audit;
+mod browser;
 mod calendar;
 mod check;
 mod compliance;
