@@ -173,8 +173,14 @@ pub async fn guard(State(app): State<Shared>, mut req: Request, next: Next) -> R
     let fresh = existing.is_none();
     let csrf = existing.unwrap_or_else(random_token);
     req.extensions_mut().insert(Session { csrf: csrf.clone() });
+    let started = std::time::Instant::now();
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
+    // The server's own time for the page (benches/serve.py reads it).
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(v) = HeaderValue::from_str(&format!("app;dur={ms:.2}")) {
+        h.insert("server-timing", v);
+    }
     if fresh {
         if let Ok(v) = HeaderValue::from_str(&format!("{CSRF_COOKIE}={csrf}; Path=/; HttpOnly; SameSite=Strict")) {
             h.append(header::SET_COOKIE, v);

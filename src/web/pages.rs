@@ -189,8 +189,24 @@ fn when(days: i64) -> String {
     }
 }
 
-pub async fn dashboard(State(app): State<Shared>, Extension(session): Extension<Session>) -> Response {
-    let here = Here::new(&app, &session);
+/// At most this many rows in each of the dashboard's two lists (the headings
+/// give the full counts; `senco review-due` lists them all).
+const DASHBOARD_ROWS: usize = 100;
+
+/// What the dashboard shows, computed once per state of the records.
+#[derive(Serialize)]
+struct DashboardData {
+    overdue: Vec<DueRow>,
+    overdue_count: usize,
+    due_soon: Vec<DueRow>,
+    due_soon_count: usize,
+    warn_days: i64,
+    stats: Vec<(String, String)>,
+    tally: TallyView,
+    compliance: Vec<(String, usize, String)>,
+}
+
+fn dashboard_data(here: &Here) -> DashboardData {
     let repo = &here.snap.repo;
     let within = i64::from(repo.settings.reviews.warn_days);
     let opts = review_due::Options { within, filter: PupilFilter::default(), kinds: vec![] };
@@ -205,8 +221,9 @@ pub async fn dashboard(State(app): State<Shared>, Extension(session): Extension<
         status: i.status,
         detail: i.detail.clone(),
     };
-    let overdue: Vec<DueRow> = items.iter().filter(|i| i.status == "overdue").map(row).collect();
-    let due_soon: Vec<DueRow> = items.iter().filter(|i| i.status != "overdue").map(row).collect();
+    let overdue_count = items.iter().filter(|i| i.status == "overdue").count();
+    let overdue: Vec<DueRow> = items.iter().filter(|i| i.status == "overdue").take(DASHBOARD_ROWS).map(row).collect();
+    let due_soon: Vec<DueRow> = items.iter().filter(|i| i.status != "overdue").take(DASHBOARD_ROWS).map(row).collect();
     let s = stats::query(repo, here.today);
     let stats = vec![
         (
@@ -223,32 +240,38 @@ pub async fn dashboard(State(app): State<Shared>, Extension(session): Extension<
         ("Statutory plans".to_string(), s.statutory_plans.to_string()),
         ("Reviews overdue".to_string(), s.reviews_overdue.to_string()),
     ];
-    let counts = compliance_counts(&here);
+    let counts = compliance_counts(here);
     let compliance = counts
         .iter()
         .map(|(status, n)| (status_label(*status), *n, format!("/compliance?status={}", status_key(*status))))
         .collect::<Vec<_>>();
-    #[derive(Serialize)]
-    struct V {
-        frame: Frame,
-        overdue: Vec<DueRow>,
-        due_soon: Vec<DueRow>,
-        warn_days: i64,
-        stats: Vec<(String, String)>,
-        tally: TallyView,
-        compliance: Vec<(String, usize, String)>,
-    }
     let t = here.snap.tally();
-    let view = V {
-        frame: here.frame("Dashboard", "dashboard"),
+    DashboardData {
         overdue,
+        overdue_count,
+        due_soon_count: items.len() - overdue_count,
         due_soon,
         warn_days: within,
         stats,
         tally: TallyView { errors: t.errors, warnings: t.warnings },
         compliance,
+    }
+}
+
+pub async fn dashboard(State(app): State<Shared>, Extension(session): Extension<Session>) -> Response {
+    let here = Here::new(&app, &session);
+    // Computed once per state of the records; a change on disk starts afresh.
+    let cached = here.snap.derived.get_or_init(|| Arc::new(dashboard_data(&here))).clone();
+    let Ok(data) = cached.downcast::<DashboardData>() else {
+        return here.error(&Error::usage("the dashboard could not be computed", None));
     };
-    here.page("dashboard.html.j2", &view)
+    #[derive(Serialize)]
+    struct V<'a> {
+        frame: Frame,
+        #[serde(flatten)]
+        data: &'a DashboardData,
+    }
+    here.page("dashboard.html.j2", &V { frame: here.frame("Dashboard", "dashboard"), data: &data })
 }
 
 #[derive(Serialize)]

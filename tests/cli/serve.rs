@@ -584,3 +584,49 @@ fn log_a_note_appends_to_the_pupils_log_and_keeps_every_byte() {
     );
     assert_eq!(w.read(rel), after);
 }
+
+/// One GET over a real socket: status line and body.
+fn raw_get(addr: &str, path: &str, cookie: Option<&str>) -> (String, String) {
+    use std::io::{Read, Write};
+    let hostport = addr.trim_start_matches("http://").trim_end_matches('/');
+    let mut s = std::net::TcpStream::connect(hostport).unwrap();
+    let cookie = cookie.map(|c| format!("Cookie: {c}\r\n")).unwrap_or_default();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {hostport}\r\n{cookie}Connection: close\r\n\r\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let status = out.lines().next().unwrap_or("").to_string();
+    (status, out)
+}
+
+#[test]
+fn a_non_loopback_bind_prints_a_login_link_and_refuses_requests_without_its_token() {
+    use std::io::BufRead;
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&oakfield(), tmp.path());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_senco"))
+        .args(["-C", tmp.path().to_str().unwrap(), "--today", TODAY, "serve", "--bind", "0.0.0.0", "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let (mut first, mut second) = (String::new(), String::new());
+    out.read_line(&mut first).unwrap();
+    out.read_line(&mut second).unwrap();
+    let addr = first.trim().strip_prefix("senco serve: ").unwrap().to_string();
+    let login = second.trim().rsplit(' ').next().unwrap().to_string();
+    assert!(login.contains("/login?token="), "{second}");
+    let (status, _) = raw_get(&addr, "/", None);
+    assert!(status.contains(" 401 "), "{status}");
+    let path = &login[login.find("/login").unwrap()..];
+    let (status, resp) = raw_get(&addr, path, None);
+    assert!(status.contains(" 303 "), "{status}");
+    let cookie = resp.lines().find_map(|l| l.strip_prefix("set-cookie: senco_access=")).unwrap();
+    let cookie = format!("senco_access={}", cookie.split(';').next().unwrap());
+    let (status, body) = raw_get(&addr, "/", Some(&cookie));
+    assert!(status.contains(" 200 "), "{status}");
+    // Off loopback the forms are off unless --allow-writes.
+    assert!(body.contains("read-only") && !body.contains("href=\"/pupils/new\""));
+    let _ = child.kill();
+    let _ = child.wait();
+}
