@@ -214,6 +214,13 @@ impl Live {
             }
         }
         drop(school);
+        for (top, dir) in folders {
+            let rel = format!("{top}/{dir}");
+            let list = if top == "archive" { &mut snap.repo.archived } else { &mut snap.repo.pupils };
+            if let Ok(i) = list.binary_search_by(|p| p.dir.as_str().cmp(dir)) {
+                shed_texts(&mut list[i], snap.pupil_findings.get(&rel).map_or(&[][..], Vec::as_slice), &[]);
+            }
+        }
         snap.school_findings = check::school_findings(&snap.repo);
     }
 }
@@ -251,6 +258,9 @@ fn load_all(root: &Path, anonymise_names: bool, today: chrono::NaiveDate) -> Res
             .collect()
     };
     let school_findings = check::school_findings(&repo);
+    for rec in repo.pupils.iter_mut().chain(repo.archived.iter_mut()) {
+        shed_texts(rec, pupil_findings.get(&rec.rel).map_or(&[][..], Vec::as_slice), &school_findings);
+    }
     Ok(Snapshot { repo, pupil_findings, school_findings, settings_error: None, today, derived: Default::default() })
 }
 
@@ -262,6 +272,17 @@ fn clone_snapshot(s: &Snapshot) -> Snapshot {
         settings_error: s.settings_error.clone(),
         today: s.today,
         derived: std::sync::OnceLock::new(),
+    }
+}
+
+/// Keeps the text of a pupil's files only where a finding quotes it: the
+/// pages never need the rest (the forms read the file from disk), and on a
+/// large school the texts are a good part of the memory.
+fn shed_texts(rec: &mut PupilRecord, findings: &[Finding], school: &[Finding]) {
+    for f in rec.files.iter_mut() {
+        if !findings.iter().chain(school.iter().filter(|x| x.pupil.is_some())).any(|x| x.file == f.path) {
+            f.text = String::new();
+        }
     }
 }
 
