@@ -623,3 +623,125 @@ pub async fn new_pupil_post(
     app.live.touched(&[format!("pupils/{}", values.id)]);
     Redirect::to(&pupil_href(&values.id)).into_response()
 }
+
+// ------------------------------------------------------------------ add to the log
+
+/// What the pupil page's log form holds (kept when it is refused).
+#[derive(Serialize, Default, Clone)]
+pub struct LogValues {
+    pub date: String,
+    pub kind: String,
+    pub with: String,
+    pub summary: String,
+    pub follow_up: String,
+}
+
+/// The kinds of log entry, for the form's list.
+pub fn log_kinds() -> Vec<(String, String)> {
+    crate::model::LogKind::ALL.iter().map(|k| (k.as_str().to_string(), capital(k.as_str()))).collect()
+}
+
+/// Appends an entry to the pupil's `log.yaml` (as `senco log`): nothing
+/// already in the file changes; the file is created when there is none.
+pub async fn log_post(
+    State(app): State<Shared>,
+    Extension(session): Extension<Session>,
+    Path(id): Path<String>,
+    Form(f): Fields,
+) -> Response {
+    let here = Here::new(&app, &session);
+    if !csrf_ok(&session, &f) {
+        return csrf_refused(&here);
+    }
+    let Some(rec) = here.pupil(&id) else { return here.not_found("pupil with this id on roll") };
+    let values = LogValues {
+        date: field(&f, "log_date"),
+        kind: field(&f, "log_kind"),
+        with: field(&f, "log_with"),
+        summary: field(&f, "log_summary"),
+        follow_up: field(&f, "log_follow_up"),
+    };
+    let mut errors = Errors::new();
+    let date = date_field(&f, "log_date", &mut errors, true);
+    let follow_up = date_field(&f, "log_follow_up", &mut errors, false);
+    let kind = crate::model::LogKind::parse(&values.kind);
+    if kind.is_none() {
+        errors.insert("log_kind".into(), "Choose what the entry records.".into());
+    }
+    if values.summary.is_empty() {
+        errors.insert("log_summary".into(), "Say in a sentence or two what happened or was agreed.".into());
+    }
+    if let (Some(d), Some(fu)) = (date, follow_up) {
+        if fu < d {
+            errors.insert("log_follow_up".into(), format!("The follow-up date is before the entry's date {d}."));
+        }
+    }
+    if rec.is_broken("log.yaml") {
+        errors.insert(
+            "form".into(),
+            format!(
+                "`{}` could not be read, so nothing was added to it. The problems above say why.",
+                rec.file("log.yaml")
+            ),
+        );
+    }
+    let (Some(date), Some(kind), true) = (date, kind, errors.is_empty()) else {
+        return super::pages::pupil_page(&here, rec, Some((values, errors)), false, StatusCode::UNPROCESSABLE_ENTITY);
+    };
+    let rel = rec.file("log.yaml");
+    let root = here.snap.repo.root.clone();
+    let old = match std::fs::read(root.join(&rel)) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => Some(t),
+            Err(_) => {
+                errors.insert("form".into(), format!("`{rel}` is not UTF-8 text, so senco will not add to it."));
+                return super::pages::pupil_page(
+                    &here,
+                    rec,
+                    Some((values, errors)),
+                    false,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                );
+            }
+        },
+        Err(_) => None,
+    };
+    let with: Vec<String> =
+        values.with.split(',').map(str::trim).filter(|w| !w.is_empty()).map(str::to_string).collect();
+    // The header names the pupil as on disk, not as anonymised for the screen.
+    let disk = crate::repo::load_pupil(&root, "pupils", rec.dir.clone(), false);
+    let base = old.clone().unwrap_or_else(|| crate::edit::log::new_file_header(&pupil_name(&disk)));
+    let entry = crate::edit::log::NewEntry { date, kind, with: &with, summary: &values.summary, follow_up };
+    let new = match crate::edit::log::append(&base, &entry) {
+        Ok(t) => t,
+        Err(e) => {
+            let why = match e {
+                crate::edit::log::AppendError::Shape => {
+                    format!("`{rel}` is written as a flow list (`[...]`), so senco cannot append to it safely.")
+                }
+                crate::edit::log::AppendError::ReadBack(why) => {
+                    format!("The entry would not read back ({why}); nothing was written.")
+                }
+            };
+            errors.insert("form".into(), why);
+            return super::pages::pupil_page(
+                &here,
+                rec,
+                Some((values, errors)),
+                false,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+    };
+    let mut batch = Batch::new(&root);
+    match old {
+        Some(old) => batch.change(rel.clone(), old, new),
+        None => batch.create(rel.clone(), new),
+    }
+    if let Err(e) = batch.apply() {
+        errors.insert("form".into(), write_error(&e));
+        return super::pages::pupil_page(&here, rec, Some((values, errors)), false, StatusCode::CONFLICT);
+    }
+    app.live.touched(&[rel]);
+    Redirect::to(&format!("{}?saved=log#log", pupil_href(&rec.dir))).into_response()
+}

@@ -173,8 +173,14 @@ pub async fn guard(State(app): State<Shared>, mut req: Request, next: Next) -> R
     let fresh = existing.is_none();
     let csrf = existing.unwrap_or_else(random_token);
     req.extensions_mut().insert(Session { csrf: csrf.clone() });
+    let started = std::time::Instant::now();
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
+    // The server's own time for the page (benches/serve.py reads it).
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(v) = HeaderValue::from_str(&format!("app;dur={ms:.2}")) {
+        h.insert("server-timing", v);
+    }
     if fresh {
         if let Ok(v) = HeaderValue::from_str(&format!("{CSRF_COOKIE}={csrf}; Path=/; HttpOnly; SameSite=Strict")) {
             h.append(header::SET_COOKIE, v);
@@ -185,7 +191,7 @@ pub async fn guard(State(app): State<Shared>, mut req: Request, next: Next) -> R
     }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp
 }

@@ -28,8 +28,10 @@ pub struct Snapshot {
     /// Why the last reload of `senco.toml` failed: shown on every page
     /// while the last good records are served.
     pub settings_error: Option<String>,
-    /// The `check` of the date the findings were computed for.
+    /// The date the findings were computed for.
     pub today: chrono::NaiveDate,
+    /// What the dashboard computes from these records, once (`pages` owns its type).
+    pub derived: std::sync::OnceLock<Arc<dyn std::any::Any + Send + Sync>>,
 }
 
 impl Snapshot {
@@ -145,40 +147,41 @@ impl Live {
                 None => {}
             }
         }
-        let next = if full || current.today != today {
-            self.reload_all(today, &current)
-        } else if folders.is_empty() {
+        if full || current.today != today {
+            let next = Arc::new(self.reload_all(today, &current));
+            *self.current.write().unwrap_or_else(|e| e.into_inner()) = next.clone();
+            return next;
+        }
+        if folders.is_empty() {
             return current;
-        } else {
-            self.reload_pupils(&current, &folders, today)
-        };
-        let next = Arc::new(next);
-        *self.current.write().unwrap_or_else(|e| e.into_inner()) = next.clone();
-        next
+        }
+        drop(current);
+        let mut guard = self.current.write().unwrap_or_else(|e| e.into_inner());
+        // Between requests nothing else holds the snapshot: change it in place
+        // (no copy of 10,000 pupils); else work on a copy.
+        if Arc::get_mut(&mut guard).is_none() {
+            let copy = clone_snapshot(&guard);
+            *guard = Arc::new(copy);
+        }
+        if let Some(snap) = Arc::get_mut(&mut guard) {
+            self.reload_pupils(snap, &folders, today);
+        }
+        guard.clone()
     }
 
     fn reload_all(&self, today: chrono::NaiveDate, old: &Snapshot) -> Snapshot {
         match load_all(&self.root, self.anonymise, today) {
             Ok(s) => s,
             // Keep serving the last good records, with the error on every page.
-            Err(e) => Snapshot {
-                repo: clone_repo(&old.repo),
-                pupil_findings: old.pupil_findings.clone(),
-                school_findings: old.school_findings.clone(),
-                settings_error: Some(error_text(&e)),
-                today: old.today,
-            },
+            Err(e) => Snapshot { settings_error: Some(error_text(&e)), ..clone_snapshot(old) },
         }
     }
 
-    fn reload_pupils(
-        &self,
-        old: &Snapshot,
-        folders: &BTreeSet<(String, String)>,
-        today: chrono::NaiveDate,
-    ) -> Snapshot {
-        let mut repo = clone_repo(&old.repo);
-        let mut pupil_findings = old.pupil_findings.clone();
+    /// Reads the changed pupil folders again and checks them, in place.
+    fn reload_pupils(&self, snap: &mut Snapshot, folders: &BTreeSet<(String, String)>, today: chrono::NaiveDate) {
+        snap.derived = std::sync::OnceLock::new();
+        snap.today = today;
+        let repo = &mut snap.repo;
         for (top, dir) in folders {
             let list = if top == "archive" { &mut repo.archived } else { &mut repo.pupils };
             let at = list.binary_search_by(|p| p.dir.as_str().cmp(dir));
@@ -197,23 +200,28 @@ impl Live {
                 }
                 (false, Ok(i)) => {
                     list.remove(i);
-                    pupil_findings.remove(&rel);
+                    snap.pupil_findings.remove(&rel);
                 }
                 (false, Err(_)) => {}
             }
         }
-        {
-            let school = School::new(&repo, today);
-            for (top, dir) in folders {
-                let rel = format!("{top}/{dir}");
-                let list = if top == "archive" { &repo.archived } else { &repo.pupils };
-                if let Ok(i) = list.binary_search_by(|p| p.dir.as_str().cmp(dir)) {
-                    pupil_findings.insert(rel, check::pupil_findings(&school, &list[i]));
-                }
+        let school = School::new(&snap.repo, today);
+        for (top, dir) in folders {
+            let rel = format!("{top}/{dir}");
+            let list = if top == "archive" { &snap.repo.archived } else { &snap.repo.pupils };
+            if let Ok(i) = list.binary_search_by(|p| p.dir.as_str().cmp(dir)) {
+                snap.pupil_findings.insert(rel, check::pupil_findings(&school, &list[i]));
             }
         }
-        let school_findings = check::school_findings(&repo);
-        Snapshot { repo, pupil_findings, school_findings, settings_error: old.settings_error.clone(), today }
+        drop(school);
+        for (top, dir) in folders {
+            let rel = format!("{top}/{dir}");
+            let list = if top == "archive" { &mut snap.repo.archived } else { &mut snap.repo.pupils };
+            if let Ok(i) = list.binary_search_by(|p| p.dir.as_str().cmp(dir)) {
+                shed_texts(&mut list[i], snap.pupil_findings.get(&rel).map_or(&[][..], Vec::as_slice), &[]);
+            }
+        }
+        snap.school_findings = check::school_findings(&snap.repo);
     }
 }
 
@@ -250,11 +258,35 @@ fn load_all(root: &Path, anonymise_names: bool, today: chrono::NaiveDate) -> Res
             .collect()
     };
     let school_findings = check::school_findings(&repo);
-    Ok(Snapshot { repo, pupil_findings, school_findings, settings_error: None, today })
+    for rec in repo.pupils.iter_mut().chain(repo.archived.iter_mut()) {
+        shed_texts(rec, pupil_findings.get(&rec.rel).map_or(&[][..], Vec::as_slice), &school_findings);
+    }
+    Ok(Snapshot { repo, pupil_findings, school_findings, settings_error: None, today, derived: Default::default() })
 }
 
-/// A shallow-enough copy of the records for the next snapshot: the pupils
-/// are cloned (a reload of one pupil replaces one of them).
+fn clone_snapshot(s: &Snapshot) -> Snapshot {
+    Snapshot {
+        repo: clone_repo(&s.repo),
+        pupil_findings: s.pupil_findings.clone(),
+        school_findings: s.school_findings.clone(),
+        settings_error: s.settings_error.clone(),
+        today: s.today,
+        derived: std::sync::OnceLock::new(),
+    }
+}
+
+/// Keeps the text of a pupil's files only where a finding quotes it: the
+/// pages never need the rest (the forms read the file from disk), and on a
+/// large school the texts are a good part of the memory.
+fn shed_texts(rec: &mut PupilRecord, findings: &[Finding], school: &[Finding]) {
+    for f in rec.files.iter_mut() {
+        if !findings.iter().chain(school.iter().filter(|x| x.pupil.is_some())).any(|x| x.file == f.path) {
+            f.text = String::new();
+        }
+    }
+}
+
+/// A copy of the records (`Repo` is not `Clone`).
 fn clone_repo(r: &Repo) -> Repo {
     Repo {
         root: r.root.clone(),
@@ -294,6 +326,8 @@ fn watch(root: &Path, pending: Arc<Mutex<Pending>>) -> Result<Box<dyn Watcher + 
     let handler = move |res: notify::Result<notify::Event>| {
         let Ok(mut p) = pending.lock() else { return };
         match res {
+            // Reading a file (ours included) is no change.
+            Ok(ev) if matches!(ev.kind, notify::EventKind::Access(_)) => {}
             Ok(ev) => {
                 if ev.need_rescan() {
                     p.everything = true;

@@ -78,6 +78,7 @@ pub fn router(app: Shared) -> Router {
         .route("/pupil/{id}/doc/{kind}", get(pages::pupil_document))
         .route("/pupil/{id}/review/new", get(forms::new_review_form).post(forms::new_review_post))
         .route("/pupil/{id}/review/{stem}", get(forms::outcome_form).post(forms::outcome_post))
+        .route("/pupil/{id}/log", post(forms::log_post))
         .route("/pupils/new", get(forms::new_pupil_form).post(forms::new_pupil_post))
         .route("/classes", get(pages::classes))
         .route("/class/{name}", get(pages::class))

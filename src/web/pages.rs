@@ -189,8 +189,24 @@ fn when(days: i64) -> String {
     }
 }
 
-pub async fn dashboard(State(app): State<Shared>, Extension(session): Extension<Session>) -> Response {
-    let here = Here::new(&app, &session);
+/// At most this many rows in each of the dashboard's two lists (the headings
+/// give the full counts; `senco review-due` lists them all).
+const DASHBOARD_ROWS: usize = 100;
+
+/// What the dashboard shows, computed once per state of the records.
+#[derive(Serialize)]
+struct DashboardData {
+    overdue: Vec<DueRow>,
+    overdue_count: usize,
+    due_soon: Vec<DueRow>,
+    due_soon_count: usize,
+    warn_days: i64,
+    stats: Vec<(String, String)>,
+    tally: TallyView,
+    compliance: Vec<(String, usize, String)>,
+}
+
+fn dashboard_data(here: &Here) -> DashboardData {
     let repo = &here.snap.repo;
     let within = i64::from(repo.settings.reviews.warn_days);
     let opts = review_due::Options { within, filter: PupilFilter::default(), kinds: vec![] };
@@ -205,8 +221,9 @@ pub async fn dashboard(State(app): State<Shared>, Extension(session): Extension<
         status: i.status,
         detail: i.detail.clone(),
     };
-    let overdue: Vec<DueRow> = items.iter().filter(|i| i.status == "overdue").map(row).collect();
-    let due_soon: Vec<DueRow> = items.iter().filter(|i| i.status != "overdue").map(row).collect();
+    let overdue_count = items.iter().filter(|i| i.status == "overdue").count();
+    let overdue: Vec<DueRow> = items.iter().filter(|i| i.status == "overdue").take(DASHBOARD_ROWS).map(row).collect();
+    let due_soon: Vec<DueRow> = items.iter().filter(|i| i.status != "overdue").take(DASHBOARD_ROWS).map(row).collect();
     let s = stats::query(repo, here.today);
     let stats = vec![
         ("Pupils on roll".to_string(), stats::roll_text(&s)),
@@ -214,32 +231,38 @@ pub async fn dashboard(State(app): State<Shared>, Extension(session): Extension<
         ("Statutory plans".to_string(), s.statutory_plans.to_string()),
         ("Reviews overdue".to_string(), s.reviews_overdue.to_string()),
     ];
-    let counts = compliance_counts(&here);
+    let counts = compliance_counts(here);
     let compliance = counts
         .iter()
         .map(|(status, n)| (status_label(*status), *n, format!("/compliance?status={}", status_key(*status))))
         .collect::<Vec<_>>();
-    #[derive(Serialize)]
-    struct V {
-        frame: Frame,
-        overdue: Vec<DueRow>,
-        due_soon: Vec<DueRow>,
-        warn_days: i64,
-        stats: Vec<(String, String)>,
-        tally: TallyView,
-        compliance: Vec<(String, usize, String)>,
-    }
     let t = here.snap.tally();
-    let view = V {
-        frame: here.frame("Dashboard", "dashboard"),
+    DashboardData {
         overdue,
+        overdue_count,
+        due_soon_count: items.len() - overdue_count,
         due_soon,
         warn_days: within,
         stats,
         tally: TallyView { errors: t.errors, warnings: t.warnings },
         compliance,
+    }
+}
+
+pub async fn dashboard(State(app): State<Shared>, Extension(session): Extension<Session>) -> Response {
+    let here = Here::new(&app, &session);
+    // Computed once per state of the records; a change on disk starts afresh.
+    let cached = here.snap.derived.get_or_init(|| Arc::new(dashboard_data(&here))).clone();
+    let Ok(data) = cached.downcast::<DashboardData>() else {
+        return here.error(&Error::usage("the dashboard could not be computed", None));
     };
-    here.page("dashboard.html.j2", &view)
+    #[derive(Serialize)]
+    struct V<'a> {
+        frame: Frame,
+        #[serde(flatten)]
+        data: &'a DashboardData,
+    }
+    here.page("dashboard.html.j2", &V { frame: here.frame("Dashboard", "dashboard"), data: &data })
 }
 
 #[derive(Serialize)]
@@ -457,9 +480,31 @@ pub async fn pupil(
     State(app): State<Shared>,
     Extension(session): Extension<Session>,
     Path(id): Path<String>,
+    Query(q): Params,
 ) -> Response {
     let here = Here::new(&app, &session);
     let Some(rec) = here.pupil(&id) else { return here.not_found("pupil with this id on roll") };
+    let saved = q.get("saved").is_some_and(|s| s == "log");
+    pupil_page(&here, rec, None, saved, StatusCode::OK)
+}
+
+#[derive(Serialize)]
+struct LogRow {
+    date: String,
+    kind: String,
+    with: String,
+    summary: String,
+    follow_up: String,
+}
+
+/// The pupil page; `log_form` holds a refused log entry with its errors.
+pub fn pupil_page(
+    here: &Here,
+    rec: &PupilRecord,
+    log_form: Option<(super::forms::LogValues, std::collections::BTreeMap<String, String>)>,
+    saved: bool,
+    status: StatusCode,
+) -> Response {
     let findings: Vec<FindingView> = here.snap.findings_of(rec).iter().map(|f| finding_view(&here.snap, f)).collect();
     let name =
         rec.pupil.as_ref().map(|p| p.display_name()).filter(|n| !n.is_empty()).unwrap_or_else(|| rec.dir.clone());
@@ -496,10 +541,32 @@ pub async fn pupil(
         timeline.push(TimelineRow { date, what: format!("Assessment: {what}"), detail: score, href: None });
     }
     timeline.sort_by(|a, b| b.date.cmp(&a.date).then(a.what.cmp(&b.what)));
+    let mut log: Vec<LogRow> = rec
+        .log
+        .iter()
+        .map(|e| LogRow {
+            date: crate::model::val(&e.date).map(|d| d.to_string()).unwrap_or_default(),
+            kind: crate::model::val(&e.kind).map(|k| capitalise(k.as_str()).replace('-', " ")).unwrap_or_default(),
+            with: e.with.iter().flatten().map(|w| w.value.clone()).collect::<Vec<_>>().join(", "),
+            summary: text(&e.summary).unwrap_or("").to_string(),
+            follow_up: crate::model::val(&e.follow_up).map(|d| d.to_string()).unwrap_or_default(),
+        })
+        .collect();
+    log.sort_by(|a, b| b.date.cmp(&a.date));
+    let (log_values, log_errors) = log_form.unwrap_or_else(|| {
+        let v = super::forms::LogValues { date: here.today.to_string(), kind: "meeting".into(), ..Default::default() };
+        (v, Default::default())
+    });
     #[derive(Serialize)]
     struct V {
         frame: Frame,
         name: String,
+        log: Vec<LogRow>,
+        log_values: super::forms::LogValues,
+        errors: std::collections::BTreeMap<String, String>,
+        log_kinds: Vec<(String, String)>,
+        log_action: String,
+        log_saved: bool,
         doc: DocView,
         documents: Vec<(String, String)>,
         findings: Vec<FindingView>,
@@ -511,6 +578,12 @@ pub async fn pupil(
     let view = V {
         frame: here.frame(name.clone(), "register"),
         name,
+        log,
+        log_values,
+        errors: log_errors,
+        log_kinds: super::forms::log_kinds(),
+        log_action: format!("{base}/log"),
+        log_saved: saved,
         doc,
         documents,
         findings,
@@ -519,7 +592,7 @@ pub async fn pupil(
         can_write: !here.app.opts.readonly,
         new_review_href: format!("{base}/review/new"),
     };
-    here.page("pupil.html.j2", &view)
+    here.page_status(status, "pupil.html.j2", &view)
 }
 
 fn capitalise(s: &str) -> String {
@@ -827,7 +900,7 @@ pub async fn compliance(
     let status = q.get("status").cloned().unwrap_or_else(|| "attention".into());
     let all = outcomes(&here);
     // Summary: one row per rule, a count per status.
-    let order = [Status::Overdue, Status::NotMet, Status::Due, Status::NotRecorded, Status::Met];
+    let order = [Status::Overdue, Status::NotMet, Status::Due, Status::NotRecorded, Status::Met, Status::NotApplicable];
     let mut by_rule: BTreeMap<&str, (String, BTreeMap<Status, usize>)> = BTreeMap::new();
     for (_, o) in &all {
         let e = by_rule.entry(o.rule.code).or_insert_with(|| (o.rule.statement.to_string(), BTreeMap::new()));
@@ -843,7 +916,7 @@ pub async fn compliance(
     }
     let wanted = |s: Status| match status.as_str() {
         "all" => true,
-        "attention" => s != Status::Met,
+        "attention" => !matches!(s, Status::Met | Status::NotApplicable),
         other => status_key(s) == other,
     };
     let mut t = output::Table::new(

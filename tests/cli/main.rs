@@ -4,6 +4,7 @@
 
 mod agree;
 mod audit;
+mod browser;
 mod calendar;
 mod check;
 mod compliance;
@@ -16,6 +17,7 @@ mod plain;
 mod query;
 mod render;
 mod rules;
+mod serve;
 mod upkeep;
 mod verify;
 mod writers;

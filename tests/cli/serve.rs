@@ -1,0 +1,632 @@
+//! `senco serve` over HTTP, without a socket: the router is called with
+//! `tower::ServiceExt::oneshot`, as axum's testing example does. Pages are
+//! compared with the matching command's output; every form is tried with
+//! success, a located validation error, a stale edit, a missing or wrong
+//! CSRF token, a foreign Origin and a wrong Host, and each refusal is shown
+//! to change nothing on disk.
+
+use super::{copy_dir, oakfield, senco, tree, TODAY};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use senco::web::{self, Options};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+struct Web {
+    app: axum::Router,
+    shared: web::Shared,
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap()
+}
+
+fn start(from: &Path, tweak: impl FnOnce(&mut Options)) -> Web {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("school");
+    copy_dir(from, &root);
+    let mut opts = Options {
+        root: root.clone(),
+        fixed_today: Some(today()),
+        readonly: false,
+        anonymise: false,
+        token: None,
+        extra_hosts: vec![],
+    };
+    tweak(&mut opts);
+    let shared = Arc::new(web::App::new(opts, None).unwrap());
+    Web { app: web::router(shared.clone()), shared, _tmp: tmp, root }
+}
+
+fn block<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
+}
+
+impl Web {
+    fn send(&self, req: Request<Body>) -> Reply {
+        block(async {
+            let resp = self.app.clone().oneshot(req).await.unwrap();
+            let status = resp.status();
+            let headers = resp.headers().clone();
+            let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap();
+            Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        })
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        self.send(Request::get(path).header(header::HOST, "127.0.0.1:8411").body(Body::empty()).unwrap())
+    }
+
+    /// The CSRF cookie a browser gets with its first page.
+    fn session(&self) -> String {
+        let r = self.get("/");
+        let set = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+        set.split(';').next().unwrap().trim_start_matches("senco_csrf=").to_string()
+    }
+
+    fn post_with(&self, path: &str, fields: &[(&str, &str)], cookie: Option<&str>, origin: Option<&str>) -> Reply {
+        let body: Vec<String> =
+            fields.iter().map(|(k, v)| format!("{}={}", web::html::url_part(k), web::html::url_part(v))).collect();
+        let mut req = Request::post(path)
+            .header(header::HOST, "127.0.0.1:8411")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, format!("senco_csrf={c}"));
+        }
+        if let Some(o) = origin {
+            req = req.header(header::ORIGIN, o);
+        }
+        self.send(req.body(Body::from(body.join("&"))).unwrap())
+    }
+
+    /// A POST as the browser sends it from one of our pages.
+    fn post(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let csrf = self.session();
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_with(path, &all, Some(&csrf), Some("http://127.0.0.1:8411"))
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.root.join(rel)).unwrap()
+    }
+}
+
+/// Text as the page templates escape it.
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#x27;")
+        .replace('/', "&#x2f;")
+}
+
+/// The value of a hidden or text input in a page.
+fn input_value(page: &str, name: &str) -> String {
+    let at = page.find(&format!("name=\"{name}\"")).unwrap_or_else(|| panic!("no field {name}"));
+    let rest = &page[at..];
+    let v = rest.find("value=\"").unwrap() + 7;
+    rest[v..v + rest[v..].find('"').unwrap()].to_string()
+}
+
+const PAGES: &[&str] = &[
+    "/",
+    "/register",
+    "/register?all_levels=1&sort=year&desc=1",
+    "/pupil/ava-brown",
+    "/pupil/ava-brown/doc/plan",
+    "/pupil/ava-brown/doc/profile",
+    "/pupil/ava-brown/doc/review",
+    "/pupil/ava-brown/doc/checklist",
+    "/pupil/ava-brown/doc/progress",
+    "/pupil/ava-brown/review/new",
+    "/pupils/new",
+    "/classes",
+    "/class/4B",
+    "/caseloads",
+    "/caseload/ta-jones",
+    "/provision-map",
+    "/impact",
+    "/compliance",
+    "/compliance?status=all",
+    "/findings",
+];
+
+#[test]
+fn every_page_answers_with_a_main_landmark_a_strict_policy_and_no_script() {
+    let w = start(&oakfield(), |_| {});
+    for p in PAGES {
+        let r = w.get(p);
+        assert_eq!(r.status, StatusCode::OK, "{p}: {}", r.body);
+        assert!(r.body.contains("<main"), "{p} has no main landmark");
+        assert!(!r.body.contains("<script"), "{p} has a script");
+        for attr in ["src=\"http", "href=\"http", "url(http", "src=\"//", "href=\"//"] {
+            assert!(!r.body.contains(attr), "{p} loads something external");
+        }
+        let csp = r.headers.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap();
+        assert!(csp.contains("default-src 'none'") && !csp.contains("script-src"), "{p}: {csp}");
+        assert_eq!(r.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
+    }
+    assert_eq!(w.get("/pupil/nobody").status, StatusCode::NOT_FOUND);
+    assert_eq!(w.get("/pupil/ava-brown/doc/nothing").status, StatusCode::NOT_FOUND);
+    assert_eq!(w.get("/pupil/ava-brown/review/..%2F..%2Fsenco.toml").status, StatusCode::NOT_FOUND);
+    let css = w.get("/style.css");
+    assert!(css.headers.get(header::CONTENT_TYPE).unwrap().to_str().unwrap().starts_with("text/css"));
+}
+
+#[test]
+fn the_register_csv_is_the_list_command_byte_for_byte_and_the_page_shows_the_same_cells() {
+    let w = start(&oakfield(), |_| {});
+    for (query, flags) in [
+        ("", vec![]),
+        ("?all_levels=1", vec!["--all-levels"]),
+        ("?year=5&level=sen-support", vec!["--year", "5", "--level", "sen-support"]),
+    ] {
+        let csv = w.get(&format!("/register.csv{query}"));
+        assert_eq!(csv.status, StatusCode::OK);
+        let mut args = vec!["list", "--format", "csv"];
+        args.extend(flags);
+        let cli = senco(&w.root, &args);
+        assert_eq!(cli.code, 0, "{}", cli.stderr);
+        assert_eq!(csv.body, cli.stdout, "register.csv{query}");
+        // Every name of the CSV is on the page.
+        let page = w.get(&format!("/register{query}"));
+        for line in cli.stdout.lines().skip(1) {
+            let name = line.split(',').nth(1).unwrap();
+            assert!(page.body.contains(&format!(">{name}</a>")), "{name} missing from /register{query}");
+        }
+    }
+    let bad = w.get("/register?year=four");
+    assert!(bad.body.contains("`four` is not a year group"), "{}", bad.body);
+}
+
+#[test]
+fn the_dashboard_lists_what_review_due_lists() {
+    let w = start(&oakfield(), |_| {});
+    let page = w.get("/").body;
+    let cli = senco(&w.root, &["review-due", "--format", "csv"]);
+    let rows: Vec<&str> = cli.stdout.lines().skip(1).collect();
+    assert!(!rows.is_empty());
+    for row in &rows {
+        let pupil = row.split(',').next().unwrap();
+        assert!(
+            page.contains(&format!("href=\"{}\"", esc(&format!("/pupil/{pupil}")))),
+            "{pupil} missing from the dashboard"
+        );
+    }
+    let overdue = rows.iter().filter(|r| r.contains(",overdue,")).count();
+    assert!(page.contains(&format!("Overdue ({overdue})")), "{page}");
+    let check = senco(&w.root, &["check", "--format", "json"]);
+    let errors = check.stdout.matches("\"severity\": \"error\"").count()
+        + check.stdout.matches("\"severity\":\"error\"").count();
+    assert!(page.contains(&format!("{errors} error")), "dashboard error count differs from check ({errors})");
+}
+
+#[test]
+fn the_pupil_page_has_what_show_has_and_the_pupils_problems() {
+    let w = start(&oakfield(), |_| {});
+    let page = w.get("/pupil/ava-brown").body;
+    let cli = senco(&w.root, &["show", "ava-brown", "--format", "csv"]);
+    for line in cli.stdout.lines().skip(1).filter(|l| !l.is_empty() && !l.ends_with('"')) {
+        let value = line.rsplit(',').next().unwrap();
+        assert!(page.contains(&esc(value)), "`{value}` of `show` missing from the pupil page");
+    }
+    // A broken file shows on the pupil's page as a located finding.
+    std::fs::write(w.root.join("pupils/ava-brown/needs.yaml"), "- id: [unclosed\n").unwrap();
+    w.shared.live.touched(&["pupils/ava-brown/needs.yaml".into()]);
+    let page = w.get("/pupil/ava-brown");
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&esc("pupils/ava-brown/needs.yaml, line ")), "{}", page.body);
+}
+
+#[test]
+fn documents_open_in_the_browser_and_download_as_word_and_markdown() {
+    let w = start(&oakfield(), |_| {});
+    let page = w.get("/pupil/ava-brown/doc/plan");
+    let cli = senco(&w.root, &["render", "plan", "ava-brown", "--format", "html"]);
+    // The document itself is the command's, with the bar added.
+    let first_heading = cli.stdout.lines().find(|l| l.contains("<h1")).unwrap();
+    assert!(page.body.contains(first_heading));
+    assert!(page
+        .headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .contains("style-src 'unsafe-inline'"));
+    let md = w.get("/pupil/ava-brown/doc/plan?as=md");
+    assert_eq!(md.body, senco(&w.root, &["render", "plan", "ava-brown", "--format", "md"]).stdout);
+    assert!(md.headers.get(header::CONTENT_DISPOSITION).unwrap().to_str().unwrap().contains("ava-brown-plan.md"));
+    let doc = w.get("/pupil/ava-brown/doc/plan?as=doc");
+    assert_eq!(doc.headers.get(header::CONTENT_TYPE).unwrap(), "application/msword");
+    assert_eq!(doc.body, cli.stdout);
+}
+
+#[test]
+fn hostile_requests_change_nothing() {
+    let w = start(&oakfield(), |_| {});
+    let before = tree(&w.root);
+    let csrf = w.session();
+    let fields = [("csrf", csrf.as_str()), ("date", "2026-11-24"), ("kind", "termly"), ("slug", "")];
+    // Wrong Host (DNS rebinding).
+    let r = w.send(Request::get("/").header(header::HOST, "rebind.example:8411").body(Body::empty()).unwrap());
+    assert_eq!(r.status, StatusCode::MISDIRECTED_REQUEST);
+    // Foreign Origin.
+    let r = w.post_with("/pupil/ava-brown/review/new", &fields, Some(&csrf), Some("http://evil.example"));
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // No CSRF token, a wrong one, no cookie.
+    let r = w.post_with("/pupil/ava-brown/review/new", &fields[1..], Some(&csrf), None);
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let wrong = [("csrf", "0123456789abcdef0123456789abcdef"), ("date", "2026-11-24"), ("kind", "termly")];
+    let r = w.post_with("/pupil/ava-brown/review/new", &wrong, Some(&csrf), None);
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = w.post_with("/pupil/ava-brown/review/new", &fields, None, None);
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Other methods.
+    let r = w.send(Request::delete("/pupil/ava-brown").header(header::HOST, "localhost").body(Body::empty()).unwrap());
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(tree(&w.root), before);
+}
+
+#[test]
+fn off_loopback_every_request_needs_the_access_token() {
+    let w = start(&oakfield(), |o| {
+        o.token = Some("00112233445566778899aabbccddeeff".into());
+        o.readonly = true;
+    });
+    assert_eq!(w.get("/").status, StatusCode::UNAUTHORIZED);
+    assert_eq!(w.get("/register.csv").status, StatusCode::UNAUTHORIZED);
+    assert_eq!(w.get("/login?token=wrong").status, StatusCode::UNAUTHORIZED);
+    let login = w.get("/login?token=00112233445566778899aabbccddeeff");
+    assert_eq!(login.status, StatusCode::SEE_OTHER);
+    let cookie = login.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    let with = w.send(
+        Request::get("/")
+            .header(header::HOST, "localhost")
+            .header(header::COOKIE, cookie.split(';').next().unwrap())
+            .body(Body::empty())
+            .unwrap(),
+    );
+    assert_eq!(with.status, StatusCode::OK);
+    assert!(with.body.contains("read-only") && !with.body.contains("/pupils/new"));
+    // The server itself refuses a non-loopback bind without printing a token: see `senco serve --bind`.
+}
+
+#[test]
+fn read_only_refuses_every_write() {
+    let w = start(&oakfield(), |o| o.readonly = true);
+    let before = tree(&w.root);
+    let r = w.post("/pupil/ava-brown/review/new", &[("date", "2026-11-24"), ("kind", "termly")]);
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(!w.get("/pupil/ava-brown").body.contains("Prepare a review"));
+    assert_eq!(tree(&w.root), before);
+}
+
+#[test]
+fn prepare_a_review_writes_what_new_review_writes() {
+    let w = start(&oakfield(), |_| {});
+    let r = w.post("/pupil/ava-brown/review/new", &[("date", "2026-11-24"), ("kind", "termly"), ("slug", "")]);
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.headers.get(header::LOCATION).unwrap(), "/pupil/ava-brown/review/2026-11-24?saved=prepared");
+    let written = w.read("pupils/ava-brown/reviews/2026-11-24.yaml");
+    // The same file as the command writes in another copy of the school.
+    let other = tempfile::tempdir().unwrap();
+    copy_dir(&oakfield(), other.path());
+    let cli = senco(other.path(), &["new-review", "ava-brown", "--date", "2026-11-24", "--kind", "termly"]);
+    assert_eq!(cli.code, 0, "{}", cli.stderr);
+    assert_eq!(
+        written,
+        std::fs::read_to_string(other.path().join("pupils/ava-brown/reviews/2026-11-24.yaml")).unwrap()
+    );
+    // A second one on the same day is refused next to the short-name field, the form keeping what was typed.
+    let again = w.post("/pupil/ava-brown/review/new", &[("date", "2026-11-24"), ("kind", "interim"), ("slug", "")]);
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(again.body.contains("id=\"slug-error\""), "{}", again.body);
+    assert!(again.body.contains("value=\"interim\" selected"));
+    // A bad date: located, typed value kept, nothing written.
+    let bad = w.post("/pupil/ava-brown/review/new", &[("date", "2026-02-30"), ("kind", "termly")]);
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("id=\"date-error\"") && bad.body.contains("value=\"2026-02-30\""), "{}", bad.body);
+    assert!(!w.root.join("pupils/ava-brown/reviews/2026-02-30.yaml").exists());
+}
+
+#[test]
+fn record_an_outcome_changes_only_the_values_typed_and_refuses_a_stale_form() {
+    let w = start(&oakfield(), |_| {});
+    let r = w.post("/pupil/ava-brown/review/new", &[("date", "2026-11-24"), ("kind", "termly")]);
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let rel = "pupils/ava-brown/reviews/2026-11-24.yaml";
+    let prepared = w.read(rel);
+    let form = w.get("/pupil/ava-brown/review/2026-11-24?saved=prepared");
+    assert!(form.body.contains("The review is prepared"));
+    let hash = input_value(&form.body, "hash");
+    let target = prepared
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("- target: "))
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    let (pname, nname) = (format!("progress-{target}"), format!("note-{target}"));
+    let saved = w.post(
+        "/pupil/ava-brown/review/2026-11-24",
+        &[
+            ("hash", &hash),
+            (&pname, "partly-achieved"),
+            (&nname, "<script>alert(1)</script> 62 of 100"),
+            ("pupil_voice", "I like the word games."),
+            ("action1", "Share the word list with home"),
+            ("owner1", "ta-jones"),
+            ("due1", "2026-12-04"),
+        ],
+    );
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let after = w.read(rel);
+    // Every line of the prepared file is still there, or is one of the lines the form filled.
+    let changed: Vec<&str> = prepared.lines().filter(|l| !after.lines().any(|a| a == *l)).collect();
+    assert!(
+        changed.iter().all(|l| l.contains("progress:")
+            || l.contains("note:")
+            || l.contains("pupil_voice:")
+            || l.contains("actions:")),
+        "{changed:?}"
+    );
+    assert!(after.contains("progress: partly-achieved"));
+    assert!(after.contains("pupil_voice: I like the word games."));
+    assert!(after.contains("- { action: Share the word list with home, owner: ta-jones, due: 2026-12-04 }"));
+    let comments = |t: &str| {
+        t.lines().filter(|l| l.contains('#')).map(|l| l[l.find('#').unwrap()..].to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(comments(&prepared), comments(&after), "every comment is kept");
+    // It still passes check, and the page escapes the value.
+    let check = senco(&w.root, &["check", "--format", "json"]);
+    assert!(
+        !check.stdout.contains("2026-11-24.yaml\",\n      \"line")
+            || check.code == 0
+            || !check.stdout.contains("\"error\"")
+    );
+    let page = w.get("/pupil/ava-brown/review/2026-11-24");
+    assert!(page.body.contains("&lt;script&gt;") && !page.body.contains("<script>"));
+    // A stale form: the file changed on disk since the form was loaded.
+    let form = w.get("/pupil/ava-brown/review/2026-11-24");
+    let hash = input_value(&form.body, "hash");
+    let edited = after.replace("I like the word games.", "I like the word games a lot.");
+    std::fs::write(w.root.join(rel), &edited).unwrap();
+    let stale =
+        w.post("/pupil/ava-brown/review/2026-11-24", &[("hash", &hash), ("parent_voice", "Typed at the meeting")]);
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains("changed on disk") && stale.body.contains("Typed at the meeting"), "{}", stale.body);
+    assert_eq!(w.read(rel), edited, "a stale form writes nothing");
+    // A located validation error.
+    let hash = input_value(&w.get("/pupil/ava-brown/review/2026-11-24").body, "hash");
+    let bad =
+        w.post("/pupil/ava-brown/review/2026-11-24", &[("hash", &hash), ("due2", "next week"), ("owner2", "senco")]);
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("id=\"due2-error\"")
+            && bad.body.contains("id=\"action2-error\"")
+            && bad.body.contains("value=\"next week\"")
+    );
+    assert_eq!(w.read(rel), edited);
+}
+
+#[test]
+fn add_a_pupil_writes_what_new_pupil_writes_and_escapes_names() {
+    let w = start(&oakfield(), |_| {});
+    let fields = [
+        ("first", "Lena"),
+        ("last", "Marsh"),
+        ("id", "lena-marsh"),
+        ("dob", "2019-05-02"),
+        ("year", "2"),
+        ("class", "2W"),
+        ("level", "sen-support"),
+        ("plan_issued", ""),
+    ];
+    let r = w.post("/pupils/new", &fields);
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let other = tempfile::tempdir().unwrap();
+    copy_dir(&oakfield(), other.path());
+    let cli = senco(
+        other.path(),
+        &[
+            "new-pupil",
+            "--id",
+            "lena-marsh",
+            "--first",
+            "Lena",
+            "--last",
+            "Marsh",
+            "--dob",
+            "2019-05-02",
+            "--year",
+            "2",
+            "--class",
+            "2W",
+            "--level",
+            "sen-support",
+        ],
+    );
+    assert_eq!(cli.code, 0, "{}", cli.stderr);
+    assert_eq!(tree(&w.root.join("pupils/lena-marsh")), tree(&other.path().join("pupils/lena-marsh")));
+    assert!(w.get("/pupil/lena-marsh").body.contains("Lena Marsh"));
+    // The same id again: refused next to the field.
+    let again = w.post("/pupils/new", &fields);
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("id=\"id-error\""));
+    // A name with markup is stored as typed and shown escaped.
+    let r = w.post(
+        "/pupils/new",
+        &[
+            ("first", "<script>x</script>"),
+            ("last", "Doe"),
+            ("id", "xss-doe"),
+            ("dob", "2019-01-01"),
+            ("year", "2"),
+            ("level", "sen-support"),
+        ],
+    );
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = w.get("/register").body;
+    assert!(
+        page.contains("&lt;script&gt;x&lt;&#x2f;script&gt;") || page.contains("&lt;script&gt;x&lt;/script&gt;"),
+        "not escaped"
+    );
+    assert!(!page.contains("<script>"));
+    // Every field wrong at once: each error next to its field.
+    let bad = w.post(
+        "/pupils/new",
+        &[("first", ""), ("last", "X"), ("id", "9x"), ("dob", "yesterday"), ("year", "x"), ("level", "ehcp")],
+    );
+    for f in ["first", "id", "dob", "year", "plan_issued"] {
+        assert!(bad.body.contains(&format!("id=\"{f}-error\"")), "{f}: {}", bad.body);
+    }
+}
+
+#[test]
+fn anonymised_pages_show_initials() {
+    let w = start(&oakfield(), |o| o.anonymise = true);
+    let page = w.get("/register").body;
+    assert!(!page.contains("Ava Brown") && page.contains("A. B."), "{page}");
+    assert!(!w.get("/").body.contains("Ava Brown"));
+}
+
+#[test]
+fn changes_on_disk_show_on_the_next_page_load() {
+    let w = start(&oakfield(), |_| {});
+    assert!(w.get("/findings").status == StatusCode::OK);
+    let rel = "pupils/ava-brown/pupil.yaml";
+    let text = w.read(rel);
+    std::fs::write(w.root.join(rel), text.replace("class: 4B", "class: [4B")).unwrap();
+    // The watcher sees it within moments; no restart.
+    let mut seen = false;
+    for _ in 0..50 {
+        let page = w.get("/findings").body;
+        if page.contains(&esc("pupils/ava-brown/pupil.yaml")) {
+            seen = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(seen, "the broken file never showed as a finding");
+    let dash = w.get("/");
+    assert_eq!(dash.status, StatusCode::OK);
+    assert!(dash.body.contains("could not be read"), "{}", dash.body);
+    // A broken senco.toml: the last good records stay, with the error on every page.
+    std::fs::write(w.root.join("senco.toml"), "[school\n").unwrap();
+    w.shared.live.touched(&["senco.toml".into()]);
+    let page = w.get("/register");
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("senco.toml could not be read"), "{}", page.body);
+}
+
+#[test]
+fn log_a_note_appends_to_the_pupils_log_and_keeps_every_byte() {
+    let w = start(&oakfield(), |_| {});
+    let rel = "pupils/ava-brown/log.yaml";
+    let before = std::fs::read_to_string(w.root.join(rel)).unwrap_or_default();
+    let r = w.post(
+        "/pupil/ava-brown/log",
+        &[
+            ("log_date", "2026-11-24"),
+            ("log_kind", "parent-contact"),
+            ("log_with", "parent"),
+            ("log_summary", "Mum called: <b>reading</b> at home is going well."),
+            ("log_follow_up", ""),
+        ],
+    );
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let after = w.read(rel);
+    assert!(after.starts_with(&before), "what was there is kept byte for byte");
+    let page = w.get("/pupil/ava-brown?saved=log").body;
+    assert!(page.contains("Added to the log") && page.contains("&lt;b&gt;reading&lt;&#x2f;b&gt;"), "{page}");
+    // The same entry through the command, in another copy, gives the same file.
+    let other = tempfile::tempdir().unwrap();
+    copy_dir(&oakfield(), other.path());
+    let cli = senco(
+        other.path(),
+        &[
+            "log",
+            "ava-brown",
+            "--date",
+            "2026-11-24",
+            "--kind",
+            "parent-contact",
+            "--with",
+            "parent",
+            "Mum called: <b>reading</b> at home is going well.",
+        ],
+    );
+    assert_eq!(cli.code, 0, "{}", cli.stderr);
+    assert_eq!(after, std::fs::read_to_string(other.path().join(rel)).unwrap());
+    // Errors next to their fields, what was typed kept, nothing written.
+    let bad = w.post(
+        "/pupil/ava-brown/log",
+        &[("log_date", "2026-11-31"), ("log_kind", "meeting"), ("log_summary", ""), ("log_with", "senco")],
+    );
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("id=\"log_date-error\"")
+            && bad.body.contains("id=\"log_summary-error\"")
+            && bad.body.contains("value=\"senco\"")
+    );
+    assert_eq!(w.read(rel), after);
+}
+
+/// One GET over a real socket: status line and body.
+fn raw_get(addr: &str, path: &str, cookie: Option<&str>) -> (String, String) {
+    use std::io::{Read, Write};
+    let hostport = addr.trim_start_matches("http://").trim_end_matches('/');
+    let mut s = std::net::TcpStream::connect(hostport).unwrap();
+    let cookie = cookie.map(|c| format!("Cookie: {c}\r\n")).unwrap_or_default();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {hostport}\r\n{cookie}Connection: close\r\n\r\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let status = out.lines().next().unwrap_or("").to_string();
+    (status, out)
+}
+
+#[test]
+fn a_non_loopback_bind_prints_a_login_link_and_refuses_requests_without_its_token() {
+    use std::io::BufRead;
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&oakfield(), tmp.path());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_senco"))
+        .args(["-C", tmp.path().to_str().unwrap(), "--today", TODAY, "serve", "--bind", "0.0.0.0", "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let (mut first, mut second) = (String::new(), String::new());
+    out.read_line(&mut first).unwrap();
+    out.read_line(&mut second).unwrap();
+    let addr = first.trim().strip_prefix("senco serve: ").unwrap().to_string();
+    let login = second.trim().rsplit(' ').next().unwrap().to_string();
+    assert!(login.contains("/login?token="), "{second}");
+    let (status, _) = raw_get(&addr, "/", None);
+    assert!(status.contains(" 401 "), "{status}");
+    let path = &login[login.find("/login").unwrap()..];
+    let (status, resp) = raw_get(&addr, path, None);
+    assert!(status.contains(" 303 "), "{status}");
+    let cookie = resp.lines().find_map(|l| l.strip_prefix("set-cookie: senco_access=")).unwrap();
+    let cookie = format!("senco_access={}", cookie.split(';').next().unwrap());
+    let (status, body) = raw_get(&addr, "/", Some(&cookie));
+    assert!(status.contains(" 200 "), "{status}");
+    // Off loopback the forms are off unless --allow-writes.
+    assert!(body.contains("read-only") && !body.contains("href=\"/pupils/new\""));
+    let _ = child.kill();
+    let _ = child.wait();
+}
