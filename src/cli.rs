@@ -513,6 +513,7 @@ pub enum DueKind {
     SupportReview,
     AnnualReview,
     Reevaluation,
+    Deadline,
     Target,
     Action,
     Referral,

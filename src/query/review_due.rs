@@ -11,13 +11,19 @@ use super::{PupilFilter, VERSION};
 use crate::model::{text, val, ReferralStatus};
 use crate::output::{Column, Document, Table};
 use crate::repo::{PupilRecord, Repo};
+use crate::rules::eval::Status;
 use crate::rules::{self, dates};
 use chrono::NaiveDate;
 use serde::Serialize;
 
 /// The stable item kinds, in the order `--kind` lists them.
 pub const KINDS: &[&str] =
-    &["support-review", "annual-review", "reevaluation", "target", "action", "referral", "follow-up"];
+    &["support-review", "annual-review", "reevaluation", "deadline", "target", "action", "referral", "follow-up"];
+
+/// The rules whose dates are the review items (`rules::due_items`); every
+/// other rule outcome that is due or overdue is a `deadline` item.
+const REVIEW_RULES: &[&str] =
+    &["ENG-SUP-REVIEW", "ENG-AR-DUE", "US-IEP-ANNUAL", "US-REEVAL", "US-504-REVIEW", "WAL-IDP-REVIEW"];
 
 /// What `review-due` is asked for.
 #[derive(Clone, Debug)]
@@ -37,6 +43,9 @@ pub struct Item {
     pub year_group: Option<i64>,
     pub level: Option<String>,
     pub kind: &'static str,
+    /// The rule a review or deadline item comes from (`senco explain` says
+    /// more); `null` for targets, actions, referrals and follow-ups.
+    pub rule: Option<&'static str>,
     pub due: String,
     /// Days from today to the due date; negative when overdue.
     pub days: i64,
@@ -110,14 +119,48 @@ pub fn pupil_items(repo: &Repo, rec: &PupilRecord, today: NaiveDate) -> Vec<(&'s
 /// date, then pupil, kind and detail.
 pub fn query(repo: &Repo, today: NaiveDate, opts: &Options) -> Vec<Item> {
     let mut items = Vec::new();
-    for rec in &repo.pupils {
+    let wants = |kind: &str| opts.kinds.is_empty() || opts.kinds.iter().any(|k| k == kind);
+    for rec in repo.pupils.iter().chain(&repo.archived) {
         let Some(pupil) = &rec.pupil else { continue };
         if !opts.filter.matches(pupil) {
             continue;
         }
+        // Every other statutory deadline of the rule pack, as `check` and
+        // `senco compliance` give it: due soon or overdue, with its rule.
+        if wants("deadline") {
+            for o in rules::eval::evaluate(&repo.settings, rec, today) {
+                let (Some(due), true) = (o.due, matches!(o.status, Status::Due | Status::Overdue)) else { continue };
+                if REVIEW_RULES.contains(&o.rule.code)
+                    || rules::configured(&repo.settings, o.rule.code, o.rule.severity).is_none()
+                {
+                    continue;
+                }
+                let days = (due - today).num_days();
+                if days > opts.within && o.status != Status::Overdue {
+                    continue;
+                }
+                items.push(Item {
+                    pupil: rec.dir.clone(),
+                    name: pupil.display_name(),
+                    year_group: val(&pupil.year_group),
+                    level: pupil.level().map(|l| l.as_str().to_string()),
+                    kind: "deadline",
+                    rule: Some(o.rule.code),
+                    due: due.to_string(),
+                    days,
+                    status: if days < 0 || o.status == Status::Overdue { "overdue" } else { "due-soon" },
+                    detail: o.detail,
+                });
+            }
+        }
+        if rec.archived {
+            continue;
+        }
+        let review_rules: Vec<(&'static str, NaiveDate)> =
+            rules::due_items(&repo.settings, rec, today).into_iter().map(|d| (d.rule, d.due)).collect();
         for (kind, due, detail) in pupil_items(repo, rec, today) {
             let days = (due - today).num_days();
-            if days > opts.within || !(opts.kinds.is_empty() || opts.kinds.iter().any(|k| k == kind)) {
+            if days > opts.within || !wants(kind) {
                 continue;
             }
             // Targets and review actions are listed once they are past due, as
@@ -131,6 +174,9 @@ pub fn query(repo: &Repo, today: NaiveDate, opts: &Options) -> Vec<Item> {
                 year_group: val(&pupil.year_group),
                 level: pupil.level().map(|l| l.as_str().to_string()),
                 kind,
+                rule: matches!(kind, "support-review" | "annual-review" | "reevaluation")
+                    .then(|| review_rules.iter().find(|(_, d)| *d == due).map(|(r, _)| *r))
+                    .flatten(),
                 due: due.to_string(),
                 days,
                 status: if days < 0 { "overdue" } else { "due-soon" },
@@ -154,6 +200,7 @@ pub fn document(items: &[Item], within: i64) -> Document {
             Column::right("year"),
             Column::left("level"),
             Column::left("kind"),
+            Column::left("rule"),
             Column::left("due"),
             Column::right("days"),
             Column::left("status"),
@@ -168,6 +215,7 @@ pub fn document(items: &[Item], within: i64) -> Document {
             super::year_cell(i.year_group),
             i.level.clone().unwrap_or_default(),
             i.kind.to_string(),
+            i.rule.unwrap_or("").to_string(),
             i.due.clone(),
             i.days.to_string(),
             i.status.to_string(),

@@ -27,6 +27,7 @@ struct DueItem {
     year_group: Option<i64>,
     level: Option<String>,
     kind: String,
+    rule: Option<String>,
     due: String,
     days: i64,
     status: String,
@@ -546,6 +547,8 @@ fn review_due_agrees_with_check() {
             "action-overdue" => Some("action"),
             "referral-waiting" => Some("referral"),
             "follow-up-overdue" => Some("follow-up"),
+            // Every other rule of the pack is a `deadline` item when due or overdue.
+            c if c.chars().next().is_some_and(|x| x.is_ascii_uppercase()) => Some("deadline"),
             _ => None,
         };
         let from_check: Vec<(String, &str, String)> = check
@@ -565,9 +568,22 @@ fn review_due_agrees_with_check() {
             let found = items.iter().any(|i| {
                 &i.pupil == pupil
                     && i.kind == *kind
-                    && (message.contains(&i.due) || (*kind == "referral" && message.contains("waiting")))
+                    && (message.contains(&i.due)
+                        || (*kind == "referral" && message.contains("waiting"))
+                        // a deadline's message gives its days, not always its date
+                        || (*kind == "deadline"
+                            && (message.contains(&format!("{} days", i.days.abs())) || message.contains("due today"))))
             });
+            // A rule finding that is "not met" (done late) is not a date to act on.
+            if *kind == "deadline" && !(message.starts_with("due") || message.starts_with("overdue")) {
+                continue;
+            }
             assert!(found, "{pupil} {kind}: {message} not in review-due");
+        }
+        // Review and deadline items name the rule they come from; the others none.
+        for i in &items {
+            let has_rule = matches!(i.kind.as_str(), "support-review" | "annual-review" | "reevaluation" | "deadline");
+            assert_eq!(i.rule.is_some(), has_rule, "{} {} {:?}", i.pupil, i.kind, i.rule);
         }
         // Every review or overdue item of review-due is a finding of check.
         for i in items
@@ -808,12 +824,12 @@ fn caseload_for_one_member_of_staff() {
 fn csv_reads_back_and_is_safe_in_spreadsheets() {
     let r = senco(&us(), &["review-due", "--format", "csv"]);
     let rows = parse_csv(&r.stdout);
-    assert_eq!(rows[0], ["pupil", "name", "year", "level", "kind", "due", "days", "status", "detail"]);
+    assert_eq!(rows[0], ["pupil", "name", "year", "level", "kind", "rule", "due", "days", "status", "detail"]);
     assert_eq!(rows.len(), 7);
-    assert!(rows[1..].iter().all(|r| r.len() == 9));
+    assert!(rows[1..].iter().all(|r| r.len() == 10));
     let fluency = rows.iter().find(|r| r[4] == "target" && r[0] == "alex-rivera").unwrap();
     assert_eq!(
-        fluency[8],
+        fluency[9],
         "fluency: =HYPERLINK(\"http://example.org\") Alex will read 90 words per minute, with 95% accuracy"
     );
     // A cell that starts with `=` is neutralised; negative numbers are left as numbers.
@@ -825,7 +841,7 @@ fn csv_reads_back_and_is_safe_in_spreadsheets() {
     let phone = rows.iter().find(|r| r[0] == "Contacts" && r[2] == "phone").unwrap();
     assert_eq!(phone[3], "'+1 555 0100");
     let r = senco(&us(), &["review-due", "--format", "csv"]);
-    let days: Vec<&str> = r.stdout.lines().skip(1).map(|l| l.split(',').nth(6).unwrap()).collect();
+    let days: Vec<&str> = r.stdout.lines().skip(1).map(|l| l.split(',').nth(7).unwrap()).collect();
     assert_eq!(days[0], "-50");
     assert!(r.stdout.contains("\r\n"), "RFC 4180 line ends");
 }
