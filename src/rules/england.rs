@@ -301,10 +301,23 @@ pub static ENG_AR_DUE: Rule = Rule {
 };
 
 fn eng_ar_due(cx: &mut Cx) {
-    if cx.level == Level::Ehcp {
-        cx.due_rule("ENG-AR-DUE");
-    } else {
-        wrong_level(cx, "ENG-AR-DUE", Level::Ehcp);
+    const CODE: &str = "ENG-AR-DUE";
+    if cx.level != Level::Ehcp {
+        return wrong_level(cx, CODE, Level::Ehcp);
+    }
+    cx.due_rule(CODE);
+    // The review is complete only when the LA has notified its decision, up
+    // to 4 weeks after the meeting: so the review is due soon once the
+    // latest meeting date (the period's end - 28 days) is within
+    // `warn_days`, although the date given stays the period's end.
+    let warn = i64::from(cx.settings.reviews.warn_days);
+    let today = cx.today;
+    for o in cx.out.iter_mut().filter(|o| o.rule.code == CODE && o.status == Status::Met) {
+        if let Some(end) = o.due {
+            if (end - today).num_days() - 28 <= warn {
+                o.status = Status::Due;
+            }
+        }
     }
 }
 
@@ -1406,6 +1419,9 @@ mod tests {
         let p = ehcp(6, "2015-04-01");
         let files = [("pupil.yaml", p.as_str())];
         assert_eq!(one(&p, "2026-06-01", "ENG-AR-DUE"), [Met]);
+        // Due soon from warn_days (28) before the latest meeting date: 2026-10-05.
+        assert_eq!(one(&p, "2026-10-04", "ENG-AR-DUE"), [Met]);
+        assert_eq!(one(&p, "2026-10-05", "ENG-AR-DUE"), [Due]);
         assert_eq!(one(&p, "2026-11-10", "ENG-AR-DUE"), [Due]);
         assert_eq!(one(&p, "2026-11-30", "ENG-AR-DUE"), [Due]);
         assert_eq!(one(&p, "2026-12-01", "ENG-AR-DUE"), [Overdue]);
