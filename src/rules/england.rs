@@ -42,7 +42,13 @@ fn level_words(level: Level) -> &'static str {
 
 /// "for pupils with an EHC plan; this pupil is on SEN support".
 fn wrong_level(cx: &mut Cx, code: &'static str, wanted: Level) {
-    let why = format!("for pupils {}; this pupil is {}", level_words(wanted), level_words(cx.level));
+    let is = match cx.level {
+        Level::Monitoring => "is on the watch list",
+        Level::SenSupport => "is on SEN support",
+        Level::Ehcp => "has an EHC plan",
+        _ => "is at a level of another jurisdiction",
+    };
+    let why = format!("for pupils {}; this pupil {is}", level_words(wanted));
     not_applicable(cx, code, why);
 }
 
@@ -1031,7 +1037,7 @@ fn eng_advice(cx: &mut Cx) {
         return not_applicable(
             cx,
             CODE,
-            "the local authority's request for advice (`advice_requested`) is not recorded".into(),
+            "the local authority has not asked the school for advice (no `advice_requested`)".into(),
         );
     }
     let file = cx.pupil_file();
