@@ -503,6 +503,8 @@ record! {
         /// Provision the law requires (EHC plan section F, IEP services):
         /// `check` warns when its delivery falls below `[delivery] warn_below`.
         statutory: Spanned<bool> = "statutory",
+        /// US: a transition service (34 CFR 300.320(b)(2)).
+        transition: Spanned<bool> = "transition",
     }
 }
 
