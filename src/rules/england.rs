@@ -1780,6 +1780,13 @@ mod tests {
         assert_eq!(run(&left(""), "2026-11-07")[0].due, Some(d("2026-11-06")));
         let no_left = pupil("sen-support", "2016-04-01", 5, "", "destination: Northfield Academy\n");
         assert_eq!(st(&no_left, "2026-11-07"), [NotRecorded]);
+        // A July leaver: the count runs past this year's terms, into this
+        // year's calendar shifted by 52 weeks (2026-09-02 + 364 = Wed
+        // 2027-09-01): 1-3 September (3), 6-10 (8), 13-17 (13), 20-21 (15).
+        let july = pupil("sen-support", "2016-04-01", 6, "", "left: 2027-07-21\ndestination: Northfield High\n");
+        let o = &run(&july, "2027-08-01")[0];
+        assert_eq!((o.status, o.due), (Met, Some(d("2027-09-21"))));
+        assert!(o.detail.contains("estimated from this year's calendar"), "{}", o.detail);
         // No destination, or the last school: the file is kept (ENG-RETAIN).
         assert_eq!(st(&pupil("sen-support", "2016-04-01", 5, "", "left: 2026-10-16\n"), "2026-11-07"), [NA]);
         assert_eq!(st(&left("last_school: true\n"), "2026-11-07"), [NA]);
