@@ -764,6 +764,12 @@ pub fn check_pupil(school: &School, rec: &PupilRecord, out: &mut Vec<Finding>) {
     }
 
     if !on_roll || !level.is_some_and(Level::on_register) {
+        // The rule packs answer for every pupil, each rule guarding its own
+        // levels: a watch-list pupil's request for assessment, a leaver's
+        // file transfer.
+        for o in rules::eval::evaluate(settings, rec, today) {
+            out.extend(rules::outcome_finding(settings, &o, today));
+        }
         return;
     }
     // Warnings for pupils on the register.

@@ -42,7 +42,13 @@ fn level_words(level: Level) -> &'static str {
 
 /// "for pupils with an EHC plan; this pupil is on SEN support".
 fn wrong_level(cx: &mut Cx, code: &'static str, wanted: Level) {
-    let why = format!("for pupils {}; this pupil is {}", level_words(wanted), level_words(cx.level));
+    let is = match cx.level {
+        Level::Monitoring => "is on the watch list",
+        Level::SenSupport => "is on SEN support",
+        Level::Ehcp => "has an EHC plan",
+        _ => "is at a level of another jurisdiction",
+    };
+    let why = format!("for pupils {}; this pupil {is}", level_words(wanted));
     not_applicable(cx, code, why);
 }
 
@@ -301,10 +307,23 @@ pub static ENG_AR_DUE: Rule = Rule {
 };
 
 fn eng_ar_due(cx: &mut Cx) {
-    if cx.level == Level::Ehcp {
-        cx.due_rule("ENG-AR-DUE");
-    } else {
-        wrong_level(cx, "ENG-AR-DUE", Level::Ehcp);
+    const CODE: &str = "ENG-AR-DUE";
+    if cx.level != Level::Ehcp {
+        return wrong_level(cx, CODE, Level::Ehcp);
+    }
+    cx.due_rule(CODE);
+    // The review is complete only when the LA has notified its decision, up
+    // to 4 weeks after the meeting: so the review is due soon once the
+    // latest meeting date (the period's end - 28 days) is within
+    // `warn_days`, although the date given stays the period's end.
+    let warn = i64::from(cx.settings.reviews.warn_days);
+    let today = cx.today;
+    for o in cx.out.iter_mut().filter(|o| o.rule.code == CODE && o.status == Status::Met) {
+        if let Some(end) = o.due {
+            if (end - today).num_days() - 28 <= warn {
+                o.status = Status::Due;
+            }
+        }
     }
 }
 
@@ -1018,7 +1037,7 @@ fn eng_advice(cx: &mut Cx) {
         return not_applicable(
             cx,
             CODE,
-            "the local authority's request for advice (`advice_requested`) is not recorded".into(),
+            "the local authority has not asked the school for advice (no `advice_requested`)".into(),
         );
     }
     let file = cx.pupil_file();
@@ -1406,6 +1425,9 @@ mod tests {
         let p = ehcp(6, "2015-04-01");
         let files = [("pupil.yaml", p.as_str())];
         assert_eq!(one(&p, "2026-06-01", "ENG-AR-DUE"), [Met]);
+        // Due soon from warn_days (28) before the latest meeting date: 2026-10-05.
+        assert_eq!(one(&p, "2026-10-04", "ENG-AR-DUE"), [Met]);
+        assert_eq!(one(&p, "2026-10-05", "ENG-AR-DUE"), [Due]);
         assert_eq!(one(&p, "2026-11-10", "ENG-AR-DUE"), [Due]);
         assert_eq!(one(&p, "2026-11-30", "ENG-AR-DUE"), [Due]);
         assert_eq!(one(&p, "2026-12-01", "ENG-AR-DUE"), [Overdue]);
@@ -1758,6 +1780,13 @@ mod tests {
         assert_eq!(run(&left(""), "2026-11-07")[0].due, Some(d("2026-11-06")));
         let no_left = pupil("sen-support", "2016-04-01", 5, "", "destination: Northfield Academy\n");
         assert_eq!(st(&no_left, "2026-11-07"), [NotRecorded]);
+        // A July leaver: the count runs past this year's terms, into this
+        // year's calendar shifted by 52 weeks (2026-09-02 + 364 = Wed
+        // 2027-09-01): 1-3 September (3), 6-10 (8), 13-17 (13), 20-21 (15).
+        let july = pupil("sen-support", "2016-04-01", 6, "", "left: 2027-07-21\ndestination: Northfield High\n");
+        let o = &run(&july, "2027-08-01")[0];
+        assert_eq!((o.status, o.due), (Met, Some(d("2027-09-21"))));
+        assert!(o.detail.contains("estimated from this year's calendar"), "{}", o.detail);
         // No destination, or the last school: the file is kept (ENG-RETAIN).
         assert_eq!(st(&pupil("sen-support", "2016-04-01", 5, "", "left: 2026-10-16\n"), "2026-11-07"), [NA]);
         assert_eq!(st(&left("last_school: true\n"), "2026-11-07"), [NA]);
