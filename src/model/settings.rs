@@ -47,6 +47,24 @@ pub struct Settings {
     pub rules: BTreeMap<String, RuleLevel>,
     #[serde(default)]
     pub costs: Costs,
+    #[serde(default)]
+    pub delivery: DeliverySettings,
+}
+
+/// `[delivery]`: how much of a statutory provision must be delivered before
+/// `check` warns.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeliverySettings {
+    /// The share of the planned minutes (term so far) below which a statutory
+    /// place is reported (`delivery-below`); default 0.9.
+    pub warn_below: f64,
+}
+
+impl Default for DeliverySettings {
+    fn default() -> Self {
+        DeliverySettings { warn_below: 0.9 }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -119,7 +119,9 @@ pub fn validate_settings(settings: &Settings, text: &str) -> Result<(), Error> {
     // Numbers that would turn costs and deadlines into nonsense without a word.
     let c = &settings.costs;
     let r = &settings.reviews;
-    let checks: [(&str, f64, bool, &str); 5] = [
+    let w = settings.delivery.warn_below;
+    let checks: [(&str, f64, bool, &str); 6] = [
+        ("warn_below", w, (0.0..=1.0).contains(&w), "a share between 0 and 1, e.g. 0.9"),
         ("weeks_per_year", c.weeks_per_year, c.weeks_per_year > 0.0 && c.weeks_per_year <= 53.0, "between 1 and 53"),
         (
             "default_hourly_rate",

@@ -54,10 +54,7 @@ fn wal_idp_decide(cx: &mut Cx) {
                 "WAL-IDP-DECIDE",
                 Status::NotRecorded,
                 None,
-                format!(
-                    "the term dates in senco.toml's [calendar] do not reach 35 school days after {}",
-                    requested.value
-                ),
+                "senco.toml records no term dates (`[calendar] terms`), so school days cannot be counted".into(),
                 file.clone(),
                 Some(requested.span),
             );

@@ -213,8 +213,8 @@ pub async fn dashboard(State(app): State<Shared>, Extension(session): Extension<
         (
             "On the SEN register".to_string(),
             match s.register_percent {
-                Some(p) => format!("{} ({}%)", s.register, output::num(p)),
-                None => s.register.to_string(),
+                Some(p) => format!("{} ({}% of the roll)", s.register, output::num(p)),
+                None => format!("{} (roll not recorded)", s.register),
             },
         ),
         ("Statutory plans".to_string(), s.statutory_plans.to_string()),
