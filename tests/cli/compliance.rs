@@ -254,3 +254,62 @@ fn compliance_table_snapshot() {
     let run = senco(&fixture("compliance-wales"), &["compliance"]);
     insta::assert_snapshot!("compliance-wales-table", run.all());
 }
+
+/// The JSON contract of docs/json.md, read back strictly: every field named
+/// there, no other.
+#[test]
+fn compliance_json_is_the_documented_contract() {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Report {
+        version: u32,
+        today: String,
+        jurisdiction: String,
+        counts: Counts,
+        outcomes: Vec<Row>,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Counts {
+        met: usize,
+        due: usize,
+        overdue: usize,
+        not_met: usize,
+        not_recorded: usize,
+        not_applicable: usize,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Row {
+        pupil: String,
+        name: String,
+        archived: bool,
+        year_group: Option<i64>,
+        level: Option<String>,
+        rule: String,
+        status: String,
+        due: Option<String>,
+        days: Option<i64>,
+        detail: String,
+        file: String,
+        line: Option<u32>,
+        column: Option<u32>,
+        severity: String,
+        citation: String,
+    }
+    for repo in [fixture("compliance-us"), fixture("compliance-wales"), oakfield()] {
+        let run = senco(&repo, &["compliance", "--format", "json"]);
+        let r: Report = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
+        assert_eq!(r.version, 1);
+        let c = &r.counts;
+        assert_eq!(c.met + c.due + c.overdue + c.not_met + c.not_recorded + c.not_applicable, r.outcomes.len());
+        let words = ["met", "due", "overdue", "not-met", "not-recorded", "not-applicable"];
+        assert!(r.outcomes.iter().all(|o| words.contains(&o.status.as_str())));
+    }
+    let us: Report =
+        serde_json::from_str(&senco(&fixture("compliance-us"), &["compliance", "--format", "json"]).stdout).unwrap();
+    assert_eq!((us.jurisdiction.as_str(), us.counts.overdue, us.counts.not_met), ("us-idea", 2, 1));
+}
