@@ -313,3 +313,34 @@ fn compliance_json_is_the_documented_contract() {
         serde_json::from_str(&senco(&fixture("compliance-us"), &["compliance", "--format", "json"]).stdout).unwrap();
     assert_eq!((us.jurisdiction.as_str(), us.counts.overdue, us.counts.not_met), ("us-idea", 2, 1));
 }
+
+/// The US knobs of `[jurisdiction]`: a school's own values change the dates;
+/// unusable ones are located errors in senco.toml.
+#[test]
+fn us_jurisdiction_knobs_change_the_dates_and_bad_ones_are_refused() {
+    let with = |extra: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("records");
+        copy_dir(&fixture("compliance-us"), &repo);
+        let toml = std::fs::read_to_string(repo.join("senco.toml")).unwrap();
+        std::fs::write(repo.join("senco.toml"), format!("{toml}\n[jurisdiction]\n{extra}\n")).unwrap();
+        (dir, repo)
+    };
+    // A state timeframe of 45 school days from consent on Tue 1 Sep 2026:
+    // 2-4 Sep = 3, Mon 7 Sep closed (Labor Day), Tue 8 - Fri 11 Sep = 7, the
+    // seven full weeks 14 Sep - 30 Oct = 42, Mon 2 Nov = 43, Tue 3 = 44,
+    // Wed 4 Nov = 45.
+    let (_d, repo) = with("evaluation_days = 45\nevaluation_days_are = \"school\"");
+    let rows = compliance_rows(&repo, &["cam", "--rule", "US-EVAL-60"]);
+    assert_eq!((rows[0]["status"].as_str(), rows[0]["due"].as_str()), (Some("overdue"), Some("2026-11-04")));
+    // The district reviews 504 plans every 6 months: 2026-01-20 + 6 months.
+    let (_d, repo) = with("section504_review_months = 6");
+    let rows = compliance_rows(&repo, &["ben", "--rule", "US-504-REVIEW"]);
+    assert_eq!((rows[0]["status"].as_str(), rows[0]["due"].as_str()), (Some("overdue"), Some("2026-07-20")));
+    for bad in ["section504_review_months = 0", "transition_age = 0", "evaluation_days = 0"] {
+        let (_d, repo) = with(bad);
+        let run = senco(&repo, &["compliance"]);
+        assert_eq!(run.code, 2, "{}", run.all());
+        assert!(run.stderr.contains("is not a usable value"), "{}", run.stderr);
+    }
+}
