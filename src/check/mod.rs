@@ -71,6 +71,7 @@ pub fn check(repo: &Repo, today: NaiveDate) -> Vec<Finding> {
     let mut findings = repo.findings.clone();
     findings.extend(crate::repo::stray_files(&repo.root));
     school_checks(repo, &mut findings);
+    senco_checks(repo, today, &mut findings);
     let per_pupil: Vec<Vec<Finding>> =
         repo.pupils.par_iter().chain(repo.archived.par_iter()).map(|rec| pupil_findings(&school, rec)).collect();
     findings.extend(per_pupil.into_iter().flatten());
@@ -111,6 +112,7 @@ pub fn check_root(root: &std::path::Path, today: NaiveDate, keep_sources: bool) 
     let mut findings = head.findings.clone();
     findings.extend(crate::repo::stray_files(root));
     school_checks(&head, &mut findings);
+    senco_checks(&head, today, &mut findings);
     let mut sources: HashMap<String, String> = HashMap::new();
     let mut ids = Vec::new();
     let (mut pupils, mut files) = (0, head.files.len());
@@ -335,6 +337,16 @@ fn school_checks(repo: &Repo, out: &mut Vec<Finding>) {
                 Finding::new(severity, code, "senco.toml", None, "no SENCO is named in senco.toml")
                     .with_hint("set `senco = \"...\"` under [school]"),
             );
+        }
+    }
+}
+
+/// ENG-SENCO beyond the designation above: the SENCO in staff.yaml is a
+/// qualified teacher holding the SENCO qualification in time.
+fn senco_checks(repo: &Repo, today: NaiveDate, out: &mut Vec<Finding>) {
+    if repo.settings.school.jurisdiction == Jurisdiction::England {
+        for o in rules::england::senco_outcomes(&repo.settings, &repo.staff, today) {
+            out.extend(rules::outcome_finding(&repo.settings, &o, today));
         }
     }
 }

@@ -218,7 +218,8 @@ pub fn due_items(settings: &Settings, rec: &PupilRecord, today: NaiveDate) -> Ve
     let mut push =
         |rule: &'static str, kind: &'static str, limit: NaiveDate, basis: String, file: String, span: Option<Span>| {
             let (due, basis, file, span) = match agreed {
-                Some((r, n)) if n.value < limit && kind != "reevaluation" => {
+                // Not for an EHC plan's review: its date is the law's (s.44(1)).
+                Some((r, n)) if n.value < limit && kind != "reevaluation" && rule != "ENG-AR-DUE" => {
                     (n.value, format!("agreed at the review of {}", r.stem), r.path.clone(), Some(n.span))
                 }
                 _ => (limit, basis, file, span),
@@ -274,7 +275,21 @@ pub fn due_items(settings: &Settings, rec: &PupilRecord, today: NaiveDate) -> Ve
                 );
             }
         }
-        (Jurisdiction::England, Level::Ehcp) => yearly("ENG-AR-DUE", &mut push),
+        (Jurisdiction::England, Level::Ehcp) => {
+            // The review is complete when the LA notifies its decision, which
+            // it has 4 weeks after the meeting to do (reg. 20(10); CoP 9.176):
+            // the meeting is held by the period's end - 28 days.
+            let mut england = |rule: &'static str,
+                               kind: &'static str,
+                               due: NaiveDate,
+                               basis: String,
+                               file: String,
+                               span: Option<Span>| {
+                let meet_by = due.checked_sub_days(chrono::Days::new(28)).unwrap_or(due);
+                push(rule, kind, due, format!("{basis}; the meeting by {meet_by} at the latest"), file, span)
+            };
+            yearly("ENG-AR-DUE", &mut england)
+        }
         (Jurisdiction::UsIdea, Level::Iep) => {
             yearly("US-IEP-ANNUAL", &mut push);
             // 300.303(b)(2): from the last evaluation only, never from the

@@ -2,6 +2,7 @@
 //! clock and environment pinned, stdout, stderr and exit code snapshotted
 //! together. One test binary; one module per command family.
 
+mod agree;
 mod audit;
 mod calendar;
 mod check;
