@@ -174,7 +174,7 @@ fn compliance_json_gives_the_us_dates_and_statuses() {
         [c("not-met", "2026-12-15", "21", "pupils/dee-ford/targets.yaml")]
     );
     // 300.504(a): last given 2026-03-01, before this school year began.
-    assert_eq!(cell(&rows, "dee-ford", "US-SAFEGUARDS")[0].0, "due");
+    assert_eq!(cell(&rows, "dee-ford", "US-SAFEGUARDS")[0].0, "not-met");
     assert_eq!(cell(&rows, "dee-ford", "US-REEVAL"), [c("met", "2028-01-15", "417", "pupils/dee-ford/pupil.yaml:11")]);
     // Rules that raise no duty are listed, never left out.
     assert_eq!(cell(&rows, "cam-diaz", "US-IEP-ANNUAL"), [c("not-applicable", "", "", "pupils/cam-diaz/pupil.yaml")]);
@@ -226,7 +226,15 @@ fn compliance_filters_by_pupil_rule_and_status() {
     let rows = compliance_rows(&us, &["--status", "overdue,not-met"]);
     let got: Vec<(&str, &str)> =
         rows.iter().map(|r| (r["pupil"].as_str().unwrap(), r["rule"].as_str().unwrap())).collect();
-    assert_eq!(got, [("ana-reyes", "US-REEVAL"), ("cam-diaz", "US-EVAL-60"), ("dee-ford", "US-TRANSITION-16")]);
+    assert_eq!(
+        got,
+        [
+            ("ana-reyes", "US-REEVAL"),
+            ("cam-diaz", "US-EVAL-60"),
+            ("dee-ford", "US-TRANSITION-16"),
+            ("dee-ford", "US-SAFEGUARDS")
+        ]
+    );
     let rows = compliance_rows(&us, &["dee", "--rule", "us-reeval,US-IEP-ANNUAL"]);
     let got: Vec<&str> = rows.iter().map(|r| r["rule"].as_str().unwrap()).collect();
     assert_eq!(got, ["US-IEP-ANNUAL", "US-REEVAL"]);
@@ -311,7 +319,7 @@ fn compliance_json_is_the_documented_contract() {
     }
     let us: Report =
         serde_json::from_str(&senco(&fixture("compliance-us"), &["compliance", "--format", "json"]).stdout).unwrap();
-    assert_eq!((us.jurisdiction.as_str(), us.counts.overdue, us.counts.not_met), ("us-idea", 2, 1));
+    assert_eq!((us.jurisdiction.as_str(), us.counts.overdue, us.counts.not_met), ("us-idea", 2, 2));
 }
 
 /// The US knobs of `[jurisdiction]`: a school's own values change the dates;
