@@ -52,7 +52,7 @@ pub fn run(ctx: &Ctx, args: &RenderArgs) -> Result<u8, Error> {
         RenderKind::Checklist => match &args.target {
             Some(id) => {
                 let rec = repo.resolve_pupil(id)?;
-                let view = checklist::checklist(&cx, &[rec]);
+                let view = checklist::pupil_checklist(&cx, rec);
                 (templates.render(&tname, &view)?, format!("{}-checklist", rec.dir))
             }
             None => (templates.render(&tname, &checklist::checklist(&cx, &checklist::register(&cx)))?, kind.into()),

@@ -11,6 +11,7 @@ mod crash;
 mod delivery;
 mod evidence;
 mod log;
+mod plain;
 mod query;
 mod render;
 mod rules;
