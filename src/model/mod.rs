@@ -500,11 +500,11 @@ record! {
         staff: Text = "staff",
         entry: Measurement = "entry",
         exit: Measurement = "exit",
+        /// US: a transition service (34 CFR 300.320(b)(2)).
+        transition: Spanned<bool> = "transition",
         /// Provision the law requires (EHC plan section F, IEP services):
         /// `check` warns when its delivery falls below `[delivery] warn_below`.
         statutory: Spanned<bool> = "statutory",
-        /// US: a transition service (34 CFR 300.320(b)(2)).
-        transition: Spanned<bool> = "transition",
     }
 }
 

@@ -120,7 +120,8 @@ pub fn validate_settings(settings: &Settings, text: &str) -> Result<(), Error> {
     let c = &settings.costs;
     let r = &settings.reviews;
     let w = settings.delivery.warn_below;
-    let checks: [(&str, f64, bool, &str); 6] = [
+    let k = &settings.jurisdiction;
+    let checks: [(&str, f64, bool, &str); 9] = [
         ("warn_below", w, (0.0..=1.0).contains(&w), "a share between 0 and 1, e.g. 0.9"),
         ("weeks_per_year", c.weeks_per_year, c.weeks_per_year > 0.0 && c.weeks_per_year <= 53.0, "between 1 and 53"),
         (
@@ -137,6 +138,10 @@ pub fn validate_settings(settings: &Settings, text: &str) -> Result<(), Error> {
         ),
         ("support_review_weeks", r.support_review_weeks as f64, r.support_review_weeks > 0, "at least 1"),
         ("referral_wait_weeks", r.referral_wait_weeks as f64, r.referral_wait_weeks > 0, "at least 1"),
+        // US knobs: a 0 would make every deadline fall on its own start date.
+        ("evaluation_days", k.evaluation_days as f64, k.evaluation_days > 0, "at least 1"),
+        ("transition_age", k.transition_age as f64, (1..=21).contains(&k.transition_age), "between 1 and 21"),
+        ("section504_review_months", k.section504_review_months as f64, k.section504_review_months > 0, "at least 1"),
     ];
     if let Some((key, value, _, want)) = checks.iter().find(|(_, _, ok, _)| !ok) {
         let offset = text.find(&format!("{key} ")).or_else(|| text.find(key)).unwrap_or(0);

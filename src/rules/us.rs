@@ -673,9 +673,9 @@ fn us_safeguards(cx: &mut Cx) {
         ),
         Some(n) => cx.push(
             "US-SAFEGUARDS",
-            Status::Due,
+            Status::NotMet,
             Some(cal.year_end),
-            format!("the procedural safeguards notice was last given on {}; it is due {why}", n.value),
+            format!("the procedural safeguards notice was last given on {}, not {why}", n.value),
             file,
             Some(n.span),
         ),
@@ -1104,7 +1104,7 @@ mod tests {
         let notice =
             |date: &str| one("iep", &format!("  plan:\n    issued: 2026-03-01\n    safeguards_notice: {date}\n"));
         assert_eq!(st(&[("pupil.yaml", &notice("2026-09-05"))], "2026-11-24", "US-SAFEGUARDS"), [Met]);
-        assert_eq!(st(&[("pupil.yaml", &notice("2025-09-01"))], "2026-11-24", "US-SAFEGUARDS"), [Due]);
+        assert_eq!(st(&[("pupil.yaml", &notice("2025-09-01"))], "2026-11-24", "US-SAFEGUARDS"), [NotMet]);
         let none = one("iep", "  plan:\n    issued: 2026-03-01\n");
         assert_eq!(st(&[("pupil.yaml", &none)], "2026-11-24", "US-SAFEGUARDS"), [NotRecorded]);
         // A referral on 1 Oct 2026 of a student on the watch list.
@@ -1114,7 +1114,7 @@ mod tests {
                 &format!("  request:\n    requested: 2026-10-01\n  plan:\n    safeguards_notice: {date}\n"),
             )
         };
-        assert_eq!(st(&[("pupil.yaml", &referred("2026-09-05"))], "2026-11-24", "US-SAFEGUARDS"), [Due]);
+        assert_eq!(st(&[("pupil.yaml", &referred("2026-09-05"))], "2026-11-24", "US-SAFEGUARDS"), [NotMet]);
         assert_eq!(st(&[("pupil.yaml", &referred("2026-10-01"))], "2026-11-24", "US-SAFEGUARDS"), [Met]);
         assert!(st(&[("pupil.yaml", &one("section-504", ""))], "2026-11-24", "US-SAFEGUARDS").is_empty());
     }

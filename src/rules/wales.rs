@@ -54,10 +54,7 @@ fn wal_idp_decide(cx: &mut Cx) {
                 "WAL-IDP-DECIDE",
                 Status::NotRecorded,
                 None,
-                format!(
-                    "the term dates in senco.toml's [calendar] do not reach 35 school days after {}",
-                    requested.value
-                ),
+                "senco.toml records no term dates (`[calendar] terms`), so school days cannot be counted".into(),
                 file.clone(),
                 Some(requested.span),
             );
@@ -67,6 +64,32 @@ fn wal_idp_decide(cx: &mut Cx) {
         let mut basis = format!("35 school days from {}", requested.value);
         if estimated {
             basis.push_str(", estimated from this year's calendar");
+        }
+        // An exception to the period (circumstances beyond the school's
+        // control, ALN Code 12.21-12.22) only when recorded, with its reason:
+        // `to` is the date it now runs to; without it the period does not apply.
+        let mut due = due;
+        if let Some(e) = &r.exception {
+            let reason = crate::model::text(&e.reason).unwrap_or("an exception").trim().to_string();
+            match &e.to {
+                Some(to) if to.value > due => {
+                    due = to.value;
+                    basis = format!("extended to {} by a recorded exception: {reason}", to.value);
+                }
+                Some(_) => {}
+                None if issued.is_none() => {
+                    cx.push(
+                        "WAL-IDP-DECIDE",
+                        Status::NotApplicable,
+                        Some(due),
+                        format!("the 35 school days do not apply: {reason}"),
+                        file.clone(),
+                        Some(e.span),
+                    );
+                    continue;
+                }
+                None => {}
+            }
         }
         let outcome = val(&r.outcome);
         match outcome {
@@ -234,6 +257,12 @@ mod tests {
         let o = outcomes(&wales(), &[("pupil.yaml", &referred)], "2027-07-10", "WAL-IDP-DECIDE");
         assert_eq!((o[0].0, o[1].0, o[1].1), (Met, Due, Some(d("2027-08-02"))));
         assert!(o[1].2.contains("LA duty"), "{}", o[1].2);
+        // A recorded exception with the date it runs to: the deadline moves,
+        // and the reason is shown.
+        let extended = out("    exception: { reason: the school closed for flooding, to: 2027-06-30 }\n");
+        let o = outcomes(&wales(), &[("pupil.yaml", &extended)], "2027-06-20", "WAL-IDP-DECIDE");
+        assert_eq!((o[0].0, o[0].1), (Due, Some(d("2027-06-30"))));
+        assert!(o[0].2.contains("flooding"), "{}", o[0].2);
     }
 
     // ALNET s.23(2)-(4): the IDP is reviewed at least once in each 12-month

@@ -186,7 +186,7 @@ fn compliance_json_gives_the_us_dates_and_statuses() {
         [c("not-met", "2026-12-15", "21", "pupils/dee-ford/targets.yaml")]
     );
     // 300.504(a): last given 2026-03-01, before this school year began.
-    assert_eq!(cell(&rows, "dee-ford", "US-SAFEGUARDS")[0].0, "due");
+    assert_eq!(cell(&rows, "dee-ford", "US-SAFEGUARDS")[0].0, "not-met");
     assert_eq!(cell(&rows, "dee-ford", "US-REEVAL"), [c("met", "2028-01-15", "417", "pupils/dee-ford/pupil.yaml:11")]);
     // Rules that raise no duty are listed, never left out.
     assert_eq!(cell(&rows, "cam-diaz", "US-IEP-ANNUAL"), [c("not-applicable", "", "", "pupils/cam-diaz/pupil.yaml")]);
@@ -239,7 +239,15 @@ fn compliance_filters_by_pupil_rule_and_status() {
     let rows = compliance_rows(&us, &["--status", "overdue,not-met"]);
     let got: Vec<(&str, &str)> =
         rows.iter().map(|r| (r["pupil"].as_str().unwrap(), r["rule"].as_str().unwrap())).collect();
-    assert_eq!(got, [("ana-reyes", "US-REEVAL"), ("cam-diaz", "US-EVAL-60"), ("dee-ford", "US-TRANSITION-16")]);
+    assert_eq!(
+        got,
+        [
+            ("ana-reyes", "US-REEVAL"),
+            ("cam-diaz", "US-EVAL-60"),
+            ("dee-ford", "US-TRANSITION-16"),
+            ("dee-ford", "US-SAFEGUARDS")
+        ]
+    );
     let rows = compliance_rows(&us, &["dee", "--rule", "us-reeval,US-IEP-ANNUAL"]);
     let got: Vec<&str> = rows.iter().map(|r| r["rule"].as_str().unwrap()).collect();
     assert_eq!(got, ["US-IEP-ANNUAL", "US-REEVAL"]);
@@ -266,4 +274,94 @@ fn compliance_filters_by_pupil_rule_and_status() {
 fn compliance_table_snapshot() {
     let run = senco(&fixture("compliance-wales"), &["compliance"]);
     insta::assert_snapshot!("compliance-wales-table", run.all());
+}
+
+/// The JSON contract of docs/json.md, read back strictly: every field named
+/// there, no other.
+#[test]
+fn compliance_json_is_the_documented_contract() {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Report {
+        version: u32,
+        today: String,
+        jurisdiction: String,
+        counts: Counts,
+        outcomes: Vec<Row>,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Counts {
+        met: usize,
+        due: usize,
+        overdue: usize,
+        not_met: usize,
+        not_recorded: usize,
+        not_applicable: usize,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Row {
+        pupil: String,
+        name: String,
+        archived: bool,
+        year_group: Option<i64>,
+        level: Option<String>,
+        rule: String,
+        status: String,
+        due: Option<String>,
+        days: Option<i64>,
+        detail: String,
+        file: String,
+        line: Option<u32>,
+        column: Option<u32>,
+        severity: String,
+        citation: String,
+    }
+    for repo in [fixture("compliance-us"), fixture("compliance-wales"), oakfield()] {
+        let run = senco(&repo, &["compliance", "--format", "json"]);
+        let r: Report = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
+        assert_eq!(r.version, 1);
+        let c = &r.counts;
+        assert_eq!(c.met + c.due + c.overdue + c.not_met + c.not_recorded + c.not_applicable, r.outcomes.len());
+        let words = ["met", "due", "overdue", "not-met", "not-recorded", "not-applicable"];
+        assert!(r.outcomes.iter().all(|o| words.contains(&o.status.as_str())));
+    }
+    let us: Report =
+        serde_json::from_str(&senco(&fixture("compliance-us"), &["compliance", "--format", "json"]).stdout).unwrap();
+    assert_eq!((us.jurisdiction.as_str(), us.counts.overdue, us.counts.not_met), ("us-idea", 2, 2));
+}
+
+/// The US knobs of `[jurisdiction]`: a school's own values change the dates;
+/// unusable ones are located errors in senco.toml.
+#[test]
+fn us_jurisdiction_knobs_change_the_dates_and_bad_ones_are_refused() {
+    let with = |extra: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("records");
+        copy_dir(&fixture("compliance-us"), &repo);
+        let toml = std::fs::read_to_string(repo.join("senco.toml")).unwrap();
+        std::fs::write(repo.join("senco.toml"), format!("{toml}\n[jurisdiction]\n{extra}\n")).unwrap();
+        (dir, repo)
+    };
+    // A state timeframe of 45 school days from consent on Tue 1 Sep 2026:
+    // 2-4 Sep = 3, Mon 7 Sep closed (Labor Day), Tue 8 - Fri 11 Sep = 7, the
+    // seven full weeks 14 Sep - 30 Oct = 42, Mon 2 Nov = 43, Tue 3 = 44,
+    // Wed 4 Nov = 45.
+    let (_d, repo) = with("evaluation_days = 45\nevaluation_days_are = \"school\"");
+    let rows = compliance_rows(&repo, &["cam", "--rule", "US-EVAL-60"]);
+    assert_eq!((rows[0]["status"].as_str(), rows[0]["due"].as_str()), (Some("overdue"), Some("2026-11-04")));
+    // The district reviews 504 plans every 6 months: 2026-01-20 + 6 months.
+    let (_d, repo) = with("section504_review_months = 6");
+    let rows = compliance_rows(&repo, &["ben", "--rule", "US-504-REVIEW"]);
+    assert_eq!((rows[0]["status"].as_str(), rows[0]["due"].as_str()), (Some("overdue"), Some("2026-07-20")));
+    for bad in ["section504_review_months = 0", "transition_age = 0", "evaluation_days = 0"] {
+        let (_d, repo) = with(bad);
+        let run = senco(&repo, &["compliance"]);
+        assert_eq!(run.code, 2, "{}", run.all());
+        assert!(run.stderr.contains("is not a usable value"), "{}", run.stderr);
+    }
 }
