@@ -89,12 +89,22 @@ pub fn run(ctx: &Ctx, args: &RenderArgs) -> Result<u8, Error> {
         }
         (None, None) => None,
     };
+    let bytes = crate::render::finish(text, format)?;
     match target {
         Some(path) => {
-            edit::write_file(&path, text.as_bytes(), args.force).map_err(|e| with_force_hint(e, &path))?;
+            edit::write_file(&path, &bytes, args.force).map_err(|e| with_force_hint(e, &path))?;
             eprint(&format!("wrote {}\n", path.display()));
         }
-        None => print(&text)?,
+        None if format == Format::Docx => {
+            if std::io::stdout().is_terminal() {
+                return Err(Error::usage(
+                    "a Word document is not text and is not printed to the terminal",
+                    Some(format!("write it to a file: `senco render {kind} ... -o {kind}.docx`")),
+                ));
+            }
+            super::write_stdout_bytes(&bytes)?;
+        }
+        None => print(&String::from_utf8_lossy(&bytes))?,
     }
     Ok(0)
 }
@@ -109,6 +119,7 @@ fn doc_format(asked: Option<DocFormat>, file: Option<&Path>) -> Result<Format, E
             path,
             ext.as_deref().and_then(|e| match e {
                 "html" | "htm" => Some(Format::Html),
+                "docx" => Some(Format::Docx),
                 "md" | "markdown" | "txt" => Some(Format::Markdown),
                 _ => None,
             }),
@@ -117,8 +128,13 @@ fn doc_format(asked: Option<DocFormat>, file: Option<&Path>) -> Result<Format, E
     let asked = asked.map(|f| match f {
         DocFormat::Md => Format::Markdown,
         DocFormat::Html => Format::Html,
+        DocFormat::Docx => Format::Docx,
     });
-    let word = |f: Format| if f == Format::Html { "html" } else { "md" };
+    let word = |f: Format| match f {
+        Format::Html => "html",
+        Format::Docx => "docx",
+        Format::Markdown => "md",
+    };
     match (asked, from_file) {
         (Some(a), Some((path, Some(named)))) if a != named => {
             Err(crate::output::contradiction(word(a), word(named), path))
@@ -127,7 +143,7 @@ fn doc_format(asked: Option<DocFormat>, file: Option<&Path>) -> Result<Format, E
         (None, Some((_, Some(named)))) => Ok(named),
         (None, Some((path, None))) => Err(Error::usage(
             format!("cannot tell the document format from the file name `{}`", path.display()),
-            Some("name the file `.html` (to print or open in a browser) or `.md`, or add `--format html|md`".into()),
+            Some("name the file `.html` (to print or open in a browser), `.docx` (Word) or `.md`, or add `--format html|docx|md`".into()),
         )),
         (None, None) => Ok(Format::Markdown),
     }
@@ -244,8 +260,8 @@ fn render_all(
     let results: Vec<Result<(), Error>> = jobs
         .par_iter()
         .map(|(rec, path)| {
-            let text = render_pupil(cx, templates, tname, kind, rec)?;
-            edit::write_file(path, text.as_bytes(), force).map_err(|e| with_force_hint(e, path))?;
+            let bytes = crate::render::finish(render_pupil(cx, templates, tname, kind, rec)?, format)?;
+            edit::write_file(path, &bytes, force).map_err(|e| with_force_hint(e, path))?;
             bar.inc(1);
             Ok(())
         })

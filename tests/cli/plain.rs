@@ -269,10 +269,69 @@ fn every_document_of_every_example_pupil_speaks_plain_words() {
             a.extend(["--format", format]);
             let run = senco(&repo, &a);
             assert_eq!(run.code, 0, "{name} {format}: {}", run.all());
-            let text = if format == "html" { html_text(&run.stdout) } else { run.stdout.clone() };
+            let text = match format {
+                "html" => html_text(&run.stdout),
+                _ => run.stdout.clone(),
+            };
             for t in code_tokens(&text, &ids) {
                 problems.push(format!("{name} ({format}): {t}"));
             }
+        }
+    }
+    assert!(problems.is_empty(), "{} code-shaped token(s):\n{}", problems.len(), problems.join("\n"));
+}
+
+/// The text of a Word document: every `w:t`, paragraphs on their own lines.
+pub fn docx_text(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a Word document is a zip package");
+    let mut xml = String::new();
+    zip.by_name("word/document.xml").expect("word/document.xml").read_to_string(&mut xml).unwrap();
+    let mut out = String::new();
+    let mut rest = xml.as_str();
+    while let Some(i) = rest.find('<') {
+        let Some(j) = rest[i..].find('>') else { break };
+        let tag = &rest[i + 1..i + j];
+        rest = &rest[i + j + 1..];
+        if tag == "/w:p" || tag == "/w:tc" {
+            out.push('\n');
+        } else if tag.starts_with("w:t ") || tag == "w:t" {
+            let end = rest.find("</w:t>").unwrap_or(rest.len());
+            out.push_str(
+                &rest[..end]
+                    .replace("&amp;", "&")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&apos;", "'"),
+            );
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+/// Word documents carry the same plain words, for every pupil's plan, review
+/// pack and checklist, and the class sheets.
+#[test]
+fn word_documents_speak_plain_words_too() {
+    let repo = oakfield();
+    let ids = record_ids(&repo);
+    let dir = tempfile::tempdir().unwrap();
+    let mut problems = Vec::new();
+    for (name, args) in documents(&repo) {
+        if name.starts_with("profile") {
+            continue;
+        }
+        let out = dir.path().join(format!("{}.docx", name.replace(' ', "-")));
+        let mut a: Vec<&str> = args.iter().map(String::as_str).collect();
+        a.extend(["-o", out.to_str().unwrap()]);
+        let run = senco(&repo, &a);
+        assert_eq!(run.code, 0, "{name} docx: {}", run.all());
+        let text = docx_text(&std::fs::read(&out).unwrap());
+        assert!(text.len() > 200, "{name}: {text}");
+        for t in code_tokens(&text, &ids) {
+            problems.push(format!("{name} (docx): {t}"));
         }
     }
     assert!(problems.is_empty(), "{} code-shaped token(s):\n{}", problems.len(), problems.join("\n"));
