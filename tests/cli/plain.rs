@@ -61,6 +61,8 @@ const CENSUS: &[(&str, &str)] = &[
 /// may be ids and words alike).
 fn record_ids(repo: &Path) -> BTreeSet<String> {
     let mut ids = BTreeSet::new();
+    // Pupil folders and review files: always ids.
+    let mut names = BTreeSet::new();
     // Hyphenated words of the records' own free text (`turn-taking`) are words, even where an id is spelt alike.
     let mut words = BTreeSet::new();
     let keys = ["id", "target", "provision", "staff", "need", "owner", "key_worker"];
@@ -71,7 +73,7 @@ fn record_ids(repo: &Path) -> BTreeSet<String> {
             let name = path.file_name().unwrap().to_string_lossy().to_string();
             if path.is_dir() {
                 if dir.ends_with("pupils") || dir.ends_with("archive") {
-                    ids.insert(name.clone());
+                    names.insert(name.clone());
                 }
                 stack.push(path);
                 continue;
@@ -80,7 +82,7 @@ fn record_ids(repo: &Path) -> BTreeSet<String> {
                 continue;
             }
             if dir.ends_with("reviews") {
-                ids.insert(name.trim_end_matches(".yaml").to_string());
+                names.insert(name.trim_end_matches(".yaml").to_string());
             }
             for line in std::fs::read_to_string(&path).unwrap().lines() {
                 let line = line.split(" #").next().unwrap().trim();
@@ -110,6 +112,7 @@ fn record_ids(repo: &Path) -> BTreeSet<String> {
         }
     }
     ids.retain(|i| i.len() >= 3 && !words.contains(i));
+    ids.extend(names);
     ids
 }
 
