@@ -345,10 +345,10 @@ pub struct RenderArgs {
     /// The pupil id (or a unique prefix) for plan, profile, review and checklist; the class for `class`.
     #[arg(value_name = "ID|CLASS")]
     pub target: Option<String>,
-    /// Output format [default: from the `-o` file's extension (`.html`, `.md`), else md].
+    /// Output format [default: from the `-o` file's extension (`.html`, `.md`, `.docx`), else md].
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<DocFormat>,
-    /// Write to this file instead of standard output; `.html` or `.md` chooses the format.
+    /// Write to this file instead of standard output; `.html`, `.md` or `.docx` chooses the format.
     #[arg(short = 'o', long = "output", value_name = "FILE", conflicts_with = "out_dir")]
     pub output: Option<PathBuf>,
     /// Write into this folder, one file per document, named after the pupil or class.
@@ -395,6 +395,9 @@ pub enum DocFormat {
     /// A self-contained HTML page, ready to print.
     #[value(alias = "htm")]
     Html,
+    /// A Word document (made from the HTML template), A4, with heading styles and bordered tables.
+    #[value(alias = "word")]
+    Docx,
 }
 
 #[derive(Debug, Subcommand)]

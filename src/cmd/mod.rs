@@ -112,8 +112,13 @@ impl Ctx {
 
 /// Writes to stdout; a closed pipe (`senco check | head`) is not an error.
 pub fn print(text: &str) -> Result<(), Error> {
+    write_stdout_bytes(text.as_bytes())
+}
+
+/// Writes bytes (a Word document piped on) to stdout; a broken pipe is success.
+pub fn write_stdout_bytes(bytes: &[u8]) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+    match out.write_all(bytes).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Error::io(std::path::Path::new("<stdout>"), e)),

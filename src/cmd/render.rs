@@ -96,12 +96,22 @@ pub fn run(ctx: &Ctx, args: &RenderArgs) -> Result<u8, Error> {
         }
         (None, None) => None,
     };
+    let bytes = crate::render::finish(text, format)?;
     match target {
         Some(path) => {
-            edit::write_file(&path, text.as_bytes(), args.force).map_err(|e| with_force_hint(e, &path))?;
+            edit::write_file(&path, &bytes, args.force).map_err(|e| with_force_hint(e, &path))?;
             eprint(&format!("wrote {}\n", path.display()));
         }
-        None => print(&text)?,
+        None if format == Format::Docx => {
+            if std::io::stdout().is_terminal() {
+                return Err(Error::usage(
+                    "a Word document is not text and is not printed to the terminal",
+                    Some(format!("write it to a file: `senco render {kind} ... -o {kind}.docx`")),
+                ));
+            }
+            super::write_stdout_bytes(&bytes)?;
+        }
+        None => print(&String::from_utf8_lossy(&bytes))?,
     }
     Ok(0)
 }
@@ -110,7 +120,8 @@ pub fn run(ctx: &Ctx, args: &RenderArgs) -> Result<u8, Error> {
 /// would include could not be read, and in Markdown control characters
 /// escaped (it is often read on a terminal).
 fn finish(text: &str, format: Format, unreadable: &[crate::repo::Unreadable], one_pupil: bool) -> String {
-    let html = format == Format::Html;
+    // A Word document is made from the HTML.
+    let html = matches!(format, Format::Html | Format::Docx);
     let text = match crate::output::unreadable_document_note(unreadable, one_pupil) {
         Some(note) => crate::output::prepend_document_note(text, &note, html),
         None => text.to_string(),
@@ -132,6 +143,7 @@ fn doc_format(asked: Option<DocFormat>, file: Option<&Path>) -> Result<Format, E
             path,
             ext.as_deref().and_then(|e| match e {
                 "html" | "htm" => Some(Format::Html),
+                "docx" => Some(Format::Docx),
                 "md" | "markdown" | "txt" => Some(Format::Markdown),
                 _ => None,
             }),
@@ -140,8 +152,13 @@ fn doc_format(asked: Option<DocFormat>, file: Option<&Path>) -> Result<Format, E
     let asked = asked.map(|f| match f {
         DocFormat::Md => Format::Markdown,
         DocFormat::Html => Format::Html,
+        DocFormat::Docx => Format::Docx,
     });
-    let word = |f: Format| if f == Format::Html { "html" } else { "md" };
+    let word = |f: Format| match f {
+        Format::Html => "html",
+        Format::Docx => "docx",
+        Format::Markdown => "md",
+    };
     match (asked, from_file) {
         (Some(a), Some((path, Some(named)))) if a != named => {
             Err(crate::output::contradiction(word(a), word(named), path))
@@ -150,7 +167,7 @@ fn doc_format(asked: Option<DocFormat>, file: Option<&Path>) -> Result<Format, E
         (None, Some((_, Some(named)))) => Ok(named),
         (None, Some((path, None))) => Err(Error::usage(
             format!("cannot tell the document format from the file name `{}`", path.display()),
-            Some("name the file `.html` (to print or open in a browser) or `.md`, or add `--format html|md`".into()),
+            Some("name the file `.html` (to print or open in a browser), `.docx` (Word) or `.md`, or add `--format html|docx|md`".into()),
         )),
         (None, None) => Ok(Format::Markdown),
     }
@@ -269,7 +286,8 @@ fn render_all(
         .map(|(rec, path)| {
             let text = render_pupil(cx, templates, tname, kind, rec)?;
             let text = finish(&text, format, &rec.unreadable().into_iter().collect::<Vec<_>>(), true);
-            edit::write_file(path, text.as_bytes(), force).map_err(|e| with_force_hint(e, path))?;
+            let bytes = crate::render::finish(text, format)?;
+            edit::write_file(path, &bytes, force).map_err(|e| with_force_hint(e, path))?;
             bar.inc(1);
             Ok(())
         })

@@ -330,6 +330,9 @@ record! {
         strengths: Vec<Text> = "strengths",
         what_helps: Vec<Text> = "what_helps",
         what_doesnt_help: Vec<Text> = "what_doesnt_help",
+        triggers: Vec<Text> = "triggers",
+        medical: Vec<Text> = "medical",
+        access: Vec<Text> = "access",
     }
 }
 

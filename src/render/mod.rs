@@ -10,6 +10,7 @@
 //! variables as errors, so a misspelt name fails loudly with the template's
 //! name and line.
 
+pub mod docx;
 pub mod views;
 
 use crate::error::Error;
@@ -52,6 +53,8 @@ builtin! {
 pub enum Format {
     Markdown,
     Html,
+    /// Word: the HTML template's page converted by [`docx::html_to_docx`].
+    Docx,
 }
 
 impl Format {
@@ -59,6 +62,7 @@ impl Format {
         match self {
             Format::Markdown => "md",
             Format::Html => "html",
+            Format::Docx => "docx",
         }
     }
 }
@@ -147,9 +151,55 @@ impl Templates {
     }
 }
 
-/// The template of a document kind in a format, e.g. `plan.html.j2`.
+/// The template of a document kind in a format, e.g. `plan.html.j2`; Word
+/// documents are made from the HTML template.
 pub fn template_name(kind: &str, format: Format) -> String {
-    format!("{kind}.{}.j2", format.ext())
+    let ext = if format == Format::Docx { "html" } else { format.ext() };
+    format!("{kind}.{ext}.j2")
+}
+
+/// The bytes of a rendered document: the text, or for Word the text (an
+/// HTML page) converted. The page's footer name and orientation are read
+/// from the page itself, so the template stays their source.
+pub fn finish(text: String, format: Format) -> Result<Vec<u8>, Error> {
+    if format != Format::Docx {
+        return Ok(text.into_bytes());
+    }
+    let footer = css_footer(&text).unwrap_or_default();
+    let landscape = text.contains("size: A4 landscape");
+    docx::html_to_docx(&text, &footer, landscape)
+}
+
+/// The text of the page's `@bottom-left { content: "..." }`, unescaped.
+fn css_footer(html: &str) -> Option<String> {
+    let key = "@bottom-left { content: \"";
+    let start = html.find(key)? + key.len();
+    let mut out = String::new();
+    let mut chars = html[start..].chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => return Some(out),
+            '\\' => {
+                let mut hex = String::new();
+                while let Some(h) = chars.peek().filter(|h| h.is_ascii_hexdigit() && hex.len() < 6) {
+                    hex.push(*h);
+                    chars.next();
+                }
+                if hex.is_empty() {
+                    if let Some(n) = chars.next() {
+                        out.push(n);
+                    }
+                } else {
+                    if chars.peek() == Some(&' ') {
+                        chars.next();
+                    }
+                    out.extend(u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32));
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    None
 }
 
 /// A template error as a usage error that names the file and line.
@@ -339,6 +389,14 @@ mod tests {
         assert_eq!(auto_escape("plan.html.j2"), AutoEscape::Html);
         assert_eq!(auto_escape("plan.md.j2"), AutoEscape::Custom("markdown".into()));
         assert_eq!(auto_escape("notes.txt.j2"), AutoEscape::None);
+    }
+
+    #[test]
+    fn the_footer_name_round_trips_through_css() {
+        let name = "O'Neil \"x\" <b> & \\ done";
+        let css = css_string(Value::from(name));
+        let page = format!("@bottom-left {{ content: \"{}\"; font: 8pt }}", css.as_str().unwrap());
+        assert_eq!(css_footer(&page).as_deref(), Some(name));
     }
 
     #[test]

@@ -61,6 +61,8 @@ const CENSUS: &[(&str, &str)] = &[
 /// may be ids and words alike).
 fn record_ids(repo: &Path) -> BTreeSet<String> {
     let mut ids = BTreeSet::new();
+    // Pupil folders and review files: always ids.
+    let mut names = BTreeSet::new();
     // Hyphenated words of the records' own free text (`turn-taking`) are words, even where an id is spelt alike.
     let mut words = BTreeSet::new();
     let keys = ["id", "target", "provision", "staff", "need", "owner", "key_worker", "pupil"];
@@ -71,7 +73,7 @@ fn record_ids(repo: &Path) -> BTreeSet<String> {
             let name = path.file_name().unwrap().to_string_lossy().to_string();
             if path.is_dir() {
                 if dir.ends_with("pupils") || dir.ends_with("archive") {
-                    ids.insert(name.clone());
+                    names.insert(name.clone());
                 }
                 stack.push(path);
                 continue;
@@ -80,7 +82,7 @@ fn record_ids(repo: &Path) -> BTreeSet<String> {
                 continue;
             }
             if dir.ends_with("reviews") {
-                ids.insert(name.trim_end_matches(".yaml").to_string());
+                names.insert(name.trim_end_matches(".yaml").to_string());
             }
             for line in std::fs::read_to_string(&path).unwrap().lines() {
                 let line = line.split(" #").next().unwrap().trim();
@@ -110,6 +112,7 @@ fn record_ids(repo: &Path) -> BTreeSet<String> {
         }
     }
     ids.retain(|i| i.len() >= 3 && !words.contains(i));
+    ids.extend(names);
     ids
 }
 
@@ -269,10 +272,69 @@ fn every_document_of_every_example_pupil_speaks_plain_words() {
             a.extend(["--format", format]);
             let run = senco(&repo, &a);
             assert_eq!(run.code, 0, "{name} {format}: {}", run.all());
-            let text = if format == "html" { html_text(&run.stdout) } else { run.stdout.clone() };
+            let text = match format {
+                "html" => html_text(&run.stdout),
+                _ => run.stdout.clone(),
+            };
             for t in code_tokens(&text, &ids) {
                 problems.push(format!("{name} ({format}): {t}"));
             }
+        }
+    }
+    assert!(problems.is_empty(), "{} code-shaped token(s):\n{}", problems.len(), problems.join("\n"));
+}
+
+/// The text of a Word document: every `w:t`, paragraphs on their own lines.
+pub fn docx_text(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a Word document is a zip package");
+    let mut xml = String::new();
+    zip.by_name("word/document.xml").expect("word/document.xml").read_to_string(&mut xml).unwrap();
+    let mut out = String::new();
+    let mut rest = xml.as_str();
+    while let Some(i) = rest.find('<') {
+        let Some(j) = rest[i..].find('>') else { break };
+        let tag = &rest[i + 1..i + j];
+        rest = &rest[i + j + 1..];
+        if tag == "/w:p" || tag == "/w:tc" {
+            out.push('\n');
+        } else if tag.starts_with("w:t ") || tag == "w:t" {
+            let end = rest.find("</w:t>").unwrap_or(rest.len());
+            out.push_str(
+                &rest[..end]
+                    .replace("&amp;", "&")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&apos;", "'"),
+            );
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+/// Word documents carry the same plain words, for every pupil's plan, review
+/// pack and checklist, and the class sheets.
+#[test]
+fn word_documents_speak_plain_words_too() {
+    let repo = oakfield();
+    let ids = record_ids(&repo);
+    let dir = tempfile::tempdir().unwrap();
+    let mut problems = Vec::new();
+    for (name, args) in documents(&repo) {
+        if name.starts_with("profile") {
+            continue;
+        }
+        let out = dir.path().join(format!("{}.docx", name.replace(' ', "-")));
+        let mut a: Vec<&str> = args.iter().map(String::as_str).collect();
+        a.extend(["-o", out.to_str().unwrap()]);
+        let run = senco(&repo, &a);
+        assert_eq!(run.code, 0, "{name} docx: {}", run.all());
+        let text = docx_text(&std::fs::read(&out).unwrap());
+        assert!(text.len() > 200, "{name}: {text}");
+        for t in code_tokens(&text, &ids) {
+            problems.push(format!("{name} (docx): {t}"));
         }
     }
     assert!(problems.is_empty(), "{} code-shaped token(s):\n{}", problems.len(), problems.join("\n"));

@@ -83,7 +83,7 @@ fn html_escapes_every_record_value() {
         // Self-contained and accessible.
         assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en-GB\">"));
         assert!(!html.contains("<script") && !html.contains("src=\"http") && !html.contains("href=\"http"));
-        assert!(html.contains("@page {\n  size: A4;"));
+        assert!(html.contains("@page {\n  size: A4;") || html.contains("@page {\n  size: A4 landscape;"));
         assert!(html.contains("@bottom-center { content: \"Confidential\""));
         assert!(html.contains("counter(page) \" of \" counter(pages)"));
         assert!(html.contains("thead { display: table-header-group; }"));
@@ -338,4 +338,72 @@ fn the_annual_review_pack_has_every_section() {
     assert!(pack.contains("- [x] Amend the plan"));
     assert!(pack.contains("Proposed amendments: Add a narrative target to section E."));
     assert!(pack.contains("Hopes and aspirations: To be a vet."));
+}
+
+fn zip_part(bytes: &[u8], part: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip package");
+    let mut s = String::new();
+    zip.by_name(part).expect(part).read_to_string(&mut s).unwrap();
+    s
+}
+
+/// `--format docx` (or `-o FILE.docx`) for every document kind: Word heading
+/// styles, real tables, A4, and the printed page's footer. Where LibreOffice
+/// is installed the documents must also convert to PDF (opened without repair).
+#[test]
+fn word_documents_for_every_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[(&str, &[&str], &str)] = &[
+        ("plan", &["render", "plan", "ava"], "Ava Brown"),
+        ("profile", &["render", "profile", "ava"], "Ava Brown"),
+        ("review", &["render", "review", "amara"], "Amara Osei"),
+        ("checklist", &["render", "checklist", "theo"], "Theo Clarke"),
+        ("class", &["render", "class", "4B"], "Class 4B"),
+        ("provision-map", &["render", "provision-map"], "Oakfield Primary School"),
+    ];
+    let mut files = Vec::new();
+    for (name, args, footer) in cases {
+        let out = dir.path().join(format!("{name}.docx"));
+        let mut a = args.to_vec();
+        a.extend(["-o", out.to_str().unwrap()]);
+        let run = senco(&oakfield(), &a);
+        assert_eq!(run.code, 0, "{name}: {}", run.all());
+        let bytes = std::fs::read(&out).unwrap();
+        let doc = zip_part(&bytes, "word/document.xml");
+        assert!(doc.contains("<w:pStyle w:val=\"Heading1\" />"), "{name}: no Word heading");
+        assert!(doc.contains("<w:tbl>") || *name == "profile", "{name}: no table");
+        assert!(doc.contains("w:w=\"11906\"") || doc.contains("w:w=\"16838\""), "{name}: not A4");
+        let foot = zip_part(&bytes, "word/footer1.xml");
+        assert!(foot.contains(footer) && foot.contains("Confidential") && foot.contains("NUMPAGES"), "{name}: {foot}");
+        files.push(out);
+    }
+    // The same document by --format and by the file's extension.
+    let by_flag = senco(&oakfield(), &["render", "plan", "ava", "--format", "docx"]);
+    assert_eq!(by_flag.code, 0);
+    let clash = senco(&oakfield(), &["render", "plan", "ava", "--format", "html", "-o", "x.docx"]);
+    assert_eq!(clash.code, 2, "{}", clash.all());
+
+    let office = ["libreoffice", "soffice"]
+        .into_iter()
+        .find(|b| std::process::Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success()));
+    let Some(office) = office else {
+        eprintln!("LibreOffice is not installed: skipping the conversion check");
+        return;
+    };
+    let pdfs = dir.path().join("pdf");
+    let profile = dir.path().join("lo-profile");
+    let mut cmd = std::process::Command::new(office);
+    cmd.args(["--headless", "--norestore"])
+        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .args(["--convert-to", "pdf", "--outdir"])
+        .arg(&pdfs)
+        .args(&files);
+    let out = cmd.output().expect("run LibreOffice");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for f in &files {
+        let pdf = pdfs.join(f.with_extension("pdf").file_name().unwrap());
+        let bytes = std::fs::read(&pdf).unwrap_or_default();
+        assert!(bytes.starts_with(b"%PDF") && bytes.len() > 2000, "{} did not convert", f.display());
+    }
 }

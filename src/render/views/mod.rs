@@ -283,6 +283,12 @@ pub struct ProfileView {
     pub strengths: Vec<String>,
     pub what_helps: Vec<String>,
     pub what_doesnt_help: Vec<String>,
+    /// What is known to upset or overwhelm.
+    pub triggers: Vec<String>,
+    /// Medical needs every adult should know.
+    pub medical: Vec<String>,
+    /// Access needs.
+    pub access: Vec<String>,
     /// Nothing recorded at all.
     pub empty: bool,
 }
@@ -329,6 +335,9 @@ pub fn pupil_view(cx: &Ctx, rec: &PupilRecord) -> PupilView {
         strengths: profile.map(|x| list(&x.strengths)).unwrap_or_default(),
         what_helps: profile.map(|x| list(&x.what_helps)).unwrap_or_default(),
         what_doesnt_help: profile.map(|x| list(&x.what_doesnt_help)).unwrap_or_default(),
+        triggers: profile.map(|x| list(&x.triggers)).unwrap_or_default(),
+        medical: profile.map(|x| list(&x.medical)).unwrap_or_default(),
+        access: profile.map(|x| list(&x.access)).unwrap_or_default(),
         empty: true,
     };
     let profile = ProfileView {
@@ -979,13 +988,15 @@ pub struct ClassView {
     pub school: SchoolView,
     /// The class as asked for.
     pub class: String,
-    /// Pupils of the class on the register, by id.
+    /// Pupils of the class on the register or the watch list, by id.
     pub pupils: Vec<ClassPupil>,
 }
 
 #[derive(Serialize)]
 pub struct ClassPupil {
     pub pupil: PupilView,
+    /// On the watch list (monitoring), not the register.
+    pub watch_list: bool,
     pub needs: Vec<NeedView>,
     /// Strategies of every need, primary first, without repeats.
     pub strategies: Vec<String>,
@@ -1001,7 +1012,7 @@ pub fn classes(repo: &Repo) -> Vec<String> {
         .pupils
         .iter()
         .filter_map(|r| r.pupil.as_ref())
-        .filter(|p| p.level().is_some_and(|l| l.on_register()))
+        .filter(|p| p.level().is_some())
         .filter_map(|p| text(&p.class).map(str::to_string))
         .collect();
     out.sort();
@@ -1009,22 +1020,23 @@ pub fn classes(repo: &Repo) -> Vec<String> {
     out
 }
 
-/// Pupils on the register whose class is `class` (case-insensitive).
+/// Pupils on the register or the watch list whose class is `class` (case-insensitive).
 pub fn class(cx: &Ctx, class: &str) -> ClassView {
     let pupils: Vec<ClassPupil> = cx
         .repo
         .pupils
         .iter()
         .filter(|r| {
-            r.pupil.as_ref().is_some_and(|p| {
-                p.level().is_some_and(|l| l.on_register())
-                    && text(&p.class).is_some_and(|c| c.eq_ignore_ascii_case(class))
-            })
+            r.pupil
+                .as_ref()
+                .is_some_and(|p| p.level().is_some() && text(&p.class).is_some_and(|c| c.eq_ignore_ascii_case(class)))
         })
         .map(|rec| {
             let needs = needs(cx, rec);
+            let pupil = pupil_view(cx, rec);
             ClassPupil {
-                pupil: pupil_view(cx, rec),
+                watch_list: !pupil.on_register,
+                pupil,
                 strategies: strategies(&needs),
                 needs,
                 targets: targets(cx, rec).into_iter().filter(|t| t.open).collect(),

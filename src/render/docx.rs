@@ -1,0 +1,537 @@
+//! Word output (`render --format docx`). The HTML template stays the source
+//! of the content, so a school's override of `plan.html.j2` shapes its Word
+//! document too: the rendered page is read back as a small tree (headings,
+//! paragraphs, lists, tables, answer boxes) and written as a real Word
+//! document with docx-rs: Word's heading styles, bordered tables with column
+//! widths from their content, answer boxes as empty bordered cells, A4 (or
+//! A4 landscape), and the printed page's footer (name, "Confidential", "Page
+//! N of M" as Word fields). Charts are drawn in HTML only; their data tables
+//! carry the same figures.
+
+use crate::error::Error;
+use docx_rs::{
+    AbstractNumbering, Docx, Footer, HeightRule, IndentLevel, Level, LevelJc, LevelText, NumPages, NumberFormat,
+    Numbering, NumberingId, PageMargin, PageNum, PageOrientationType, Paragraph, Run, RunFonts, Shading, ShdType,
+    SpecialIndentType, Start, Style, StyleType, Tab, TabValueType, Table, TableCell, TableLayoutType, TableRow,
+    WidthType,
+};
+
+/// A4 in twentieths of a point.
+const A4: (u32, u32) = (11906, 16838);
+const MARGIN: i32 = 850;
+const BULLETS: usize = 1;
+
+/// One element of the page, as the converter needs it.
+#[derive(Debug, Clone, PartialEq)]
+enum Node {
+    Element { tag: String, class: String, children: Vec<Node> },
+    Text(String),
+}
+
+/// A page rendered from a built-in or school template, as a Word document.
+pub fn html_to_docx(html: &str, footer: &str, landscape: bool) -> Result<Vec<u8>, Error> {
+    let tree = parse(html);
+    let body = find(&tree, "body").map_or(tree.as_slice(), |b| children(b));
+    let (w, h) = if landscape { (A4.1, A4.0) } else { A4 };
+    let text_width = w as usize - 2 * MARGIN as usize;
+    let mut doc = Docx::new()
+        .page_size(w, h)
+        .page_margin(PageMargin {
+            top: MARGIN,
+            left: MARGIN,
+            bottom: MARGIN + 200,
+            right: MARGIN,
+            header: 425,
+            footer: 425,
+            gutter: 0,
+        })
+        .default_fonts(RunFonts::new().ascii("Arial").hi_ansi("Arial").cs("Arial"))
+        .default_size(21)
+        .add_style(heading("Heading1", "heading 1", 36, 1))
+        .add_style(heading("Heading2", "heading 2", 28, 2))
+        .add_style(heading("Heading3", "heading 3", 23, 3))
+        .add_abstract_numbering(
+            AbstractNumbering::new(BULLETS).add_level(
+                Level::new(0, Start::new(1), NumberFormat::new("bullet"), LevelText::new("•"), LevelJc::new("left"))
+                    .indent(Some(360), Some(SpecialIndentType::Hanging(240)), None, None),
+            ),
+        )
+        .add_numbering(Numbering::new(BULLETS, BULLETS))
+        .footer(page_footer(footer, text_width));
+    if landscape {
+        doc = doc.page_orient(PageOrientationType::Landscape);
+    }
+    let mut blocks = Vec::new();
+    for n in body {
+        block(n, text_width, &mut blocks);
+    }
+    for b in blocks {
+        doc = match b {
+            Block::P(p) => doc.add_paragraph(*p),
+            Block::T(t) => doc.add_table(*t),
+        };
+    }
+    let mut out = std::io::Cursor::new(Vec::new());
+    doc.build().pack(&mut out).map_err(|e| Error::usage(format!("could not write the Word document: {e}"), None))?;
+    Ok(out.into_inner())
+}
+
+fn heading(id: &str, name: &str, size: usize, level: usize) -> Style {
+    Style::new(id, StyleType::Paragraph).name(name).size(size).bold().color("1D4E89").outline_lvl(level - 1)
+}
+
+fn page_footer(name: &str, width: usize) -> Footer {
+    let small = |t: &str| Run::new().add_text(t).size(17).color("555555");
+    Footer::new().add_paragraph(
+        Paragraph::new()
+            .add_tab(Tab::new().val(TabValueType::Center).pos(width / 2))
+            .add_tab(Tab::new().val(TabValueType::Right).pos(width))
+            .add_run(small(name))
+            .add_run(Run::new().add_tab())
+            .add_run(small("Confidential").bold())
+            .add_run(Run::new().add_tab())
+            .add_run(small("Page "))
+            .add_page_num(PageNum::new())
+            .add_run(small(" of "))
+            .add_num_pages(NumPages::new()),
+    )
+}
+
+enum Block {
+    P(Box<Paragraph>),
+    T(Box<Table>),
+}
+
+fn children(n: &Node) -> &[Node] {
+    match n {
+        Node::Element { children, .. } => children,
+        Node::Text(_) => &[],
+    }
+}
+
+fn find<'a>(nodes: &'a [Node], tag: &str) -> Option<&'a Node> {
+    for n in nodes {
+        if let Node::Element { tag: t, children, .. } = n {
+            if t == tag {
+                return Some(n);
+            }
+            if let Some(f) = find(children, tag) {
+                return Some(f);
+            }
+        }
+    }
+    None
+}
+
+/// The text of a node, whitespace collapsed.
+fn text_of(n: &Node) -> String {
+    let mut s = String::new();
+    collect_text(n, &mut s);
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn collect_text(n: &Node, out: &mut String) {
+    match n {
+        Node::Text(t) => out.push_str(t),
+        Node::Element { tag, children, .. } => {
+            if matches!(tag.as_str(), "svg" | "style" | "script" | "title" | "head") {
+                return;
+            }
+            if tag == "br" {
+                out.push(' ');
+            }
+            for c in children {
+                collect_text(c, out);
+            }
+        }
+    }
+}
+
+/// The runs of a paragraph: bold for `strong`, `b` and `th`.
+fn runs(n: &Node, bold: bool, out: &mut Vec<Run>) {
+    match n {
+        Node::Text(t) => {
+            let t = collapse(t);
+            if !t.is_empty() {
+                let r = Run::new().add_text(t);
+                out.push(if bold { r.bold() } else { r });
+            }
+        }
+        Node::Element { tag, children, .. } => {
+            if matches!(tag.as_str(), "svg" | "style" | "script" | "title") {
+                return;
+            }
+            let bold = bold || matches!(tag.as_str(), "strong" | "b");
+            for c in children {
+                runs(c, bold, out);
+            }
+        }
+    }
+}
+
+fn collapse(t: &str) -> String {
+    let mut s = String::with_capacity(t.len());
+    let mut space = false;
+    for c in t.chars() {
+        if c.is_whitespace() {
+            space = true;
+        } else {
+            if space && !s.is_empty() {
+                s.push(' ');
+            }
+            if space && s.is_empty() && t.starts_with(char::is_whitespace) {
+                s.push(' ');
+            }
+            space = false;
+            s.push(c);
+        }
+    }
+    if space && !s.is_empty() {
+        s.push(' ');
+    }
+    s
+}
+
+fn para(n: &Node, bold: bool) -> Paragraph {
+    let mut rs = Vec::new();
+    runs(n, bold, &mut rs);
+    let mut p = Paragraph::new();
+    for r in rs {
+        p = p.add_run(r);
+    }
+    p
+}
+
+fn push_p(out: &mut Vec<Block>, p: Paragraph) {
+    out.push(Block::P(Box::new(p)));
+}
+
+fn block(n: &Node, width: usize, out: &mut Vec<Block>) {
+    let Node::Element { tag, class, children } = n else {
+        if let Node::Text(t) = n {
+            if !t.trim().is_empty() {
+                push_p(out, Paragraph::new().add_run(Run::new().add_text(collapse(t).trim())));
+            }
+        }
+        return;
+    };
+    match tag.as_str() {
+        "h1" => push_p(out, para(n, false).style("Heading1").keep_next(true)),
+        "h2" => push_p(out, para(n, false).style("Heading2").keep_next(true)),
+        "h3" | "h4" | "caption" => push_p(out, para(n, false).style("Heading3").keep_next(true)),
+        "p" | "figcaption" => {
+            let p = para(n, false);
+            push_p(out, if class.contains("note") || class.contains("meta") { p.italic().color("555555") } else { p });
+        }
+        "ul" | "ol" => {
+            for li in children {
+                if let Node::Element { tag, .. } = li {
+                    if tag == "li" {
+                        push_p(out, para(li, false).numbering(NumberingId::new(BULLETS), IndentLevel::new(0)));
+                    }
+                }
+            }
+        }
+        "table" => {
+            if class.contains("chart-data") {
+                return;
+            }
+            if let Some(c) = children.iter().find(|c| matches!(c, Node::Element { tag, .. } if tag == "caption")) {
+                push_p(out, para(c, true).keep_next(true));
+            }
+            out.push(Block::T(Box::new(table(n, width))));
+        }
+        "div" if class.contains("write") => out.push(Block::T(Box::new(answer_box(width)))),
+        "svg" | "style" | "script" | "head" | "title" | "figure" => {
+            // Charts: the data table beside each carries its figures.
+            if tag == "figure" {
+                for c in children {
+                    if let Node::Element { tag, .. } = c {
+                        if tag == "figcaption" {
+                            block(c, width, out);
+                        }
+                    }
+                }
+            }
+        }
+        _ => {
+            for c in children {
+                block(c, width, out);
+            }
+        }
+    }
+}
+
+fn answer_box(width: usize) -> Table {
+    Table::new(vec![TableRow::new(vec![TableCell::new().add_paragraph(Paragraph::new()).width(width, WidthType::Dxa)])
+        .row_height(1000.0)
+        .height_rule(HeightRule::AtLeast)])
+    .set_grid(vec![width])
+    .width(width, WidthType::Dxa)
+}
+
+/// A table with borders, header cells shaded and bold, and column widths
+/// in proportion to their content (no column narrower than a long word).
+fn table(n: &Node, width: usize) -> Table {
+    let mut rows: Vec<Vec<(&Node, bool, usize, bool)>> = Vec::new();
+    collect_rows(n, &mut rows);
+    let cols = rows.iter().map(|r| r.iter().map(|c| c.2).sum::<usize>()).max().unwrap_or(1).max(1);
+    // Content weight per column: the longest line, and the longest word as a floor.
+    let mut weight = vec![4usize; cols];
+    let mut floor = vec![3usize; cols];
+    for r in &rows {
+        let mut i = 0;
+        for (cell, _, span, _) in r {
+            if *span == 1 && i < cols {
+                let t = text_of(cell);
+                weight[i] = weight[i].max(t.chars().count().min(60));
+                floor[i] = floor[i].max(t.split_whitespace().map(|w| w.chars().count()).max().unwrap_or(0).min(18));
+            }
+            i += span;
+        }
+    }
+    let total: usize = weight.iter().sum();
+    let mut grid: Vec<usize> = weight.iter().map(|w| w * width / total.max(1)).collect();
+    // A column never narrower than its longest word (about 110 twips a character at 10.5pt).
+    for (g, f) in grid.iter_mut().zip(&floor) {
+        *g = (*g).max(f * 110 + 200);
+    }
+    let sum: usize = grid.iter().sum();
+    if sum > width {
+        grid = grid.iter().map(|g| g * width / sum).collect();
+    }
+    let trs: Vec<TableRow> = rows
+        .iter()
+        .map(|r| {
+            let mut i = 0;
+            let cells: Vec<TableCell> = r
+                .iter()
+                .map(|(cell, head, span, _)| {
+                    let w: usize = grid[i.min(cols - 1)..(i + span).min(cols)].iter().sum();
+                    i += span;
+                    let mut c = TableCell::new().add_paragraph(para(cell, *head)).width(w, WidthType::Dxa);
+                    if *span > 1 {
+                        c = c.grid_span(*span);
+                    }
+                    if *head {
+                        c = c.shading(Shading::new().shd_type(ShdType::Clear).color("auto").fill("F1F4F7"));
+                    }
+                    c
+                })
+                .collect();
+            let answer = r.iter().any(|c| c.3) || (r.iter().all(|c| text_of(c.0).is_empty()) && !r.is_empty());
+            let row = TableRow::new(cells).cant_split();
+            if answer {
+                row.row_height(560.0).height_rule(HeightRule::AtLeast)
+            } else {
+                row
+            }
+        })
+        .collect();
+    Table::new(trs).set_grid(grid).width(width, WidthType::Dxa).layout(TableLayoutType::Fixed)
+}
+
+fn collect_rows<'a>(n: &'a Node, rows: &mut Vec<Vec<(&'a Node, bool, usize, bool)>>) {
+    for c in children(n) {
+        if let Node::Element { tag, .. } = c {
+            match tag.as_str() {
+                "tr" => {
+                    let cells = children(c)
+                        .iter()
+                        .filter_map(|cell| match cell {
+                            Node::Element { tag, class, .. } if tag == "td" || tag == "th" => {
+                                Some((cell, tag == "th", 1usize, class.contains("answer")))
+                            }
+                            _ => None,
+                        })
+                        .collect();
+                    rows.push(cells);
+                }
+                "thead" | "tbody" | "tfoot" => collect_rows(c, rows),
+                _ => {}
+            }
+        }
+    }
+}
+
+// ------------------------------------------------------------ HTML reading
+
+/// Reads the HTML our templates write (well-formed, no scripts) into a tree.
+/// Unknown or unbalanced tags are tolerated: a school's template may be
+/// looser than ours, and the worst case is a flatter document.
+fn parse(html: &str) -> Vec<Node> {
+    let mut stack: Vec<(String, String, Vec<Node>)> = vec![(String::new(), String::new(), Vec::new())];
+    let mut rest = html;
+    const VOID: &[&str] = &["br", "meta", "link", "img", "hr", "input", "col", "circle", "line", "rect", "polyline"];
+    while !rest.is_empty() {
+        match rest.find('<') {
+            Some(0) => {
+                let end = match rest.find('>') {
+                    Some(e) => e,
+                    None => break,
+                };
+                let inner = &rest[1..end];
+                rest = &rest[end + 1..];
+                if inner.starts_with('!') || inner.starts_with('?') {
+                    continue;
+                }
+                if let Some(name) = inner.strip_prefix('/') {
+                    let name = name.trim().to_ascii_lowercase();
+                    if let Some(pos) = stack.iter().rposition(|(t, _, _)| *t == name) {
+                        while stack.len() > pos {
+                            let (tag, class, children) = stack.pop().unwrap_or_default();
+                            if let Some(parent) = stack.last_mut() {
+                                parent.2.push(Node::Element { tag, class, children });
+                            }
+                        }
+                    }
+                    continue;
+                }
+                let self_closing = inner.ends_with('/');
+                let inner = inner.trim_end_matches('/');
+                let name: String = inner.split(|c: char| c.is_whitespace()).next().unwrap_or("").to_ascii_lowercase();
+                let class = attr(inner, "class").unwrap_or_default();
+                if name == "style" || name == "script" || name == "title" {
+                    let close = format!("</{name}>");
+                    let skip = rest.find(&close).map_or(rest.len(), |i| i + close.len());
+                    rest = &rest[skip..];
+                    continue;
+                }
+                if self_closing || VOID.contains(&name.as_str()) {
+                    if let Some(parent) = stack.last_mut() {
+                        parent.2.push(Node::Element { tag: name, class, children: Vec::new() });
+                    }
+                } else {
+                    stack.push((name, class, Vec::new()));
+                }
+            }
+            Some(i) => {
+                if let Some(parent) = stack.last_mut() {
+                    parent.2.push(Node::Text(decode(&rest[..i])));
+                }
+                rest = &rest[i..];
+            }
+            None => {
+                if let Some(parent) = stack.last_mut() {
+                    parent.2.push(Node::Text(decode(rest)));
+                }
+                rest = "";
+            }
+        }
+    }
+    while stack.len() > 1 {
+        let (tag, class, children) = stack.pop().unwrap_or_default();
+        if let Some(parent) = stack.last_mut() {
+            parent.2.push(Node::Element { tag, class, children });
+        }
+    }
+    stack.pop().map(|s| s.2).unwrap_or_default()
+}
+
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let key = format!("{name}=\"");
+    let i = tag.find(&key)? + key.len();
+    let j = tag[i..].find('"')?;
+    Some(decode(&tag[i..i + j]))
+}
+
+/// The entities minijinja's HTML escaping writes, and numeric ones.
+fn decode(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let Some(end) = rest.find(';').filter(|e| *e <= 10) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let ent = &rest[1..end];
+        let ch = match ent {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "nbsp" => Some('\u{a0}'),
+            _ => ent
+                .strip_prefix("#x")
+                .or_else(|| ent.strip_prefix("#X"))
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| ent.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match ch {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    fn xml(bytes: &[u8], part: &str) -> String {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip package");
+        let mut f = zip.by_name(part).expect(part);
+        let mut s = String::new();
+        f.read_to_string(&mut s).unwrap();
+        s
+    }
+
+    const PAGE: &str = "<!DOCTYPE html><html><head><title>T</title><style>p { x: 1 }</style></head><body>\
+        <h1>Annual review: Ava &amp; Co</h1><p class=\"meta\">Prepared 1 May 2026.</p>\
+        <h2>Views</h2><div class=\"write\"></div><ul><li>One</li><li>Two</li></ul>\
+        <table><thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Role</th></tr></thead>\
+        <tbody><tr><td>Mrs S. Brown</td><td>Parent</td></tr><tr><td></td><td></td></tr></tbody></table>\
+        <figure><svg><title>chart</title><text>axis</text></svg><figcaption>Reading</figcaption></figure>\
+        <table class=\"chart-data\"><tr><td>hidden</td></tr></table></body></html>";
+
+    #[test]
+    fn the_word_document_reads_back_with_headings_tables_and_footer() {
+        let bytes = html_to_docx(PAGE, "Ava Brown", false).unwrap();
+        let doc = xml(&bytes, "word/document.xml");
+        assert!(doc.contains("<w:pStyle w:val=\"Heading1\" />"), "{doc}");
+        assert!(doc.contains("Annual review: Ava &amp; Co"));
+        assert!(doc.contains("<w:pStyle w:val=\"Heading2\" />"));
+        assert!(doc.contains("<w:tbl>"), "real tables");
+        assert!(doc.contains("Mrs S. Brown") && doc.contains("<w:numId w:val=\"1\" />"));
+        assert!(doc.contains("w:w=\"11906\"") && doc.contains("w:h=\"16838\""), "A4 portrait");
+        assert!(!doc.contains("hidden") && !doc.contains("axis") && !doc.contains("p { x"), "{doc}");
+        assert!(doc.contains("Reading"));
+        let styles = xml(&bytes, "word/styles.xml");
+        assert!(styles.contains("heading 1"));
+        let footer = xml(&bytes, "word/footer1.xml");
+        assert!(footer.contains("Ava Brown") && footer.contains("Confidential"));
+        assert!(footer.contains("PAGE") && footer.contains("NUMPAGES"), "{footer}");
+    }
+
+    #[test]
+    fn landscape_swaps_the_page() {
+        let bytes = html_to_docx("<body><p>x</p></body>", "School", true).unwrap();
+        let doc = xml(&bytes, "word/document.xml");
+        assert!(doc.contains("w:w=\"16838\"") && doc.contains("w:orient=\"landscape\""), "{doc}");
+    }
+
+    #[test]
+    fn entities_and_loose_html_do_not_panic() {
+        assert_eq!(decode("a &amp; b &#x27;c&#39; &bogus; &"), "a & b 'c' &bogus; &");
+        for bad in ["<p", "</div></p>", "<table><tr><td>x", "<<>>", "&#xFFFFFFFF;", "<p class=\"a>b</p>"] {
+            let _ = html_to_docx(bad, "x", false).unwrap();
+        }
+    }
+}
