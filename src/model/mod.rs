@@ -5,6 +5,7 @@
 pub mod cost;
 pub mod settings;
 pub mod span;
+pub mod year;
 
 use crate::{record, vocab};
 use chrono::NaiveDate;
@@ -13,6 +14,10 @@ use span::Spanned;
 pub use settings::Settings;
 
 type Text = Spanned<String>;
+
+/// England's school census SEN type codes (a need's `type`), upper-case.
+pub const ENGLAND_TYPES: &[&str] =
+    &["SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "OTH", "NSA"];
 type Date = Spanned<NaiveDate>;
 
 vocab! {
@@ -371,7 +376,7 @@ record! {
         id: Text = "id" [required],
         name: Name = "name" [required],
         date_of_birth: Date = "date_of_birth" [required],
-        year_group: Spanned<i64> = "year_group" [required],
+        year_group: Spanned<i64> = "year_group" [required] via crate::repo::decode::year_group,
         class: Text = "class",
         upn: Text = "upn",
         gender: Text = "gender",
@@ -429,7 +434,7 @@ record! {
     Need ("need") {
         id: Text = "id" [required],
         area: Spanned<Area> = "area" [required],
-        r#type: Text = "type",
+        r#type: Text = "type" via crate::repo::decode::need_type,
         primary: Spanned<bool> = "primary",
         identified: Date = "identified",
         description: Text = "description",
