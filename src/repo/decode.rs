@@ -158,7 +158,7 @@ pub fn year_group(node: &Node, cx: &mut Cx) -> Option<Spanned<i64>> {
 pub fn need_type(node: &Node, cx: &mut Cx) -> Option<Spanned<String>> {
     let mut t = <Spanned<String> as Decode>::decode(node, cx)?;
     let upper = t.value.trim().to_ascii_uppercase();
-    if crate::model::ENGLAND_TYPES.contains(&upper.as_str()) {
+    if crate::model::census::ENGLAND_TYPES.contains(&upper.as_str()) {
         t.value = upper;
     }
     Some(t)

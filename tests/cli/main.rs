@@ -8,6 +8,7 @@ mod calendar;
 mod check;
 mod compliance;
 mod crash;
+mod delivery;
 mod evidence;
 mod log;
 mod query;

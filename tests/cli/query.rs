@@ -514,7 +514,6 @@ fn review_due_us_kinds() {
             ("ben-ortiz", "action", "2026-11-02", "overdue"),
             ("alex-rivera", "target", "2026-11-20", "overdue"),
             ("alex-rivera", "annual-review", "2026-11-30", "due-soon"),
-            ("ben-ortiz", "reevaluation", "2027-03-01", "due-soon"),
             ("ben-ortiz", "annual-review", "2027-03-09", "due-soon"),
             ("alex-rivera", "reevaluation", "2027-06-01", "due-soon"),
         ]
@@ -551,6 +550,8 @@ fn review_due_agrees_with_check() {
         let from_check: Vec<(String, &str, String)> = check
             .findings
             .iter()
+            // A "not recorded" note has no date to list.
+            .filter(|f| !f.message.starts_with("not recorded"))
             .filter_map(|f| {
                 let kind = kind_of(&f.code)?;
                 let pupil = f.pupil.clone()?;
@@ -644,7 +645,7 @@ fn list_columns_and_upn() {
             vec!["id", "level", "next-review", "upn"],
             vec!["alexa-chen", "section-504", "2026-11-01", ""],
             vec!["alex-rivera", "iep", "2026-11-30", "X999999999999"],
-            vec!["ben-ortiz", "iep", "2027-03-01", ""],
+            vec!["ben-ortiz", "iep", "2027-03-09", ""],
         ]
     );
     let r: ListReport = json(&us(), &["list"]);
