@@ -508,6 +508,9 @@ pub struct ReviewDueArgs {
     /// Only these kinds of item.
     #[arg(long, value_enum, value_name = "KIND", value_delimiter = ',')]
     pub kind: Vec<DueKind>,
+    /// Exit 0 even when some pupils could not be read (they are still named on stderr and in the output).
+    #[arg(long)]
+    pub partial: bool,
     #[command(flatten)]
     pub out: OutputArgs,
 }

@@ -117,7 +117,7 @@ pub fn check_root(root: &std::path::Path, today: NaiveDate, keep_sources: bool) 
     let mut ids = Vec::new();
     let (mut pupils, mut files) = (0, head.files.len());
     for folder in ["pupils", "archive"] {
-        let results = crate::repo::map_pupils(root, folder, |rec| {
+        let results = crate::repo::map_pupils(root, folder, head.settings.limits, |rec| {
             let found = pupil_findings(&school, &rec);
             let id = (rec.rel.clone(), rec.dir.clone(), pupil_id(&rec));
             let nfiles = rec.files.len();

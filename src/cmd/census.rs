@@ -34,7 +34,7 @@ pub fn run(ctx: &Ctx, args: &CensusArgs) -> Result<u8, Error> {
     };
     let report = census::census(&repo, date, term, ctx.today, args.show_upn);
     let doc = census::document(&report, args.show_upn, format == Format::Csv);
-    emit::emit(&args.out, &doc, &report)?;
+    emit::emit(ctx, &args.out, &doc, &report)?;
     if report.errors > 0 {
         super::eprint(&format!(
             "error: {} pupil(s) cannot be coded for the census (see the `error` column); \

@@ -130,7 +130,8 @@ impl Batch {
                 Op::Move { from, to } => out.push_str(&format!("rename {from}/ => {to}/\n")),
             }
         }
-        out
+        // Diff context may show a pupil.yaml's `upn:` line: never shown.
+        crate::diag::render::hide_upns(&out)
     }
 
     /// Applies every change, or none: see the module documentation.

@@ -591,6 +591,43 @@ record! {
     Attendee ("attendee") {
         name: Text = "name" [required],
         role: Spanned<Role> = "role",
+        /// For invitees: whether they replied (with advice, or to say they will come).
+        responded: Spanned<bool> = "responded",
+    }
+}
+
+vocab! {
+    /// What an annual review recommends to the local authority.
+    Recommendation ("recommendation", case_insensitive = true) {
+        Keep = "keep",
+        Amend = "amend",
+        Cease = "cease",
+    }
+}
+
+record! {
+    /// Advice and information received for a review.
+    Advice ("advice") {
+        from: Text = "from" [required],
+        received: Date = "received",
+        summary: Text = "summary",
+    }
+}
+
+record! {
+    /// Changes since the plan was written, by section of an EHC plan.
+    Changes ("changes") {
+        needs: Text = "needs",
+        health: Text = "health",
+        social_care: Text = "social_care",
+    }
+}
+
+record! {
+    Signature ("signature") {
+        name: Text = "name" [required],
+        role: Text = "role",
+        date: Date = "date",
     }
 }
 
@@ -629,6 +666,14 @@ record! {
         amendment_notice: Date = "amendment_notice",
         given: Date = "given",
         preparing_for_adulthood: Text = "preparing_for_adulthood",
+        pupil_aspirations: Text = "pupil_aspirations",
+        parent_aspirations: Text = "parent_aspirations",
+        at_home: Text = "at_home",
+        advice: Vec<Advice> = "advice",
+        changes: Changes = "changes",
+        recommendation: Spanned<Recommendation> = "recommendation",
+        proposed_amendments: Text = "proposed_amendments",
+        signed: Vec<Signature> = "signed",
     }
 }
 

@@ -49,6 +49,8 @@ pub struct Settings {
     pub costs: Costs,
     #[serde(default)]
     pub delivery: DeliverySettings,
+    #[serde(default)]
+    pub limits: Limits,
 }
 
 /// `[delivery]`: how much of a statutory provision must be delivered before
@@ -64,6 +66,28 @@ pub struct DeliverySettings {
 impl Default for DeliverySettings {
     fn default() -> Self {
         DeliverySettings { warn_below: 0.9 }
+    }
+}
+
+/// `[limits]`: bounds on the work hostile or mistaken input can cause.
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Largest record file read, in kilobytes (1,024 bytes); larger files are refused with a finding.
+    pub max_file_kb: u64,
+}
+
+impl Limits {
+    pub const DEFAULT_MAX_FILE_KB: u64 = 1024;
+
+    pub fn max_file_bytes(self) -> u64 {
+        self.max_file_kb.saturating_mul(1024)
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_file_kb: Limits::DEFAULT_MAX_FILE_KB }
     }
 }
 

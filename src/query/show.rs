@@ -21,7 +21,12 @@ pub struct Report {
     /// Current interventions only (started, not ended, as of today).
     pub interventions: Vec<InterventionInfo>,
     pub costs: Costs,
+    /// The latest review held by `today` (a review file dated later is a
+    /// meeting being prepared, not one held).
     pub last_review: Option<ReviewInfo>,
+    /// The earliest review file dated after `today`: the meeting being prepared
+    /// (`senco new-review --date`).
+    pub prepared_review: Option<ReviewInfo>,
     pub next_reviews: Vec<DueInfo>,
     pub contacts: Vec<ContactInfo>,
     pub professionals: Vec<ProfessionalInfo>,
@@ -322,13 +327,19 @@ pub fn query(repo: &Repo, rec: &PupilRecord, today: NaiveDate, show_upn: bool) -
     costs.yearly_current = round2(costs.yearly_current);
     costs.weekly_minutes = cost::round_minutes(costs.weekly_minutes);
 
-    let last_review = rec.reviews.iter().rev().find_map(|r| {
-        val(&r.review.date).map(|d| ReviewInfo {
-            date: d.to_string(),
-            kind: val(&r.review.kind).map(|k| k.as_str().to_string()),
-            file: r.path.clone(),
-        })
-    });
+    let info = |r: &crate::repo::ReviewFile, d: NaiveDate| ReviewInfo {
+        date: d.to_string(),
+        kind: val(&r.review.kind).map(|k| k.as_str().to_string()),
+        file: r.path.clone(),
+    };
+    let last_review =
+        rec.reviews.iter().rev().find_map(|r| val(&r.review.date).filter(|d| *d <= today).map(|d| info(r, d)));
+    let prepared_review = rec
+        .reviews
+        .iter()
+        .filter_map(|r| val(&r.review.date).filter(|d| *d > today).map(|d| (d, r)))
+        .min_by_key(|(d, _)| *d)
+        .map(|(d, r)| info(r, d));
     let mut next_reviews: Vec<DueInfo> = if rec.archived {
         Vec::new()
     } else {
@@ -372,6 +383,7 @@ pub fn query(repo: &Repo, rec: &PupilRecord, today: NaiveDate, show_upn: bool) -
         interventions,
         costs,
         last_review,
+        prepared_review,
         next_reviews,
         contacts,
         professionals,
@@ -544,6 +556,9 @@ pub fn document(r: &Report) -> Document {
             None => "none recorded".to_string(),
         },
     )];
+    if let Some(n) = &r.prepared_review {
+        fields.push(("Next review".to_string(), format!("{} (prepared)", n.date)));
+    }
     for n in &r.next_reviews {
         fields.push((format!("Next {}", n.kind), format!("{}, {} ({})", n.due, days_words(n.days), n.basis)));
     }

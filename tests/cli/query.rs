@@ -126,6 +126,7 @@ struct ShowReport {
     interventions: Vec<ShowIntervention>,
     costs: Costs,
     last_review: Option<LastReview>,
+    prepared_review: Option<LastReview>,
     next_reviews: Vec<NextReview>,
     contacts: Vec<Contact>,
     professionals: Vec<Professional>,
