@@ -10,15 +10,22 @@ use std::path::PathBuf;
 #[command(name = "senco", version, about, long_about = None, max_term_width = 100)]
 pub struct Cli {
     /// The records repository (default: the nearest folder with a senco.toml, from the current one up).
-    #[arg(short = 'C', long = "repo", global = true, value_name = "DIR")]
+    #[arg(short = 'C', long = "repo", global = true, value_name = "DIR", help_heading = "Global options")]
     pub repo: Option<PathBuf>,
 
-    /// Take this date as today, for every date-dependent result (YYYY-MM-DD).
-    #[arg(long, global = true, env = "SENCO_TODAY", value_name = "DATE", value_parser = parse_date)]
+    /// Take this date as today, for every date-dependent result (YYYY-MM-DD) [env: SENCO_TODAY].
+    #[arg(long, global = true, value_name = "DATE", value_parser = parse_date, help_heading = "Global options")]
     pub today: Option<NaiveDate>,
 
     /// When to colour output.
-    #[arg(long, global = true, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t = Color::Auto,
+        value_name = "WHEN",
+        help_heading = "Global options"
+    )]
     pub color: Color,
 
     #[command(subcommand)]
@@ -219,8 +226,8 @@ pub struct NewPupilArgs {
     /// Date of birth (YYYY-MM-DD).
     #[arg(long, value_parser = parse_date)]
     pub dob: Option<NaiveDate>,
-    /// Year group (Reception = 0, nursery = -1).
-    #[arg(long, allow_hyphen_values = true)]
+    /// Year group: `5`, `Y5`, `R` (Reception), `N1`, `N2` (nursery); stored as a number (Reception 0).
+    #[arg(long, value_name = "YEAR", allow_hyphen_values = true, value_parser = parse_year)]
     pub year: Option<i64>,
     /// Support level, e.g. monitoring, sen-support, ehcp.
     #[arg(long)]
@@ -231,6 +238,10 @@ pub struct NewPupilArgs {
     /// For a statutory level: the date the current plan was issued.
     #[arg(long, value_parser = parse_date, value_name = "DATE")]
     pub plan_issued: Option<NaiveDate>,
+    /// The date support at this level began (`support.since`), when moving an
+    /// existing register in, so review clocks run from it [default: today].
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub since: Option<NaiveDate>,
 }
 
 /// Safety options shared by the commands that change existing records.
@@ -297,6 +308,9 @@ pub struct RolloverArgs {
     /// Archive the leavers (pupils in `school.last_year_group`), with `left` = the old year_end.
     #[arg(long)]
     pub archive_leavers: bool,
+    /// A TOML file renaming classes in the same change, old = "new", e.g. `3S = "4S"` (docs/upkeep.md).
+    #[arg(long, value_name = "FILE")]
+    pub classes: Option<PathBuf>,
     /// Roll over even though the current academic year is not near its end.
     #[arg(long)]
     pub force: bool,
@@ -318,6 +332,9 @@ pub struct ArchiveArgs {
     /// List archived records past their retention date instead (date of birth + jurisdiction.retention_years).
     #[arg(long, conflicts_with_all = ["left", "destination"])]
     pub due_for_deletion: bool,
+    /// Archive even though `--left` is after today (a pupil leaving at the end of term).
+    #[arg(long, conflicts_with = "due_for_deletion")]
+    pub force: bool,
     #[command(flatten)]
     pub safety: SafetyArgs,
 }
@@ -364,7 +381,7 @@ pub struct RenderArgs {
     #[arg(long, value_name = "NAME")]
     pub term: Option<String>,
     /// provision-map: only pupils in this year group.
-    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    #[arg(long, value_name = "YEAR", allow_hyphen_values = true, value_parser = parse_year)]
     pub year: Option<i64>,
     /// provision-map: only pupils in this class.
     #[arg(long, value_name = "CLASS")]
@@ -421,6 +438,30 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     crate::repo::decode::parse_date(s)
 }
 
+/// A year group as schools write it (`model::year`).
+pub fn parse_year(s: &str) -> Result<i64, String> {
+    crate::model::year::parse(s)
+        .filter(|y| (-2..=15).contains(y))
+        .ok_or_else(|| format!("`{s}` is not a year group; write {}", crate::model::year::EXAMPLES))
+}
+
+/// A number of days: `14`, `14d`, `2w` (weeks).
+pub fn parse_days(s: &str) -> Result<u32, String> {
+    let t = s.trim().to_ascii_lowercase();
+    let (n, unit) = match t.strip_suffix('w').or_else(|| t.strip_suffix("weeks")).or_else(|| t.strip_suffix("week")) {
+        Some(n) => (n, 7),
+        None => {
+            (t.strip_suffix('d').or_else(|| t.strip_suffix("days")).or_else(|| t.strip_suffix("day")).unwrap_or(&t), 1)
+        }
+    };
+    n.trim()
+        .parse::<u32>()
+        .ok()
+        .and_then(|n| n.checked_mul(unit))
+        .filter(|d| *d <= 3660)
+        .ok_or_else(|| format!("`{s}` is not a number of days; write e.g. `14`, `14d` or `2w`"))
+}
+
 // ------------------------------------------------------------------ queries
 
 /// Output options shared by every query (docs/queries.md).
@@ -455,14 +496,14 @@ pub enum QueryFormat {
 
 #[derive(Debug, Args)]
 pub struct ReviewDueArgs {
-    /// Show items due within DAYS of today (overdue items always show) [default: reviews.warn_days].
-    #[arg(long, value_name = "DAYS")]
+    /// Show items due within this many days of today: `14`, `14d` or `2w` (overdue items always show) [default: reviews.warn_days].
+    #[arg(long, value_name = "DAYS", value_parser = parse_days)]
     pub within: Option<u32>,
     /// Only pupils at these support levels (repeat or separate with commas).
     #[arg(long, value_name = "LEVEL", value_delimiter = ',')]
     pub level: Vec<String>,
-    /// Only pupils in these year groups.
-    #[arg(long, value_name = "N", value_delimiter = ',', allow_hyphen_values = true)]
+    /// Only pupils in these year groups (`5`, `Y5`, `R`, `N2`; repeat or separate with commas).
+    #[arg(long, value_name = "YEAR", value_delimiter = ',', allow_hyphen_values = true, value_parser = parse_year)]
     pub year: Vec<i64>,
     /// Only pupils in these classes (case-insensitive).
     #[arg(long, value_name = "CLASS", value_delimiter = ',')]
@@ -490,8 +531,8 @@ pub struct ComplianceArgs {
     /// Only pupils at these support levels.
     #[arg(long, value_name = "LEVEL", value_delimiter = ',')]
     pub level: Vec<String>,
-    /// Only pupils in these year groups.
-    #[arg(long, value_name = "N", value_delimiter = ',', allow_hyphen_values = true)]
+    /// Only pupils in these year groups (`5`, `Y5`, `R`, `N2`; repeat or separate with commas).
+    #[arg(long, value_name = "YEAR", value_delimiter = ',', allow_hyphen_values = true, value_parser = parse_year)]
     pub year: Vec<i64>,
     /// Only pupils in these classes (case-insensitive).
     #[arg(long, value_name = "CLASS", value_delimiter = ',')]
@@ -537,8 +578,8 @@ pub struct ListArgs {
     /// Only pupils with a need of this type code, e.g. SPLD, ASD.
     #[arg(long, value_name = "TYPE", value_delimiter = ',')]
     pub need: Vec<String>,
-    /// Only pupils in these year groups.
-    #[arg(long, value_name = "N", value_delimiter = ',', allow_hyphen_values = true)]
+    /// Only pupils in these year groups (`5`, `Y5`, `R`, `N2`; repeat or separate with commas).
+    #[arg(long, value_name = "YEAR", value_delimiter = ',', allow_hyphen_values = true, value_parser = parse_year)]
     pub year: Vec<i64>,
     /// Only pupils in these classes (case-insensitive).
     #[arg(long, value_name = "CLASS", value_delimiter = ',')]
@@ -619,7 +660,7 @@ pub struct ImpactArgs {
     #[arg(long, value_name = "AREA")]
     pub area: Option<String>,
     /// Only pupils in this year group.
-    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    #[arg(long, value_name = "YEAR", allow_hyphen_values = true, value_parser = parse_year)]
     pub year: Option<i64>,
     /// Only interventions still running on or after this date.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]

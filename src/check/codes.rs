@@ -108,6 +108,8 @@ codes! {
         "A `follow_up` date earlier than the entry's own `date` is almost always a typing mistake. Correct whichever date is wrong.";
     "no-voice" W "The last review records no pupil or parent voice."
         "Reviews should record the views of the pupil (`pupil_voice`) and the parents (`parent_voice`). Add what they said, or why it could not be gathered.";
+    "year-group-age" W "The year group and the date of birth disagree by more than a year."
+        "A pupil's `year_group` is more than one year from the year group their date of birth puts them in (England and Wales: age on 31 August at the start of the academic year, less 4, Reception 0; US: less 5, kindergarten 0). Pupils taught out of their year group exist, but a gap of two years or more is usually a typing mistake in `year_group` or `date_of_birth`, often made when moving a register in. Correct whichever is wrong; for a pupil who really is taught out of year, say so in a comment.";
     "consent-not-recorded" W "No consent to share information is recorded."
         "Pupils on the register should have `consent.information_sharing` set to the date consent was given, before information is shared with other agencies.";
     "referral-waiting" W "A referral has been waiting a long time."

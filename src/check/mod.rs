@@ -151,11 +151,21 @@ fn pupil_id(rec: &PupilRecord) -> Option<Spanned<String>> {
 pub fn pupil_findings(school: &School, rec: &PupilRecord) -> Vec<Finding> {
     let mut out = rec.findings.clone();
     check_pupil(school, rec, &mut out);
+    let juris = school.settings.school.jurisdiction;
     if !rec.archived {
         delivery_findings(school, rec, &mut out);
     }
     for f in &mut out {
         f.pupil = Some(rec.dir.clone());
+        // The reader knows every jurisdiction's levels; the school uses three.
+        if f.code == "bad-value" && f.message.ends_with("is not a known support level") {
+            let names: Vec<&str> = juris.levels().iter().map(|l| l.as_str()).collect();
+            let word = f.message.split('`').nth(1).unwrap_or_default();
+            f.hint = Some(match crate::repo::decode::suggest(word, names.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`? the support levels of {} are {}", juris.as_str(), list(&names)),
+                None => format!("the support levels of {} are {}", juris.as_str(), list(&names)),
+            });
+        }
     }
     out
 }
@@ -412,6 +422,51 @@ const IDEA_TYPES: &[&str] = &[
     "developmental-delay",
 ];
 
+/// `year-group-age`: the year group more than a year from the one the date of
+/// birth gives (England and Wales: age on 31 August at the start of the
+/// academic year less 4; US IDEA: less 5).
+fn year_group_age(
+    school: &School,
+    y: &crate::repo::decode::Spanned<i64>,
+    dob: NaiveDate,
+    pf: &str,
+    out: &mut Vec<Finding>,
+) {
+    use chrono::Datelike;
+    if !(-2..=15).contains(&y.value) {
+        return;
+    }
+    let start = school
+        .settings
+        .calendar
+        .as_ref()
+        .map_or_else(|| crate::edit::scaffold::academic_year(school.today), |c| c.year_start.year());
+    let age = start - dob.year() - i32::from((dob.month(), dob.day()) > (8, 31));
+    let offset =
+        if school.settings.school.jurisdiction == crate::model::settings::Jurisdiction::UsIdea { 5 } else { 4 };
+    let expected = i64::from(age - offset);
+    if (y.value - expected).abs() > 1 {
+        let words = |n: i64| crate::model::year::in_words(school.settings.school.jurisdiction, n);
+        out.push(
+            warn(
+                "year-group-age",
+                pf,
+                Some(y.span),
+                format!(
+                    "`year_group: {}` ({}) is {} years from the {} a pupil born on {dob} is in this academic year",
+                    y.value,
+                    words(y.value),
+                    (y.value - expected).abs(),
+                    words(expected)
+                ),
+            )
+            .with_hint(
+                "check `year_group` and `date_of_birth`; a pupil taught out of their year group is worth a comment",
+            ),
+        );
+    }
+}
+
 pub fn check_pupil(school: &School, rec: &PupilRecord, out: &mut Vec<Finding>) {
     let settings = school.settings;
     let today = school.today;
@@ -485,6 +540,10 @@ pub fn check_pupil(school: &School, rec: &PupilRecord, out: &mut Vec<Finding>) {
             err("bad-number", &pf, Some(y.span), format!("`year_group: {}` is not a year group", y.value))
                 .with_hint("year groups run from -2 (nursery) to 15; Reception is 0, US kindergarten 0"),
         );
+    }
+
+    if let (Some(y), Some(dob), false) = (pupil.year_group.as_ref(), val(&pupil.date_of_birth), rec.archived) {
+        year_group_age(school, y, dob, &pf, out);
     }
 
     // Needs.

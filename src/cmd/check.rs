@@ -8,7 +8,8 @@ use std::io::Write;
 
 pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<u8, Error> {
     // Only the human report quotes source lines; the others need no file texts.
-    let report = crate::check::check_root(&ctx.root()?, ctx.today, args.format == CheckFormat::Human)?;
+    let root = ctx.root()?;
+    let report = crate::check::check_root(&root, ctx.today, args.format == CheckFormat::Human)?;
     let mut findings = report.findings;
     // The human summary counts everything, also what `--quiet` does not show.
     let all = Tally::of(&findings);
@@ -35,10 +36,20 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<u8, Error> {
             CheckFormat::Json => render::json_to(&mut w, &findings, pupils, files)?,
             CheckFormat::Sarif => w.write_all(render::sarif(&findings).as_bytes())?,
             CheckFormat::Github => {
+                // Annotations name files from the checkout's root, so records
+                // in a subfolder (`-C records`) still annotate the right lines.
+                let prefix = folder_from_here(&root);
                 let mut buf = String::new();
                 for f in &findings {
                     buf.clear();
-                    render::github(&mut buf, f);
+                    match &prefix {
+                        Some(p) => {
+                            let mut f = f.clone();
+                            f.file = format!("{p}/{}", f.file);
+                            render::github(&mut buf, &f);
+                        }
+                        None => render::github(&mut buf, f),
+                    }
                     w.write_all(buf.as_bytes())?;
                 }
             }
@@ -52,5 +63,24 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<u8, Error> {
         _ => {}
     }
     let fail = all.errors > 0 || (args.deny == Some(Deny::Warnings) && all.warnings > 0);
+    if fail && all.errors == 0 && (args.quiet || args.format != CheckFormat::Human) {
+        // Nothing printed says why the exit status is 1: say it.
+        super::eprint(&format!(
+            "senco check fails: {} warning(s) and `--deny warnings`{}\n",
+            all.warnings,
+            if args.quiet { " (`-q` shows errors only; run without it to see them)" } else { "" }
+        ));
+    }
     Ok(u8::from(fail))
+}
+
+/// In GitHub Actions, the records root relative to the checkout
+/// (`GITHUB_WORKSPACE`), `/`-separated, when it is a subfolder of it: the
+/// paths annotations need. `None` elsewhere, or at the checkout's root.
+fn folder_from_here(root: &std::path::Path) -> Option<String> {
+    let here = std::path::PathBuf::from(std::env::var_os("GITHUB_WORKSPACE")?).canonicalize().ok()?;
+    let root = root.canonicalize().ok()?;
+    let rel = root.strip_prefix(&here).ok()?;
+    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    (!parts.is_empty()).then(|| parts.join("/"))
 }

@@ -53,7 +53,12 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> Result<u8, Error> {
         msg.push_str(&format!("  created {rel}\n"));
     }
     msg.push_str(
-        "next: name your SENCO in senco.toml, add staff.yaml and catalogue.yaml entries, then `senco new-pupil`\n",
+        "next: name your SENCO in senco.toml, add staff.yaml and catalogue.yaml entries, then `senco new-pupil`\n\
+         privacy: these records are personal data about children. Keep the repository private, on a service the \
+         school controls (the school's own GitHub or GitLab organisation, or a server in its IT estate), and give \
+         access only to staff who need it; anyone who can clone it has every record. Write outputs into `out/` \
+         (ignored by git). Set SENCO_GIT and SENCO_TAG in .github/workflows/senco.yml to where your school gets \
+         senco.\n",
     );
     eprint(&msg);
     Ok(0)

@@ -15,6 +15,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<u8, Error> {
         ctx.include_archive(&repo, true);
     }
     let filter = PupilFilter::new(&repo.settings, &args.level, &args.year, &args.class)?;
+    let nobody = if args.archived { None } else { filter.nobody_note(&repo) };
     let mut staff = Vec::new();
     for s in &args.staff {
         staff.push(text(&resolve_staff(&repo, s)?.id).unwrap_or(s).to_string());
@@ -31,6 +32,14 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<u8, Error> {
         show_upn: args.show_upn,
     };
     let rows = register::query(&repo, ctx.today, &opts);
+    let other_filters = !(args.area.is_empty() && args.need.is_empty() && args.staff.is_empty() && !args.with_ehcp);
+    match nobody {
+        Some(note) => super::eprint(&note),
+        None if rows.is_empty() && (other_filters || opts.filter.describe().is_some()) => {
+            super::eprint("note: no pupil matches these filters together\n")
+        }
+        None => {}
+    }
     let doc = register::document(&rows, &columns);
     emit::emit(ctx, &args.out, &doc, &register::report(ctx.today, rows))
 }

@@ -130,7 +130,30 @@ pub fn eprint(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
-pub fn dispatch(cli: Cli) -> ExitCode {
+/// `SENCO_TODAY`, when `--today` is not given: read here rather than by clap,
+/// so a bad value is reported as the environment variable it came from.
+fn today_from_env() -> Result<Option<chrono::NaiveDate>, Error> {
+    let Some(raw) = std::env::var_os("SENCO_TODAY").filter(|v| !v.is_empty()) else { return Ok(None) };
+    let text = raw.to_string_lossy();
+    crate::repo::decode::parse_date(text.trim()).map(Some).map_err(|why| {
+        Error::usage(
+            format!("the environment variable SENCO_TODAY=`{text}` is not a date: {why}"),
+            Some("write it YYYY-MM-DD (e.g. `SENCO_TODAY=2026-11-24`), or unset it to use the real date".into()),
+        )
+    })
+}
+
+pub fn dispatch(mut cli: Cli) -> ExitCode {
+    if cli.today.is_none() {
+        match today_from_env() {
+            Ok(t) => cli.today = t,
+            Err(e) => {
+                let ctx = Ctx::new(&cli);
+                report_error(&ctx, &e);
+                return ExitCode::from(e.exit_code());
+            }
+        }
+    }
     let ctx = Ctx::new(&cli);
     let result = match cli.command {
         Command::Check(args) => check::run(&ctx, &args),

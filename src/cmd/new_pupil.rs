@@ -109,11 +109,20 @@ fn fill(
     };
     let year = match args.year {
         Some(v) => v,
-        None => ask(input, out, "Year group (Reception = 0)", |s| {
-            s.parse::<i64>().map_err(|_| "a whole number, e.g. 4".to_string())
-        })
-        .ok_or_else(eof)?,
+        None => ask(input, out, "Year group (e.g. 4, Y4, R for Reception, N2 for nursery)", crate::cli::parse_year)
+            .ok_or_else(eof)?,
     };
+    // The class is optional: asked for on a terminal, an empty answer skips it.
+    let class = match &args.class {
+        Some(c) => Some(c.clone()),
+        None if interactive && !missing.is_empty() => {
+            ask(input, out, "Class or form (e.g. 4B; Enter to leave it out)", |s| Ok::<_, String>(s.to_string()))
+                .ok_or_else(eof)?
+                .into()
+        }
+        None => None,
+    }
+    .filter(|c: &String| !c.trim().is_empty());
     let level = match &args.level {
         Some(v) => v.clone(),
         None => ask(input, out, &format!("Support level ({})", levels.join(", ")), |s| {
@@ -135,7 +144,7 @@ fn fill(
         }
         other => other,
     };
-    Ok(Filled { id, first, last, dob, year, level, class: args.class.clone(), plan_issued })
+    Ok(Filled { id, first, last, dob, year, level, class, plan_issued })
 }
 
 /// A name as typed or pasted, without the spaces and invisible characters
@@ -159,6 +168,19 @@ pub fn run(ctx: &Ctx, args: &NewPupilArgs) -> Result<u8, Error> {
     filled.first = tidy(&filled.first, "--first")?;
     filled.last = tidy(&filled.last, "--last")?;
     filled.class = filled.class.as_deref().map(|c| tidy(c, "--class")).transpose()?;
+    let since = args.since.unwrap_or(ctx.today);
+    if since > ctx.today {
+        return Err(Error::usage(
+            format!("`--since {since}` is in the future (today is {})", ctx.today),
+            Some("give the date support at this level began, on or before today".into()),
+        ));
+    }
+    if since < filled.dob {
+        return Err(Error::usage(
+            format!("`--since {since}` is before the date of birth {}", filled.dob),
+            Some("give the date support at this level began".into()),
+        ));
+    }
     let args = &filled;
     if !valid_id(&args.id) {
         return Err(Error::usage(
@@ -201,6 +223,7 @@ pub fn run(ctx: &Ctx, args: &NewPupilArgs) -> Result<u8, Error> {
         class: args.class.as_deref(),
         plan_issued: args.plan_issued,
         today: ctx.today,
+        since,
     });
     // Through a batch: the lock, the journal, and every file read back
     // before anything is written (a name senco could not read is refused).
@@ -242,7 +265,20 @@ mod tests {
         assert_eq!(f.dob.to_string(), "2019-05-02");
         assert_eq!(f.plan_issued.map(|d| d.to_string()).as_deref(), Some("2026-06-01"));
         let said = String::from_utf8(out).unwrap();
-        assert!(said.contains("there is no month 13") && said.contains("a whole number"), "{said}");
+        assert!(said.contains("there is no month 13") && said.contains("`two` is not a year group"), "{said}");
+    }
+
+    #[test]
+    fn the_class_is_asked_for_and_may_be_left_out() {
+        let a = args(&["--id", "leo-ward"]);
+        let input = "Leo\nWard\n2019-05-02\nR\n\nsen-support\n";
+        let f = fill(&a, Jurisdiction::England, &mut std::io::Cursor::new(input), &mut Vec::new(), true).unwrap();
+        assert_eq!((f.year, f.class.as_deref()), (0, None));
+        let input = "Leo\nWard\n2019-05-02\nY2\n2W\nsen-support\n";
+        let mut out = Vec::new();
+        let f = fill(&a, Jurisdiction::England, &mut std::io::Cursor::new(input), &mut out, true).unwrap();
+        assert_eq!((f.year, f.class.as_deref()), (2, Some("2W")));
+        assert!(String::from_utf8(out).unwrap().contains("Class or form"));
     }
 
     #[test]

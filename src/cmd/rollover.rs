@@ -5,7 +5,7 @@
 use super::upkeep::{done_message, guard_git};
 use super::{eprint, print, Ctx};
 use crate::cli::RolloverArgs;
-use crate::edit::upkeep::{plan_rollover, NewCalendar, NewDate, Rollover};
+use crate::edit::upkeep::{plan_rollover_with_classes, NewCalendar, NewDate, Rollover};
 use crate::error::Error;
 use crate::model::settings::Term;
 use chrono::{Datelike, NaiveDate};
@@ -40,6 +40,24 @@ fn read_terms(path: &Path) -> Result<TermsFile, Error> {
         }
     }
     Ok(file)
+}
+
+/// `--classes FILE`: `OLD = "NEW"` lines (a TOML table of strings).
+fn read_classes(path: &Path) -> Result<std::collections::BTreeMap<String, String>, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let map: std::collections::BTreeMap<String, String> = toml::from_str(&text).map_err(|e| {
+        Error::usage(
+            format!("`{}` is not a classes file: {}", path.display(), e.message().trim().replace('\n', " ")),
+            Some("write one line per class, old name = \"new name\", e.g. `3S = \"4S\"`".into()),
+        )
+    })?;
+    if let Some((k, _)) = map.iter().find(|(k, v)| k.trim().is_empty() || v.trim().is_empty()) {
+        return Err(Error::usage(
+            format!("`{}` maps the class `{k}` to an empty name", path.display()),
+            Some("give every class its new name, e.g. `3S = \"4S\"`".into()),
+        ));
+    }
+    Ok(map)
 }
 
 fn date_line(what: &str, d: NewDate) -> String {
@@ -81,6 +99,22 @@ fn summary(plan: &Rollover, old_start: NaiveDate, old_end: NaiveDate, last: Opti
     s.push_str(&format!("{} pupil(s) move up a year group:\n", plan.promoted.len()));
     for p in &plan.promoted {
         s.push_str(&format!("  {:<24} {} -> {}\n", p.id, p.from, p.to));
+    }
+    if !plan.renamed_classes.is_empty() {
+        s.push_str("classes renamed (--classes):\n");
+        for (from, to, n) in &plan.renamed_classes {
+            s.push_str(&format!("  {from} -> {to} ({n} pupil(s))\n"));
+        }
+    }
+    if !plan.stale_classes.is_empty() {
+        s.push_str("classes named after the old year group, NOT renamed (their pupils have moved up):\n");
+        for (class, year, n) in &plan.stale_classes {
+            s.push_str(&format!("  {class} ({n} pupil(s), was year {year})\n"));
+        }
+        s.push_str(
+            "  rename them in the same change with `--classes FILE`, one line per class, e.g. `3S = \"4S\"`; \
+             or edit `class:` in each pupil.yaml afterwards\n",
+        );
     }
     match (&plan.leavers, last) {
         (Some(leavers), Some(last)) => {
@@ -168,7 +202,8 @@ pub fn run(ctx: &Ctx, args: &RolloverArgs) -> Result<u8, Error> {
         ));
     }
     let last = repo.settings.school.last_year_group;
-    let plan = plan_rollover(&repo, new, args.archive_leavers)?;
+    let classes = args.classes.as_deref().map(read_classes).transpose()?.unwrap_or_default();
+    let plan = plan_rollover_with_classes(&repo, new, args.archive_leavers, &classes)?;
     let summary = summary(&plan, old.year_start, old.year_end, last);
     if args.dry_run {
         print(&plan.batch.diff())?;

@@ -54,6 +54,12 @@ pub fn archive(ctx: &Ctx, args: &ArchiveArgs) -> Result<u8, Error> {
         print(&due_for_deletion(&repo, ctx))?;
         return Ok(0);
     }
+    if let Some(left) = args.left.filter(|l| *l > ctx.today && !args.force) {
+        return Err(Error::usage(
+            format!("`--left {left}` is after today ({}): the pupil is still on roll until then", ctx.today),
+            Some(format!("archive on or after {left}, or add `--force` to archive now with the leaving date {left}")),
+        ));
+    }
     let (Some(id), Some(left)) = (&args.id, args.left) else {
         return Err(Error::usage(
             "archive needs a pupil id and --left DATE",

@@ -251,22 +251,70 @@ pub const CATALOGUE: &str = r#"# The school's menu of provision: what the provis
 []
 "#;
 
-pub const GITIGNORE: &str = "# Rendered documents are made from the records; keep only the records in git.\n/out/\n# senco's lock and the journal of a change in progress (docs/upkeep.md): never commit them.\n/.senco/\n";
+/// Everything senco writes by default stays out of git: these files hold
+/// personal data copied out of the records, and the records are the truth.
+pub const GITIGNORE: &str = "# senco's outputs are copies of personal data made from the records: keep only the
+# records in git. Write outputs into out/ (`senco render plan ava -o out/ava.html`).
+/out/
+# Registers, census returns, exports, SARIF reports and rendered documents
+# written at the top of the repository (`-o register.csv`, `export x.sqlite`).
+/*.csv
+/*.json
+/*.sarif
+/*.sqlite
+/*.sqlite3
+/*.db
+/*.html
+/*.htm
+/*.txt
+/*.md
+!/README.md
+# senco's lock and the journal of a change in progress (docs/upkeep.md): never commit them.
+/.senco/
+";
 
 pub const WORKFLOW: &str = r#"# Checks the records on every push and pull request; problems appear as
-# annotations on the changed lines.
+# annotations on the changed lines. This repository holds personal data about
+# children: keep it private, and give access only to staff who need it.
 name: senco
 on: [push, pull_request]
+permissions:
+  contents: read
+env:
+  # Where senco comes from, pinned to one version (a tag or a commit), so a
+  # new release never changes what CI accepts without a review. Installed as
+  # senco's README installs it, with cargo; set these to your school's copy.
+  SENCO_GIT: https://github.com/your-trust/senco
+  SENCO_TAG: v0.1.0                 # or pin a commit: replace `--tag "$SENCO_TAG"` below with `--rev <commit>`
+  RUST_TOOLCHAIN: "1.89"
+  # The folder holding senco.toml, relative to the repository root (annotations
+  # then name files from the root, so they land on the right lines).
+  RECORDS: .
 jobs:
   check:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
-      - uses: dtolnay/rust-toolchain@stable
-      # Install senco from wherever your school gets it (adjust this line).
-      - run: cargo install --locked senco
-      - run: senco check --format github
+      - uses: actions/cache@v4
+        with:
+          path: ~/.cargo/bin/senco
+          key: senco-${{ env.SENCO_TAG }}-${{ env.RUST_TOOLCHAIN }}-${{ runner.os }}
+      # A C compiler (for the bundled SQLite) is already on GitHub's Ubuntu runners.
+      - name: Install senco
+        run: |
+          if ! command -v senco >/dev/null; then
+            rustup toolchain install "$RUST_TOOLCHAIN" --profile minimal
+            cargo +"$RUST_TOOLCHAIN" install --locked --git "$SENCO_GIT" --tag "$SENCO_TAG" senco
+          fi
+      - name: Check the records
+        run: senco -C "$RECORDS" check --format github
 "#;
+
+/// The optional keys of `support.plan`, commented, under `issued:`.
+const PLAN_OPTIONAL: &str = "    # authority: ...                 # the local authority that issued it
+    # amended: YYYY-MM-DD            # optional: last amendment issued
+    # named_setting: ...             # optional: the setting named in the plan
+";
 
 /// The files of a new pupil folder, relative to it.
 pub struct NewPupil<'a> {
@@ -279,6 +327,8 @@ pub struct NewPupil<'a> {
     pub class: Option<&'a str>,
     pub plan_issued: Option<NaiveDate>,
     pub today: NaiveDate,
+    /// `support.since`: today, or when support began (`--since`).
+    pub since: NaiveDate,
 }
 
 /// Quotes text for YAML when a plain scalar would be misread (in a block;
@@ -325,20 +375,33 @@ fn one_line(s: &str) -> String {
 pub fn pupil_files(p: &NewPupil) -> Vec<(&'static str, String)> {
     let class = p.class.map_or("# class: 4B\n".to_string(), |c| format!("class: {}\n", yaml_text(c)));
     let plan = match p.plan_issued {
-        Some(d) => format!("  plan:\n    issued: {d}                # date the current statutory plan was issued\n    # authority: ...\n"),
-        None => "  # plan:                          # required for statutory plans\n  #   issued: YYYY-MM-DD\n".into(),
+        Some(d) => format!(
+            "  plan:\n    issued: {d}                # date the current statutory plan was issued\n{PLAN_OPTIONAL}"
+        ),
+        None => format!(
+            "  # plan:                          # required for statutory plans\n  #   issued: YYYY-MM-DD\n{PLAN_OPTIONAL}"
+        )
+        .replace("\n    # ", "\n  #   "),
     };
     let pupil = format!(
         r#"# {first} {last}: who the pupil is, their support level and who is involved.
 # The format is described in senco's docs/format.md.
 id: {id}
-name: {{ first: {f}, last: {l} }}
+name: {{ first: {f}, last: {l} }}        # optional `preferred: ...`: the name the pupil goes by
 date_of_birth: {dob}
-year_group: {year}
-{class}support:
+year_group: {year}                     # a number (Reception = 0, nursery = -1), or R, N1, N2, Y5
+{class}# upn: A123456789012               # optional official number; never shown unless asked
+# gender: ...                         # optional, free text
+# first_language: English             # optional
+# joined: YYYY-MM-DD                  # optional: the date the pupil joined the school
+support:
   level: {level}
-  since: {today}
-{plan}# key_worker: ta-jones                # a staff id from staff.yaml
+  since: {since}                  # the date support at this level began: review clocks run from it
+{plan}  # request:                        # optional: a statutory assessment in progress or done
+  #   requested: YYYY-MM-DD
+  #   decision: YYYY-MM-DD
+  #   issued: YYYY-MM-DD
+# key_worker: ta-jones                # a staff id from staff.yaml
 # profile:                            # one-page profile, in the pupil's own words where possible
 #   about_me: ...
 #   strengths: [ ... ]
@@ -350,8 +413,18 @@ year_group: {year}
 #     parental_responsibility: true
 #     phone: "..."
 #     email: ...
+# professionals:                     # multi-agency involvement and referrals
+#   - service: Speech and language therapy
+#     name: ...                       # optional
+#     referred: YYYY-MM-DD            # optional
+#     status: waiting                 # waiting | active | discharged | declined
+#     next_contact: YYYY-MM-DD        # optional
 # consent:
 #   information_sharing: YYYY-MM-DD   # date consent to share information was given
+# transition:                         # optional: the next setting
+#   next_setting: ...
+#   date: YYYY-MM-DD
+# (left: and destination: are written by `senco archive`.)
 "#,
         first = one_line(p.first),
         last = one_line(p.last),
@@ -361,7 +434,7 @@ year_group: {year}
         dob = p.dob,
         year = p.year,
         level = p.level,
-        today = p.today,
+        since = p.since,
     );
     vec![
         ("pupil.yaml", pupil),
@@ -432,6 +505,7 @@ mod tests {
                 class: Some(name),
                 plan_issued: None,
                 today,
+                since: today,
             };
             let text = pupil_files(&p).into_iter().find(|(f, _)| *f == "pupil.yaml").unwrap().1;
             let node = crate::repo::yaml::parse(&text).unwrap().unwrap();

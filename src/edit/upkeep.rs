@@ -367,10 +367,52 @@ pub struct Rollover {
     pub archived: bool,
     /// The `terms` list was written afresh (see `calendar_edits`).
     pub terms_rewritten: bool,
+    /// Classes renamed by the `--classes` mapping: (old, new, pupils).
+    pub renamed_classes: Vec<(String, String, usize)>,
+    /// Classes of promoted pupils that look named after their old year group
+    /// and were not mapped: (class, old year group, pupils).
+    pub stale_classes: Vec<(String, i64, usize)>,
+}
+
+/// Whether a class name looks named after year group `year`: `3S`, `3`,
+/// `Y3S` for Year 3, `RW` for Reception, `N2B` for nursery.
+pub fn class_of_year(class: &str, year: i64) -> bool {
+    let c = class.trim().to_ascii_uppercase();
+    let after = |prefix: &str| c.strip_prefix(prefix).map(|rest| !rest.starts_with(|ch: char| ch.is_ascii_digit()));
+    let number = |n: i64| {
+        let n = n.to_string();
+        after(&n)
+            .or_else(|| {
+                c.strip_prefix('Y')
+                    .and_then(|r| r.strip_prefix(n.as_str()))
+                    .map(|rest| !rest.starts_with(|ch: char| ch.is_ascii_digit()))
+            })
+            .unwrap_or(false)
+    };
+    match year {
+        0 => c.starts_with('R') || number(0),
+        -1 => after("N2").unwrap_or(false) || (c.starts_with('N') && !c.starts_with("N1")),
+        -2 => after("N1").unwrap_or(false),
+        n if n > 0 => number(n),
+        _ => false,
+    }
 }
 
 /// Plans the move to the next academic year.
 pub fn plan_rollover(repo: &Repo, new: NewCalendar, archive_leavers: bool) -> Result<Rollover, Error> {
+    plan_rollover_with_classes(repo, new, archive_leavers, &std::collections::BTreeMap::new())
+}
+
+/// [`plan_rollover`], renaming classes named after a year group as
+/// `classes` maps them (old name to new, exactly as written), in the same
+/// batch. Classes that look named after a pupil's old year group and are not
+/// mapped are listed in [`Rollover::stale_classes`].
+pub fn plan_rollover_with_classes(
+    repo: &Repo,
+    new: NewCalendar,
+    archive_leavers: bool,
+    classes: &std::collections::BTreeMap<String, String>,
+) -> Result<Rollover, Error> {
     let root = &repo.root;
     let Some(old) = &repo.settings.calendar else {
         return Err(Error::usage(
@@ -407,6 +449,7 @@ pub fn plan_rollover(repo: &Repo, new: NewCalendar, archive_leavers: bool) -> Re
     let mut leavers = last.map(|_| Vec::new());
     let mut problems = Vec::new();
     let mut to_archive = Vec::new();
+    let (mut renamed, mut stale) = (Vec::new(), Vec::new());
     for rec in &repo.pupils {
         let rel = rec.file("pupil.yaml");
         let f = match read(root, &rel) {
@@ -422,7 +465,11 @@ pub fn plan_rollover(repo: &Repo, new: NewCalendar, archive_leavers: bool) -> Re
                 Ok(y) => {
                     Err(format!("`year_group` is written in quotes, as text; write it as a number: `year_group: {y}`"))
                 }
-                Err(_) => Err(format!("`year_group: {}` is not a whole number", s.value)),
+                // `R`, `N1`, `Y5`: moved up in the same style (`Y1`, `N2`, `Y6`).
+                Err(_) => match crate::model::year::parse(&s.value) {
+                    Some(y) => Ok((y, s.clone())),
+                    None => Err(format!("`year_group: {}` is not a year group", s.value)),
+                },
             },
             Some(_) => Err("`year_group` is not a single number".into()),
             None => Err("it has no `year_group`".into()),
@@ -447,14 +494,41 @@ pub fn plan_rollover(repo: &Repo, new: NewCalendar, archive_leavers: bool) -> Re
             problems.push(format!("`{rel}`: `year_group: {year}` is too large to move up a year"));
             continue;
         };
-        let edit = match surgical::replace_scalar(&f.text, &scalar, &next.to_string()) {
+        let written = crate::model::year::written_like(&scalar.value, next);
+        let edit = match surgical::replace_scalar(&f.text, &scalar, &written) {
             Ok(e) => e,
             Err(why) => {
                 problems.push(format!("`{rel}`: {why}"));
                 continue;
             }
         };
-        batch.change(rel, f.raw.clone(), f.edited(vec![edit])?);
+        let mut edits = vec![edit];
+        let class = surgical::top_map(&f.text).ok().and_then(|m| match surgical::entry(&m, "class") {
+            Ok(Some((_, Node::Scalar(s)))) => Some(s.clone()),
+            _ => None,
+        });
+        if let Some(c) = class {
+            let name = c.value.trim().to_string();
+            if let Some(to) = classes.get(&name) {
+                match surgical::replace_scalar(&f.text, &c, &crate::edit::scaffold::yaml_text(to)) {
+                    Ok(e) => edits.push(e),
+                    Err(why) => {
+                        problems.push(format!("`{rel}`: {why}"));
+                        continue;
+                    }
+                }
+                match renamed.iter_mut().find(|(o, _, _): &&mut (String, String, usize)| *o == name) {
+                    Some(r) => r.2 += 1,
+                    None => renamed.push((name, to.clone(), 1)),
+                }
+            } else if class_of_year(&name, year) {
+                match stale.iter_mut().find(|(o, _, _): &&mut (String, i64, usize)| *o == name) {
+                    Some(r) => r.2 += 1,
+                    None => stale.push((name, year, 1)),
+                }
+            }
+        }
+        batch.change(rel, f.raw.clone(), f.edited(edits)?);
         promoted.push(Promotion { id: rec.dir.clone(), from: year, to: next });
     }
     for rec in to_archive {
@@ -471,7 +545,26 @@ pub fn plan_rollover(repo: &Repo, new: NewCalendar, archive_leavers: bool) -> Re
             Some("fix these records by hand (`senco check` shows their problems), then run rollover again".into()),
         ));
     }
-    Ok(Rollover { batch, calendar: new, promoted, leavers, archived: archive_leavers, terms_rewritten })
+    let unused: Vec<&String> = classes.keys().filter(|k| !renamed.iter().any(|(o, _, _)| o == *k)).collect();
+    if !unused.is_empty() {
+        let names: Vec<String> = unused.iter().map(|k| format!("`{k}`")).collect();
+        return Err(Error::usage(
+            format!("the classes file maps {}, which no pupil moving up is in; nothing was changed", names.join(", ")),
+            Some("class names are matched exactly as written in pupil.yaml: check the spelling".into()),
+        ));
+    }
+    renamed.sort();
+    stale.sort();
+    Ok(Rollover {
+        batch,
+        calendar: new,
+        promoted,
+        leavers,
+        archived: archive_leavers,
+        terms_rewritten,
+        renamed_classes: renamed,
+        stale_classes: stale,
+    })
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod census;
 pub mod cost;
 pub mod settings;
 pub mod span;
+pub mod year;
 
 use crate::{record, vocab};
 use chrono::NaiveDate;
@@ -375,7 +376,7 @@ record! {
         id: Text = "id" [required],
         name: Name = "name" [required],
         date_of_birth: Date = "date_of_birth" [required],
-        year_group: Spanned<i64> = "year_group" [required],
+        year_group: Spanned<i64> = "year_group" [required] via crate::repo::decode::year_group,
         class: Text = "class",
         upn: Text = "upn",
         gender: Text = "gender",
@@ -433,7 +434,7 @@ record! {
     Need ("need") {
         id: Text = "id" [required],
         area: Spanned<Area> = "area" [required],
-        r#type: Text = "type",
+        r#type: Text = "type" via crate::repo::decode::need_type,
         primary: Spanned<bool> = "primary",
         identified: Date = "identified",
         description: Text = "description",

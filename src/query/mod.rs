@@ -44,6 +44,29 @@ impl PupilFilter {
         })
     }
 
+    /// The filters given, in words, for a "matches nobody" note; `None` when none.
+    pub fn describe(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if !self.levels.is_empty() {
+            parts.push(format!("--level {}", self.levels.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(",")));
+        }
+        if !self.years.is_empty() {
+            parts.push(format!("--year {}", self.years.iter().map(i64::to_string).collect::<Vec<_>>().join(",")));
+        }
+        if !self.classes.is_empty() {
+            parts.push(format!("--class {}", self.classes.join(",")));
+        }
+        (!parts.is_empty()).then(|| parts.join(" "))
+    }
+
+    /// A note for stderr when filters are given and no pupil on roll passes
+    /// them: an empty answer then says nothing about the school.
+    pub fn nobody_note(&self, repo: &crate::repo::Repo) -> Option<String> {
+        let what = self.describe()?;
+        let any = repo.pupils.iter().filter_map(|r| r.pupil.as_ref()).any(|p| self.matches(p));
+        (!any).then(|| format!("note: no pupil on roll matches {what}\n"))
+    }
+
     pub fn matches(&self, pupil: &Pupil) -> bool {
         (self.levels.is_empty() || pupil.level().is_some_and(|l| self.levels.contains(&l)))
             && (self.years.is_empty() || val(&pupil.year_group).is_some_and(|y| self.years.contains(&y)))

@@ -178,6 +178,42 @@ impl Decode for i64 {
     }
 }
 
+/// `year_group`: a whole number written bare (`4`, `-1`), or a year group as
+/// schools write it, `R`, `N1`, `N2`, `Y5`, `Year 5` (`model::year`).
+pub fn year_group(node: &Node, cx: &mut Cx) -> Option<Spanned<i64>> {
+    if let Node::Scalar(s) = node {
+        let t = s.value.trim();
+        if t.parse::<i64>().is_err() {
+            if let Some(y) = crate::model::year::parse(t) {
+                return Some(Spanned { value: y, span: node.span() });
+            }
+            if !s.is_null() {
+                cx.wrong_type(
+                    node,
+                    "a year group",
+                    Some(format!(
+                        "write a year group as a number or as schools write it: {}",
+                        crate::model::year::EXAMPLES
+                    )),
+                );
+                return None;
+            }
+        }
+    }
+    <Spanned<i64> as Decode>::decode(node, cx)
+}
+
+/// A need's `type`: text; a census SEN type code in any case (`SpLD`,
+/// `asd`) is read as the code, upper-case, as the census writes it.
+pub fn need_type(node: &Node, cx: &mut Cx) -> Option<Spanned<String>> {
+    let mut t = <Spanned<String> as Decode>::decode(node, cx)?;
+    let upper = t.value.trim().to_ascii_uppercase();
+    if crate::model::census::ENGLAND_TYPES.contains(&upper.as_str()) {
+        t.value = upper;
+    }
+    Some(t)
+}
+
 impl Decode for f64 {
     fn decode(node: &Node, cx: &mut Cx) -> Option<Self> {
         let v = plain_number(node, cx, "a number", "15.20")?;
@@ -331,7 +367,9 @@ macro_rules! vocab {
 /// (its other fields checked); `required` fields give a `missing-key` finding.
 #[macro_export]
 macro_rules! record {
-    ($(#[$m:meta])* $name:ident ($what:literal) { $( $(#[$fm:meta])* $field:ident : $ty:ty = $key:literal $([$req:ident])? ),* $(,)? }) => {
+    (@decode $v:ident, $cx:ident, $ty:ty) => { <$ty as $crate::repo::decode::Decode>::decode($v, $cx) };
+    (@decode $v:ident, $cx:ident, $ty:ty, $dec:path) => { $dec($v, $cx) };
+    ($(#[$m:meta])* $name:ident ($what:literal) { $( $(#[$fm:meta])* $field:ident : $ty:ty = $key:literal $([$req:ident])? $(via $dec:path)? ),* $(,)? }) => {
         $(#[$m])*
         #[derive(Clone, Debug, Default)]
         pub struct $name {
@@ -363,7 +401,7 @@ macro_rules! record {
                         continue;
                     }
                     match &*k.value {
-                        $( $key => if !v.is_null() { out.$field = <$ty as $crate::repo::decode::Decode>::decode(v, cx); }, )*
+                        $( $key => if !v.is_null() { out.$field = $crate::record!(@decode v, cx, $ty $(, $dec)?); }, )*
                         other if other.starts_with("x-") => {}
                         _ => cx.unknown_key(k, Self::KEYS, $what),
                     }

@@ -614,6 +614,7 @@ pub async fn new_pupil_post(
         class: (!values.class.is_empty()).then_some(values.class.as_str()),
         plan_issued,
         today: here.today,
+        since: here.today,
     });
     let target = root.join("pupils").join(&values.id);
     if let Err(e) = crate::edit::create_dir_with(&target, &files) {

@@ -202,7 +202,7 @@ fn init_creates_a_repository_that_passes_check_and_never_overwrites() {
     assert!(std::fs::read_to_string(repo.join("senco.toml")).unwrap().contains("year_start = 2026-09-01"));
     assert!(std::fs::read_to_string(repo.join(".github/workflows/senco.yml"))
         .unwrap()
-        .contains("senco check --format github"));
+        .contains("check --format github"));
     // It passes check: the only finding is the unnamed SENCO.
     let check = senco(&repo, &["check", "--format", "json"]);
     assert_eq!(check.code, 0, "{}", check.all());

@@ -260,7 +260,7 @@ fn a_second_writer_is_refused_while_the_first_runs() {
         .unwrap();
     let stderr = child.stderr.take().unwrap();
     assert!(BufReader::new(stderr).lines().map_while(Result::ok).any(|l| l.starts_with("senco: paused")));
-    for c in [&["archive", "ada", "--left", "2026-07-22"][..], &["recover"], &["list"]] {
+    for c in [&["archive", "ada", "--left", "2026-07-20"][..], &["recover"], &["list"]] {
         let r = go(&repo, JULY, c);
         assert_eq!(r.code, 2, "{c:?}: {}", r.all());
         assert!(r.stderr.contains("another senco command is changing these records right now"), "{}", r.stderr);
@@ -272,7 +272,7 @@ fn a_second_writer_is_refused_while_the_first_runs() {
 
 #[test]
 fn an_archive_or_a_new_pupil_killed_at_any_step_is_recovered_whole() {
-    let archive = ["archive", "ada", "--left", "2026-07-22", "--destination", "Elm High"];
+    let archive = ["archive", "ada", "--left", "2026-07-20", "--destination", "Elm High"];
     let new_pupil = [
         "new-pupil",
         "--id",
