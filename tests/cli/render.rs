@@ -119,13 +119,14 @@ fn provision_map_cost_matches_the_formula_to_the_penny() {
     let map = ok(&small(), &["render", "provision-map"]);
     assert!(map.contains("| Cai Evans | Year 4 | 4\\|E | IDP (school) | 3 | 25.90 | 784.28 | yes |"), "{map}");
     assert!(
-        map.contains("| Word work | Cognition and learning | Mr G. Rees | Cai Evans | 3 × 40 min | 60 | 1 | 18.00 |")
+        // Staff time counts the group session whole: 3 × 40 = 120 min, though only Cai is recorded.
+        map.contains("| Word work | Cognition and learning | Mr G. Rees | Cai Evans | 3 × 40 min | 120 | 2 | 18.00 |")
     );
     assert!(map.contains(
-        "| Reading group | Cognition and learning | Not recorded | Cai Evans | 3 × 25 min | 25 | 0.42 | 7.21 |"
+        "| Reading group | Cognition and learning | Not recorded | Cai Evans | 3 × 25 min | 75 | 1.25 | 7.21 |"
     ));
     assert!(map.contains(
-        "| Reading buddy | Cognition and learning | Not recorded | Cai Evans | 1 × 10 min | 2.5 | 0.04 | 0.69 |"
+        "| Reading buddy | Cognition and learning | Not recorded | Cai Evans | 1 × 10 min | 10 | 0.17 | 0.69 |"
     ));
     // Oakfield, Ava: 5×10/60×15.20 + 4×20/60×15.20/4 = 12.666… + 5.066… = 17.73.
     let oak = ok(&oakfield(), &["render", "provision-map"]);

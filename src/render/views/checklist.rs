@@ -181,7 +181,14 @@ pub fn checklist(cx: &Ctx, recs: &[&PupilRecord]) -> Checklist {
                 days: None,
             }
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let mut school_rules = school_rules;
+    if cx.settings.school.jurisdiction == crate::model::settings::Jurisdiction::England
+        && configured(cx.settings, "ENG-SENCO", crate::diag::Severity::Warning).is_some()
+    {
+        let staff = crate::rules::england::senco_outcomes(cx.settings, &cx.repo.staff, cx.today);
+        school_rules.extend(staff.iter().filter(|o| o.status != Status::NotApplicable).map(|o| item(o, cx.today)));
+    }
     Checklist { school: cx.school(), warn_days: cx.settings.reviews.warn_days, pupils, rules, counts, school_rules }
 }
 
