@@ -419,15 +419,11 @@ fn read_back(rel: &str, old: Option<&[u8]>, new: &[u8]) -> Result<(), String> {
     let Ok(text) = std::str::from_utf8(new) else { return Err("it is not UTF-8".into()) };
     let old_text = old.and_then(|o| std::str::from_utf8(o).ok());
     if rel == crate::repo::SETTINGS_FILE {
-        return match crate::model::Settings::parse(text.trim_start_matches('\u{feff}')) {
+        let parse = |t: &str| crate::model::Settings::parse(t.trim_start_matches('\u{feff}'));
+        return match parse(text) {
             Ok(_) => Ok(()),
-            Err(e)
-                if old_text
-                    .is_some_and(|o| crate::model::Settings::parse(o.trim_start_matches('\u{feff}')).is_err()) =>
-            {
-                let _ = e;
-                Ok(())
-            }
+            // Already unreadable before: not this change's doing.
+            Err(_) if old_text.is_some_and(|o| parse(o).is_err()) => Ok(()),
             Err(e) => Err(e.message().trim().to_string()),
         };
     }
@@ -780,6 +776,24 @@ mod tests {
         fs::write(dir.path().join("archive"), "not a folder").unwrap();
         let before = tree(dir.path());
         assert!(b.apply_with(Hooks::default()).is_err());
+        assert_eq!(tree(dir.path()), before);
+    }
+
+    #[test]
+    fn output_senco_cannot_read_back_is_refused() {
+        let bad = "id: jo\nname: { first: Jo -, last: X }\n";
+        let e = read_back("pupils/jo/pupil.yaml", None, bad.as_bytes()).unwrap_err();
+        assert!(e.contains("line 2") && e.contains("yaml-syntax"), "{e}");
+        assert!(read_back("pupils/jo/reviews/2026-01-01.yaml", None, b"date: 2026-01-01\n").is_err());
+        assert!(read_back("senco.toml", None, b"[school\n").is_err());
+        // An error the file already had is not this change's doing.
+        let old = "year_group: x\n";
+        assert!(read_back("pupils/jo/pupil.yaml", Some(old.as_bytes()), b"year_group: x\nleft: 2026-07-22\n").is_ok());
+        let (dir, mut b) = setup();
+        b.create("pupils/a/reviews/2026-02-02.yaml", "date: 2026-02-02\n");
+        let before = tree(dir.path());
+        let e = b.apply().unwrap_err().to_string();
+        assert!(e.contains("in a form it cannot read back") && e.contains("nothing was changed"), "{e}");
         assert_eq!(tree(dir.path()), before);
     }
 

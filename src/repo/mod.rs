@@ -732,6 +732,7 @@ pub fn decode_text(rel: &str, text: &str) -> Vec<Finding> {
             "assessments.yaml" => drop(decode_file::<Vec<Assessment>>(&src, &mut cx, Top::List)),
             "targets.yaml" => drop(decode_file::<Vec<Target>>(&src, &mut cx, Top::List)),
             "interventions.yaml" => drop(decode_file::<Vec<Intervention>>(&src, &mut cx, Top::List)),
+            "log.yaml" => drop(decode_file::<Vec<LogEntry>>(&src, &mut cx, Top::List)),
             _ => {}
         }
     }

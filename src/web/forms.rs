@@ -616,8 +616,13 @@ pub async fn new_pupil_post(
         today: here.today,
         since: here.today,
     });
-    let target = root.join("pupils").join(&values.id);
-    if let Err(e) = crate::edit::create_dir_with(&target, &files) {
+    // A batch: the writers' lock, the journal, and every file read back.
+    let mut batch = Batch::new(&root);
+    batch.set_command("serve");
+    for (rel, text) in &files {
+        batch.create(format!("pupils/{}/{rel}", values.id), text.as_bytes());
+    }
+    if let Err(e) = batch.apply() {
         errors.insert("form".into(), write_error(&e));
         return new_pupil_page(&here, values, errors, StatusCode::CONFLICT);
     }

@@ -162,6 +162,9 @@ fn kill_at_every_step(n: usize) -> (usize, std::time::Duration) {
         if stopped {
             break;
         }
+        if step % 100 == 0 && n > 25 {
+            eprintln!("{n} pupils: {step} steps killed and recovered, {:?}", started.elapsed());
+        }
         step += 1;
     }
     (step - 1, started.elapsed())
