@@ -7,6 +7,7 @@
 //! stdout or, atomically, to a file (`edit::write_file`).
 
 use crate::error::Error;
+use crate::repo::Unreadable;
 use comfy_table::{CellAlignment, ContentArrangement, LineStyle, TableStyle};
 use serde::Serialize;
 use std::path::Path;
@@ -150,6 +151,114 @@ impl Document {
     }
 }
 
+// ------------------------------------------------------ unreadable pupils
+
+/// How many names the note lists before "and N more".
+const NOTE_NAMES: usize = 10;
+
+/// The note for a query whose pupils could not all be read, e.g. "1 pupil
+/// could not be read (ava-brown): see `senco check`"; `None` when all were.
+pub fn unreadable_note(list: &[Unreadable]) -> Option<String> {
+    if list.is_empty() {
+        return None;
+    }
+    let mut names: Vec<String> =
+        list.iter().take(NOTE_NAMES).map(|u| crate::diag::render::escape_controls(&u.pupil).into_owned()).collect();
+    if list.len() > NOTE_NAMES {
+        names.push(format!("and {} more", list.len() - NOTE_NAMES));
+    }
+    let n = if list.len() == 1 { "1 pupil".to_string() } else { format!("{} pupils", list.len()) };
+    Some(format!("{n} could not be read ({}) and may be missing here: see `senco check`", names.join(", ")))
+}
+
+/// The same, in plain words for documents given to parents and local
+/// authorities: no ids, file names or commands.
+pub fn unreadable_document_note(list: &[Unreadable], one_pupil: bool) -> Option<String> {
+    match list.len() {
+        0 => None,
+        _ if one_pupil => {
+            Some("Part of this pupil's records could not be read, so this document may be incomplete.".into())
+        }
+        1 => Some("The records of 1 pupil could not be read, so this document may be incomplete.".into()),
+        n => Some(format!("The records of {n} pupils could not be read, so this document may be incomplete.")),
+    }
+}
+
+/// One line on stderr per unreadable pupil, naming the pupil and the files.
+pub fn unreadable_lines(list: &[Unreadable]) -> String {
+    let mut out = String::new();
+    for u in list {
+        let files: Vec<String> =
+            u.files.iter().map(|f| format!("`{}`", crate::diag::render::escape_controls(f))).collect();
+        out.push_str(&format!(
+            "warning: pupil `{}` could not be read ({}), so they are missing from this output; see `senco check`\n",
+            crate::diag::render::escape_controls(&u.pupil),
+            files.join(", ")
+        ));
+    }
+    out
+}
+
+/// A query's JSON report with the `unreadable` list added at the end (only
+/// when some pupils could not be read; docs/json.md).
+#[derive(Serialize)]
+struct WithUnreadable<'a, T: Serialize> {
+    #[serde(flatten)]
+    report: &'a T,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    unreadable: &'a [Unreadable],
+}
+
+/// Like `render`, saying in every format which pupils could not be read: a
+/// note after a table or Markdown document, a last row in CSV, an
+/// `unreadable` field in JSON.
+pub fn render_with_unreadable<T: Serialize>(
+    format: Format,
+    doc: &Document,
+    json: &T,
+    layout: Layout,
+    bom: bool,
+    unreadable: &[Unreadable],
+) -> String {
+    let Some(note) = unreadable_note(unreadable) else { return render(format, doc, json, layout, bom) };
+    match format {
+        Format::Json => to_json(&WithUnreadable { report: json, unreadable }),
+        Format::Csv => {
+            let mut out = render(format, doc, json, layout, bom);
+            match doc.sections.as_slice() {
+                [Section { title, block: Block::Table(t) }] if title.is_empty() => {
+                    let mut row = vec![note.as_str()];
+                    row.resize(t.columns.len().max(1), "");
+                    csv_row(&mut out, &row);
+                }
+                _ => csv_row(&mut out, &["notes", "", "", &note]),
+            }
+            out
+        }
+        _ => {
+            let mut doc = doc.clone();
+            doc.notes.push(note);
+            render(format, &doc, json, layout, bom)
+        }
+    }
+}
+
+/// Puts a note at the top of a rendered document (HTML: after `<body>`; Markdown: a first paragraph).
+pub fn prepend_document_note(text: &str, note: &str, html: bool) -> String {
+    if !html {
+        return format!("> **Note:** {}\n\n{text}", md_cell(note));
+    }
+    let para = format!("<p class=\"senco-unreadable\" role=\"note\"><strong>Note:</strong> {}</p>\n", html_text(note));
+    match text.find("<body").and_then(|i| text[i..].find('>').map(|j| i + j + 1)) {
+        Some(at) => format!("{}\n{para}{}", &text[..at], &text[at..]),
+        None => format!("{para}{text}"),
+    }
+}
+
+fn html_text(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
 /// Renders a query: `json` for JSON, else the document in the chosen format.
 pub fn render<T: Serialize>(format: Format, doc: &Document, json: &T, layout: Layout, bom: bool) -> String {
     match format {
@@ -198,7 +307,7 @@ fn comfy(t: &Table, layout: Layout) -> String {
     }
     ct.set_header(t.columns.iter().map(|c| c.header.as_str()));
     for row in &t.rows {
-        ct.add_row(row.iter().map(|c| c.as_str()));
+        ct.add_row(row.iter().map(|c| terminal(c)));
     }
     for (i, c) in t.columns.iter().enumerate() {
         if let Some(col) = ct.column_mut(i) {
@@ -221,7 +330,8 @@ fn comfy(t: &Table, layout: Layout) -> String {
 pub fn table_text(doc: &Document, layout: Layout) -> String {
     let mut out = String::new();
     if let Some(title) = &doc.title {
-        out.push_str(title);
+        let title = terminal(title);
+        out.push_str(&title);
         out.push('\n');
         out.push_str(&"=".repeat(title.chars().count()));
         out.push_str("\n\n");
@@ -238,6 +348,7 @@ pub fn table_text(doc: &Document, layout: Layout) -> String {
             Block::Fields(fields) => {
                 let w = fields.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
                 for (k, v) in fields {
+                    let v = terminal(v);
                     out.push_str(format!("  {k:<w$}  {v}").trim_end());
                     out.push('\n');
                 }
@@ -247,7 +358,7 @@ pub fn table_text(doc: &Document, layout: Layout) -> String {
                     out.push_str("  (none)\n");
                 }
                 for item in items {
-                    out.push_str(&format!("  - {item}\n"));
+                    out.push_str(&format!("  - {}\n", terminal(item)));
                 }
             }
             Block::Table(t) if t.rows.is_empty() => {
@@ -261,17 +372,23 @@ pub fn table_text(doc: &Document, layout: Layout) -> String {
     if !doc.notes.is_empty() {
         out.push('\n');
         for n in &doc.notes {
-            out.push_str(n);
+            out.push_str(&terminal(n));
             out.push('\n');
         }
     }
     out
 }
 
+/// Record text for a terminal: control characters (ESC, ...) shown as
+/// escapes, line breaks kept.
+fn terminal(s: &str) -> String {
+    crate::diag::render::escape_controls_keep_lines(s).into_owned()
+}
+
 // --------------------------------------------------------------- markdown
 
 fn md_cell(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('|', "\\|").replace("\r\n", "<br>").replace('\n', "<br>")
+    terminal(s).replace('\\', "\\\\").replace('|', "\\|").replace("\r\n", "<br>").replace('\n', "<br>")
 }
 
 fn md_table(out: &mut String, t: &Table) {
@@ -345,7 +462,7 @@ pub fn neutralise(cell: &str) -> String {
 
 /// One CSV field, quoted per RFC 4180 when it holds a comma, quote or line break.
 pub fn csv_field(cell: &str) -> String {
-    let cell = neutralise(cell);
+    let cell = neutralise(&terminal(cell));
     if cell.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", cell.replace('"', "\"\""))
     } else {

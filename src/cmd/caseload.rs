@@ -24,5 +24,5 @@ pub fn run(ctx: &Ctx, args: &CaseloadArgs) -> Result<u8, Error> {
         (Some(_), Some(s)) => caseload::detail(&report, s),
         _ => caseload::document(&report),
     };
-    emit::emit(&args.out, &doc, &report)
+    emit::emit(ctx, &args.out, &doc, &report)
 }

@@ -34,16 +34,20 @@ pub fn run(ctx: &Ctx, args: &ComplianceArgs) -> Result<u8, Error> {
     }
     let pupil = match &args.id {
         None => None,
-        Some(id) => Some(match repo.resolve_pupil(id) {
-            Ok(rec) => rec.dir.clone(),
-            Err(e) => repo.resolve_archived(id).map_err(|_| e)?.dir.clone(),
-        }),
+        Some(id) => {
+            let rec = match repo.resolve_pupil(id) {
+                Ok(rec) => rec,
+                Err(e) => repo.resolve_archived(id).map_err(|_| e)?,
+            };
+            ctx.only_pupil(rec);
+            Some(rec.dir.clone())
+        }
     };
     let statuses = args.status.iter().map(|s| status(*s)).collect();
     let filter = PupilFilter::new(&repo.settings, &args.level, &args.year, &args.class)?;
     let rows = compliance::query(&repo, ctx.today, &Options { pupil, rules, statuses, filter });
     let doc = compliance::document(&rows);
-    emit::emit(&args.out, &doc, &compliance::report(&repo, ctx.today, rows))
+    emit::emit(ctx, &args.out, &doc, &compliance::report(&repo, ctx.today, rows))
 }
 
 fn status(s: ComplianceStatus) -> Status {

@@ -1,7 +1,7 @@
 //! Writing a query's result: to stdout, or atomically to `-o FILE`, in the
 //! format asked for (src/output.rs does the rendering).
 
-use super::{eprint, print};
+use super::{eprint, print, Ctx};
 use crate::cli::{OutputArgs, QueryFormat};
 use crate::error::Error;
 use crate::output::{self, Document, Format, Layout};
@@ -55,8 +55,18 @@ pub fn check_html(out: &OutputArgs) -> Result<(), Error> {
     Ok(())
 }
 
-/// Writes an HTML page to stdout or, atomically, to `-o FILE`.
-pub fn emit_html(out: &OutputArgs, html: &str) -> Result<u8, Error> {
+/// Writes an HTML page to stdout or, atomically, to `-o FILE`; a note at the
+/// top names the pupils who could not be read.
+pub fn emit_html(ctx: &Ctx, out: &OutputArgs, html: &str) -> Result<u8, Error> {
+    ctx.warn_unreadable();
+    let noted;
+    let html = match output::unreadable_note(&ctx.unreadable.borrow()) {
+        Some(note) => {
+            noted = output::prepend_document_note(html, &note, true);
+            noted.as_str()
+        }
+        None => html,
+    };
     match &out.output {
         Some(path) => {
             crate::edit::write_file(path, html.as_bytes(), out.force)?;
@@ -110,10 +120,13 @@ fn layout(out: &OutputArgs) -> Layout {
     Layout { width: Some(width) }
 }
 
-/// Renders and writes to stdout or, atomically, to `-o FILE`.
-pub fn emit<T: Serialize>(out: &OutputArgs, doc: &Document, json: &T) -> Result<u8, Error> {
+/// Renders and writes to stdout or, atomically, to `-o FILE`. Pupils who
+/// could not be read are named on stderr and noted in the output, in every
+/// format (`output::render_with_unreadable`).
+pub fn emit<T: Serialize>(ctx: &Ctx, out: &OutputArgs, doc: &Document, json: &T) -> Result<u8, Error> {
     let format = format(out)?;
-    let text = output::render(format, doc, json, layout(out), out.bom);
+    ctx.warn_unreadable();
+    let text = output::render_with_unreadable(format, doc, json, layout(out), out.bom, &ctx.unreadable.borrow());
     match &out.output {
         Some(path) => {
             crate::edit::write_file(path, text.as_bytes(), out.force)?;

@@ -80,6 +80,8 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<u8, Error> {
     }
     check_target(&args.out, format, args.force)?;
     let repo = ctx.load()?;
+    ctx.include_archive(&repo, false);
+    ctx.warn_unreadable();
     let tables = export::tables(&repo, ctx.today);
     let rows: usize = tables.iter().map(|t| t.rows.len()).sum();
     match format {

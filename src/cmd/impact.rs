@@ -60,7 +60,7 @@ pub fn run(ctx: &Ctx, args: &ImpactArgs) -> Result<u8, Error> {
         let templates = crate::render::Templates::load(&repo.root)?;
         let cx = crate::render::views::Ctx::new(&repo, ctx.today);
         let page = templates.render("impact.html.j2", &crate::render::views::evidence::impact(&cx, &report))?;
-        return emit::emit_html(&args.out, &page);
+        return emit::emit_html(ctx, &args.out, &page);
     }
-    emit::emit(&args.out, &impact::document(&report), &report)
+    emit::emit(ctx, &args.out, &impact::document(&report), &report)
 }

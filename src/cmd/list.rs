@@ -11,6 +11,9 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<u8, Error> {
     emit::format(&args.out)?;
     let columns = register::parse_columns(args.columns.as_deref(), args.show_upn)?;
     let repo = ctx.load()?;
+    if args.archived {
+        ctx.include_archive(&repo, true);
+    }
     let filter = PupilFilter::new(&repo.settings, &args.level, &args.year, &args.class)?;
     let mut staff = Vec::new();
     for s in &args.staff {
@@ -29,5 +32,5 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<u8, Error> {
     };
     let rows = register::query(&repo, ctx.today, &opts);
     let doc = register::document(&rows, &columns);
-    emit::emit(&args.out, &doc, &register::report(ctx.today, rows))
+    emit::emit(ctx, &args.out, &doc, &register::report(ctx.today, rows))
 }

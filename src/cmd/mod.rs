@@ -23,6 +23,7 @@ mod templates;
 mod upkeep;
 // Evidence for leaders.
 mod census;
+mod delivery;
 mod export;
 mod impact;
 mod progress;
@@ -43,6 +44,10 @@ pub struct Ctx {
     pub today: NaiveDate,
     pub color_out: bool,
     pub color_err: bool,
+    /// Pupils the output will be missing because their files could not be
+    /// read: set by `load` (pupils on roll), narrowed by commands about one
+    /// pupil, said by `emit` in every format.
+    pub unreadable: std::cell::RefCell<Vec<crate::repo::Unreadable>>,
 }
 
 impl Ctx {
@@ -58,6 +63,7 @@ impl Ctx {
             today: cli.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
             color_out: want(std::io::stdout().is_terminal()),
             color_err: want(std::io::stderr().is_terminal()),
+            unreadable: Default::default(),
         }
     }
 
@@ -77,7 +83,30 @@ impl Ctx {
     }
 
     pub fn load(&self) -> Result<crate::repo::Repo, Error> {
-        crate::repo::load(&self.root()?)
+        let repo = crate::repo::load(&self.root()?)?;
+        *self.unreadable.borrow_mut() = repo.unreadable(false);
+        Ok(repo)
+    }
+
+    /// The output covers the archive (`only`: the archive alone): archived
+    /// pupils who could not be read count.
+    pub fn include_archive(&self, repo: &crate::repo::Repo, only: bool) {
+        *self.unreadable.borrow_mut() = repo.unreadable(true).into_iter().filter(|u| u.archived || !only).collect();
+    }
+
+    /// The output is about one pupil: only they count.
+    pub fn only_pupil(&self, rec: &crate::repo::PupilRecord) {
+        *self.unreadable.borrow_mut() = rec.unreadable().into_iter().collect();
+    }
+
+    /// Whether the output will be missing some pupils.
+    pub fn incomplete(&self) -> bool {
+        !self.unreadable.borrow().is_empty()
+    }
+
+    /// Says on stderr which pupils could not be read (once per command).
+    pub fn warn_unreadable(&self) {
+        eprint(&crate::output::unreadable_lines(&self.unreadable.borrow()));
     }
 }
 
@@ -110,6 +139,7 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Stats(args) => stats::run(&ctx, &args),
         Command::Show(args) => show::run(&ctx, &args),
         Command::Caseload(args) => caseload::run(&ctx, &args),
+        Command::Delivery(args) => delivery::run(&ctx, &args),
         Command::NewReview(args) => new_review::run(&ctx, &args),
         Command::Log(args) => log::run(&ctx, &args),
         Command::Rollover(args) => rollover::run(&ctx, &args),

@@ -14,12 +14,13 @@ pub fn run(ctx: &Ctx, args: &ProgressArgs) -> Result<u8, Error> {
     }
     let repo = ctx.load()?;
     let rec = repo.resolve_pupil(&args.id)?;
+    ctx.only_pupil(rec);
     let report = progress::progress(rec, ctx.today);
     if html {
         let templates = crate::render::Templates::load(&repo.root)?;
         let cx = crate::render::views::Ctx::new(&repo, ctx.today);
         let page = templates.render("progress.html.j2", &crate::render::views::evidence::progress(&cx, &report))?;
-        return emit::emit_html(&args.out, &page);
+        return emit::emit_html(ctx, &args.out, &page);
     }
-    emit::emit(&args.out, &progress::document(&report), &report)
+    emit::emit(ctx, &args.out, &progress::document(&report), &report)
 }

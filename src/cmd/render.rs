@@ -41,18 +41,21 @@ pub fn run(ctx: &Ctx, args: &RenderArgs) -> Result<u8, Error> {
             ));
         };
         let pupils = checklist::register(&cx);
+        ctx.warn_unreadable();
         return render_all(&cx, &templates, &tname, args.kind, &pupils, dir, format, args.force);
     }
 
     let (text, file_stem) = match args.kind {
         RenderKind::Plan | RenderKind::Profile | RenderKind::Review => {
             let rec = repo.resolve_pupil(need_target(args, kind)?)?;
+            ctx.only_pupil(rec);
             (render_pupil(&cx, &templates, &tname, args.kind, rec)?, format!("{}-{kind}", rec.dir))
         }
         RenderKind::Checklist => match &args.target {
             Some(id) => {
                 let rec = repo.resolve_pupil(id)?;
-                let view = checklist::checklist(&cx, &[rec]);
+                ctx.only_pupil(rec);
+                let view = checklist::pupil_checklist(&cx, rec);
                 (templates.render(&tname, &view)?, format!("{}-checklist", rec.dir))
             }
             None => (templates.render(&tname, &checklist::checklist(&cx, &checklist::register(&cx)))?, kind.into()),
@@ -81,6 +84,10 @@ pub fn run(ctx: &Ctx, args: &RenderArgs) -> Result<u8, Error> {
             (templates.render(&tname, &provision::provision_map(&cx, &filter))?, kind.into())
         }
     };
+    ctx.warn_unreadable();
+    let one_pupil = matches!(args.kind, RenderKind::Plan | RenderKind::Profile | RenderKind::Review)
+        || (args.kind == RenderKind::Checklist && args.target.is_some());
+    let text = finish(&text, format, &ctx.unreadable.borrow(), one_pupil);
     let target = match (&args.output, &args.out_dir) {
         (Some(file), _) => Some(file.clone()),
         (None, Some(dir)) => {
@@ -97,6 +104,22 @@ pub fn run(ctx: &Ctx, args: &RenderArgs) -> Result<u8, Error> {
         None => print(&text)?,
     }
     Ok(0)
+}
+
+/// The document as written: a plain-words note at the top when pupils it
+/// would include could not be read, and in Markdown control characters
+/// escaped (it is often read on a terminal).
+fn finish(text: &str, format: Format, unreadable: &[crate::repo::Unreadable], one_pupil: bool) -> String {
+    let html = format == Format::Html;
+    let text = match crate::output::unreadable_document_note(unreadable, one_pupil) {
+        Some(note) => crate::output::prepend_document_note(text, &note, html),
+        None => text.to_string(),
+    };
+    if html {
+        text
+    } else {
+        crate::diag::render::escape_controls_keep_lines(&text).into_owned()
+    }
 }
 
 /// The document format: `--format`, else the `-o` file's extension, else
@@ -245,6 +268,7 @@ fn render_all(
         .par_iter()
         .map(|(rec, path)| {
             let text = render_pupil(cx, templates, tname, kind, rec)?;
+            let text = finish(&text, format, &rec.unreadable().into_iter().collect::<Vec<_>>(), true);
             edit::write_file(path, text.as_bytes(), force).map_err(|e| with_force_hint(e, path))?;
             bar.inc(1);
             Ok(())

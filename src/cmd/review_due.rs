@@ -15,7 +15,15 @@ pub fn run(ctx: &Ctx, args: &ReviewDueArgs) -> Result<u8, Error> {
     let filter = PupilFilter::new(&repo.settings, &args.level, &args.year, &args.class)?;
     let items = review_due::query(&repo, ctx.today, &Options { within, filter, kinds });
     let doc = review_due::document(&items, within);
-    emit::emit(&args.out, &doc, &review_due::report(ctx.today, items))
+    let code = emit::emit(ctx, &args.out, &doc, &review_due::report(ctx.today, items))?;
+    // A list of what is due that silently misses a pupil is worse than none.
+    if ctx.incomplete() && !args.partial {
+        super::eprint(
+            "error: review-due is incomplete because some pupils could not be read (exit 1)\n  = hint: fix the files `senco check` reports, or add `--partial` to accept an incomplete list\n",
+        );
+        return Ok(1);
+    }
+    Ok(code)
 }
 
 fn kind_name(k: DueKind) -> Option<String> {

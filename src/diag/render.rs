@@ -35,28 +35,257 @@ impl Paint {
     }
 }
 
+/// Characters of a source line quoted under a finding, at most: a long line
+/// is cut to a window around the column, so the output stays linear in the
+/// input however long the lines and however many the findings.
+pub const QUOTE_MAX_CHARS: usize = 160;
+
+/// Longest message or hint text shown, in characters (values quoted in
+/// messages are already shortened; this bounds what is left).
+const TEXT_MAX_CHARS: usize = 2_000;
+
+/// Control characters (ESC, newline, ...), DEL, C1 controls and the Unicode
+/// bidirectional overrides written as visible escapes (`\u{1b}`), so record
+/// text or a folder name can never drive the terminal or reorder a line.
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    fn bad(c: char) -> bool {
+        c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    }
+    if !s.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if bad(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Like `escape_controls`, keeping line breaks and tabs: for multi-line text
+/// (a document, a report) going to a terminal.
+pub fn escape_controls_keep_lines(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| !matches!(c, '\n' | '\t') && escape_controls(c.encode_utf8(&mut [0; 4])).len() > 1) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for (i, line) in s.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        for part in line.split('\t').enumerate() {
+            if part.0 > 0 {
+                out.push('\t');
+            }
+            out.push_str(&escape_controls(part.1.strip_suffix('\r').unwrap_or(part.1)));
+            if part.1.ends_with('\r') {
+                out.push('\r');
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// What a UPN is shown as where senco quotes record text (a finding's
+/// source line, a diff): the UPN is shown only when asked for with `--show-upn`.
+pub const UPN_HIDDEN: &str = "(UPN hidden)";
+
+/// A line of record text with the value of a `upn:` key hidden. `prefix`
+/// characters (a diff's ` `, `+` or `-`) are kept as they are.
+fn hide_upn_in_line(line: &str, prefix: usize) -> Option<String> {
+    let head = line.get(..prefix)?;
+    let rest = line.get(prefix..)?;
+    let body = rest.trim_start();
+    let key =
+        body.strip_prefix("\"upn\"").or_else(|| body.strip_prefix("'upn'")).or_else(|| body.strip_prefix("upn"))?;
+    let value = key.trim_start().strip_prefix(':')?;
+    if value.trim().is_empty() {
+        return None;
+    }
+    let indent = &rest[..rest.len() - body.len()];
+    let keytext = &body[..body.len() - value.len()];
+    Some(format!("{head}{indent}{keytext} {UPN_HIDDEN}"))
+}
+
+/// A unified diff (or any record text) with every `upn:` value hidden.
+pub fn hide_upns(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let (body, end) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        let prefix =
+            usize::from(body.starts_with([' ', '+', '-']) && !body.starts_with("+++") && !body.starts_with("---"));
+        match hide_upn_in_line(body, prefix).or_else(|| hide_upn_in_line(body, 0)) {
+            Some(hidden) => {
+                out.push_str(&hidden);
+                out.push_str(end);
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+/// A message for one line of terminal output: controls escaped, length capped.
+fn one_line(s: &str) -> String {
+    let s = escape_controls(s);
+    if s.chars().count() <= TEXT_MAX_CHARS {
+        return s.into_owned();
+    }
+    let cut: String = s.chars().take(TEXT_MAX_CHARS).collect();
+    format!("{cut}...")
+}
+
+/// Where each line of a text starts, for quoting lines by number in
+/// constant time (a file with 100,000 findings must not be rescanned for each).
+struct LineIndex {
+    /// Address and length of the text indexed, to tell texts apart.
+    key: (usize, usize),
+    /// Byte offset of the start of each line.
+    starts: Vec<usize>,
+    /// Byte offset of every `MARK`th character (empty for ASCII text, where
+    /// character and byte offsets agree).
+    marks: Vec<usize>,
+    ascii: bool,
+}
+
+const MARK: usize = 64;
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+        let ascii = text.is_ascii();
+        let marks = if ascii { Vec::new() } else { text.char_indices().step_by(MARK).map(|(b, _)| b).collect() };
+        LineIndex { key: (text.as_ptr() as usize, text.len()), starts, marks, ascii }
+    }
+
+    /// Line `n` (1-based) without its line break: (byte start, text).
+    fn line<'t>(&self, text: &'t str, n: u32) -> Option<(usize, &'t str)> {
+        let i = (n as usize).checked_sub(1)?;
+        let start = *self.starts.get(i)?;
+        let end = self.starts.get(i + 1).map_or(text.len(), |e| e - 1);
+        let line = text.get(start..end)?;
+        Some((start, line.strip_suffix('\r').unwrap_or(line)))
+    }
+
+    /// The byte offset of character offset `c`, in bounded time.
+    fn byte_of(&self, text: &str, c: usize) -> Option<usize> {
+        if self.ascii {
+            return (c <= text.len()).then_some(c);
+        }
+        let from = *self.marks.get(c / MARK)?;
+        let rest = c % MARK;
+        match text.get(from..)?.char_indices().nth(rest) {
+            Some((b, _)) => Some(from + b),
+            None => Some(text.len()),
+        }
+    }
+}
+
+thread_local! {
+    /// The index of the last text quoted: findings come sorted by file, so
+    /// one file's findings reuse one index.
+    static LINES: std::cell::RefCell<Option<LineIndex>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The quoted excerpt of the line a span starts on, and the caret's column
+/// in it, found through the cached index in time bounded by the excerpt.
+fn source_excerpt(text: &str, span: crate::repo::yaml::Span) -> Option<(String, usize)> {
+    LINES.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let key = (text.as_ptr() as usize, text.len());
+        if cell.as_ref().is_none_or(|ix| ix.key != key) {
+            *cell = Some(LineIndex::new(text));
+        }
+        let ix = cell.as_ref()?;
+        let (start, line) = ix.line(text, span.start.line)?;
+        // A finding on the UPN's line quotes the line without the UPN.
+        if let Some(hidden) = hide_upn_in_line(line, 0) {
+            let col = span.start.column.saturating_sub(1) as usize;
+            let at = hidden.char_indices().nth(col.min(hidden.chars().count())).map_or(hidden.len(), |(b, _)| b);
+            return Some(quote(&hidden, at));
+        }
+        let col = span.start.column.saturating_sub(1) as usize;
+        // The caret's byte in the line, from the span's character offset;
+        // if that disagrees with the line, count the column instead.
+        let at = ix
+            .byte_of(text, span.start.offset as usize)
+            .and_then(|b| b.checked_sub(start))
+            .filter(|b| *b <= line.len() && line.is_char_boundary(*b))
+            // Where counting is cheap, the column has the last word.
+            .filter(|b| col > 4 * QUOTE_MAX_CHARS || line[..*b].chars().count() == col);
+        Some(match at {
+            Some(b) => quote(line, b),
+            None => quote(line, line.char_indices().nth(col).map_or(line.len(), |(b, _)| b)),
+        })
+    })
+}
+
+/// The part of `line` to quote: at most `QUOTE_MAX_CHARS` characters around
+/// the byte `at`, `...` where cut, tabs shown as one space and control
+/// characters as one `?` (so the caret lines up). Returns the text and the
+/// caret's column in it.
+fn quote(line: &str, at: usize) -> (String, usize) {
+    let before = &line[..at];
+    // A caret near the start shows the line from its start; further on, the
+    // window is centred on the caret.
+    let near_start = before.chars().take(QUOTE_MAX_CHARS - 20).count() < QUOTE_MAX_CHARS - 20;
+    let from = if near_start {
+        0
+    } else {
+        before.char_indices().rev().take(QUOTE_MAX_CHARS / 2).last().map_or(at, |(b, _)| b)
+    };
+    let mut caret = before[from..].chars().count();
+    let mut chars = line[from..].chars();
+    let mut shown = String::new();
+    if from > 0 {
+        shown.push_str("...");
+        caret += 3;
+    }
+    for _ in 0..QUOTE_MAX_CHARS {
+        match chars.next() {
+            Some('\t') => shown.push(' '),
+            Some(c) if escape_controls(c.encode_utf8(&mut [0; 4])).len() > c.len_utf8() => shown.push('?'),
+            Some(c) => shown.push(c),
+            None => return (shown, caret),
+        }
+    }
+    if chars.next().is_some() {
+        shown.push_str("...");
+    }
+    (shown, caret)
+}
+
 /// `path:line:col: severity[code]: message`, the source line with a caret
-/// under the column, and the hint.
+/// under the column, and the hint. File names, messages and the quoted line
+/// are shown with control characters escaped and their length bounded.
 pub fn human(out: &mut String, f: &Finding, source: Option<&str>, paint: Paint) {
+    let file = escape_controls(&f.file);
     let loc = match f.span {
-        Some(s) => format!("{}:{}:{}", f.file, s.start.line, s.start.column),
-        None => f.file.clone(),
+        Some(s) => format!("{file}:{}:{}", s.start.line, s.start.column),
+        None => file.into_owned(),
     };
     let head = paint.severity(f.severity, &format!("{}[{}]", f.severity.as_str(), f.code));
-    let _ = writeln!(out, "{}: {head}: {}", paint.bold(&loc), f.message);
+    let _ = writeln!(out, "{}: {head}: {}", paint.bold(&loc), one_line(&f.message));
     if let (Some(span), Some(text)) = (f.span, source) {
-        if let Some(line) = text.lines().nth(span.start.line.saturating_sub(1) as usize) {
-            let line = line.trim_end_matches('\r');
+        if let Some((shown, col)) = source_excerpt(text, span) {
             let num = span.start.line.to_string();
             let pad = " ".repeat(num.len());
-            let col = span.start.column.saturating_sub(1) as usize;
             let width = if span.end.line == span.start.line && span.end.column > span.start.column {
                 (span.end.column - span.start.column) as usize
             } else {
                 1
             };
-            // Tabs are shown as one space so the caret lines up.
-            let shown: String = line.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
             let width = width.min(shown.chars().count().saturating_sub(col).max(1));
             let _ = writeln!(out, "{pad} {}", paint.blue("|"));
             let _ = writeln!(out, "{} {} {shown}", paint.blue(&num), paint.blue("|"));
@@ -66,7 +295,7 @@ pub fn human(out: &mut String, f: &Finding, source: Option<&str>, paint: Paint) 
     }
     if let Some(h) = &f.hint {
         let pad = " ".repeat(f.span.map_or(1, |s| s.start.line.to_string().len()));
-        let _ = writeln!(out, "{pad} {} hint: {h}", paint.blue("="));
+        let _ = writeln!(out, "{pad} {} hint: {}", paint.blue("="), one_line(h));
     }
 }
 
@@ -195,9 +424,11 @@ pub fn sarif(findings: &[Finding]) -> String {
     out
 }
 
-/// Escapes data for a GitHub workflow command (message part).
+/// Escapes data for a GitHub workflow command (message part); other control
+/// characters are written as visible escapes, so a log shows them, not runs them.
 fn gh_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    let s = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    escape_controls(&s).into_owned()
 }
 
 /// Escapes a property value of a GitHub workflow command.
@@ -254,6 +485,73 @@ mod tests {
             out,
             "pupils/a/pupil.yaml:2:13: error[wrong-type]: expected a whole number, found `four`\n  |\n2 | year_group: four\n  |             ^^^^\n  = hint: write a number\n"
         );
+    }
+
+    #[test]
+    fn a_long_line_is_quoted_as_a_window_around_the_column() {
+        let line = format!("a: [{}]", "x, ".repeat(10_000));
+        let at = 20_000;
+        let start = Pos { offset: at, line: 1, column: at + 1 };
+        let f = Finding::new(Severity::Error, "bad-value", "f.yaml", Some(Span::point(start)), "bad");
+        let mut out = String::new();
+        human(&mut out, &f, Some(&line), Paint { on: false });
+        assert!(out.len() < 600, "{} bytes: {out}", out.len());
+        let quoted = out.lines().nth(2).unwrap();
+        let caret = out.lines().nth(3).unwrap();
+        assert!(quoted.starts_with("1 | ...") && quoted.ends_with("..."), "{quoted}");
+        // The caret sits under the character at the offset.
+        let col = caret.find('^').unwrap();
+        assert_eq!(&line[at as usize..at as usize + 1], &quoted[col..col + 1]);
+    }
+
+    #[test]
+    fn many_findings_on_one_file_cost_linear_time() {
+        let text: String = (0..50_000).map(|i| format!("k{i}: v\n")).collect();
+        let mut out = String::new();
+        let t0 = std::time::Instant::now();
+        let mut offset = 0;
+        for i in 0..50_000u32 {
+            let pos = Pos { offset, line: i + 1, column: 1 };
+            offset += format!("k{i}: v\n").len() as u32;
+            let f = Finding::new(Severity::Error, "unknown-key", "f.yaml", Some(Span::point(pos)), "unknown key");
+            human(&mut out, &f, Some(&text), Paint { on: false });
+        }
+        assert!(out.contains("50000 | k49999: v"));
+        // Rescanning the file for each finding took minutes.
+        assert!(t0.elapsed().as_secs() < 20, "{:?}", t0.elapsed());
+    }
+
+    #[test]
+    fn upns_are_hidden_in_quoted_lines_and_diffs() {
+        let start = Pos { offset: 13, line: 2, column: 1 };
+        let f = Finding::new(Severity::Error, "duplicate-key", "p.yaml", Some(Span::point(start)), "twice");
+        let mut out = String::new();
+        human(&mut out, &f, Some("id: ava-brown\nupn: A123456789012\n"), Paint { on: false });
+        assert!(!out.contains("A123456789012"), "{out}");
+        assert!(out.contains("2 | upn: (UPN hidden)"), "{out}");
+        let diff = "--- a/p.yaml\n+++ b/p.yaml\n@@ -1,3 +1,3 @@\n id: ava\n upn: A123456789012\n-year_group: 3\n+year_group: 4\n  \"upn\": 'B1'\n";
+        let hidden = hide_upns(diff);
+        assert!(!hidden.contains("A123456789012") && !hidden.contains("B1"), "{hidden}");
+        assert!(hidden.contains(" upn: (UPN hidden)\n-year_group: 3\n"), "{hidden}");
+        assert_eq!(hide_upns("upnote: x\n"), "upnote: x\n");
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        let mut f = finding();
+        f.file = "pupils/\x1b[31mred/pupil.yaml".into();
+        f.message = "unknown key `a\x1b]0;x\x07` in pupil\nforged line".into();
+        let mut out = String::new();
+        human(&mut out, &f, Some("id: abc\nyear_group: \x1b[2Jfour\n"), Paint { on: false });
+        assert!(!out.contains('\x1b') && !out.contains('\x07'), "{out:?}");
+        assert!(out.starts_with("pupils/\\u{1b}[31mred/pupil.yaml:2:13"), "{out}");
+        assert!(out.contains("in pupil\\nforged line"), "{out}");
+        assert!(out.contains("2 | year_group: ?[2Jfour"), "{out}");
+        assert_eq!(escape_controls("\u{202E}abc"), "\\u{202e}abc");
+        assert_eq!(escape_controls_keep_lines("a\tb\nc\x1bd\r\n"), "a\tb\nc\\u{1b}d\r\n");
+        let mut gh = String::new();
+        github(&mut gh, &f);
+        assert!(!gh.contains('\x1b'), "{gh:?}");
     }
 
     #[test]

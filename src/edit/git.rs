@@ -6,18 +6,40 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+/// `git` with nothing of the repository's own that could run a program:
+/// hooks and the fsmonitor are off (a cloned or shared repository's
+/// `.git/config` may name either), no pager, no prompts, no optional locks
+/// (so a `status` never competes with the user's own git for the index lock).
+pub fn git(root: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.args(GIT_SAFE_ARGS).arg("-C").arg(root);
+    cmd.env("GIT_TERMINAL_PROMPT", "0").env("GIT_OPTIONAL_LOCKS", "0").env_remove("GIT_EXTERNAL_DIFF");
+    cmd.stdin(Stdio::null());
+    cmd
+}
+
+/// The options every git call gets, before the subcommand.
+pub const GIT_SAFE_ARGS: &[&str] = &[
+    "--no-pager",
+    "-c",
+    "core.fsmonitor=false",
+    "-c",
+    "core.hooksPath=/dev/null",
+    "-c",
+    "core.untrackedCache=false",
+    "-c",
+    "diff.external=",
+];
+
 /// The paths (relative to the repository root) under `paths` with
 /// uncommitted or untracked changes, sorted; empty when git cannot tell.
 pub fn uncommitted(root: &Path, paths: &[String]) -> Vec<String> {
     if paths.is_empty() {
         return Vec::new();
     }
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(root)
+    let out = git(root)
         .args(["status", "--porcelain", "--untracked-files=all", "--"])
         .args(paths)
-        .stdin(Stdio::null())
         .stderr(Stdio::null())
         .output();
     let Ok(out) = out else { return Vec::new() };
@@ -26,9 +48,7 @@ pub fn uncommitted(root: &Path, paths: &[String]) -> Vec<String> {
     }
     // `git -C root` prints paths relative to the git work tree's top, which
     // may be above the records root; report them relative to the records.
-    let prefix = Command::new("git")
-        .arg("-C")
-        .arg(root)
+    let prefix = git(root)
         .args(["rev-parse", "--show-prefix"])
         .stderr(Stdio::null())
         .output()
@@ -44,4 +64,49 @@ pub fn uncommitted(root: &Path, paths: &[String]) -> Vec<String> {
     found.sort();
     found.dedup();
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_git_call_turns_off_hooks_and_fsmonitor() {
+        let cmd = git(Path::new("."));
+        let args: Vec<String> = cmd.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+        let joined = args.join(" ");
+        assert!(joined.contains("-c core.fsmonitor=false"), "{joined}");
+        assert!(joined.contains("-c core.hooksPath=/dev/null"), "{joined}");
+    }
+
+    /// A repository whose config names an fsmonitor program: `uncommitted`
+    /// must not run it.
+    #[test]
+    fn a_hostile_fsmonitor_is_not_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = Command::new("git").arg("init").arg("-q").arg(dir.path()).status();
+        if !ok.is_ok_and(|s| s.success()) {
+            return; // no git here
+        }
+        let marker = dir.path().join("pwned");
+        let script = dir.path().join("monitor.sh");
+        std::fs::write(&script, format!("#!/bin/sh\ntouch '{}'\n", marker.display())).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let set = Command::new("git")
+            .arg("-C")
+            .arg(dir.path())
+            .args(["config", "core.fsmonitor"])
+            .arg(&script)
+            .status()
+            .unwrap();
+        assert!(set.success());
+        std::fs::write(dir.path().join("a.yaml"), "a: 1\n").unwrap();
+        let found = uncommitted(dir.path(), &["a.yaml".to_string()]);
+        assert_eq!(found, ["a.yaml"]);
+        assert!(!marker.exists(), "git ran the repository's fsmonitor");
+    }
 }

@@ -35,19 +35,44 @@ impl<'a> Cx<'a> {
     }
 
     pub fn unknown_key(&mut self, key: &Scalar, known: &[&str], what: &str) {
+        let shown = shorten(&key.value);
         let hint = match suggest(&key.value, known.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`? (a school's own keys start with `x-`, e.g. `x-{}`)", key.value),
+            Some(s) => format!("did you mean `{s}`? (a school's own keys start with `x-`, e.g. `x-{shown}`)"),
             None => format!("{what} keys are: {}; a school's own keys start with `x-`", list(known)),
         };
-        self.error("unknown-key", key.span, format!("unknown key `{}` in {what}", key.value), Some(hint));
+        self.error("unknown-key", key.span, format!("unknown key `{shown}` in {what}"), Some(hint));
     }
 }
 
+/// Words longer than this get no "did you mean": no key, id or vocabulary
+/// word is this long, and the edit distance costs the product of the lengths.
+pub const SUGGEST_MAX_LEN: usize = 64;
+
+/// At most this many candidates are compared, so a "did you mean" never
+/// costs more than a bounded amount of work, however large the list.
+pub const SUGGEST_MAX_CANDIDATES: usize = 10_000;
+
 /// The closest candidate to `word`, if it is close enough to be a likely typo.
+/// Bounded work: long words and long candidates are skipped, candidates too
+/// different in length are rejected before any distance is computed, and at
+/// most `SUGGEST_MAX_CANDIDATES` are looked at.
 pub fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    if word.len() > SUGGEST_MAX_LEN * 4 || word.chars().count() > SUGGEST_MAX_LEN {
+        return None;
+    }
     let lower = word.to_ascii_lowercase();
+    let wlen = lower.chars().count();
     candidates
         .into_iter()
+        .take(SUGGEST_MAX_CANDIDATES)
+        .filter(|c| c.len() <= SUGGEST_MAX_LEN * 4)
+        .filter(|c| {
+            // The distance is at least the difference in length: skip what cannot pass.
+            let clen = c.chars().count();
+            clen <= SUGGEST_MAX_LEN
+                && (clen.abs_diff(wlen) <= (clen.max(wlen) / 3).max(1)
+                    || (clen > 3 && lower.contains(&c.to_ascii_lowercase())))
+        })
         .map(|c| (strsim::damerau_levenshtein(&lower, &c.to_ascii_lowercase()), c))
         .filter(|(d, c)| {
             *d <= (c.len().max(word.len()) / 3).max(1) || (c.len() > 3 && lower.contains(&c.to_ascii_lowercase()))
@@ -69,6 +94,31 @@ pub fn shorten(s: &str) -> String {
     } else {
         s.to_string()
     }
+}
+
+/// For each entry of a mapping, the line of the first earlier entry with the
+/// same key, if there is one. Linear time (a hash map) for large mappings, so
+/// 100,000 keys cost no more than reading them; a plain scan for small ones.
+pub fn earlier_duplicates(map: &super::yaml::Map) -> Vec<Option<u32>> {
+    let entries = &map.entries;
+    if entries.len() <= 16 {
+        return entries
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _))| entries[..i].iter().find(|(p, _)| p.value == k.value).map(|(p, _)| p.span.start.line))
+            .collect();
+    }
+    let mut first: std::collections::HashMap<&str, u32> = std::collections::HashMap::with_capacity(entries.len());
+    entries
+        .iter()
+        .map(|(k, _)| match first.entry(&k.value) {
+            std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(k.span.start.line);
+                None
+            }
+        })
+        .collect()
 }
 
 pub use crate::model::span::Spanned;
@@ -305,10 +355,11 @@ macro_rules! record {
                     }
                 };
                 let mut out = $name { span: map.span, ..Default::default() };
-                for (i, (k, v)) in map.entries.iter().enumerate() {
-                    if map.entries[..i].iter().any(|(p, _)| p.value == k.value) {
-                        let first = map.entries.iter().find(|(p, _)| p.value == k.value).map_or(0, |(p, _)| p.span.start.line);
-                        cx.error("duplicate-key", k.span, format!("key `{}` appears twice in this {}", k.value, $what), Some(format!("the first `{}` is on line {first}; keep one of them, or the other is lost", k.value)));
+                let duplicates = $crate::repo::decode::earlier_duplicates(map);
+                for ((k, v), dup) in map.entries.iter().zip(duplicates) {
+                    if let Some(first) = dup {
+                        let shown = $crate::repo::decode::shorten(&k.value);
+                        cx.error("duplicate-key", k.span, format!("key `{shown}` appears twice in this {}", $what), Some(format!("the first `{shown}` is on line {first}; keep one of them, or the other is lost")));
                         continue;
                     }
                     match &*k.value {
@@ -331,4 +382,37 @@ macro_rules! record {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::repo::yaml::{parse, Node};
+
+    #[test]
+    fn duplicate_keys_are_found_in_linear_time() {
+        let mut text: String = (0..100_000).map(|i| format!("k{i}: v\n")).collect();
+        text.push_str("k7: again\n");
+        let Some(Node::Map(map)) = parse(&text).unwrap() else { panic!() };
+        let t0 = std::time::Instant::now();
+        let dups = earlier_duplicates(&map);
+        assert!(t0.elapsed().as_secs() < 5, "{:?}", t0.elapsed());
+        assert_eq!(dups.iter().filter(|d| d.is_some()).count(), 1);
+        assert_eq!(dups[100_000], Some(8));
+        let Some(Node::Map(small)) = parse("a: 1\nb: 2\na: 3\n").unwrap() else { panic!() };
+        assert_eq!(earlier_duplicates(&small), [None, None, Some(1)]);
+    }
+
+    #[test]
+    fn suggestions_are_bounded() {
+        assert_eq!(suggest("naem", ["name", "class"]), Some("name"));
+        let long = "n".repeat(100_000);
+        assert_eq!(suggest(&long, ["name"]), None);
+        let many: Vec<String> = (0..50_000).map(|i| format!("id-{i:05}")).collect();
+        let t0 = std::time::Instant::now();
+        for _ in 0..20 {
+            suggest("id-0001x", many.iter().map(String::as_str));
+        }
+        assert!(t0.elapsed().as_secs() < 10, "{:?}", t0.elapsed());
+    }
 }

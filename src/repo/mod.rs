@@ -2,10 +2,14 @@
 //! files. Everything that touches the file system on the way in lives here.
 
 pub mod decode;
+#[doc(hidden)]
+pub mod fuzz;
+pub mod read;
 pub mod yaml;
 
 use crate::diag::{Finding, Severity};
 use crate::error::Error;
+use crate::model::settings::Limits;
 use crate::model::{Assessment, Intervention, LogEntry, Need, Provision, Pupil, Review, Settings, Staff, Target};
 use decode::{Cx, Decode};
 use rayon::prelude::*;
@@ -55,6 +59,20 @@ pub struct PupilRecord {
     /// not UTF-8): checks that would count on their contents hold back, so
     /// one broken file gives one finding, not a cascade.
     pub broken: Vec<&'static str>,
+    /// Review files (paths) that exist but could not be read at all.
+    pub broken_reviews: Vec<String>,
+}
+
+/// A pupil some of whose files could not be read or parsed: every query and
+/// document that would include them says so, rather than leave them out.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Unreadable {
+    /// The folder name (the pupil's id when the records are right).
+    pub pupil: String,
+    pub archived: bool,
+    /// The files that could not be read, relative to the repository root
+    /// (a missing `pupil.yaml` included).
+    pub files: Vec<String>,
 }
 
 impl PupilRecord {
@@ -70,6 +88,23 @@ impl PupilRecord {
     pub fn id(&self) -> &str {
         &self.dir
     }
+
+    /// The files of this pupil that could not be read or parsed (a missing
+    /// `pupil.yaml` counts), in a stable order; empty when all were read.
+    pub fn unreadable_files(&self) -> Vec<String> {
+        let mut out: Vec<String> = PUPIL_FILES.iter().filter(|n| self.is_broken(n)).map(|n| self.file(n)).collect();
+        if self.pupil.is_none() && !self.is_broken("pupil.yaml") {
+            out.insert(0, self.file("pupil.yaml"));
+        }
+        out.extend(self.broken_reviews.iter().cloned());
+        out
+    }
+
+    /// This pupil, when some of their files could not be read.
+    pub fn unreadable(&self) -> Option<Unreadable> {
+        let files = self.unreadable_files();
+        (!files.is_empty()).then(|| Unreadable { pupil: self.dir.clone(), archived: self.archived, files })
+    }
 }
 
 /// A loaded records repository.
@@ -83,7 +118,9 @@ pub struct Repo {
     pub pupils: Vec<PupilRecord>,
     /// Pupils who have left (`archive/`), sorted by folder name.
     pub archived: Vec<PupilRecord>,
-    /// Top-level files (senco.toml, staff.yaml, catalogue.yaml).
+    /// The sessions delivered (`delivery/<place>/YYYY-MM.yaml`), by path.
+    pub delivery: Vec<DeliveryFile>,
+    /// Top-level files (senco.toml, staff.yaml, catalogue.yaml, delivery files).
     pub files: Vec<SourceFile>,
     /// Problems found while reading the top-level files.
     pub findings: Vec<Finding>,
@@ -144,6 +181,13 @@ impl Repo {
         resolve_in(&self.pupils, prefix, "on roll")
     }
 
+    /// Pupils on roll (and, with `archived`, in the archive) whose files could
+    /// not all be read, sorted by folder name (on roll first).
+    pub fn unreadable(&self, archived: bool) -> Vec<Unreadable> {
+        let archive: &[PupilRecord] = if archived { &self.archived } else { &[] };
+        self.pupils.iter().chain(archive).filter_map(PupilRecord::unreadable).collect()
+    }
+
     /// Like `resolve_pupil`, among archived pupils.
     pub fn resolve_archived(&self, prefix: &str) -> Result<&PupilRecord, Error> {
         resolve_in(&self.archived, prefix, "in the archive")
@@ -197,8 +241,9 @@ pub fn find_root(start: &Path) -> Result<PathBuf, Error> {
 /// Reads and decodes the whole repository at `root`.
 pub fn load(root: &Path) -> Result<Repo, Error> {
     let mut repo = load_head(root)?;
-    repo.pupils = map_pupils(root, "pupils", |rec| rec)?;
-    repo.archived = map_pupils(root, "archive", |rec| rec)?;
+    let limits = repo.settings.limits;
+    repo.pupils = map_pupils(root, "pupils", limits, |rec| rec)?;
+    repo.archived = map_pupils(root, "archive", limits, |rec| rec)?;
     Ok(repo)
 }
 
@@ -206,15 +251,15 @@ pub fn load(root: &Path) -> Result<Repo, Error> {
 /// yet. With `map_pupils`, commands that need one pupil at a time (`check`)
 /// stream the pupils instead of holding them all.
 pub fn load_head(root: &Path) -> Result<Repo, Error> {
-    let settings_path = root.join(SETTINGS_FILE);
-    let settings_text = std::fs::read_to_string(&settings_path).map_err(|e| Error::io(&settings_path, e))?;
+    let settings_text = read_settings(root)?;
     let settings = Settings::parse(&settings_text).map_err(|e| Error::settings(&settings_text, &e))?;
     crate::rules::validate_settings(&settings, &settings_text)?;
 
     let mut files = vec![SourceFile { path: SETTINGS_FILE.into(), text: settings_text }];
     let mut findings = Vec::new();
-    let staff = load_list::<Staff>(root, "staff.yaml", &mut files, &mut findings);
-    let catalogue = load_list::<Provision>(root, "catalogue.yaml", &mut files, &mut findings);
+    let staff = load_list::<Staff>(root, "staff.yaml", settings.limits, &mut files, &mut findings);
+    let catalogue = load_list::<Provision>(root, "catalogue.yaml", settings.limits, &mut files, &mut findings);
+    let delivery = load_delivery(root, settings.limits, &mut files, &mut findings);
 
     Ok(Repo {
         root: root.to_path_buf(),
@@ -223,13 +268,111 @@ pub fn load_head(root: &Path) -> Result<Repo, Error> {
         catalogue,
         pupils: Vec::new(),
         archived: Vec::new(),
+        delivery,
         files,
         findings,
     })
 }
 
-fn load_list<T: Decode>(root: &Path, name: &str, files: &mut Vec<SourceFile>, findings: &mut Vec<Finding>) -> Vec<T> {
-    match read_source(root, name) {
+/// One file of delivered sessions: `delivery/<place>/YYYY-MM.yaml`, where the
+/// place is a catalogue provision id (a group, or every pupil with that
+/// provision) or an intervention id.
+#[derive(Clone, Debug, Default)]
+pub struct DeliveryFile {
+    /// `delivery/<place>/<YYYY-MM>.yaml`.
+    pub path: String,
+    pub place: String,
+    /// The year and month of the file name.
+    pub month: (i32, u32),
+    pub sessions: Vec<crate::model::Session>,
+}
+
+/// Reads every `delivery/<place>/YYYY-MM.yaml`, sorted by path; a file named
+/// otherwise is reported, not read.
+fn load_delivery(
+    root: &Path,
+    limits: Limits,
+    files: &mut Vec<SourceFile>,
+    findings: &mut Vec<Finding>,
+) -> Vec<DeliveryFile> {
+    let mut out = Vec::new();
+    let mut places: Vec<String> = match std::fs::read_dir(root.join("delivery")) {
+        Ok(rd) => rd
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with('.'))
+            .collect(),
+        Err(_) => return out,
+    };
+    places.sort();
+    for place in places {
+        let mut names: Vec<String> = match std::fs::read_dir(root.join("delivery").join(&place)) {
+            Ok(rd) => rd
+                .flatten()
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| !n.starts_with('.'))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        names.sort();
+        for name in names {
+            let path = format!("delivery/{place}/{name}");
+            let month = name.strip_suffix(".yaml").and_then(|stem| {
+                let (y, m) = stem.split_once('-')?;
+                let (y, m) = (y.parse::<i32>().ok()?, m.parse::<u32>().ok()?);
+                (stem.len() == 7 && (1..=12).contains(&m)).then_some((y, m))
+            });
+            let Some(month) = month else {
+                findings.push(
+                    Finding::new(
+                        Severity::Error,
+                        "bad-delivery-filename",
+                        &path,
+                        None,
+                        format!("delivery file `{name}` is not named `YYYY-MM.yaml`, so it is not read"),
+                    )
+                    .with_hint("name each month's file by its year and month, e.g. `2026-11.yaml`"),
+                );
+                continue;
+            };
+            match read_source(root, &path, limits) {
+                Ok(Some(src)) => {
+                    let mut cx = Cx::new(&path);
+                    let sessions =
+                        decode_file::<Vec<crate::model::Session>>(&src, &mut cx, Top::List).unwrap_or_default();
+                    findings.append(&mut cx.findings);
+                    files.push(src);
+                    out.push(DeliveryFile { path, place: place.clone(), month, sessions });
+                }
+                Ok(None) => {}
+                Err(f) => findings.push(*f),
+            }
+        }
+    }
+    out
+}
+
+/// senco.toml, read with the same care as a record (a regular file inside
+/// the repository, within the default size limit) before its own limits are known.
+fn read_settings(root: &Path) -> Result<String, Error> {
+    let path = root.join(SETTINGS_FILE);
+    let refused = |f: Box<Finding>| Error::usage(f.message, f.hint);
+    let bytes = read::read_record(root, SETTINGS_FILE, Limits::default()).map_err(refused)?;
+    let bytes = bytes.ok_or_else(|| Error::NotARepo(root.to_path_buf()))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(bytes);
+    String::from_utf8(bytes).map_err(|e| Error::io(&path, std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
+}
+
+fn load_list<T: Decode>(
+    root: &Path,
+    name: &str,
+    limits: Limits,
+    files: &mut Vec<SourceFile>,
+    findings: &mut Vec<Finding>,
+) -> Vec<T> {
+    match read_source(root, name, limits) {
         Ok(Some(src)) => {
             let mut cx = Cx::new(name);
             let list = decode_file::<Vec<T>>(&src, &mut cx, Top::List).unwrap_or_default();
@@ -246,18 +389,9 @@ fn load_list<T: Decode>(root: &Path, name: &str, files: &mut Vec<SourceFile>, fi
 }
 
 /// Reads a file into text. `Ok(None)` when it does not exist; a finding when it
-/// exists but cannot be read as UTF-8 text.
-fn read_source(root: &Path, rel: &str) -> Result<Option<SourceFile>, Box<Finding>> {
-    let bytes = match std::fs::read(root.join(rel)) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(Box::new(
-                Finding::new(Severity::Error, "unreadable-file", rel, None, format!("cannot read the file: {e}"))
-                    .with_hint("check the file's permissions"),
-            ))
-        }
-    };
+/// exists but cannot be read as UTF-8 text (or may not be read: see `read`).
+fn read_source(root: &Path, rel: &str, limits: Limits) -> Result<Option<SourceFile>, Box<Finding>> {
+    let Some(bytes) = read::read_record(root, rel, limits)? else { return Ok(None) };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(bytes);
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Some(SourceFile { path: rel.to_string(), text })),
@@ -379,12 +513,20 @@ pub const PUPIL_FILES: &[&str] =
 /// Loads every pupil folder under `folder` (`pupils` or `archive`) in
 /// parallel and maps each record through `f` as soon as it is loaded; results
 /// in folder-name order.
-pub fn map_pupils<R, F>(root: &Path, folder: &str, f: F) -> Result<Vec<R>, Error>
+pub fn map_pupils<R, F>(root: &Path, folder: &str, limits: Limits, f: F) -> Result<Vec<R>, Error>
 where
     R: Send,
     F: Fn(PupilRecord) -> R + Sync + Send,
 {
     let base = root.join(folder);
+    if let Some(target) = read::is_link(&base).then(|| read::outside_link(root, &base)).flatten() {
+        return Err(Error::usage(
+            format!("`{folder}` is a link to `{}`, outside the repository", target.display()),
+            Some(format!(
+                "senco reads only records inside the repository: move the folder in place of the link `{folder}`"
+            )),
+        ));
+    }
     let dirs = match std::fs::read_dir(&base) {
         Ok(rd) => {
             let mut dirs = Vec::new();
@@ -405,13 +547,25 @@ where
         Err(e) => return Err(Error::io(&base, e)),
     };
     let archived = folder == "archive";
-    Ok(dirs.into_par_iter().map(|dir| f(load_pupil(root, folder, dir, archived))).collect())
+    Ok(dirs.into_par_iter().map(|dir| f(load_pupil_with(root, folder, dir, archived, limits))).collect())
+}
+
+/// Loads one pupil folder with the default limits. Never fails: problems become findings.
+pub fn load_pupil(root: &Path, folder: &str, dir: String, archived: bool) -> PupilRecord {
+    load_pupil_with(root, folder, dir, archived, Limits::default())
 }
 
 /// Loads one pupil folder. Never fails: problems become findings.
-pub fn load_pupil(root: &Path, folder: &str, dir: String, archived: bool) -> PupilRecord {
+pub fn load_pupil_with(root: &Path, folder: &str, dir: String, archived: bool, limits: Limits) -> PupilRecord {
     let rel = format!("{folder}/{dir}");
     let mut rec = PupilRecord { rel: rel.clone(), dir, archived, ..Default::default() };
+    // A link to a pupil folder is read like the folder, if it stays inside the repository.
+    let folder_path = root.join(&rel);
+    if let Some(target) = read::is_link(&folder_path).then(|| read::outside_link(root, &folder_path)).flatten() {
+        rec.findings.push(*read::outside_finding(&rel, &target));
+        rec.broken.push("pupil.yaml");
+        return rec;
+    }
     let mut extra = Vec::new();
     if let Ok(rd) = std::fs::read_dir(root.join(&rel)) {
         for entry in rd.flatten() {
@@ -441,7 +595,7 @@ pub fn load_pupil(root: &Path, folder: &str, dir: String, archived: bool) -> Pup
 
     for name in PUPIL_FILES {
         let path = rec.file(name);
-        let src = match read_source(root, &path) {
+        let src = match read_source(root, &path, limits) {
             Ok(Some(src)) => src,
             Ok(None) => {
                 if *name == "pupil.yaml" {
@@ -484,10 +638,18 @@ pub fn load_pupil(root: &Path, folder: &str, dir: String, archived: bool) -> Pup
     }
 
     let reviews_dir = root.join(&rel).join("reviews");
+    if let Some(target) = read::is_link(&reviews_dir).then(|| read::outside_link(root, &reviews_dir)).flatten() {
+        let path = format!("{rel}/reviews");
+        rec.findings.push(*read::outside_finding(&path, &target));
+        rec.broken_reviews.push(path);
+        return rec;
+    }
     let mut names: Vec<String> = match std::fs::read_dir(&reviews_dir) {
         Ok(rd) => rd
             .flatten()
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            // Not only regular files: a FIFO or a link named like a review is
+            // reported by `read_record`, never silently skipped.
+            .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|n| !n.starts_with('.'))
             .collect(),
@@ -528,17 +690,19 @@ pub fn load_pupil(root: &Path, folder: &str, dir: String, archived: bool) -> Pup
             );
             continue;
         }
-        let src = match read_source(root, &path) {
+        let src = match read_source(root, &path, limits) {
             Ok(Some(src)) => src,
             Ok(None) => continue,
             Err(f) => {
                 rec.findings.push(*f);
+                rec.broken_reviews.push(path);
                 continue;
             }
         };
         let mut cx = Cx::new(&src.path);
-        if let Some(review) = decode_file::<Review>(&src, &mut cx, Top::Mapping) {
-            rec.reviews.push(ReviewFile { path: path.clone(), stem: stem.to_string(), review });
+        match decode_file::<Review>(&src, &mut cx, Top::Mapping) {
+            Some(review) => rec.reviews.push(ReviewFile { path: path.clone(), stem: stem.to_string(), review }),
+            None => rec.broken_reviews.push(path.clone()),
         }
         rec.findings.append(&mut cx.findings);
         rec.files.push(src);

@@ -124,6 +124,8 @@ fn scan_error(e: ScanError) -> SyntaxError {
     let info = e.info().to_string();
     let hint = if info.contains("mapping values are not allowed") {
         Some("check this line's indentation against the lines above; a value containing `: ` must be quoted, e.g. `note: \"Aim: read 40 words\"`".to_string())
+    } else if info.contains("recursion limit") {
+        Some("records are never nested this deep; check the brackets and indentation".to_string())
     } else if info.contains("tab") {
         Some("indent with spaces, not tabs".to_string())
     } else if info.contains("did not find expected key") || info.contains("block mapping") {

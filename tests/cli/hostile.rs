@@ -1,0 +1,452 @@
+//! Nothing lost, nothing leaked, nobody missed: a pupil who cannot be read is
+//! said in every query and document; hostile files (FIFOs, links outside,
+//! huge files, many keys, control characters) cost bounded time and give a
+//! clear finding; no command shows a UPN without `--show-upn`.
+
+use crate::*;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// A copy of the example school to break.
+fn school() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("school");
+    copy_dir(&oakfield(), &repo);
+    (dir, repo)
+}
+
+/// The example school with Theo's pupil.yaml broken: his annual review is
+/// overdue, so a query that drops him silently hides it.
+fn school_with_theo_unreadable() -> (tempfile::TempDir, PathBuf) {
+    let (dir, repo) = school();
+    let p = repo.join("pupils/theo-clarke/pupil.yaml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, text.replacen("name:", "name: [unclosed\nname:", 1)).unwrap();
+    (dir, repo)
+}
+
+const THEO: &str = "pupils/theo-clarke/pupil.yaml";
+
+fn says_theo_on_stderr(r: &Run, what: &str) {
+    assert!(
+        r.stderr.contains("warning: pupil `theo-clarke` could not be read") && r.stderr.contains(THEO),
+        "{what}: {}",
+        r.all()
+    );
+}
+
+#[test]
+fn review_due_names_the_unreadable_pupil_and_fails_unless_partial() {
+    let (_d, repo) = school_with_theo_unreadable();
+    let r = senco(&repo, &["review-due"]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    says_theo_on_stderr(&r, "review-due");
+    assert!(r.stdout.contains("1 pupil could not be read (theo-clarke)"), "{}", r.all());
+    assert!(r.stderr.contains("--partial"), "{}", r.all());
+    let p = senco(&repo, &["review-due", "--partial"]);
+    assert_eq!(p.code, 0, "{}", p.all());
+    says_theo_on_stderr(&p, "review-due --partial");
+    assert_eq!(p.stdout, r.stdout);
+    // The whole school read: no note, exit 0.
+    let ok = senco(&oakfield(), &["review-due"]);
+    assert_eq!(ok.code, 0, "{}", ok.all());
+    assert!(!ok.stdout.contains("could not be read") && ok.stderr.is_empty(), "{}", ok.all());
+}
+
+#[test]
+fn every_query_and_format_says_who_could_not_be_read() {
+    let (_d, repo) = school_with_theo_unreadable();
+    let queries: &[&[&str]] = &[
+        &["review-due", "--partial"],
+        &["list"],
+        &["list", "--all-levels"],
+        &["stats"],
+        &["caseload"],
+        &["impact"],
+        &["census"],
+    ];
+    for q in queries {
+        for format in ["table", "json", "csv", "markdown"] {
+            let mut args = q.to_vec();
+            args.extend(["--format", format]);
+            let r = senco(&repo, &args);
+            let what = args.join(" ");
+            assert!(r.code == 0 || (q[0] == "census" && r.code == 1), "{what}: {}", r.all());
+            says_theo_on_stderr(&r, &what);
+            if format == "json" {
+                let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+                let u = &v["unreadable"];
+                assert_eq!(u[0]["pupil"], "theo-clarke", "{what}: {}", r.stdout);
+                assert_eq!(u[0]["files"][0], THEO, "{what}: {}", r.stdout);
+                assert_eq!(u[0]["archived"], false, "{what}");
+            } else {
+                assert!(r.stdout.contains("1 pupil could not be read (theo-clarke)"), "{what}: {}", r.all());
+            }
+        }
+    }
+    // HTML pages say it too.
+    let r = senco(&repo, &["impact", "--format", "html"]);
+    assert!(r.stdout.contains("class=\"senco-unreadable\""), "{}", r.all());
+    says_theo_on_stderr(&r, "impact html");
+}
+
+#[test]
+fn a_query_about_one_readable_pupil_is_not_marked_incomplete() {
+    let (_d, repo) = school_with_theo_unreadable();
+    let r = senco(&repo, &["show", "ava-brown", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.stderr.is_empty(), "{}", r.all());
+    assert!(!r.stdout.contains("unreadable"), "{}", r.all());
+    // The unreadable pupil themselves: a clear error naming the file.
+    let r = senco(&repo, &["show", "theo-clarke"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains(THEO), "{}", r.all());
+    // One file of a pupil broken: their own page says so.
+    let (_d2, repo2) = school();
+    std::fs::write(repo2.join("pupils/ava-brown/needs.yaml"), "- id: [\n").unwrap();
+    let r = senco(&repo2, &["show", "ava-brown"]);
+    assert!(r.stdout.contains("1 pupil could not be read (ava-brown)"), "{}", r.all());
+    assert!(r.stderr.contains("pupils/ava-brown/needs.yaml"), "{}", r.all());
+    let r = senco(&repo2, &["render", "plan", "ava-brown"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.stdout.contains("Part of this pupil's records could not be read"), "{}", r.all());
+    assert!(!r.stdout.contains("needs.yaml"), "documents name no files: {}", r.stdout);
+}
+
+#[test]
+fn documents_about_the_whole_school_say_so_in_plain_words() {
+    let (_d, repo) = school_with_theo_unreadable();
+    for args in [
+        &["render", "provision-map"][..],
+        &["render", "provision-map", "--format", "html"],
+        &["render", "checklist"],
+        &["render", "class", "4B"],
+    ] {
+        let r = senco(&repo, args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.all());
+        says_theo_on_stderr(&r, &args.join(" "));
+        assert!(r.stdout.contains("The records of 1 pupil could not be read"), "{args:?}: {}", r.stdout);
+        assert!(!r.stdout.contains("theo-clarke") && !r.stdout.contains("pupil.yaml"), "{args:?}");
+    }
+}
+
+#[test]
+fn a_broken_review_file_counts_as_unreadable() {
+    let (_d, repo) = school();
+    let dir = repo.join("pupils/theo-clarke/reviews");
+    let name = std::fs::read_dir(&dir).unwrap().next().unwrap().unwrap().file_name();
+    std::fs::write(dir.join(&name), "date: [\n").unwrap();
+    let r = senco(&repo, &["review-due"]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(r.stderr.contains(&format!("pupils/theo-clarke/reviews/{}", name.to_string_lossy())), "{}", r.all());
+}
+
+// ------------------------------------------------------------ hostile files
+
+/// Runs senco with a time limit: a hang is a failure, not a stuck test.
+fn senco_timed(repo: &Path, args: &[&str], limit: Duration) -> (Run, Duration) {
+    let t0 = Instant::now();
+    let mut all = vec!["-C", repo.to_str().unwrap(), "--today", TODAY];
+    all.extend_from_slice(args);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_senco"))
+        .args(&all)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read both pipes on threads so a large output never blocks the child.
+    let mut so = child.stdout.take().unwrap();
+    let mut se = child.stderr.take().unwrap();
+    let t_out = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut so, &mut v).ok();
+        v
+    });
+    let t_err = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut se, &mut v).ok();
+        v
+    });
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if t0.elapsed() > limit {
+            child.kill().ok();
+            panic!("senco {args:?} took longer than {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let run = Run {
+        stdout: String::from_utf8_lossy(&t_out.join().unwrap()).into_owned(),
+        stderr: String::from_utf8_lossy(&t_err.join().unwrap()).into_owned(),
+        code: status.code().unwrap_or(-1),
+    };
+    (run, t0.elapsed())
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_place_of_a_record_is_refused_without_hanging() {
+    let (_d, repo) = school();
+    let p = repo.join("pupils/ava-brown/needs.yaml");
+    std::fs::remove_file(&p).unwrap();
+    let made = std::process::Command::new("mkfifo").arg(&p).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return;
+    }
+    let review = repo.join("pupils/ava-brown/reviews/2027-01-01.yaml");
+    std::process::Command::new("mkfifo").arg(&review).status().unwrap();
+    let (r, _) = senco_timed(&repo, &["check"], Duration::from_secs(30));
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(r.stdout.contains("pupils/ava-brown/needs.yaml: error[unreadable-file]: `pupils/ava-brown/needs.yaml` is a named pipe (FIFO), not a regular file"), "{}", r.all());
+    assert!(r.stdout.contains("reviews/2027-01-01.yaml` is a named pipe"), "{}", r.all());
+    let (r, _) = senco_timed(&repo, &["list"], Duration::from_secs(30));
+    assert!(r.stderr.contains("pupil `ava-brown` could not be read"), "{}", r.all());
+}
+
+#[cfg(unix)]
+#[test]
+fn links_leading_outside_the_repository_are_refused() {
+    let (d, repo) = school();
+    let secret = d.path().join("secret.yaml");
+    std::fs::write(&secret, "- id: stolen\n  area: cognition-and-learning\n").unwrap();
+    let needs = repo.join("pupils/ava-brown/needs.yaml");
+    std::fs::remove_file(&needs).unwrap();
+    std::os::unix::fs::symlink(&secret, &needs).unwrap();
+    // A whole pupil folder linked from elsewhere.
+    let elsewhere = d.path().join("other-school-pupil");
+    copy_dir(&repo.join("pupils/zain-ahmed"), &elsewhere);
+    std::fs::remove_dir_all(repo.join("pupils/zain-ahmed")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, repo.join("pupils/zain-ahmed")).unwrap();
+    // A link inside the repository is still read.
+    std::fs::rename(repo.join("staff.yaml"), repo.join("staff-real.yaml")).unwrap();
+    std::os::unix::fs::symlink(repo.join("staff-real.yaml"), repo.join("staff.yaml")).unwrap();
+
+    let r = senco(&repo, &["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let msgs: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "unreadable-file")
+        .map(|f| format!("{}: {}", f["file"].as_str().unwrap(), f["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(msgs.len(), 2, "{msgs:?}");
+    assert!(msgs[0].starts_with("pupils/ava-brown/needs.yaml: `pupils/ava-brown/needs.yaml` is a link to"), "{msgs:?}");
+    assert!(msgs[1].starts_with("pupils/zain-ahmed: `pupils/zain-ahmed` is a link to"), "{msgs:?}");
+    assert!(msgs.iter().all(|m| m.contains("outside the repository")), "{msgs:?}");
+    assert!(!r.stdout.contains("stolen"), "{}", r.stdout);
+    let l = senco(&repo, &["list", "--all-levels"]);
+    assert!(l.stderr.contains("pupil `zain-ahmed` could not be read"), "{}", l.all());
+    assert!(l.stdout.contains("Mrs K. Jones") || l.stdout.contains("ava-brown"), "{}", l.all());
+}
+
+#[test]
+fn a_huge_record_file_is_refused_and_the_limit_is_configurable() {
+    let (_d, repo) = school();
+    let p = repo.join("pupils/ava-brown/targets.yaml");
+    let mut text = std::fs::read_to_string(&p).unwrap();
+    text.push_str(&format!("# {}\n", "x".repeat(2 * 1024 * 1024)));
+    std::fs::write(&p, &text).unwrap();
+    let (r, _) = senco_timed(&repo, &["check"], Duration::from_secs(30));
+    assert!(
+        r.stdout.contains("pupils/ava-brown/targets.yaml: error[unreadable-file]: the file is 2050 KB, larger than the limit of 1024 KB"),
+        "{}",
+        r.all()
+    );
+    assert!(r.stdout.contains("raise `max_file_kb` under `[limits]`"), "{}", r.all());
+    let toml = repo.join("senco.toml");
+    let settings = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("{settings}\n[limits]\nmax_file_kb = 4096\n")).unwrap();
+    let (r, _) = senco_timed(&repo, &["check"], Duration::from_secs(30));
+    assert!(!r.stdout.contains("larger than the limit"), "{}", r.all());
+}
+
+#[test]
+fn many_keys_long_lines_and_deep_nesting_cost_bounded_time_and_output() {
+    let (_d, repo) = school();
+    let settings = std::fs::read_to_string(repo.join("senco.toml")).unwrap();
+    std::fs::write(repo.join("senco.toml"), format!("{settings}\n[limits]\nmax_file_kb = 8192\n")).unwrap();
+    // 100,000 keys, some repeated.
+    let p = repo.join("pupils/ava-brown/pupil.yaml");
+    let mut text = std::fs::read_to_string(&p).unwrap();
+    for i in 0..100_000 {
+        text.push_str(&format!("k{}: v\n", i % 90_000));
+    }
+    std::fs::write(&p, text).unwrap();
+    // One 20 KB line with a finding every few characters.
+    let line: Vec<String> = (0..2_500).map(|i| format!("k{i}: v")).collect();
+    std::fs::write(repo.join("pupils/zain-ahmed/needs.yaml"), format!("- {{{}}}\n", line.join(", "))).unwrap();
+    // Nesting far deeper than any record.
+    std::fs::write(
+        repo.join("pupils/leo-nowak/targets.yaml"),
+        format!("- {}1{}\n", "[".repeat(200_000), "]".repeat(200_000)),
+    )
+    .unwrap();
+    let (r, took) = senco_timed(&repo, &["check"], Duration::from_secs(120));
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("appears twice"), "duplicates found");
+    assert!(
+        r.stdout.contains(
+            "pupils/leo-nowak/targets.yaml:1:258: error[yaml-syntax]: invalid YAML: recursion limit exceeded"
+        ),
+        "deep nesting reported"
+    );
+    assert!(r.stdout.contains("never nested this deep"), "with a hint");
+    // Output stays linear in the input: a quoted line is a bounded window.
+    let biggest_line = r.stdout.lines().map(str::len).max().unwrap();
+    assert!(biggest_line < 1_000, "a {biggest_line}-byte line of output");
+    assert!(r.stdout.len() < 80_000_000, "{} bytes of output", r.stdout.len());
+    eprintln!("hostile check: {took:?}, {} bytes of output", r.stdout.len());
+}
+
+#[test]
+fn control_characters_in_folder_names_and_values_are_escaped() {
+    let (_d, repo) = school();
+    let bad = "evil\u{1b}]0;pwned\u{7}";
+    std::fs::rename(repo.join("pupils/zain-ahmed"), repo.join(format!("pupils/{bad}"))).unwrap();
+    let p = repo.join("pupils/ava-brown/pupil.yaml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, text.replacen("class:", "x-\u{1b}[2J: 1\nclass:", 1)).unwrap();
+    let q = repo.join("pupils/ava-brown/needs.yaml");
+    let text = std::fs::read_to_string(&q).unwrap();
+    std::fs::write(&q, format!("{text}- id: \"zz\\e[31m\"\n  area: \"bad\\e[2Jarea\"\n")).unwrap();
+    for args in [
+        &["check"][..],
+        &["check", "--format", "github"],
+        &["list", "--all-levels"],
+        &["list", "--all-levels", "--format", "csv"],
+        &["list", "--all-levels", "--format", "markdown"],
+        &["review-due", "--partial"],
+        &["show", "ava-brown"],
+        &["render", "profile", "ava-brown"],
+    ] {
+        let r = senco(&repo, args);
+        for (name, out) in [("stdout", &r.stdout), ("stderr", &r.stderr)] {
+            assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{args:?} {name}: {out:?}");
+        }
+    }
+    let r = senco(&repo, &["check"]);
+    assert!(r.stdout.contains("pupils/evil\\u{1b}]0;pwned\\u{7}"), "{}", r.stdout);
+}
+
+// ---------------------------------------------------------- nothing leaked
+
+/// The example school with a UPN for every pupil, on roll and archived.
+fn school_with_upns() -> (tempfile::TempDir, PathBuf, Vec<String>) {
+    let (d, repo) = school();
+    let mut upns = Vec::new();
+    for folder in ["pupils", "archive"] {
+        let mut dirs: Vec<_> = std::fs::read_dir(repo.join(folder)).unwrap().map(|e| e.unwrap().path()).collect();
+        dirs.sort();
+        for dir in dirs {
+            let p = dir.join("pupil.yaml");
+            let text = std::fs::read_to_string(&p).unwrap();
+            let upn = format!("Q{:012}", 900_000_000_000u64 + upns.len() as u64);
+            let text = if text.contains("\nupn:") {
+                text.lines()
+                    .map(|l| if l.starts_with("upn:") { format!("upn: {upn}") } else { l.to_string() })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    + "\n"
+            } else {
+                text.replacen("\nyear_group:", &format!("\nupn: {upn}\nyear_group:"), 1)
+            };
+            assert!(text.contains(&upn), "{}", p.display());
+            std::fs::write(&p, text).unwrap();
+            upns.push(upn);
+        }
+    }
+    (d, repo, upns)
+}
+
+#[test]
+fn no_command_or_format_shows_a_upn_unless_asked() {
+    let (d, repo, upns) = school_with_upns();
+    let pupils: Vec<String> = {
+        let mut v: Vec<String> = std::fs::read_dir(repo.join("pupils"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let mut runs: Vec<Vec<String>> = Vec::new();
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<String>>();
+    for f in ["human", "json", "github", "sarif"] {
+        runs.push(s(&["check", "--format", f]));
+    }
+    for q in [
+        &["review-due"][..],
+        &["list", "--all-levels"],
+        &["list", "--archived"],
+        &["stats"],
+        &["caseload"],
+        &["impact"],
+        &["census"],
+    ] {
+        for f in ["table", "json", "csv", "markdown"] {
+            let mut a = s(q);
+            a.extend(s(&["--format", f]));
+            runs.push(a);
+        }
+    }
+    runs.push(s(&["impact", "--format", "html"]));
+    runs.push(s(&["show", "maya-fox", "--archived", "--format", "json"]));
+    runs.push(s(&["render", "provision-map"]));
+    runs.push(s(&["render", "checklist"]));
+    runs.push(s(&["render", "class", "4B"]));
+    runs.push(s(&["archive", "--due-for-deletion"]));
+    runs.push(s(&["rollover", "--dry-run"]));
+    // Every per-pupil command on pupils of each kind (the UPN test of every
+    // pupil is the same code path; three keep the test quick).
+    for p in pupils.iter().filter(|p| ["ava-brown", "theo-clarke", "zain-ahmed"].contains(&p.as_str())) {
+        for f in ["table", "json", "csv", "markdown"] {
+            runs.push(s(&["show", p, "--format", f]));
+            runs.push(s(&["progress", p, "--format", f]));
+        }
+        runs.push(s(&["progress", p, "--format", "html"]));
+        for k in ["plan", "profile", "review", "checklist"] {
+            runs.push(s(&["render", k, p]));
+            runs.push(s(&["render", k, p, "--format", "html"]));
+        }
+    }
+    let out = d.path().join("export");
+    runs.push(vec!["export".into(), "--format".into(), "csv".into(), out.display().to_string()]);
+    let json = d.path().join("export.json");
+    runs.push(vec!["export".into(), json.display().to_string()]);
+    let sqlite = d.path().join("export.sqlite");
+    runs.push(vec!["export".into(), sqlite.display().to_string()]);
+    for args in &runs {
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        let r = senco(&repo, &a);
+        assert!(r.code != 2 || r.stderr.contains("could not"), "{a:?}: {}", r.all());
+        for upn in &upns {
+            assert!(!r.stdout.contains(upn.as_str()) && !r.stderr.contains(upn.as_str()), "{a:?} shows {upn}");
+        }
+    }
+    let mut written: Vec<(String, Vec<u8>)> = tree(&out).into_iter().collect();
+    written.push(("export.json".into(), std::fs::read(&json).unwrap()));
+    written.push(("export.sqlite".into(), std::fs::read(&sqlite).unwrap()));
+    for (name, bytes) in written {
+        let text = String::from_utf8_lossy(&bytes);
+        for upn in &upns {
+            assert!(!text.contains(upn.as_str()), "export {name} holds {upn}");
+        }
+    }
+    // Asked for, it is shown: the test can see a UPN when there is one.
+    let r = senco(&repo, &["list", "--all-levels", "--show-upn", "--columns", "id,upn"]);
+    assert!(r.stdout.contains(&upns[0]), "{}", r.all());
+}
+
+#[test]
+fn rollover_dry_run_hides_upns_in_its_diff_context() {
+    let (_d, repo, upns) = school_with_upns();
+    let r = senco(&repo, &["rollover", "--dry-run"]);
+    assert!(r.stdout.contains("upn: (UPN hidden)"), "{}", r.all());
+    for upn in &upns {
+        assert!(!r.stdout.contains(upn.as_str()), "{upn}");
+    }
+}
