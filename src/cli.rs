@@ -58,6 +58,8 @@ pub enum Command {
     Show(ShowArgs),
     /// Each staff member's pupils and weekly intervention time.
     Caseload(CaseloadArgs),
+    /// Provision planned against provision delivered, per pupil, provision and staff member.
+    Delivery(DeliveryArgs),
     /// Prepare the record of a review meeting, pre-filled from the pupil's records.
     NewReview(NewReviewArgs),
     /// Add a dated entry to a pupil's log: a meeting, a contact, a concern, a progress report.
@@ -587,6 +589,21 @@ pub struct CaseloadArgs {
     pub out: OutputArgs,
 }
 
+#[derive(Debug, Args)]
+pub struct DeliveryArgs {
+    /// One term of senco.toml's calendar, by name (default: the academic year so far).
+    #[arg(long, value_name = "TERM")]
+    pub term: Option<String>,
+    /// Only this pupil (id or unique prefix).
+    #[arg(long, value_name = "ID")]
+    pub pupil: Option<String>,
+    /// Only this provision (a catalogue id, or an intervention id without one).
+    #[arg(long, value_name = "ID")]
+    pub provision: Option<String>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
 // ----------------------------------------------------------------- evidence
 
 #[derive(Debug, Args)]
@@ -621,13 +638,27 @@ pub struct ProgressArgs {
 #[derive(Debug, Args)]
 pub struct CensusArgs {
     /// The census reference date [default: today].
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = parse_date, conflicts_with = "term")]
     pub date: Option<NaiveDate>,
+    /// The census day of this term: autumn, the first Thursday in October; spring, the third Thursday in
+    /// January; summer, the third Thursday in May (of the current academic year unless --year).
+    #[arg(long, value_enum, value_name = "TERM")]
+    pub term: Option<CensusTerm>,
+    /// With --term: the academic year, by the year of its September (2026 for 2026-27).
+    #[arg(long, value_name = "YEAR", requires = "term", value_parser = clap::value_parser!(i32).range(1900..=9998))]
+    pub year: Option<i32>,
     /// Include UPNs (the `upn` column and JSON field).
     #[arg(long)]
     pub show_upn: bool,
     #[command(flatten)]
     pub out: OutputArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CensusTerm {
+    Autumn,
+    Spring,
+    Summer,
 }
 
 #[derive(Debug, Args)]

@@ -56,6 +56,16 @@ codes! {
         "A target's `need:` must be the `id` of one of the pupil's needs in needs.yaml. Fix the id (the hint suggests the nearest) or add the need.";
     "missing-target" E "A reference to a target that does not exist."
         "An intervention's `targets:` and a review's `targets:` must name ids from the pupil's targets.yaml. Fix the id or add the target.";
+    "missing-pupil" E "A delivery record names a pupil with no records folder."
+        "A session in `delivery/` lists a pupil id that is not a folder under `pupils/` or `archive/`. Correct the id (the folder name), or remove the line.";
+    "bad-delivery-filename" E "A delivery file is not named by its month."
+        "Files under `delivery/<place>/` are named `YYYY-MM.yaml`, one per month (e.g. `2026-11.yaml`); other names are not read. Rename the file.";
+    "delivery-date-mismatch" E "A session is in another month's delivery file."
+        "Each `delivery/<place>/YYYY-MM.yaml` holds the sessions of that month. Move the session to its month's file, or correct its date.";
+    "delivery-no-pupils" E "A session lists no pupils and is not cancelled."
+        "A delivered session records who received it: `pupils:` with each pupil's `status` (`attended`, `absent`, `cancelled`). A session that did not run has `cancelled: REASON` instead.";
+    "delivery-no-place" E "A session names a pupil who has no place on that provision."
+        "A session in `delivery/<place>/` joins the pupil's intervention whose catalogue `provision` is `<place>` (or whose `id` is, when it has no catalogue entry). This pupil has none: add the intervention, or log the session in the right folder.";
     "missing-staff" E "A reference to a staff member who is not in staff.yaml."
         "`key_worker`, a target's `owner` and an intervention's `staff` must be ids from staff.yaml. Fix the id or add the staff member.";
     "missing-provision" E "A reference to a catalogue entry that does not exist."
@@ -90,6 +100,8 @@ codes! {
         "The target is still `open` after its `due` date. Review it: record its outcome in `status` (achieved, partly-achieved, not-achieved, discontinued) or set a new due date.";
     "action-overdue" W "A review action is past its due date."
         "An action agreed at a review is past its `due` date and has no `done:` date. Record `done: YYYY-MM-DD` when it is done, or follow it up.";
+    "delivery-below" W "A statutory provision was delivered below the school's threshold this term."
+        "An intervention marked `statutory: true` (EHC plan section F, IEP services) received less than `[delivery] warn_below` (default 0.9) of its planned minutes in the current term so far, counted from `delivery/`. `senco delivery --pupil ID` shows what was missed and why; sessions that ran but are not logged count as missed.";
     "follow-up-overdue" W "A log entry's follow-up date has passed."
         "An entry in the pupil's `log.yaml` has a `follow_up` date in the past and no `followed_up` date. Follow it up, then record `followed_up: YYYY-MM-DD` on the entry.";
     "bad-follow-up" W "A log entry's follow-up date is before the entry."

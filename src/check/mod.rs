@@ -8,9 +8,9 @@ pub mod codes;
 use crate::diag::{self, Finding, Severity};
 use crate::model::settings::Jurisdiction;
 use crate::model::span::Span;
-use crate::model::{cost, text, val, Level, Provision, ReferralStatus, Settings, Staff};
+use crate::model::{cost, text, val, Level, Provision, ReferralStatus, Session, SessionPupil, Settings, Staff};
 use crate::repo::decode::{list, suggest, Spanned};
-use crate::repo::{PupilRecord, Repo};
+use crate::repo::{DeliveryFile, PupilRecord, Repo};
 use crate::rules::{self, dates};
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -25,6 +25,10 @@ pub struct School<'a> {
     /// The ids, sorted once, for "did you mean" on a dangling reference.
     pub staff_ids: Vec<&'a str>,
     pub catalogue_ids: Vec<&'a str>,
+    /// Delivered sessions that list each pupil: (file, session, the pupil's line).
+    pub delivered: HashMap<&'a str, Vec<(&'a DeliveryFile, &'a Session, &'a SessionPupil)>>,
+    pub delivery: &'a [DeliveryFile],
+    pub calendar: Option<dates::SchoolCalendar>,
 }
 
 impl<'a> School<'a> {
@@ -37,7 +41,27 @@ impl<'a> School<'a> {
         };
         let staff_ids = sorted(staff.keys().copied().collect());
         let catalogue_ids = sorted(catalogue.keys().copied().collect());
-        School { settings: &repo.settings, today, staff, catalogue, staff_ids, catalogue_ids }
+        let mut delivered: HashMap<&str, Vec<_>> = HashMap::new();
+        for file in &repo.delivery {
+            for s in &file.sessions {
+                for p in s.pupils.iter().flatten() {
+                    if let Some(id) = text(&p.pupil) {
+                        delivered.entry(id).or_default().push((file, s, p));
+                    }
+                }
+            }
+        }
+        School {
+            settings: &repo.settings,
+            today,
+            staff,
+            catalogue,
+            staff_ids,
+            catalogue_ids,
+            delivered,
+            delivery: &repo.delivery,
+            calendar: dates::SchoolCalendar::from_settings(&repo.settings),
+        }
     }
 }
 
@@ -47,6 +71,7 @@ pub fn check(repo: &Repo, today: NaiveDate) -> Vec<Finding> {
     let mut findings = repo.findings.clone();
     findings.extend(crate::repo::stray_files(&repo.root));
     school_checks(repo, &mut findings);
+    senco_checks(repo, today, &mut findings);
     let per_pupil: Vec<Vec<Finding>> =
         repo.pupils.par_iter().chain(repo.archived.par_iter()).map(|rec| pupil_findings(&school, rec)).collect();
     findings.extend(per_pupil.into_iter().flatten());
@@ -87,6 +112,7 @@ pub fn check_root(root: &std::path::Path, today: NaiveDate, keep_sources: bool) 
     let mut findings = head.findings.clone();
     findings.extend(crate::repo::stray_files(root));
     school_checks(&head, &mut findings);
+    senco_checks(&head, today, &mut findings);
     let mut sources: HashMap<String, String> = HashMap::new();
     let mut ids = Vec::new();
     let (mut pupils, mut files) = (0, head.files.len());
@@ -125,6 +151,9 @@ fn pupil_id(rec: &PupilRecord) -> Option<Spanned<String>> {
 pub fn pupil_findings(school: &School, rec: &PupilRecord) -> Vec<Finding> {
     let mut out = rec.findings.clone();
     check_pupil(school, rec, &mut out);
+    if !rec.archived {
+        delivery_findings(school, rec, &mut out);
+    }
     for f in &mut out {
         f.pupil = Some(rec.dir.clone());
     }
@@ -133,6 +162,124 @@ pub fn pupil_findings(school: &School, rec: &PupilRecord) -> Vec<Finding> {
 
 fn err(code: &'static str, file: &str, span: Option<Span>, message: String) -> Finding {
     Finding::new(Severity::Error, code, file, span, message)
+}
+
+/// The delivery files on their own: sessions in their month, with pupils or
+/// a reason they were cancelled, by staff and for pupils that exist.
+fn delivery_checks(repo: &Repo, out: &mut Vec<Finding>) {
+    if repo.delivery.is_empty() {
+        return;
+    }
+    let mut staff_ids: Vec<&str> = repo.staff.iter().filter_map(|s| text(&s.id)).collect();
+    staff_ids.sort_unstable();
+    let mut pupil_ids: Vec<String> = Vec::new();
+    for folder in ["pupils", "archive"] {
+        if let Ok(rd) = std::fs::read_dir(repo.root.join(folder)) {
+            pupil_ids.extend(
+                rd.flatten().filter(|e| e.path().is_dir()).map(|e| e.file_name().to_string_lossy().into_owned()),
+            );
+        }
+    }
+    pupil_ids.sort_unstable();
+    let pupil_refs: Vec<&str> = pupil_ids.iter().map(String::as_str).collect();
+    for file in &repo.delivery {
+        for s in &file.sessions {
+            if let Some(d) = &s.date {
+                use chrono::Datelike;
+                if (d.value.year(), d.value.month()) != file.month {
+                    out.push(
+                        Finding::new(
+                            Severity::Error,
+                            "delivery-date-mismatch",
+                            &file.path,
+                            Some(d.span),
+                            format!(
+                                "a session dated {} is in the file for {}-{:02}",
+                                d.value, file.month.0, file.month.1
+                            ),
+                        )
+                        .with_hint("move the session to its month's file, or correct the date"),
+                    );
+                }
+            }
+            if s.pupils.as_ref().is_none_or(|p| p.is_empty()) && s.cancelled.is_none() {
+                out.push(
+                    Finding::new(
+                        Severity::Error,
+                        "delivery-no-pupils",
+                        &file.path,
+                        Some(Span::point(s.span.start)),
+                        "a session lists no pupils and is not marked cancelled",
+                    )
+                    .with_hint("add `pupils:` with each pupil's `status`, or `cancelled: REASON` if it did not run"),
+                );
+            }
+            if let Some(st) = &s.staff {
+                if staff_ids.binary_search(&st.value.as_str()).is_err() {
+                    dangling("missing-staff", &file.path, st, "staff member", &staff_ids, out);
+                }
+            }
+            for p in s.pupils.iter().flatten() {
+                if let Some(id) = &p.pupil {
+                    if pupil_refs.binary_search(&id.value.as_str()).is_err() {
+                        dangling("missing-pupil", &file.path, id, "pupil", &pupil_refs, out);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A pupil's part of the delivery record: every session naming them joins
+/// one of their places, and statutory provision is delivered.
+fn delivery_findings(school: &School, rec: &PupilRecord, out: &mut Vec<Finding>) {
+    use crate::query::delivery;
+    for (file, session, p) in school.delivered.get(rec.dir.as_str()).into_iter().flatten() {
+        if delivery::joined_place(rec, &file.place, session, &school.catalogue).is_none() {
+            let span = p.pupil.as_ref().map(|x| x.span);
+            out.push(
+                Finding::new(
+                    Severity::Error,
+                    "delivery-no-place",
+                    &file.path,
+                    span,
+                    format!("`{}` has no intervention with provision or id `{}`", rec.dir, file.place),
+                )
+                .with_hint(format!(
+                    "add the place to {}, or log the session under the right folder of delivery/",
+                    rec.file("interventions.yaml")
+                )),
+            );
+        }
+    }
+    let (Some(cal), Some((term, from, to))) = (&school.calendar, delivery::term_so_far(school.settings, school.today))
+    else {
+        return;
+    };
+    let threshold = school.settings.delivery.warn_below;
+    for iv in rec.interventions.iter().filter(|iv| val(&iv.statutory) == Some(true)) {
+        let provision = text(&iv.provision).and_then(|p| school.catalogue.get(p).copied());
+        let f = delivery::figures(cal, rec, iv, provision, school.delivery, &school.catalogue, from, to);
+        let Some(share) = f.share() else { continue };
+        if share < threshold {
+            out.push(
+                warn(
+                    "delivery-below",
+                    &rec.file("interventions.yaml"),
+                    iv.statutory.as_ref().map(|s| s.span),
+                    format!(
+                        "statutory provision `{}` delivered {} of {} planned minutes in the {term} term so far ({}%, below {}%)",
+                        text(&iv.id).unwrap_or("?"),
+                        f.delivered_minutes.round(),
+                        f.planned_minutes.round(),
+                        (share * 100.0).round(),
+                        (threshold * 100.0).round()
+                    ),
+                )
+                .with_hint("`senco delivery --pupil` shows the sessions missed and why; log sessions not yet recorded"),
+            );
+        }
+    }
 }
 
 fn warn(code: &'static str, file: &str, span: Option<Span>, message: String) -> Finding {
@@ -165,6 +312,7 @@ fn dangling(code: &'static str, file: &str, r: &Spanned<String>, what: &str, kno
 }
 
 fn school_checks(repo: &Repo, out: &mut Vec<Finding>) {
+    delivery_checks(repo, out);
     for s in &repo.staff {
         number_range(&s.hourly_rate, "hourly_rate", false, "staff.yaml", out);
     }
@@ -189,6 +337,16 @@ fn school_checks(repo: &Repo, out: &mut Vec<Finding>) {
                 Finding::new(severity, code, "senco.toml", None, "no SENCO is named in senco.toml")
                     .with_hint("set `senco = \"...\"` under [school]"),
             );
+        }
+    }
+}
+
+/// ENG-SENCO beyond the designation above: the SENCO in staff.yaml is a
+/// qualified teacher holding the SENCO qualification in time.
+fn senco_checks(repo: &Repo, today: NaiveDate, out: &mut Vec<Finding>) {
+    if repo.settings.school.jurisdiction == Jurisdiction::England {
+        for o in rules::england::senco_outcomes(&repo.settings, &repo.staff, today) {
+            out.extend(rules::outcome_finding(&repo.settings, &o, today));
         }
     }
 }
@@ -236,8 +394,7 @@ pub fn valid_id(id: &str) -> bool {
         && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-pub const ENGLAND_TYPES: &[&str] =
-    &["SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "OTH", "NSA"];
+pub use crate::model::census::ENGLAND_TYPES;
 const IDEA_TYPES: &[&str] = &[
     "autism",
     "deaf-blindness",

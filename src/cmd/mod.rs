@@ -23,6 +23,7 @@ mod templates;
 mod upkeep;
 // Evidence for leaders.
 mod census;
+mod delivery;
 mod export;
 mod impact;
 mod progress;
@@ -150,6 +151,7 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Stats(args) => stats::run(&ctx, &args),
         Command::Show(args) => show::run(&ctx, &args),
         Command::Caseload(args) => caseload::run(&ctx, &args),
+        Command::Delivery(args) => delivery::run(&ctx, &args),
         Command::NewReview(args) => new_review::run(&ctx, &args),
         Command::Log(args) => log::run(&ctx, &args),
         Command::Rollover(args) => rollover::run(&ctx, &args),

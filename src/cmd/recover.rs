@@ -2,6 +2,7 @@
 
 use super::{eprint, Ctx};
 use crate::cli::RecoverArgs;
+use crate::edit::journal::command_name;
 use crate::edit::recover::recover;
 use crate::error::Error;
 
@@ -14,16 +15,21 @@ pub fn run(ctx: &Ctx, args: &RecoverArgs) -> Result<u8, Error> {
     let what = format!("{} file(s) put back, {} folder move(s) undone", r.files, r.moves);
     let msg = match (r.undone, r.forced_undo) {
         (true, Some(why)) => format!(
-            "undid the interrupted `senco {}` ({why}, so it could not be finished): {what}; the records are as they were before it; run the command again\n",
-            r.command
+            "undid the interrupted {} ({why}, so it could not be finished): {what}; the records are as they were before it; run the command again\n",
+            command_name(&r.command)
         ),
         (true, None) => format!(
-            "undid the interrupted `senco {}`: {what}; the records are as they were before it\n",
-            r.command
+            "undid the interrupted {}: {what}; the records are as they were before it\n",
+            command_name(&r.command)
+        ),
+        (false, _) if r.forced_finish.is_some() => format!(
+            "the interrupted {} cannot be undone: {}; it is finished, and the records are as it left them (`git diff` shows its changes, `git checkout` undoes them)\n",
+            command_name(&r.command),
+            r.forced_finish.unwrap_or_default()
         ),
         (false, _) => format!(
-            "finished the interrupted `senco {}`: {} file(s) written, {} folder(s) moved; the records are as it would have left them\n",
-            r.command, r.files, r.moves
+            "finished the interrupted {}: {} file(s) written, {} folder(s) moved; the records are as it would have left them\n",
+            command_name(&r.command), r.files, r.moves
         ),
     };
     eprint(&msg);

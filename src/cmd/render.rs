@@ -57,7 +57,7 @@ pub fn run(ctx: &Ctx, args: &RenderArgs) -> Result<u8, Error> {
                 let rec = repo.resolve_pupil(id)?;
                 ctx.only_pupil(rec);
                 ctx.need_readable(rec)?;
-                let view = checklist::checklist(&cx, &[rec]);
+                let view = checklist::pupil_checklist(&cx, rec);
                 (templates.render(&tname, &view)?, format!("{}-checklist", rec.dir))
             }
             None => (templates.render(&tname, &checklist::checklist(&cx, &checklist::register(&cx)))?, kind.into()),

@@ -76,10 +76,11 @@ pub struct Done {
 
 impl Batch {
     pub fn new(root: &Path) -> Batch {
-        Batch { root: root.to_path_buf(), command: "upkeep".into(), ops: Vec::new() }
+        Batch { root: root.to_path_buf(), command: String::new(), ops: Vec::new() }
     }
 
-    /// Names the command, for the journal and the messages about it.
+    /// Names the command (`rollover`), for the journal and the messages
+    /// about it; unnamed, they say "senco command".
     pub fn set_command(&mut self, command: &str) {
         self.command = command.to_string();
     }
@@ -262,6 +263,10 @@ struct Planned {
     temp: String,
     old: Option<Vec<u8>>,
     new: Vec<u8>,
+    /// For a new file: the file whose mode, owner and group it takes (the
+    /// `pupil.yaml` of its pupil folder), so a new review is no more
+    /// readable than the pupil's other records.
+    like: Option<PathBuf>,
 }
 
 #[derive(Debug)]
@@ -375,7 +380,13 @@ fn plan(root: &Path, ops: &[Op]) -> Result<Plan, Failure> {
                 want_dir(dir, &mut dirs);
                 let name = real.file_name().and_then(|n| n.to_str()).unwrap_or("file");
                 let temp = rel_of(root, &temp_name(dir, name, i));
-                writes.push(Planned { shown: shown.clone(), rel, temp, old: old.clone(), new: new.clone() });
+                let like = match (old, rel.split('/').collect::<Vec<_>>().as_slice()) {
+                    (None, [folder @ ("pupils" | "archive"), id, ..]) => {
+                        Some(root.join(folder).join(id).join("pupil.yaml")).filter(|p| p.is_file())
+                    }
+                    _ => None,
+                };
+                writes.push(Planned { shown: shown.clone(), rel, temp, old: old.clone(), new: new.clone(), like });
             }
             Op::Move { from, to } => {
                 let (f, t) = (root.join(from), root.join(to));
@@ -538,7 +549,7 @@ impl Run {
                 self.steps.step();
                 Some(fs::metadata(&target).map_err(|e| fail(&w.shown, e))?)
             } else {
-                None
+                w.like.as_ref().and_then(|p| fs::metadata(p).ok())
             };
             self.write_step(&w.shown)?;
             self.temps.push(tmp.clone());
@@ -641,7 +652,7 @@ impl Run {
 }
 
 /// Writes a temporary file with the mode, owner and group of the file it
-/// will replace (`meta`), flushed to disk. It is created readable by its
+/// will replace, or of its pupil's `pupil.yaml` (`meta`), flushed to disk. It is created readable by its
 /// owner only, so the new text is never readable by more people than the
 /// old one, even for a moment.
 fn write_temp(

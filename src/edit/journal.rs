@@ -129,14 +129,24 @@ pub fn unfinished_error(j: &Journal) -> Error {
     };
     Error::usage(
         format!(
-            "an earlier `senco {}` (process {}) was interrupted before it finished ({state}); its plan is in `{JOURNAL}`",
-            j.command, j.pid
+            "an earlier {} (process {}) was interrupted before it finished ({state}); its plan is in `{JOURNAL}`",
+            command_name(&j.command),
+            j.pid
         ),
         Some(
             "run `senco recover` to finish it, or `senco recover --undo` to put every record back as it was before it; nothing else runs until then"
                 .into(),
         ),
     )
+}
+
+/// "`senco rollover`", or "senco command" when the batch was not named.
+pub fn command_name(command: &str) -> String {
+    if command.is_empty() {
+        "senco command".into()
+    } else {
+        format!("`senco {command}`")
+    }
 }
 
 /// For every command: stops when a batch is unfinished (a crash) or under
@@ -229,6 +239,9 @@ impl Drop for Lock {
         // Unlink while still holding the lock, so nobody locks a file that
         // is about to disappear without noticing (see `acquire`).
         if !self.root.join(JOURNAL).exists() {
+            // A journal being written when its process was killed, never
+            // renamed into place: nothing was done from it.
+            let _ = fs::remove_file(self.root.join(JOURNAL_TMP));
             let _ = fs::remove_file(self.root.join(LOCK));
             let _ = self.file.unlock();
             let _ = fs::remove_dir(self.root.join(DIR));

@@ -23,6 +23,8 @@ pub struct Recovered {
     pub undone: bool,
     /// Why it was undone although finishing was asked for.
     pub forced_undo: Option<&'static str>,
+    /// Why it was finished although undoing was asked for.
+    pub forced_finish: Option<&'static str>,
     pub files: usize,
     pub moves: usize,
 }
@@ -54,6 +56,24 @@ fn hash(root: &Path, rel: &str) -> Result<Option<String>, Error> {
     file_sha256(&p).map_err(|e| Error::io(&p, e))
 }
 
+/// Whether one step is done, looking at the disk (for a finished batch,
+/// every folder move is done, so a file is at its moved place).
+fn step_done(root: &Path, step: &Step, all: &[Step]) -> bool {
+    let moved: Vec<(&str, &str)> = all
+        .iter()
+        .filter_map(|s| match s {
+            Step::Move { from, to } => Some((from.as_str(), to.as_str())),
+            _ => None,
+        })
+        .collect();
+    match step {
+        Step::Move { from, to } => !exists(root, from) && exists(root, to),
+        Step::Replace { target, new_sha256, .. } | Step::Create { target, new_sha256, .. } => {
+            hash(root, &now_path(target, &moved)).ok().flatten().as_ref() == Some(new_sha256)
+        }
+    }
+}
+
 /// Recovers the repository at `root`; `Ok(None)` when there is nothing to
 /// recover.
 pub fn recover(root: &Path, undo: bool) -> Result<Option<Recovered>, Error> {
@@ -68,7 +88,18 @@ pub fn recover(root: &Path, undo: bool) -> Result<Option<Recovered>, Error> {
         State::Undoing if !undo => Some("an earlier `senco recover --undo` had begun undoing it"),
         _ => None,
     };
-    let undo = undo || forced_undo.is_some();
+    let mut undo = undo || forced_undo.is_some();
+    let mut forced_finish = None;
+    // A batch killed while tidying up (its undo copies removed, its journal
+    // not yet) had made every change: there is nothing left to undo from.
+    if undo
+        && journal.state == State::Committing
+        && journal.steps.iter().any(|s| matches!(s, Step::Replace { undo, .. } if !exists(root, undo)))
+        && journal.steps.iter().all(|s| step_done(root, s, &journal.steps))
+    {
+        undo = false;
+        forced_finish = Some("it had already made every change and was only tidying up, so its old files are gone");
+    }
     let mut steps = Steps::new(Hooks::from_env());
 
     // Look at every step before changing anything.
@@ -142,8 +173,8 @@ pub fn recover(root: &Path, undo: bool) -> Result<Option<Recovered>, Error> {
         let other = if undo { "" } else { " (or `senco recover --undo` to put back the old files)" };
         return Err(Error::usage(
             format!(
-                "senco cannot safely {what} the interrupted `senco {}`, so it changed nothing:\n  {}",
-                journal.command,
+                "senco cannot safely {what} the interrupted {}, so it changed nothing:\n  {}",
+                super::journal::command_name(&journal.command),
                 problems.join("\n  ")
             ),
             Some(format!(
@@ -219,5 +250,70 @@ pub fn recover(root: &Path, undo: bool) -> Result<Option<Recovered>, Error> {
     Journal::remove(root).map_err(|e| io(&root.join(super::journal::JOURNAL), e))?;
     steps.step();
     drop(lock);
-    Ok(Some(Recovered { command: journal.command, undone: undo, forced_undo, files, moves: n_moves }))
+    Ok(Some(Recovered { command: journal.command, undone: undo, forced_undo, forced_finish, files, moves: n_moves }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::journal::sha256;
+
+    fn journal(state: State, steps: Vec<Step>) -> Journal {
+        Journal { version: 1, command: "rollover".into(), pid: 1, state, dirs: vec![], steps }
+    }
+
+    fn replace(target: &str, old: &str, new: &str) -> Step {
+        Step::Replace {
+            target: target.into(),
+            temp: format!(".{target}.senco-tmp-1-0"),
+            undo: ".senco/undo/0".into(),
+            old_sha256: sha256(old.as_bytes()),
+            new_sha256: sha256(new.as_bytes()),
+        }
+    }
+
+    #[test]
+    fn a_batch_killed_while_tidying_up_is_finished_not_undone() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = dir.path();
+        fs::write(r.join("a.yaml"), "new").unwrap();
+        fs::create_dir(r.join(".senco")).unwrap();
+        journal(State::Committing, vec![replace("a.yaml", "old", "new")]).write(r).unwrap();
+        let done = recover(r, true).unwrap().unwrap();
+        assert!(!done.undone && done.forced_finish.is_some(), "{done:?}");
+        assert_eq!(fs::read_to_string(r.join("a.yaml")).unwrap(), "new");
+        assert!(!r.join(".senco").exists());
+    }
+
+    #[test]
+    fn a_file_edited_after_the_crash_stops_recovery_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = dir.path();
+        fs::write(r.join("a.yaml"), "someone's edit").unwrap();
+        fs::write(r.join(".a.yaml.senco-tmp-1-0"), "new").unwrap();
+        fs::create_dir_all(r.join(".senco/undo")).unwrap();
+        fs::write(r.join(".senco/undo/0"), "old").unwrap();
+        journal(State::Committing, vec![replace("a.yaml", "old", "new")]).write(r).unwrap();
+        for undo in [false, true] {
+            let e = recover(r, undo).unwrap_err().to_string();
+            assert!(e.contains("`a.yaml` holds neither its old nor its new content"), "{e}");
+            assert_eq!(fs::read_to_string(r.join("a.yaml")).unwrap(), "someone's edit");
+            assert!(r.join(".senco/journal.json").exists());
+        }
+    }
+
+    #[test]
+    fn a_batch_killed_while_staging_can_only_be_undone() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = dir.path();
+        fs::write(r.join("a.yaml"), "old").unwrap();
+        fs::write(r.join(".a.yaml.senco-tmp-1-0"), "ne").unwrap();
+        fs::create_dir_all(r.join(".senco/undo")).unwrap();
+        fs::hard_link(r.join("a.yaml"), r.join(".senco/undo/0")).unwrap();
+        journal(State::Staging, vec![replace("a.yaml", "old", "new")]).write(r).unwrap();
+        let done = recover(r, false).unwrap().unwrap();
+        assert!(done.undone && done.forced_undo.is_some(), "{done:?}");
+        assert_eq!(fs::read_dir(r).unwrap().count(), 1, "only a.yaml is left");
+        assert_eq!(fs::read_to_string(r.join("a.yaml")).unwrap(), "old");
+    }
 }

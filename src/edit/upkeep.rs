@@ -394,7 +394,7 @@ pub fn plan_rollover(repo: &Repo, new: NewCalendar, archive_leavers: bool) -> Re
         }
         Ok(s) => {
             if let Err(e) = crate::rules::dates::validate_calendar(&s, reread) {
-                return Err(refuse(&settings.rel, format!("the new calendar would not be valid: {e}")));
+                return Err(refuse(&settings.rel, format!("the new calendar would not be valid: {e} (check the dates given to rollover: --year-start, --year-end, --terms)")));
             }
         }
     }

@@ -70,6 +70,89 @@ pub fn over_run(
     weekly(settings, iv, staff, provision) * settings.costs.weeks_per_year * days(start, end) as f64 / year_days + fixed
 }
 
+/// The yearly cost of a pupil's additional provision: [`yearly`] summed over
+/// every intervention in the pupil's record (ended ones included: what ran
+/// this academic year cost this year). The one definition behind `check`'s
+/// `ENG-COST`, `show`'s yearly total, the provision map's pupil rows and the
+/// checklist; `staff` and `provision` look an intervention's ids up.
+pub fn pupil_yearly<'a>(
+    settings: &Settings,
+    interventions: &'a [Intervention],
+    staff: impl Fn(&'a Intervention) -> Option<&'a Staff>,
+    provision: impl Fn(&'a Intervention) -> Option<&'a Provision>,
+) -> f64 {
+    interventions.iter().map(|iv| yearly(settings, iv, staff(iv), provision(iv))).sum()
+}
+
+/// Whether a place runs on `day` (started on or before it, not ended before it).
+pub fn runs_on(iv: &Intervention, day: NaiveDate) -> bool {
+    val(&iv.start).is_some_and(|s| s <= day) && val(&iv.end).is_none_or(|e| e >= day)
+}
+
+/// One pupil's place as a member of staff's time sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Place {
+    /// What makes places one group: the catalogue id, else the intervention's name.
+    pub provision: String,
+    pub sessions: f64,
+    pub minutes: f64,
+    /// `group_size`, 1 when not recorded.
+    pub group: f64,
+}
+
+impl Place {
+    pub fn of(iv: &Intervention, provision: Option<&Provision>) -> Place {
+        let (sessions, minutes) = sessions_and_minutes(iv, provision);
+        let key = super::text(&iv.provision).or_else(|| super::text(&iv.name)).or_else(|| super::text(&iv.id));
+        Place {
+            provision: key.unwrap_or_default().to_string(),
+            sessions,
+            minutes,
+            group: val(&iv.group_size).filter(|g| *g > 0.0).unwrap_or(1.0),
+        }
+    }
+}
+
+/// A member of staff's minutes a week for a set of places they deliver.
+/// Places on the same provision with the same sessions a week, minutes and
+/// group size are one group, and a group session takes the whole session
+/// of the staff member's time, however many of its pupils have records here:
+/// n such places make ⌈n ÷ group size⌉ groups, each sessions × minutes.
+/// (A pupil's *cost* is still their share, [`weekly`] ÷ group size.)
+pub fn staff_minutes<'a>(places: impl IntoIterator<Item = &'a Place>) -> f64 {
+    let mut groups: std::collections::BTreeMap<(&str, u64, u64, u64), usize> = std::collections::BTreeMap::new();
+    for p in places {
+        *groups
+            .entry((p.provision.as_str(), p.sessions.to_bits(), p.minutes.to_bits(), p.group.to_bits()))
+            .or_default() += 1;
+    }
+    groups
+        .into_iter()
+        .map(|((_, s, m, g), n)| {
+            let (s, m, g) = (f64::from_bits(s), f64::from_bits(m), f64::from_bits(g));
+            (n as f64 / g).ceil() * s * m
+        })
+        // `+ 0.0`: an empty f64 sum is -0.0, which would print as `-0`.
+        .sum::<f64>()
+        + 0.0
+}
+
+/// Money as shown and as every JSON output gives it: 2 decimals, from
+/// unrounded sums.
+pub fn round_money(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Minutes as shown and as every JSON output gives them: whole minutes.
+pub fn round_minutes(x: f64) -> f64 {
+    x.round()
+}
+
+/// Hours a week from minutes a week, as shown: 2 decimals.
+pub fn hours(minutes: f64) -> f64 {
+    round_money(minutes / 60.0)
+}
+
 /// Days in [a0, a1] ∩ [b0, b1], both ends counted.
 pub fn overlap_days(a0: NaiveDate, a1: NaiveDate, b0: NaiveDate, b1: NaiveDate) -> i64 {
     let (s, e) = (a0.max(b0), a1.min(b1));
@@ -130,6 +213,20 @@ mod tests {
         // 4 x 15 / 60 x 16.50 / 5 = 3.30 a week.
         let ongoing = iv("id: e\nstart: 2026-11-02\nsessions_per_week: 4\nminutes: 15\ngroup_size: 5\n");
         assert!((yearly(&s, &ongoing, None, None) - 3.3 * 38.0 * 261.0 / 323.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn staff_minutes_count_a_group_session_whole() {
+        let p =
+            |prov: &str, s: f64, m: f64, g: f64| Place { provision: prov.into(), sessions: s, minutes: m, group: g };
+        // Two of a group of 4 recorded: the staff member still runs the whole 3 x 20 min.
+        assert_eq!(staff_minutes(&[p("salt", 3.0, 20.0, 4.0), p("salt", 3.0, 20.0, 4.0)]), 60.0);
+        // Five places in groups of 4: two groups.
+        assert_eq!(staff_minutes(&vec![p("salt", 3.0, 20.0, 4.0); 5]), 120.0);
+        // 1:1 places each take their own time; other patterns are other groups.
+        assert_eq!(staff_minutes(&[p("pt", 5.0, 10.0, 1.0), p("pt", 5.0, 10.0, 1.0), p("pt", 2.0, 10.0, 2.0)]), 120.0);
+        assert_eq!(staff_minutes(&[]), 0.0);
+        assert_eq!((round_money(2.005 + 1e-9), round_minutes(203.58), hours(975.0)), (2.01, 204.0, 16.25));
     }
 
     #[test]

@@ -48,7 +48,25 @@ pub struct Settings {
     #[serde(default)]
     pub costs: Costs,
     #[serde(default)]
+    pub delivery: DeliverySettings,
+    #[serde(default)]
     pub limits: Limits,
+}
+
+/// `[delivery]`: how much of a statutory provision must be delivered before
+/// `check` warns.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeliverySettings {
+    /// The share of the planned minutes (term so far) below which a statutory
+    /// place is reported (`delivery-below`); default 0.9.
+    pub warn_below: f64,
+}
+
+impl Default for DeliverySettings {
+    fn default() -> Self {
+        DeliverySettings { warn_below: 0.9 }
+    }
 }
 
 /// `[limits]`: bounds on the work hostile or mistaken input can cause.
@@ -293,14 +311,40 @@ impl Default for Reviews {
 #[serde(deny_unknown_fields, default)]
 pub struct JurisdictionKnobs {
     pub age_of_majority: u32,
+    /// US: the state's timeframe for an initial evaluation (34 CFR 300.301(c)).
     pub evaluation_days: u32,
+    /// US: whether `evaluation_days` are calendar days or school days.
+    pub evaluation_days_are: DayCount,
     pub retention_years: u32,
+    /// US: the age from which the IEP in effect holds postsecondary goals and
+    /// transition services (300.320(b): 16, or younger where the state says).
+    pub transition_age: u32,
+    /// US: months between reviews of a Section 504 plan (a district setting;
+    /// 104.35(d) says only "periodic").
+    pub section504_review_months: u32,
 }
 
 impl Default for JurisdictionKnobs {
     fn default() -> Self {
-        JurisdictionKnobs { age_of_majority: 18, evaluation_days: 60, retention_years: 31 }
+        JurisdictionKnobs {
+            age_of_majority: 18,
+            evaluation_days: 60,
+            evaluation_days_are: DayCount::Calendar,
+            retention_years: 31,
+            transition_age: 16,
+            section504_review_months: 12,
+        }
     }
+}
+
+/// How a number of days is counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DayCount {
+    /// Every day of the calendar.
+    Calendar,
+    /// School days: weekdays inside a term of `[calendar]`, minus closures.
+    School,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]

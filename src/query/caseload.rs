@@ -4,8 +4,9 @@
 //! Delivered time counts current interventions only (started, not ended, as
 //! of today) of pupils on roll. A pupil's place takes sessions_per_week ×
 //! minutes (catalogue defaults as fallback) of the pupil's time; the staff
-//! member's time is that divided by `group_size`, so a group session recorded
-//! once per pupil in the group counts once, as in `model::cost`.
+//! member's time counts each group session whole, once per group
+//! (`model::cost::staff_minutes`): the provision map's staff time on the
+//! same day is the same number.
 //! A member of staff (other than `external`) is over-allocated when their
 //! weekly intervention hours exceed `--max-hours` (default 25).
 
@@ -38,10 +39,12 @@ pub struct StaffLoad {
     /// Distinct pupils in their current interventions.
     pub intervention_pupils: usize,
     pub interventions: Vec<Delivery>,
-    /// Σ sessions × minutes over the places: pupil time.
+    /// Σ sessions × minutes over the places: pupil time, whole minutes.
     pub pupil_minutes: f64,
-    /// Σ sessions × minutes / group_size: the staff member's time.
+    /// The staff member's time: each group session counted whole, once per
+    /// group (`cost::staff_minutes`), whole minutes.
     pub weekly_minutes: f64,
+    /// weekly_minutes / 60, 2 decimals.
     pub weekly_hours: f64,
     /// `over` when weekly_hours > max_hours (not for `external` staff), else `ok`.
     pub status: &'static str,
@@ -63,12 +66,8 @@ pub struct Delivery {
     pub sessions_per_week: f64,
     pub minutes: f64,
     pub group_size: f64,
-    /// sessions × minutes / group_size.
+    /// sessions × minutes: the session time of this pupil's place, whole minutes.
     pub weekly_minutes: f64,
-}
-
-fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
 }
 
 /// Every staff member in staff.yaml (sorted by id), or just `only`.
@@ -89,6 +88,7 @@ fn load(repo: &Repo, today: NaiveDate, max_hours: f64, id: &str) -> StaffLoad {
     let mut key_worker_of = Vec::new();
     let mut interventions = Vec::new();
     let mut pupils = std::collections::BTreeSet::new();
+    let mut places = Vec::new();
     for rec in &repo.pupils {
         let Some(p) = &rec.pupil else { continue };
         if text(&p.key_worker) == Some(id) {
@@ -102,8 +102,9 @@ fn load(repo: &Repo, today: NaiveDate, max_hours: f64, id: &str) -> StaffLoad {
         for iv in rec.interventions.iter().filter(|iv| is_current(iv, today) && text(&iv.staff) == Some(id)) {
             let provision =
                 text(&iv.provision).and_then(|pid| repo.catalogue.iter().find(|c| text(&c.id) == Some(pid)));
-            let (sessions, minutes) = cost::sessions_and_minutes(iv, provision);
-            let group = val(&iv.group_size).filter(|g| *g > 0.0).unwrap_or(1.0);
+            let place = cost::Place::of(iv, provision);
+            let (sessions, minutes, group) = (place.sessions, place.minutes, place.group);
+            places.push(place);
             pupils.insert(rec.dir.as_str());
             interventions.push(Delivery {
                 pupil: rec.dir.clone(),
@@ -116,14 +117,14 @@ fn load(repo: &Repo, today: NaiveDate, max_hours: f64, id: &str) -> StaffLoad {
                 sessions_per_week: sessions,
                 minutes,
                 group_size: group,
-                weekly_minutes: round2(sessions * minutes / group),
+                weekly_minutes: cost::round_minutes(sessions * minutes),
             });
         }
     }
     interventions.sort_by(|a, b| (&a.pupil, &a.intervention).cmp(&(&b.pupil, &b.intervention)));
     let pupil_minutes: f64 = interventions.iter().map(|d| d.sessions_per_week * d.minutes).sum();
-    let weekly_minutes: f64 = interventions.iter().map(|d| d.sessions_per_week * d.minutes / d.group_size).sum();
-    let weekly_hours = weekly_minutes / 60.0;
+    let weekly_minutes = cost::staff_minutes(&places);
+    let weekly_hours = cost::hours(weekly_minutes);
     let over = role != Some(StaffRole::External) && weekly_hours > max_hours;
     StaffLoad {
         id: id.to_string(),
@@ -132,18 +133,20 @@ fn load(repo: &Repo, today: NaiveDate, max_hours: f64, id: &str) -> StaffLoad {
         key_worker_of,
         intervention_pupils: pupils.len(),
         interventions,
-        pupil_minutes: round2(pupil_minutes),
-        weekly_minutes: round2(weekly_minutes),
-        weekly_hours: round2(weekly_hours),
+        pupil_minutes: cost::round_minutes(pupil_minutes),
+        weekly_minutes: cost::round_minutes(weekly_minutes),
+        weekly_hours,
         status: if over { "over" } else { "ok" },
     }
 }
 
-fn note(max_hours: f64) -> String {
+fn note(r: &Report) -> String {
     format!(
-        "Staff minutes share each group session among its group (sessions x minutes / group size); \
-         `over` marks staff (not external) delivering more than {} hours a week (--max-hours).",
-        num(max_hours)
+        "A week of the interventions running on {}. Pupil minutes: each place's sessions x minutes a week. Staff minutes: \
+         each group session counted whole, once per group (places on the same provision with the same sessions, \
+         minutes and group size are one group), as in the provision map. `over` marks staff (not external) delivering more than {} hours a week (--max-hours).",
+        r.today,
+        num(r.max_hours)
     )
 }
 
@@ -179,7 +182,7 @@ pub fn document(r: &Report) -> Document {
         ]);
     }
     let mut d = Document::table(t);
-    d.notes.push(note(r.max_hours));
+    d.notes.push(note(r));
     d
 }
 
@@ -215,7 +218,7 @@ pub fn detail(r: &Report, s: &StaffLoad) -> Document {
             Column::right("sessions/wk"),
             Column::right("minutes"),
             Column::right("group"),
-            Column::right("staff min/wk"),
+            Column::right("pupil min/wk"),
         ],
         "No current interventions.",
     );
@@ -231,6 +234,6 @@ pub fn detail(r: &Report, s: &StaffLoad) -> Document {
         ]);
     }
     d.section("Current interventions", Block::Table(t));
-    d.notes.push(note(r.max_hours));
+    d.notes.push(note(r));
     d
 }

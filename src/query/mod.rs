@@ -4,6 +4,7 @@
 
 pub mod caseload;
 pub mod compliance;
+pub mod delivery;
 pub mod register;
 pub mod review_due;
 pub mod show;

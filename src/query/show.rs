@@ -21,7 +21,12 @@ pub struct Report {
     /// Current interventions only (started, not ended, as of today).
     pub interventions: Vec<InterventionInfo>,
     pub costs: Costs,
+    /// The latest review held by `today` (a review file dated later is a
+    /// meeting being prepared, not one held).
     pub last_review: Option<ReviewInfo>,
+    /// The earliest review file dated after `today`: the meeting being prepared
+    /// (`senco new-review --date`).
+    pub prepared_review: Option<ReviewInfo>,
     pub next_reviews: Vec<DueInfo>,
     pub contacts: Vec<ContactInfo>,
     pub professionals: Vec<ProfessionalInfo>,
@@ -111,10 +116,11 @@ pub struct InterventionInfo {
     pub sessions_per_week: f64,
     pub minutes: f64,
     pub group_size: f64,
-    /// sessions_per_week × minutes: the pupil's time.
+    /// sessions_per_week × minutes: the pupil's time, whole minutes.
     pub weekly_minutes: f64,
-    /// model::cost, rounded to 2 decimals.
+    /// The pupil's share a week while it runs (`cost::weekly`), 2 decimals.
     pub weekly_cost: f64,
+    /// Its cost this academic year (`cost::yearly`), 2 decimals.
     pub yearly_cost: f64,
     pub targets: Vec<String>,
 }
@@ -122,9 +128,19 @@ pub struct InterventionInfo {
 #[derive(Debug, Serialize)]
 pub struct Costs {
     pub currency: String,
+    /// Σ over the current interventions, whole minutes.
     pub weekly_minutes: f64,
+    /// Σ weekly cost over the current interventions.
     pub weekly: f64,
+    /// Σ yearly cost over the current interventions.
+    pub yearly_current: f64,
+    /// The pupil's additional provision this academic year, every
+    /// intervention of the record (ended ones included; `cost::pupil_yearly`):
+    /// the figure `check` (ENG-COST) and the provision map give.
     pub yearly: f64,
+    /// The academic year `yearly` covers (senco.toml `[calendar]`), or null.
+    pub year_start: Option<String>,
+    pub year_end: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -259,7 +275,21 @@ pub fn query(repo: &Repo, rec: &PupilRecord, today: NaiveDate, show_upn: bool) -
         .collect();
 
     let settings = &repo.settings;
-    let mut costs = Costs { currency: settings.costs.currency.clone(), weekly_minutes: 0.0, weekly: 0.0, yearly: 0.0 };
+    let find_staff = |iv: &crate::model::Intervention| {
+        text(&iv.staff).and_then(|id| repo.staff.iter().find(|st| text(&st.id) == Some(id)))
+    };
+    let find_provision = |iv: &crate::model::Intervention| {
+        text(&iv.provision).and_then(|id| repo.catalogue.iter().find(|c| text(&c.id) == Some(id)))
+    };
+    let mut costs = Costs {
+        currency: settings.costs.currency.clone(),
+        weekly_minutes: 0.0,
+        weekly: 0.0,
+        yearly_current: 0.0,
+        yearly: cost::round_money(cost::pupil_yearly(settings, &rec.interventions, find_staff, find_provision)),
+        year_start: settings.calendar.as_ref().map(|c| c.year_start.to_string()),
+        year_end: settings.calendar.as_ref().map(|c| c.year_end.to_string()),
+    };
     let interventions = rec
         .interventions
         .iter()
@@ -272,7 +302,7 @@ pub fn query(repo: &Repo, rec: &PupilRecord, today: NaiveDate, show_upn: bool) -
             let yearly = cost::yearly(settings, iv, staff, provision);
             costs.weekly_minutes += sessions * minutes;
             costs.weekly += weekly;
-            costs.yearly += yearly;
+            costs.yearly_current += yearly;
             InterventionInfo {
                 id: cell(text(&iv.id)),
                 name: s(&iv.name)
@@ -286,7 +316,7 @@ pub fn query(repo: &Repo, rec: &PupilRecord, today: NaiveDate, show_upn: bool) -
                 sessions_per_week: sessions,
                 minutes,
                 group_size: val(&iv.group_size).filter(|g| *g > 0.0).unwrap_or(1.0),
-                weekly_minutes: sessions * minutes,
+                weekly_minutes: cost::round_minutes(sessions * minutes),
                 weekly_cost: round2(weekly),
                 yearly_cost: round2(yearly),
                 targets: texts(&iv.targets),
@@ -294,15 +324,22 @@ pub fn query(repo: &Repo, rec: &PupilRecord, today: NaiveDate, show_upn: bool) -
         })
         .collect();
     costs.weekly = round2(costs.weekly);
-    costs.yearly = round2(costs.yearly);
+    costs.yearly_current = round2(costs.yearly_current);
+    costs.weekly_minutes = cost::round_minutes(costs.weekly_minutes);
 
-    let last_review = rec.reviews.iter().rev().find_map(|r| {
-        val(&r.review.date).map(|d| ReviewInfo {
-            date: d.to_string(),
-            kind: val(&r.review.kind).map(|k| k.as_str().to_string()),
-            file: r.path.clone(),
-        })
-    });
+    let info = |r: &crate::repo::ReviewFile, d: NaiveDate| ReviewInfo {
+        date: d.to_string(),
+        kind: val(&r.review.kind).map(|k| k.as_str().to_string()),
+        file: r.path.clone(),
+    };
+    let last_review =
+        rec.reviews.iter().rev().find_map(|r| val(&r.review.date).filter(|d| *d <= today).map(|d| info(r, d)));
+    let prepared_review = rec
+        .reviews
+        .iter()
+        .filter_map(|r| val(&r.review.date).filter(|d| *d > today).map(|d| (d, r)))
+        .min_by_key(|(d, _)| *d)
+        .map(|(d, r)| info(r, d));
     let mut next_reviews: Vec<DueInfo> = if rec.archived {
         Vec::new()
     } else {
@@ -346,6 +383,7 @@ pub fn query(repo: &Repo, rec: &PupilRecord, today: NaiveDate, show_upn: bool) -
         interventions,
         costs,
         last_review,
+        prepared_review,
         next_reviews,
         contacts,
         professionals,
@@ -466,9 +504,9 @@ pub fn document(r: &Report) -> Document {
             Column::right("sessions/wk"),
             Column::right("minutes"),
             Column::right("group"),
-            Column::right("min/wk"),
-            Column::right(&format!("{cur}/wk")),
-            Column::right(&format!("{cur}/yr")),
+            Column::right("pupil min/wk"),
+            Column::right(&format!("{cur}/wk (share)")),
+            Column::right(&format!("{cur} this year")),
         ],
         "No current interventions.",
     );
@@ -495,10 +533,21 @@ pub fn document(r: &Report) -> Document {
             String::new(),
             num(r.costs.weekly_minutes),
             money(r.costs.weekly),
-            money(r.costs.yearly),
+            money(r.costs.yearly_current),
         ]);
     }
     d.section("Current interventions", Block::Table(t));
+    d.notes.push(match (&r.costs.year_start, &r.costs.year_end) {
+        (Some(a), Some(b)) => format!(
+            "Costs: a place's weekly cost is the pupil's share (hourly rate x hours a week / group size); \
+             \"this year\" is the academic year {a} to {b}, in proportion to the days the place runs in it. \
+             All additional provision this academic year, ended interventions included: {} {cur} \
+             (the figure `senco check` compares with the notional threshold and the provision map shows).",
+            money(r.costs.yearly)
+        ),
+        _ => "Costs: without a [calendar] in senco.toml, yearly costs cover no days (only fixed costs per pupil)."
+            .to_string(),
+    });
 
     let mut fields = vec![(
         "Last review".to_string(),
@@ -507,6 +556,9 @@ pub fn document(r: &Report) -> Document {
             None => "none recorded".to_string(),
         },
     )];
+    if let Some(n) = &r.prepared_review {
+        fields.push(("Next review".to_string(), format!("{} (prepared)", n.date)));
+    }
     for n in &r.next_reviews {
         fields.push((format!("Next {}", n.kind), format!("{}, {} ({})", n.due, days_words(n.days), n.basis)));
     }

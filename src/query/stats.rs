@@ -191,17 +191,26 @@ fn count_table(first: &str, counts: &[Count]) -> Block {
     Block::Table(t)
 }
 
-pub fn document(r: &Report) -> Document {
-    let mut d = Document { title: Some(format!("{}: SEN statistics on {}", r.school, r.today)), ..Default::default() };
-    let roll = match (r.roll, &r.roll_date) {
+/// "Pupils on roll" in words: the number, or "roll not recorded" and how to record it.
+pub fn roll_text(r: &Report) -> String {
+    match (r.roll, &r.roll_date) {
         (Some(n), Some(d)) => format!("{n} (count of {d})"),
         (Some(n), None) => n.to_string(),
         (None, _) => format!("{NO_ROLL} (set `roll` under [school] in senco.toml)"),
-    };
-    let register = match r.register_percent {
+    }
+}
+
+/// "On the SEN register" in words: the count, and its share of the roll when recorded.
+pub fn register_text(r: &Report) -> String {
+    match r.register_percent {
         Some(p) => format!("{} ({}% of the roll)", r.register, num(p)),
         None => format!("{} ({NO_ROLL})", r.register),
-    };
+    }
+}
+
+pub fn document(r: &Report) -> Document {
+    let mut d = Document { title: Some(format!("{}: SEN statistics on {}", r.school, r.today)), ..Default::default() };
+    let (roll, register) = (roll_text(r), register_text(r));
     let mut summary = vec![
         ("Pupils on roll".to_string(), roll),
         ("Pupils with records".to_string(), r.records.to_string()),

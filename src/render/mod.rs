@@ -116,6 +116,8 @@ impl Templates {
         env.add_filter("money", money);
         env.add_filter("longdate", longdate);
         env.add_filter("num", num);
+        env.add_filter("css_string", css_string);
+        env.add_filter("monthyear", monthyear);
         let mut school = BTreeMap::new();
         let mut list: Vec<TemplateInfo> =
             BUILTIN.iter().map(|(n, _)| TemplateInfo { name: (*n).to_string(), origin: Origin::BuiltIn }).collect();
@@ -277,6 +279,28 @@ pub fn fmt_money(f: f64) -> String {
     format!("{sign}{grouped}.{frac}")
 }
 
+/// Text for a CSS string literal (`content: "..."` in the page footer):
+/// quotes, backslashes, line breaks and `<` escaped, so a name can neither end
+/// the string nor the style element.
+fn css_string(v: Value) -> Value {
+    let s = v.as_str().map(str::to_string).unwrap_or_else(|| if v.is_none() { String::new() } else { v.to_string() });
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("\\3C "),
+            '>' => out.push_str("\\3E "),
+            '&' => out.push_str("\\26 "),
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    Value::from_safe_string(out)
+}
+
 fn money(v: f64) -> String {
     fmt_money(v)
 }
@@ -290,6 +314,15 @@ fn longdate(v: Value) -> String {
     let s = v.as_str().map(str::to_string).unwrap_or_else(|| if v.is_none() { String::new() } else { v.to_string() });
     match chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d") {
         Ok(d) => d.format("%-d %B %Y").to_string(),
+        Err(_) => s,
+    }
+}
+
+/// `2026-10-14` as `Oct 2026`, for chart axes; anything else unchanged.
+fn monthyear(v: Value) -> String {
+    let s = v.as_str().map(str::to_string).unwrap_or_else(|| if v.is_none() { String::new() } else { v.to_string() });
+    match chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d") {
+        Ok(d) => d.format("%b %Y").to_string(),
         Err(_) => s,
     }
 }
@@ -325,6 +358,12 @@ mod tests {
         assert_eq!(auto_escape("plan.html.j2"), AutoEscape::Html);
         assert_eq!(auto_escape("plan.md.j2"), AutoEscape::Custom("markdown".into()));
         assert_eq!(auto_escape("notes.txt.j2"), AutoEscape::None);
+    }
+
+    #[test]
+    fn css_strings_cannot_escape() {
+        let v = css_string(Value::from("O'Neil \"x\" </style> & \\"));
+        assert_eq!(v.as_str(), Some("O'Neil \\\"x\\\" \\3C /style\\3E  \\26  \\\\"));
     }
 
     #[test]

@@ -118,7 +118,9 @@ pub struct Repo {
     pub pupils: Vec<PupilRecord>,
     /// Pupils who have left (`archive/`), sorted by folder name.
     pub archived: Vec<PupilRecord>,
-    /// Top-level files (senco.toml, staff.yaml, catalogue.yaml).
+    /// The sessions delivered (`delivery/<place>/YYYY-MM.yaml`), by path.
+    pub delivery: Vec<DeliveryFile>,
+    /// Top-level files (senco.toml, staff.yaml, catalogue.yaml, delivery files).
     pub files: Vec<SourceFile>,
     /// Problems found while reading the top-level files.
     pub findings: Vec<Finding>,
@@ -257,6 +259,7 @@ pub fn load_head(root: &Path) -> Result<Repo, Error> {
     let mut findings = Vec::new();
     let staff = load_list::<Staff>(root, "staff.yaml", settings.limits, &mut files, &mut findings);
     let catalogue = load_list::<Provision>(root, "catalogue.yaml", settings.limits, &mut files, &mut findings);
+    let delivery = load_delivery(root, settings.limits, &mut files, &mut findings);
 
     Ok(Repo {
         root: root.to_path_buf(),
@@ -265,9 +268,90 @@ pub fn load_head(root: &Path) -> Result<Repo, Error> {
         catalogue,
         pupils: Vec::new(),
         archived: Vec::new(),
+        delivery,
         files,
         findings,
     })
+}
+
+/// One file of delivered sessions: `delivery/<place>/YYYY-MM.yaml`, where the
+/// place is a catalogue provision id (a group, or every pupil with that
+/// provision) or an intervention id.
+#[derive(Clone, Debug, Default)]
+pub struct DeliveryFile {
+    /// `delivery/<place>/<YYYY-MM>.yaml`.
+    pub path: String,
+    pub place: String,
+    /// The year and month of the file name.
+    pub month: (i32, u32),
+    pub sessions: Vec<crate::model::Session>,
+}
+
+/// Reads every `delivery/<place>/YYYY-MM.yaml`, sorted by path; a file named
+/// otherwise is reported, not read.
+fn load_delivery(
+    root: &Path,
+    limits: Limits,
+    files: &mut Vec<SourceFile>,
+    findings: &mut Vec<Finding>,
+) -> Vec<DeliveryFile> {
+    let mut out = Vec::new();
+    let mut places: Vec<String> = match std::fs::read_dir(root.join("delivery")) {
+        Ok(rd) => rd
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with('.'))
+            .collect(),
+        Err(_) => return out,
+    };
+    places.sort();
+    for place in places {
+        let mut names: Vec<String> = match std::fs::read_dir(root.join("delivery").join(&place)) {
+            Ok(rd) => rd
+                .flatten()
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| !n.starts_with('.'))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        names.sort();
+        for name in names {
+            let path = format!("delivery/{place}/{name}");
+            let month = name.strip_suffix(".yaml").and_then(|stem| {
+                let (y, m) = stem.split_once('-')?;
+                let (y, m) = (y.parse::<i32>().ok()?, m.parse::<u32>().ok()?);
+                (stem.len() == 7 && (1..=12).contains(&m)).then_some((y, m))
+            });
+            let Some(month) = month else {
+                findings.push(
+                    Finding::new(
+                        Severity::Error,
+                        "bad-delivery-filename",
+                        &path,
+                        None,
+                        format!("delivery file `{name}` is not named `YYYY-MM.yaml`, so it is not read"),
+                    )
+                    .with_hint("name each month's file by its year and month, e.g. `2026-11.yaml`"),
+                );
+                continue;
+            };
+            match read_source(root, &path, limits) {
+                Ok(Some(src)) => {
+                    let mut cx = Cx::new(&path);
+                    let sessions =
+                        decode_file::<Vec<crate::model::Session>>(&src, &mut cx, Top::List).unwrap_or_default();
+                    findings.append(&mut cx.findings);
+                    files.push(src);
+                    out.push(DeliveryFile { path, place: place.clone(), month, sessions });
+                }
+                Ok(None) => {}
+                Err(f) => findings.push(*f),
+            }
+        }
+    }
+    out
 }
 
 /// senco.toml, read with the same care as a record (a regular file inside

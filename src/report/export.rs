@@ -2,7 +2,7 @@
 //! column names (docs/export.md), for the databases and BI tools trusts and
 //! local authorities already run.
 
-use crate::model::{text, val};
+use crate::model::{cost, text, val};
 use crate::repo::{PupilRecord, Repo};
 use chrono::NaiveDate;
 
@@ -216,13 +216,15 @@ pub fn tables(repo: &Repo, today: NaiveDate) -> Vec<Table> {
             val(&p.left).into(),
             text(&p.destination).into(),
         ]);
+        // The need every query treats as primary: the one marked, else the first.
+        let primary = crate::query::primary_need(rec);
         for n in &rec.needs {
             needs.rows.push(vec![
                 id.into(),
                 text(&n.id).into(),
                 val(&n.area).map(|a| a.as_str()).into(),
                 text(&n.r#type).into(),
-                Value::Bool(val(&n.primary) == Some(true)),
+                Value::Bool(primary.is_some_and(|p| std::ptr::eq(p, n))),
                 val(&n.identified).into(),
                 text(&n.description).into(),
             ]);
@@ -273,8 +275,8 @@ pub fn tables(repo: &Repo, today: NaiveDate) -> Vec<Table> {
                 entry.and_then(|e| val(&e.scale)).map(|s| s.as_str()).into(),
                 exit.and_then(|e| val(&e.date)).into(),
                 exit.and_then(|e| val(&e.score)).into(),
-                Value::Real(crate::model::cost::weekly(&repo.settings, iv, st, prov)),
-                Value::Real(crate::model::cost::yearly(&repo.settings, iv, st, prov)),
+                Value::Real(cost::round_money(cost::weekly(&repo.settings, iv, st, prov))),
+                Value::Real(cost::round_money(cost::yearly(&repo.settings, iv, st, prov))),
             ]);
         }
         for r in &rec.reviews {

@@ -407,7 +407,7 @@ fn group_table(first: &str, with_name: bool, groups: &[Group]) -> Block {
         Column::right("median gain"),
         Column::right("mean gain"),
         Column::right("improved %"),
-        Column::right("cost per pupil"),
+        Column::right("cost per pupil to date"),
         Column::right("cost per point"),
     ]);
     let mut t = Table::new(cols, "No interventions.");
@@ -479,7 +479,7 @@ pub fn document(r: &Report) -> Document {
             Column::right("exit"),
             Column::right("gain"),
             Column::right("weeks"),
-            Column::right("cost"),
+            Column::right("cost since start"),
             Column::left("status"),
         ],
         "No interventions.",
@@ -502,7 +502,9 @@ pub fn document(r: &Report) -> Document {
     d.section("Places", Block::Table(t));
     d.notes.push(
         "Like with like: gains are exit minus entry on the same measure and scale; each measure and scale is a row \
-         of its own, never averaged with another. Costs are each place's cost over the time it ran, up to today."
+         of its own, never averaged with another. Costs are each place's cost since it started, up to its end or today, \
+         whichever is first (the pupil's share of a group); they are not this academic year's cost that the provision \
+         map, `show` and `check` give."
             .into(),
     );
     d

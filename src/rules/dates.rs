@@ -488,6 +488,31 @@ closures = [2026-09-01, 2027-05-03]
     }
 
     #[test]
+    fn a_year_missing_between_kept_years_is_estimated_but_a_summer_is_known() {
+        // Current 2026-27; kept 2024-25 only (2025-26 was never kept).
+        let text = format!(
+            "{THREE_TERMS}\n[[calendar.past]]\nyear_start = 2024-09-03\nyear_end = 2025-07-22\nterms = [{{ name = \"Year\", start = 2024-09-03, end = 2025-07-22 }}]\n"
+        );
+        let c = cal(&text);
+        // Inside the kept year: known.
+        assert_eq!(c.school_day(d("2025-03-05")), (true, false));
+        // In the missing year: this year - 52 weeks, so the autumn half
+        // term 26..30 Oct 2026 is 27..31 Oct 2025: Wed 29 Oct 2025 is
+        // closed, and estimated.
+        assert_eq!(c.school_day(d("2025-10-29")), (false, true));
+        assert_eq!(c.school_day(d("2025-11-05")), (true, true));
+        // The summer before the current year follows a missing year: estimated.
+        assert!(c.school_day(d("2026-08-10")).1);
+        // With 2025-26 kept too, that summer is known.
+        let text = format!(
+            "{text}\n[[calendar.past]]\nyear_start = 2025-09-03\nyear_end = 2026-07-22\nterms = [{{ name = \"Year\", start = 2025-09-03, end = 2026-07-22 }}]\n"
+        );
+        let c = cal(&text);
+        assert_eq!(c.school_day(d("2026-08-10")), (false, false));
+        assert_eq!(c.school_day(d("2025-10-29")), (true, false));
+    }
+
+    #[test]
     fn no_calendar_no_school_days() {
         let s = |extra: &str| {
             Settings::parse(&format!("[school]\nname = \"T\"\njurisdiction = \"wales\"\n{extra}")).unwrap()

@@ -9,6 +9,8 @@
 pub mod dates;
 pub mod england;
 pub mod eval;
+#[cfg(test)]
+mod testkit;
 pub mod us;
 pub mod wales;
 
@@ -19,7 +21,7 @@ use crate::model::span::Span;
 use crate::model::{val, Level, ReviewKind, Settings};
 use crate::repo::PupilRecord;
 use chrono::NaiveDate;
-use dates::{add_months, add_weeks, add_years, within_12_months};
+use dates::{add_months, add_weeks, within_12_months};
 
 /// One statutory or good-practice rule: its registry entry, beside the
 /// function that evaluates it in the jurisdiction's pack.
@@ -117,7 +119,9 @@ pub fn validate_settings(settings: &Settings, text: &str) -> Result<(), Error> {
     // Numbers that would turn costs and deadlines into nonsense without a word.
     let c = &settings.costs;
     let r = &settings.reviews;
-    let checks: [(&str, f64, bool, &str); 5] = [
+    let w = settings.delivery.warn_below;
+    let checks: [(&str, f64, bool, &str); 6] = [
+        ("warn_below", w, (0.0..=1.0).contains(&w), "a share between 0 and 1, e.g. 0.9"),
         ("weeks_per_year", c.weeks_per_year, c.weeks_per_year > 0.0 && c.weeks_per_year <= 53.0, "between 1 and 53"),
         (
             "default_hourly_rate",
@@ -195,18 +199,22 @@ pub fn due_items(settings: &Settings, rec: &PupilRecord, today: NaiveDate) -> Ve
     }
     let pupil_file = rec.file("pupil.yaml");
     let mut out = Vec::new();
-    let plan_issued = pupil.plan().and_then(|p| p.issued.as_ref());
+    let plan_issued = pupil.plan().and_then(|p| p.issued.as_ref().or(p.initial_issued.as_ref()));
     let held = || rec.reviews.iter().rev().filter(|r| val(&r.review.date).is_some_and(|d| d <= today));
     let last_review = held().find_map(|r| r.review.date.as_ref().map(|d| (r, d)));
     let last_annual = held()
         .find(|r| val(&r.review.kind) == Some(ReviewKind::Annual))
         .and_then(|r| r.review.date.as_ref().map(|d| (r, d)));
-    // A review's `next_review` brings the date forward, never later than the limit.
-    let agreed = last_review.and_then(|(r, _)| r.review.next_review.as_ref().map(|n| (r, n)));
+    // A review's `next_review` brings the date forward, never later than the
+    // limit (England; the US and Wales packs give the law's own dates).
+    let agreed = last_review
+        .filter(|_| juris == Jurisdiction::England)
+        .and_then(|(r, _)| r.review.next_review.as_ref().map(|n| (r, n)));
     let mut push =
         |rule: &'static str, kind: &'static str, limit: NaiveDate, basis: String, file: String, span: Option<Span>| {
             let (due, basis, file, span) = match agreed {
-                Some((r, n)) if n.value < limit && kind != "reevaluation" => {
+                // Not for an EHC plan's review: its date is the law's (s.44(1)).
+                Some((r, n)) if n.value < limit && kind != "reevaluation" && rule != "ENG-AR-DUE" => {
                     (n.value, format!("agreed at the review of {}", r.stem), r.path.clone(), Some(n.span))
                 }
                 _ => (limit, basis, file, span),
@@ -262,55 +270,38 @@ pub fn due_items(settings: &Settings, rec: &PupilRecord, today: NaiveDate) -> Ve
                 );
             }
         }
-        (Jurisdiction::England, Level::Ehcp) => yearly("ENG-AR-DUE", &mut push),
+        (Jurisdiction::England, Level::Ehcp) => {
+            // The review is complete when the LA notifies its decision, which
+            // it has 4 weeks after the meeting to do (reg. 20(10); CoP 9.176):
+            // the meeting is held by the period's end - 28 days.
+            let mut england = |rule: &'static str,
+                               kind: &'static str,
+                               due: NaiveDate,
+                               basis: String,
+                               file: String,
+                               span: Option<Span>| {
+                let meet_by = due.checked_sub_days(chrono::Days::new(28)).unwrap_or(due);
+                push(rule, kind, due, format!("{basis}; the meeting by {meet_by} at the latest"), file, span)
+            };
+            yearly("ENG-AR-DUE", &mut england)
+        }
         (Jurisdiction::UsIdea, Level::Iep) => {
             yearly("US-IEP-ANNUAL", &mut push);
-            if let Some(next) = pupil.plan().and_then(|p| p.next_reevaluation.as_ref()) {
-                push(
-                    "US-REEVAL",
-                    "reevaluation",
-                    next.value,
-                    format!("reevaluation recorded as due on {}", next.value),
-                    pupil_file.clone(),
-                    Some(next.span),
-                );
-            } else if let Some(d) = rec
-                .assessments
-                .iter()
-                .filter(|a| is_reevaluation(a))
-                .filter_map(|a| a.date.as_ref())
-                .max_by_key(|d| d.value)
-            {
-                {
-                    // "At least once every 3 years": the same date 3 years on.
-                    push(
-                        "US-REEVAL",
-                        "reevaluation",
-                        add_years(d.value, 3),
-                        format!("3 years after the reevaluation on {}", d.value),
-                        rec.file("assessments.yaml"),
-                        Some(d.span),
-                    );
-                }
-            } else if let Some(issued) = plan_issued {
-                push(
-                    "US-REEVAL",
-                    "reevaluation",
-                    add_years(issued.value, 3),
-                    format!("3 years after the plan issued on {}", issued.value),
-                    pupil_file.clone(),
-                    Some(issued.span),
-                );
+            // 300.303(b)(2): from the last evaluation only, never from the
+            // IEP's date (an IEP re-issued each year is not an evaluation).
+            if let us::Reeval::Due(item) = us::reevaluation(rec, today) {
+                push(item.rule, item.kind, item.due, item.basis, item.file, item.span);
             }
         }
         (Jurisdiction::UsIdea, Level::Section504) => {
+            let months = settings.jurisdiction.section504_review_months;
             if let Some((r, d)) = last_review {
-                // Domain rule: last review + 12 months (no "within": 504 has no statutory limit).
+                // A district setting (104.35(d) says only "periodic"): the same date N months on.
                 push(
                     "US-504-REVIEW",
                     "annual-review",
-                    add_months(d.value, 12),
-                    format!("12 months after the review on {}", d.value),
+                    add_months(d.value, months),
+                    format!("{months} months after the review on {}", d.value),
                     r.path.clone(),
                     Some(d.span),
                 );
@@ -318,31 +309,48 @@ pub fn due_items(settings: &Settings, rec: &PupilRecord, today: NaiveDate) -> Ve
                 push(
                     "US-504-REVIEW",
                     "annual-review",
-                    add_months(start.value, 12),
-                    format!("12 months after the plan started on {}", start.value),
+                    add_months(start.value, months),
+                    format!("{months} months after the plan started on {}", start.value),
                     pupil_file.clone(),
                     Some(start.span),
                 );
             }
         }
         (Jurisdiction::Wales, Level::SchoolIdp | Level::LaIdp) => {
-            if let Some((r, d)) = last_review {
+            // s.23(4): the period starts when the IDP, a revised IDP or a
+            // notice that it is not revised was given; only statutory
+            // (annual) reviews give one, so termly check-ins do not restart it.
+            let mut start: Option<(NaiveDate, String, String, Option<Span>)> = plan_issued
+                .map(|i| (i.value, format!("the IDP given on {}", i.value), pupil_file.clone(), Some(i.span)));
+            for r in held().filter(|r| val(&r.review.kind) == Some(ReviewKind::Annual)) {
+                let Some(d) = r.review.date.as_ref() else { continue };
+                let (date, basis, span) = match r.review.given.as_ref() {
+                    Some(g) => (
+                        g.value,
+                        format!("the revised IDP or notice given on {} after the review of {}", g.value, d.value),
+                        g.span,
+                    ),
+                    None => (
+                        d.value,
+                        format!(
+                            "the review meeting on {}; `given` not recorded, so the meeting date stands in",
+                            d.value
+                        ),
+                        d.span,
+                    ),
+                };
+                if start.as_ref().is_none_or(|s| date > s.0) {
+                    start = Some((date, basis, r.path.clone(), Some(span)));
+                }
+            }
+            if let Some((date, basis, file, span)) = start {
                 push(
                     "WAL-IDP-REVIEW",
                     "annual-review",
-                    within_12_months(d.value),
-                    format!("within 12 months of the review on {}", d.value),
-                    r.path.clone(),
-                    Some(d.span),
-                );
-            } else if let Some(issued) = plan_issued.or(pupil.support.as_ref().and_then(|s| s.since.as_ref())) {
-                push(
-                    "WAL-IDP-REVIEW",
-                    "annual-review",
-                    within_12_months(issued.value),
-                    format!("within 12 months of the IDP given on {}", issued.value),
-                    pupil_file.clone(),
-                    Some(issued.span),
+                    within_12_months(date),
+                    format!("the 12-month period starting with {basis}"),
+                    file,
+                    span,
                 );
             }
         }

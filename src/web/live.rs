@@ -263,6 +263,7 @@ fn clone_repo(r: &Repo) -> Repo {
         catalogue: r.catalogue.clone(),
         pupils: r.pupils.clone(),
         archived: r.archived.clone(),
+        delivery: r.delivery.clone(),
         files: r.files.clone(),
         findings: r.findings.clone(),
     }

@@ -209,14 +209,8 @@ pub async fn dashboard(State(app): State<Shared>, Extension(session): Extension<
     let due_soon: Vec<DueRow> = items.iter().filter(|i| i.status != "overdue").map(row).collect();
     let s = stats::query(repo, here.today);
     let stats = vec![
-        ("Pupils on roll".to_string(), s.roll.map_or_else(|| "not recorded".to_string(), |r| r.to_string())),
-        (
-            "On the SEN register".to_string(),
-            match s.register_percent {
-                Some(p) => format!("{} ({}% of the roll)", s.register, output::num(p)),
-                None => format!("{} (roll not recorded)", s.register),
-            },
-        ),
+        ("Pupils on roll".to_string(), stats::roll_text(&s)),
+        ("On the SEN register".to_string(), stats::register_text(&s)),
         ("Statutory plans".to_string(), s.statutory_plans.to_string()),
         ("Reviews overdue".to_string(), s.reviews_overdue.to_string()),
     ];

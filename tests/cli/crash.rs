@@ -269,3 +269,87 @@ fn a_second_writer_is_refused_while_the_first_runs() {
     child.wait().unwrap();
     assert_eq!(go(&repo, JULY, &["recover"]).code, 0);
 }
+
+#[test]
+fn an_archive_or_a_new_pupil_killed_at_any_step_is_recovered_whole() {
+    let archive = ["archive", "ada", "--left", "2026-07-22", "--destination", "Elm High"];
+    let new_pupil = [
+        "new-pupil",
+        "--id",
+        "zed-new",
+        "--first",
+        "Zed",
+        "--last",
+        "New",
+        "--dob",
+        "2019-02-03",
+        "--year",
+        "1",
+        "--level",
+        "monitoring",
+    ];
+    for args in [&archive[..], &new_pupil[..]] {
+        let (_d0, base) = generated_school(3);
+        let before = tree(&base);
+        assert_eq!(go(&base, JULY, args).code, 0);
+        let after = tree(&base);
+        let mut step = 1;
+        loop {
+            let mut finished = false;
+            for undo in [false, true] {
+                let (_d, repo) = generated_school(3);
+                if !kill_after(&repo, args, step) {
+                    finished = true;
+                    break;
+                }
+                let state = journal_state(&repo);
+                let r = go(&repo, JULY, if undo { &["recover", "--undo"] } else { &["recover"] });
+                assert_eq!(r.code, 0, "{args:?} step {step}: {}", r.all());
+                let want = match state.as_deref() {
+                    None => &after,
+                    Some("staging") => &before,
+                    Some(_) if undo => &before,
+                    Some(_) => &after,
+                };
+                let diff = differing(&tree(&repo), want);
+                assert!(diff.is_empty(), "{args:?} killed after step {step} ({state:?}, undo {undo}): {diff:?}");
+            }
+            if finished {
+                break;
+            }
+            step += 1;
+        }
+        assert!(step > 4, "{args:?}: {step}");
+    }
+}
+
+#[test]
+fn a_rollover_killed_at_random_moments_is_recovered_whole() {
+    // Not only between steps: anywhere, as the OOM killer or a power cut
+    // would. The kill times spread over the whole run.
+    let args = ["rollover", "--archive-leavers"];
+    let (_d0, base) = generated_school(25);
+    let before = tree(&base);
+    assert_eq!(go(&base, JULY, &args).code, 0);
+    let after = tree(&base);
+    let mut seen = [0usize; 2];
+    for i in 0..40u64 {
+        let (_d, repo) = generated_school(25);
+        let mut child =
+            cmd(&repo, JULY, &args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_micros(i * 2500));
+        let _ = child.kill();
+        child.wait().unwrap();
+        let undo = i % 2 == 1;
+        let r = go(&repo, JULY, if undo { &["recover", "--undo"] } else { &["recover"] });
+        assert_eq!(r.code, 0, "killed after {} ms: {}", i * 5 / 2, r.all());
+        let now = tree(&repo);
+        if differing(&now, &before).is_empty() {
+            seen[0] += 1;
+        } else {
+            assert!(differing(&now, &after).is_empty(), "killed after {} ms: neither before nor after", i * 5 / 2);
+            seen[1] += 1;
+        }
+    }
+    eprintln!("random kills: {} ended as before, {} as after", seen[0], seen[1]);
+}

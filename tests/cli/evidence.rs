@@ -159,11 +159,13 @@ struct CensusReport {
     version: u32,
     today: String,
     date: String,
+    term: Option<String>,
     school: String,
     pupils: Vec<CensusRow>,
     by_provision: Vec<CodeCount>,
     by_type: Vec<TypeCount>,
     errors: usize,
+    notes: usize,
 }
 
 #[derive(Debug, Deserialize)]
@@ -174,9 +176,13 @@ struct CensusRow {
     upn: Option<String>,
     year_group: Option<i64>,
     archived: bool,
+    level: Option<String>,
     provision: Option<String>,
     primary_type: Option<String>,
     secondary_type: Option<String>,
+    sen_unit: bool,
+    resourced_provision: bool,
+    note: Option<String>,
     error: Option<String>,
 }
 
@@ -407,6 +413,10 @@ fn census_codes_each_level_and_refuses_to_guess() {
     let r: CensusReport = json(&brookside(), &["census"], 1);
     assert_eq!((r.version, r.today.as_str(), r.date.as_str()), (1, TODAY, TODAY));
     assert_eq!(r.school, "Brookside Primary School");
+    // No --term; every level's start is recorded; no indicators set.
+    assert_eq!((r.term.as_deref(), r.notes), (None, 0));
+    assert!(r.pupils.iter().all(|p| p.note.is_none() && !p.sen_unit && !p.resourced_provision));
+    assert!(r.pupils.iter().all(|p| p.level.is_some() || p.provision.is_none()));
     let rows: Vec<CensusLine> = r
         .pupils
         .iter()
@@ -467,7 +477,21 @@ fn census_date_and_upn() {
     let r = senco(&brookside(), &["census", "--format", "csv"]);
     assert_eq!(r.code, 1);
     let rows = parse_csv(&r.stdout);
-    assert_eq!(rows[0], ["pupil", "name", "year", "provision", "primary_type", "secondary_type", "error"]);
+    assert_eq!(
+        rows[0],
+        [
+            "pupil",
+            "name",
+            "year",
+            "provision",
+            "primary_type",
+            "secondary_type",
+            "sen_unit",
+            "resourced_provision",
+            "note",
+            "error"
+        ]
+    );
     assert_eq!(rows.len(), 7);
     assert!(r.stderr.contains("1 pupil(s) cannot be coded"), "{}", r.all());
     // Oakfield codes every pupil: exit 0.

@@ -2,14 +2,17 @@
 //! clock and environment pinned, stdout, stderr and exit code snapshotted
 //! together. One test binary; one module per command family.
 
+mod agree;
 mod audit;
 mod calendar;
 mod check;
 mod compliance;
 mod crash;
+mod delivery;
 mod evidence;
 mod hostile;
 mod log;
+mod plain;
 mod query;
 mod render;
 mod rules;

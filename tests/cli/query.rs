@@ -126,6 +126,7 @@ struct ShowReport {
     interventions: Vec<ShowIntervention>,
     costs: Costs,
     last_review: Option<LastReview>,
+    prepared_review: Option<LastReview>,
     next_reviews: Vec<NextReview>,
     contacts: Vec<Contact>,
     professionals: Vec<Professional>,
@@ -234,11 +235,15 @@ struct ShowIntervention {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(dead_code)]
 struct Costs {
     currency: String,
     weekly_minutes: f64,
     weekly: f64,
+    yearly_current: f64,
     yearly: f64,
+    year_start: Option<String>,
+    year_end: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -510,7 +515,6 @@ fn review_due_us_kinds() {
             ("ben-ortiz", "action", "2026-11-02", "overdue"),
             ("alex-rivera", "target", "2026-11-20", "overdue"),
             ("alex-rivera", "annual-review", "2026-11-30", "due-soon"),
-            ("ben-ortiz", "reevaluation", "2027-03-01", "due-soon"),
             ("ben-ortiz", "annual-review", "2027-03-09", "due-soon"),
             ("alex-rivera", "reevaluation", "2027-06-01", "due-soon"),
         ]
@@ -547,6 +551,8 @@ fn review_due_agrees_with_check() {
         let from_check: Vec<(String, &str, String)> = check
             .findings
             .iter()
+            // A "not recorded" note has no date to list.
+            .filter(|f| !f.message.starts_with("not recorded"))
             .filter_map(|f| {
                 let kind = kind_of(&f.code)?;
                 let pupil = f.pupil.clone()?;
@@ -640,7 +646,7 @@ fn list_columns_and_upn() {
             vec!["id", "level", "next-review", "upn"],
             vec!["alexa-chen", "section-504", "2026-11-01", ""],
             vec!["alex-rivera", "iep", "2026-11-30", "X999999999999"],
-            vec!["ben-ortiz", "iep", "2027-03-01", ""],
+            vec!["ben-ortiz", "iep", "2027-03-09", ""],
         ]
     );
     let r: ListReport = json(&us(), &["list"]);
@@ -767,14 +773,15 @@ fn caseload_flags_over_allocated_staff() {
     assert_eq!((r.version, r.today.as_str(), r.max_hours), (1, TODAY, 25.0));
     let got: Vec<(&str, f64, &str)> =
         r.staff.iter().map(|s| (s.id.as_str(), s.weekly_hours, s.status.as_str())).collect();
-    assert_eq!(got, [("coord-okoro", 0.0, "ok"), ("para-lee", 27.5, "over"), ("spec-kim", 0.5, "ok")]);
+    assert_eq!(got, [("coord-okoro", 0.0, "ok"), ("para-lee", 27.5, "over"), ("spec-kim", 2.5, "ok")]);
     let lee = &r.staff[1];
     // The summer tutoring ended in July: not current, not counted.
     assert_eq!(lee.interventions.len(), 2);
     assert_eq!(lee.key_worker_of.len(), 2);
-    // A group of 5 shares the session: pupil time 150, staff time 30 (catalogue defaults 5 x 30).
+    // One pupil of a group of 5 recorded: the staff member still runs the
+    // whole session, 150 minutes a week (catalogue defaults 5 x 30).
     let kim = &r.staff[2];
-    assert_eq!((kim.pupil_minutes, kim.weekly_minutes), (150.0, 30.0));
+    assert_eq!((kim.pupil_minutes, kim.weekly_minutes), (150.0, 150.0));
     let r: CaseloadReport = json(&us(), &["caseload", "--max-hours", "30"]);
     assert!(r.staff.iter().all(|s| s.status == "ok"));
 }
@@ -783,7 +790,8 @@ fn caseload_flags_over_allocated_staff() {
 fn caseload_for_one_member_of_staff() {
     let r: CaseloadReport = json(&oakfield(), &["caseload", "ta-j"]);
     assert_eq!(r.staff.len(), 1);
-    assert_eq!((r.staff[0].id.as_str(), r.staff[0].weekly_minutes), ("ta-jones", 390.0));
+    // Whole group sessions: the phonics group of 4 (3 recorded) is 4 x 20 = 80 minutes, not 60.
+    assert_eq!((r.staff[0].id.as_str(), r.staff[0].weekly_minutes), ("ta-jones", 410.0));
     let r = senco(&oakfield(), &["caseload", "ta-jone"]);
     assert_eq!(r.code, 0, "{}", r.all());
     let r = senco(&oakfield(), &["caseload", "ta-jnes"]);

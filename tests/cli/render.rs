@@ -83,13 +83,15 @@ fn html_escapes_every_record_value() {
         // Self-contained and accessible.
         assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en-GB\">"));
         assert!(!html.contains("<script") && !html.contains("src=\"http") && !html.contains("href=\"http"));
-        assert!(html.contains("@page { size: A4"));
+        assert!(html.contains("@page {\n  size: A4;"));
+        assert!(html.contains("@bottom-center { content: \"Confidential\""));
+        assert!(html.contains("counter(page) \" of \" counter(pages)"));
         assert!(html.contains("thead { display: table-header-group; }"));
     }
     let plan = ok(&small(), &["render", "plan", "cai-evans", "--format", "html"]);
     assert!(plan.contains("<th scope=\"row\">"));
     assert!(plan.contains("<svg role=\"img\""), "charts are inline SVG");
-    assert!(plan.contains("<title>word reading (standard-score): scores over time</title>"));
+    assert!(plan.contains("<title>word reading (standard score): scores over time</title>"));
 }
 
 #[test]
@@ -119,13 +121,14 @@ fn provision_map_cost_matches_the_formula_to_the_penny() {
     let map = ok(&small(), &["render", "provision-map"]);
     assert!(map.contains("| Cai Evans | Year 4 | 4\\|E | IDP (school) | 3 | 25.90 | 784.28 | yes |"), "{map}");
     assert!(
-        map.contains("| Word work | Cognition and learning | Mr G. Rees | Cai Evans | 3 × 40 min | 60 | 1 | 18.00 |")
+        // Staff time counts the group session whole: 3 × 40 = 120 min, though only Cai is recorded.
+        map.contains("| Word work | Cognition and learning | Mr G. Rees | Cai Evans | 3 × 40 min | 120 | 2 | 18.00 |")
     );
     assert!(map.contains(
-        "| Reading group | Cognition and learning | Not recorded | Cai Evans | 3 × 25 min | 25 | 0.42 | 7.21 |"
+        "| Reading group | Cognition and learning | Not recorded | Cai Evans | 3 × 25 min | 75 | 1.25 | 7.21 |"
     ));
     assert!(map.contains(
-        "| Reading buddy | Cognition and learning | Not recorded | Cai Evans | 1 × 10 min | 2.5 | 0.04 | 0.69 |"
+        "| Reading buddy | Cognition and learning | Not recorded | Cai Evans | 1 × 10 min | 10 | 0.17 | 0.69 |"
     ));
     // Oakfield, Ava: 5×10/60×15.20 + 4×20/60×15.20/4 = 12.666… + 5.066… = 17.73.
     let oak = ok(&oakfield(), &["render", "provision-map"]);
@@ -251,4 +254,88 @@ fn templates_export_refuses_to_overwrite() {
     assert_eq!(again.code, 2);
     assert!(again.stderr.contains("16 template file(s) already exist"), "{}", again.stderr);
     assert_eq!(tree(&out), files);
+}
+
+/// Issue 12.1: after `new-review --date D` (D after today) the review pack is
+/// the pack for that meeting, with the open actions of the last review held,
+/// and `show` tells the last held review from the prepared one.
+#[test]
+fn a_prepared_review_is_the_next_meeting() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("oak");
+    copy_dir(&oakfield(), &repo);
+    let made = senco(&repo, &["new-review", "ava", "--date", "2027-01-05"]);
+    assert_eq!(made.code, 0, "{}", made.all());
+    let pack = ok(&repo, &["render", "review", "ava"]);
+    assert!(pack.contains("Meeting date: 5 January 2027"), "{pack}");
+    assert!(pack.contains("## Since the last review (14 October 2026)"), "{pack}");
+    assert!(pack.contains("Repeat the YARC to check autumn progress before the next review"), "{pack}");
+    assert!(!pack.contains("No actions were recorded at the last review"));
+    // The attendees the meeting was prepared with, and its targets.
+    assert!(pack.contains("| Mrs K. Jones | Teaching assistant |"), "{pack}");
+    assert!(pack.contains("### 1. Ava will read all of the first 100 high-frequency words on sight."));
+    let html = ok(&repo, &["render", "review", "ava", "--format", "html"]);
+    assert!(html.contains("<tr><th scope=\"row\">Meeting date</th><td>5 January 2027</td></tr>"));
+    let show = ok(&repo, &["show", "ava"]);
+    assert!(show.contains("2026-10-14 (termly)"), "{show}");
+    assert!(show.lines().any(|l| l.contains("Next review") && l.contains("2027-01-05 (prepared)")), "{show}");
+    let json = ok(&repo, &["show", "ava", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["last_review"]["date"], "2026-10-14");
+    assert_eq!(v["prepared_review"]["date"], "2027-01-05");
+}
+
+/// The annual review pack carries every statutory section, filled from the
+/// review file where the records hold the fact, an empty box where not.
+#[test]
+fn the_annual_review_pack_has_every_section() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("oak");
+    copy_dir(&oakfield(), &repo);
+    let empty = ok(&repo, &["render", "review", "amara"]);
+    for heading in [
+        "# Annual review: Amara Osei",
+        "## Who was invited, and who responded",
+        "## Advice and information received",
+        "## Since the last review",
+        "## Amara's views",
+        "## The parent's or carer's views",
+        "## Progress towards the outcomes (section E)",
+        "## Provision specified (section F) and provision delivered",
+        "## Changes since the plan was written",
+        "- Special educational needs (section B): ____",
+        "- Health (sections C and G): ____",
+        "- Social care (sections D and H): ____",
+        "## Recommendation to the local authority",
+        "- [ ] Amend the plan",
+        "## Signed",
+    ] {
+        assert!(empty.contains(heading), "missing `{heading}`:\n{empty}");
+    }
+    assert!(empty.contains("| Not recorded |"), "provision delivered is not recorded until delivery records exist");
+    let made = senco(&repo, &["new-review", "amara", "--date", "2026-12-09", "--kind", "annual"]);
+    assert_eq!(made.code, 0, "{}", made.all());
+    let file = repo.join("pupils/amara-osei/reviews/2026-12-09.yaml");
+    let mut text = std::fs::read_to_string(&file).unwrap().replace(
+        "{ name: Northshire County Council, role: local-authority }",
+        "{ name: Ms L. Grant, role: local-authority, responded: true }",
+    );
+    text.push_str(
+        "advice:\n  - { from: Northshire Speech and Language Therapy, received: 2026-11-20, summary: Good progress with narrative. }\n\
+         changes:\n  needs: Narrative skills now secure.\n  health: No change.\n\
+         recommendation: amend\nproposed_amendments: Add a narrative target to section E.\n\
+         pupil_aspirations: To be a vet.\n",
+    );
+    std::fs::write(&file, text).unwrap();
+    let pack = ok(&repo, &["render", "review", "amara"]);
+    assert!(pack.contains("Meeting date: 9 December 2026"), "{pack}");
+    assert!(pack.contains("| Ms L. Grant | Local authority | Yes |"), "{pack}");
+    assert!(
+        pack.contains("| Northshire Speech and Language Therapy | 20 November 2026 | Good progress with narrative. |")
+    );
+    assert!(pack.contains("- Special educational needs (section B): Narrative skills now secure."));
+    assert!(pack.contains("- Social care (sections D and H): ____"), "absent facts stay boxes");
+    assert!(pack.contains("- [x] Amend the plan"));
+    assert!(pack.contains("Proposed amendments: Add a narrative target to section E."));
+    assert!(pack.contains("Hopes and aspirations: To be a vet."));
 }

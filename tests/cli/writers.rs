@@ -44,6 +44,14 @@ fn mode_owner_and_group_are_kept() {
         assert_eq!((m.uid(), m.gid()), (4321, 4322), "owner and group kept");
         assert!(!r.stderr.contains("now belongs to you"), "{}", r.stderr);
     }
+    // A new review takes the mode, owner and group of its pupil's records.
+    let r = at(&repo, TODAY, &["new-review", "ava-brown", "--date", "2026-11-20"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let m = std::fs::metadata(repo.join("pupils/ava-brown/reviews/2026-11-20.yaml")).unwrap();
+    assert_eq!(m.mode() & 0o7777, 0o640, "the new review is as private as pupil.yaml");
+    if root {
+        assert_eq!((m.uid(), m.gid()), (4321, 4322));
+    }
 }
 
 /// Whether this process runs as root (the test container does).

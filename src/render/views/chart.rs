@@ -57,7 +57,7 @@ pub fn assessment_charts(list: &[AssessmentView]) -> Vec<LineChart> {
     let mut groups: Vec<(String, Vec<&AssessmentView>)> = Vec::new();
     for a in list {
         let (Some(m), Some(_), Some(_)) = (&a.measure, a.score, &a.date) else { continue };
-        let key = match a.scale {
+        let key = match a.scale_label {
             Some(s) => format!("{m} ({s})"),
             None => m.clone(),
         };
@@ -298,6 +298,8 @@ mod tests {
             measure: Some("reading".into()),
             score: Some(score),
             scale: None,
+            scale_label: None,
+            result: None,
             assessor: None,
             notes: None,
         }

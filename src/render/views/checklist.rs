@@ -14,6 +14,9 @@ use std::collections::BTreeMap;
 #[derive(Serialize)]
 pub struct Checklist {
     pub school: SchoolView,
+    /// The checklist of one pupil asked for by name (`render checklist ID`):
+    /// a summary for parents, without rule codes.
+    pub pupil_summary: bool,
     /// `reviews.warn_days`: "due" means within this many days.
     pub warn_days: u32,
     /// One entry per pupil on the register (or the one asked for), by id.
@@ -37,6 +40,8 @@ pub struct PupilChecklist {
 pub struct ChecklistItem {
     pub rule: &'static str,
     pub statement: &'static str,
+    /// The statement in plain words (census codes named).
+    pub statement_words: String,
     /// The rule's legal source (`rules::rule(code).source`).
     pub citation: &'static str,
     /// The deadline, `YYYY-MM-DD`, for rules that have one.
@@ -45,6 +50,11 @@ pub struct ChecklistItem {
     pub basis: Option<String>,
     /// `met`, `due`, `overdue`, `not-met` or `not-recorded`.
     pub status: &'static str,
+    /// `Met`, `Due soon`, `Overdue`, `Not met`, `Not recorded`.
+    pub status_label: &'static str,
+    /// `basis` in plain words for parents: dates in words, need codes named,
+    /// field names as words.
+    pub detail: Option<String>,
     /// Days from today to the due date (negative when overdue).
     pub days: Option<i64>,
 }
@@ -68,6 +78,7 @@ pub struct ProblemPupil {
     pub id: String,
     pub name: String,
     pub status: &'static str,
+    pub status_label: &'static str,
     pub due: Option<String>,
 }
 
@@ -91,8 +102,41 @@ fn status_word(s: Status) -> &'static str {
     }
 }
 
-fn item(o: &Outcome, today: chrono::NaiveDate) -> ChecklistItem {
+/// The status in words.
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "met" => "Met",
+        "due" => "Due soon",
+        "overdue" => "Overdue",
+        "not-met" => "Not met",
+        "not-applicable" => "Not applicable",
+        _ => "Not recorded",
+    }
+}
+
+/// A rule's detail in words a parent reads: dates in words, census codes
+/// named, `field_names` as plain words.
+pub fn plain(j: crate::model::settings::Jurisdiction, s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut parts = s.split('`');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    for (i, part) in parts.enumerate() {
+        if i % 2 == 0 {
+            out.push_str(&part.replace(['_', '-', '.'], " "));
+        } else {
+            out.push_str(part);
+        }
+    }
+    super::words::codes_in_words(j, &super::words::dates_in_words(&out))
+}
+
+fn item(o: &Outcome, today: chrono::NaiveDate, j: crate::model::settings::Jurisdiction) -> ChecklistItem {
     ChecklistItem {
+        status_label: status_label(status_word(o.status)),
+        statement_words: plain(j, o.rule.statement),
+        detail: Some(plain(j, &o.detail)),
         rule: o.rule.code,
         statement: o.rule.statement,
         citation: o.rule.source,
@@ -124,7 +168,7 @@ pub fn checklist(cx: &Ctx, recs: &[&PupilRecord]) -> Checklist {
             .iter()
             .filter(|o| configured(cx.settings, o.rule.code, o.rule.severity).is_some())
             .filter(|o| o.status != Status::NotApplicable)
-            .map(|o| item(o, cx.today))
+            .map(|o| item(o, cx.today, cx.settings.school.jurisdiction))
             .collect();
         let pupil = pupil_view(cx, rec);
         for it in &items {
@@ -153,6 +197,7 @@ pub fn checklist(cx: &Ctx, recs: &[&PupilRecord]) -> Checklist {
                     id: pupil.id.clone(),
                     name: pupil.name.clone(),
                     status: it.status,
+                    status_label: it.status_label,
                     due: it.due.clone(),
                 });
             }
@@ -168,21 +213,53 @@ pub fn checklist(cx: &Ctx, recs: &[&PupilRecord]) -> Checklist {
         .filter(|r| configured(cx.settings, r.code, r.severity).is_some())
         .map(|r| {
             let named = cx.settings.school.senco.as_deref().map(str::trim).filter(|s| !s.is_empty());
+            let basis = match named {
+                Some(n) => format!("senco.toml names {n}"),
+                None => "no one is named as `school.senco` in senco.toml".to_string(),
+            };
             ChecklistItem {
+                statement_words: plain(cx.settings.school.jurisdiction, r.statement),
+                status_label: status_label(if named.is_some() { "met" } else { "not-met" }),
+                detail: Some(match named {
+                    Some(n) => format!("{n} is the named coordinator"),
+                    None => "No coordinator is named".to_string(),
+                }),
                 rule: r.code,
                 statement: r.statement,
                 citation: r.source,
                 due: None,
-                basis: Some(match named {
-                    Some(n) => format!("senco.toml names {n}"),
-                    None => "no one is named as `school.senco` in senco.toml".to_string(),
-                }),
+                basis: Some(basis),
                 status: if named.is_some() { "met" } else { "not-met" },
                 days: None,
             }
         })
-        .collect();
-    Checklist { school: cx.school(), warn_days: cx.settings.reviews.warn_days, pupils, rules, counts, school_rules }
+        .collect::<Vec<_>>();
+    let mut school_rules = school_rules;
+    if cx.settings.school.jurisdiction == crate::model::settings::Jurisdiction::England
+        && configured(cx.settings, "ENG-SENCO", crate::diag::Severity::Warning).is_some()
+    {
+        let staff = crate::rules::england::senco_outcomes(cx.settings, &cx.repo.staff, cx.today);
+        school_rules.extend(
+            staff
+                .iter()
+                .filter(|o| o.status != Status::NotApplicable)
+                .map(|o| item(o, cx.today, cx.settings.school.jurisdiction)),
+        );
+    }
+    Checklist {
+        school: cx.school(),
+        pupil_summary: false,
+        warn_days: cx.settings.reviews.warn_days,
+        pupils,
+        rules,
+        counts,
+        school_rules,
+    }
+}
+
+/// The checklist of one pupil, for parents (`pupil_summary`).
+pub fn pupil_checklist(cx: &Ctx, rec: &PupilRecord) -> Checklist {
+    Checklist { pupil_summary: true, ..checklist(cx, &[rec]) }
 }
 
 /// Pupils a whole-school checklist covers: those on the register.

@@ -8,6 +8,10 @@ pub mod chart;
 pub mod checklist;
 pub mod evidence;
 pub mod provision;
+pub mod review;
+pub mod words;
+
+pub use review::{review_pack, ReviewPack};
 
 use crate::model::settings::Jurisdiction;
 use crate::model::{cost, text, val, Area, Level, Need, Provision, ReviewKind, Role, Settings, Staff, Status};
@@ -213,6 +217,15 @@ pub fn age(dob: NaiveDate, today: NaiveDate) -> i64 {
     years
 }
 
+/// Whole months from `dob` to `today`.
+pub fn age_months(dob: NaiveDate, today: NaiveDate) -> i64 {
+    let mut m = (today.year() - dob.year()) as i64 * 12 + today.month() as i64 - dob.month() as i64;
+    if today.day() < dob.day() {
+        m -= 1;
+    }
+    m
+}
+
 // ------------------------------------------------------------------- pupil
 
 /// Who the pupil is: `pupil` in every per-pupil view. The UPN is never shown.
@@ -226,6 +239,8 @@ pub struct PupilView {
     pub preferred: Option<String>,
     pub date_of_birth: Option<String>,
     pub age: Option<i64>,
+    /// The age in words: `8 years 8 months`.
+    pub age_words: Option<String>,
     pub year_group: Option<i64>,
     /// `Year 4`, `Reception`, `Grade 3`, `Kindergarten`.
     pub year_label: Option<String>,
@@ -243,7 +258,8 @@ pub struct PupilView {
     pub since: Option<String>,
     pub plan: Option<PlanInfo>,
     pub key_worker: Option<String>,
-    /// The primary need, as `Cognition and learning (SPLD)`.
+    /// The primary need in words, as `Specific learning difficulty (SpLD)`
+    /// (the area of need when no type is recorded).
     pub primary_need: Option<String>,
     pub profile: ProfileView,
     pub contacts: Vec<ContactView>,
@@ -287,6 +303,8 @@ pub struct ProfessionalView {
     pub referred: Option<String>,
     /// `waiting`, `active`, `discharged`, `declined`.
     pub status: Option<&'static str>,
+    /// `Waiting`, `Involved now`, `Discharged`, `Declined`.
+    pub status_label: Option<&'static str>,
     pub next_contact: Option<String>,
 }
 
@@ -295,6 +313,8 @@ pub struct TransitionView {
     pub next_setting: Option<String>,
     pub date: Option<String>,
     pub phase: Option<&'static str>,
+    /// `Primary to secondary school`, ...
+    pub phase_label: Option<&'static str>,
 }
 
 pub fn pupil_view(cx: &Ctx, rec: &PupilRecord) -> PupilView {
@@ -327,6 +347,7 @@ pub fn pupil_view(cx: &Ctx, rec: &PupilRecord) -> PupilView {
         preferred: n.and_then(|n| t(&n.preferred)),
         date_of_birth: d(p.and_then(|p| val(&p.date_of_birth))),
         age: p.and_then(|p| val(&p.date_of_birth)).map(|dob| age(dob, cx.today)),
+        age_words: p.and_then(|p| val(&p.date_of_birth)).map(|dob| words::months(age_months(dob, cx.today) as f64)),
         year_group: p.and_then(|p| val(&p.year_group)),
         year_label: p.and_then(|p| val(&p.year_group)).map(|y| year_label(j, y)),
         class: p.and_then(|p| t(&p.class)),
@@ -345,7 +366,7 @@ pub fn pupil_view(cx: &Ctx, rec: &PupilRecord) -> PupilView {
             named_setting: t(&pl.named_setting),
         }),
         key_worker: cx.staff_name(p.and_then(|p| text(&p.key_worker))),
-        primary_need: primary.map(need_label),
+        primary_need: primary.map(|n| need_label(j, n)),
         profile,
         contacts: p
             .map(|p| {
@@ -372,6 +393,7 @@ pub fn pupil_view(cx: &Ctx, rec: &PupilRecord) -> PupilView {
                         name: t(&x.name),
                         referred: d(val(&x.referred)),
                         status: val(&x.status).map(|s| s.as_str()),
+                        status_label: val(&x.status).map(words::referral_status),
                         next_contact: d(val(&x.next_contact)),
                     })
                     .collect()
@@ -382,16 +404,16 @@ pub fn pupil_view(cx: &Ctx, rec: &PupilRecord) -> PupilView {
             next_setting: t(&x.next_setting),
             date: d(val(&x.date)),
             phase: val(&x.phase).map(|p| p.as_str()),
+            phase_label: val(&x.phase).map(words::phase),
         }),
     }
 }
 
-/// `Cognition and learning (SPLD)`.
-fn need_label(n: &Need) -> String {
-    let area = val(&n.area).map_or("Need", area_label);
+/// `Specific learning difficulty (SpLD)`, else the area of need.
+fn need_label(j: Jurisdiction, n: &Need) -> String {
     match text(&n.r#type) {
-        Some(ty) => format!("{area} ({ty})"),
-        None => area.to_string(),
+        Some(ty) => words::need_type(j, ty),
+        None => val(&n.area).map_or("Need", area_label).to_string(),
     }
 }
 
@@ -406,6 +428,11 @@ pub struct NeedView {
     pub area_label: Option<&'static str>,
     /// Census code or IDEA category, as written.
     pub r#type: Option<String>,
+    /// The type in words with the guidance abbreviation:
+    /// `Specific learning difficulty (SpLD)`.
+    pub type_label: Option<String>,
+    /// `type_label`, else `area_label`: how documents name the need.
+    pub label: String,
     pub primary: bool,
     pub identified: Option<String>,
     pub description: Option<String>,
@@ -413,7 +440,8 @@ pub struct NeedView {
 }
 
 /// Needs, the primary one first, then in file order.
-pub fn needs(rec: &PupilRecord) -> Vec<NeedView> {
+pub fn needs(cx: &Ctx, rec: &PupilRecord) -> Vec<NeedView> {
+    let j = cx.settings.school.jurisdiction;
     let mut out: Vec<NeedView> = rec
         .needs
         .iter()
@@ -422,6 +450,8 @@ pub fn needs(rec: &PupilRecord) -> Vec<NeedView> {
             area: val(&n.area).map(|a| a.as_str()),
             area_label: val(&n.area).map(area_label),
             r#type: t(&n.r#type),
+            type_label: text(&n.r#type).map(|ty| words::need_type(j, ty)),
+            label: need_label(j, n),
             primary: val(&n.primary).unwrap_or(false),
             identified: d(val(&n.identified)),
             description: t(&n.description),
@@ -440,6 +470,8 @@ pub struct TargetView {
     /// The need id it serves.
     pub need: String,
     pub need_area_label: Option<&'static str>,
+    /// The need in words (`NeedView::label`).
+    pub need_label: Option<String>,
     pub outcome: String,
     pub baseline: Option<String>,
     pub success_criteria: Option<String>,
@@ -455,6 +487,9 @@ pub struct TargetView {
     pub transition: bool,
     /// The latest review that rated it.
     pub latest_progress: Option<ProgressView>,
+    /// The provision that serves it: the names of the interventions that
+    /// list it, current ones first.
+    pub provision: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -483,7 +518,34 @@ pub fn targets(cx: &Ctx, rec: &PupilRecord) -> Vec<TargetView> {
                     note: t(&tp.note),
                 })
             });
+            let mut serving: Vec<(bool, String)> = rec
+                .interventions
+                .iter()
+                .filter(|iv| iv.targets.iter().flatten().any(|x| x.value == id))
+                .map(|iv| {
+                    let prov = text(&iv.provision).and_then(|p| cx.catalogue.get(p).copied());
+                    let ended = val(&iv.end).is_some_and(|e| e < cx.today);
+                    let name = text(&iv.name)
+                        .or_else(|| prov.and_then(|p| text(&p.name)))
+                        .unwrap_or("An intervention")
+                        .to_string();
+                    (ended, name)
+                })
+                .collect();
+            serving.sort_by_key(|x| x.0);
+            let mut provision: Vec<String> = Vec::new();
+            for (_, n) in serving {
+                if !provision.contains(&n) {
+                    provision.push(n);
+                }
+            }
             TargetView {
+                provision,
+                need_label: rec
+                    .needs
+                    .iter()
+                    .find(|n| text(&n.id) == Some(need.as_str()))
+                    .map(|n| need_label(cx.settings.school.jurisdiction, n)),
                 need_area_label: rec
                     .needs
                     .iter()
@@ -549,6 +611,8 @@ pub struct MeasureView {
     pub score: f64,
     pub measure: Option<String>,
     pub scale: Option<&'static str>,
+    /// The score in words with its scale (see `AssessmentView::result`).
+    pub result: String,
 }
 
 pub fn interventions(cx: &Ctx, rec: &PupilRecord) -> Vec<InterventionView> {
@@ -567,6 +631,7 @@ pub fn interventions(cx: &Ctx, rec: &PupilRecord) -> Vec<InterventionView> {
                         score: val(&m.score)?,
                         measure: t(&m.measure),
                         scale: val(&m.scale).map(|s| s.as_str()),
+                        result: words::score(val(&m.score)?, val(&m.scale)),
                     })
                 })
             };
@@ -625,6 +690,11 @@ pub struct AssessmentView {
     pub measure: Option<String>,
     pub score: Option<f64>,
     pub scale: Option<&'static str>,
+    /// `standard score`, `age equivalent`, ...
+    pub scale_label: Option<&'static str>,
+    /// The score in words with its scale: `84 (standard score)`,
+    /// `7 years 0 months`, `45th percentile`.
+    pub result: Option<String>,
     pub assessor: Option<String>,
     pub notes: Option<String>,
 }
@@ -640,6 +710,8 @@ pub fn assessments(rec: &PupilRecord) -> Vec<AssessmentView> {
             measure: t(&a.measure),
             score: val(&a.score),
             scale: val(&a.scale).map(|s| s.as_str()),
+            scale_label: val(&a.scale).map(words::scale),
+            result: val(&a.score).map(|v| words::score(v, val(&a.scale))),
             assessor: t(&a.assessor),
             notes: t(&a.notes),
         })
@@ -659,6 +731,13 @@ pub struct ReviewView {
     pub attendees: Vec<AttendeeView>,
     pub pupil_voice: Option<String>,
     pub parent_voice: Option<String>,
+    /// Held by `today` (a later date is a meeting being prepared).
+    pub held: bool,
+    pub pupil_aspirations: Option<String>,
+    pub parent_aspirations: Option<String>,
+    /// What the family will do at home.
+    pub at_home: Option<String>,
+    pub preparing_for_adulthood: Option<String>,
     pub targets: Vec<ReviewTargetView>,
     pub actions: Vec<ActionView>,
     pub next_review: Option<String>,
@@ -679,7 +758,7 @@ pub struct ReviewTargetView {
     pub note: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub struct ActionView {
     pub action: String,
     pub owner: Option<String>,
@@ -689,6 +768,11 @@ pub struct ActionView {
 
 /// Reviews, oldest first.
 pub fn reviews(cx: &Ctx, rec: &PupilRecord) -> Vec<ReviewView> {
+    rec.reviews.iter().map(|r| review_view(cx, rec, r)).collect()
+}
+
+/// One review file as a view.
+pub fn review_view(cx: &Ctx, rec: &PupilRecord, r: &crate::repo::ReviewFile) -> ReviewView {
     let att = |a: &Option<Vec<crate::model::Attendee>>| {
         a.iter()
             .flatten()
@@ -698,11 +782,15 @@ pub fn reviews(cx: &Ctx, rec: &PupilRecord) -> Vec<ReviewView> {
             })
             .collect()
     };
-    rec.reviews
-        .iter()
-        .map(|r| {
+    {
+        {
             let rv = &r.review;
             ReviewView {
+                held: val(&rv.date).is_some_and(|x| x <= cx.today),
+                pupil_aspirations: t(&rv.pupil_aspirations),
+                parent_aspirations: t(&rv.parent_aspirations),
+                at_home: t(&rv.at_home),
+                preparing_for_adulthood: t(&rv.preparing_for_adulthood),
                 date: val(&rv.date).map_or_else(|| r.stem.clone(), |d| d.to_string()),
                 kind: val(&rv.kind).map(|k| k.as_str()),
                 kind_label: val(&rv.kind).map(kind_label),
@@ -741,8 +829,8 @@ pub fn reviews(cx: &Ctx, rec: &PupilRecord) -> Vec<ReviewView> {
                     .collect(),
                 next_review: d(val(&rv.next_review)),
             }
-        })
-        .collect()
+        }
+    }
 }
 
 // ---------------------------------------------------------------- due items
@@ -783,7 +871,7 @@ pub fn due(cx: &Ctx, rec: &PupilRecord) -> Vec<DueView> {
                     other => other,
                 },
                 due: item.due.to_string(),
-                basis: item.basis,
+                basis: words::dates_in_words(&item.basis),
                 statement: rule.map_or("", |r| r.statement),
                 source: rule.map_or("", |r| r.source),
                 status: due_status(days, cx.settings.reviews.warn_days),
@@ -821,6 +909,9 @@ pub struct PlanView {
     pub assessments: Vec<AssessmentView>,
     /// Oldest first.
     pub reviews: Vec<ReviewView>,
+    /// The latest review held by today: the views, aspirations and home
+    /// support the plan carries come from it.
+    pub latest_review: Option<ReviewView>,
     pub due: Vec<DueView>,
     /// The earliest due date, from `due`.
     pub next_review: Option<String>,
@@ -843,10 +934,16 @@ pub fn plan(cx: &Ctx, rec: &PupilRecord) -> PlanView {
         assessment_charts: chart::assessment_charts(&assessments),
         entry_exit_chart: chart::entry_exit(&interventions),
         pupil,
-        needs: needs(rec),
+        needs: needs(cx, rec),
         targets: targets(cx, rec),
         interventions,
         assessments,
+        latest_review: rec
+            .reviews
+            .iter()
+            .rev()
+            .find(|r| val(&r.review.date).is_some_and(|x| x <= cx.today))
+            .map(|r| review_view(cx, rec, r)),
         reviews: reviews(cx, rec),
         due,
     }
@@ -862,7 +959,7 @@ pub struct ProfileDoc {
 }
 
 pub fn profile(cx: &Ctx, rec: &PupilRecord) -> ProfileDoc {
-    let needs = needs(rec);
+    let needs = needs(cx, rec);
     ProfileDoc { school: cx.school(), pupil: pupil_view(cx, rec), strategies: strategies(&needs) }
 }
 
@@ -925,7 +1022,7 @@ pub fn class(cx: &Ctx, class: &str) -> ClassView {
             })
         })
         .map(|rec| {
-            let needs = needs(rec);
+            let needs = needs(cx, rec);
             ClassPupil {
                 pupil: pupil_view(cx, rec),
                 strategies: strategies(&needs),
@@ -937,70 +1034,4 @@ pub fn class(cx: &Ctx, class: &str) -> ClassView {
         .collect();
     let class = pupils.iter().find_map(|p: &ClassPupil| p.pupil.class.clone()).unwrap_or_else(|| class.to_string());
     ClassView { school: cx.school(), class, pupils }
-}
-
-/// `review.*.j2`: the pack for the next review meeting.
-#[derive(Serialize)]
-pub struct ReviewPack {
-    pub school: SchoolView,
-    pub pupil: PupilView,
-    /// The date the next review is due, from `due`.
-    pub next_review: Option<String>,
-    pub due: Vec<DueView>,
-    /// `annual` when a statutory plan's yearly review is next, else `termly`.
-    pub kind: &'static str,
-    pub last_review: Option<ReviewView>,
-    /// Open targets, to be rated at the meeting.
-    pub targets: Vec<TargetView>,
-    /// Interventions running since the last review (or now), with entry and exit data.
-    pub interventions: Vec<InterventionView>,
-    /// People to invite: parents with parental responsibility, key worker, coordinator, the pupil.
-    pub invitees: Vec<AttendeeView>,
-    /// Year 9 and above in England: preparing-for-adulthood questions apply.
-    pub preparing_for_adulthood: bool,
-}
-
-pub fn review_pack(cx: &Ctx, rec: &PupilRecord) -> ReviewPack {
-    let pupil = pupil_view(cx, rec);
-    let due = due(cx, rec);
-    let mut reviews = reviews(cx, rec);
-    let last_review = reviews.pop();
-    let since = last_review.as_ref().map(|r| r.date.clone());
-    let interventions = interventions(cx, rec)
-        .into_iter()
-        .filter(|i| {
-            i.current
-                || match (&i.end, &since) {
-                    (Some(end), Some(since)) => end >= since,
-                    _ => false,
-                }
-        })
-        .collect();
-    let mut invitees: Vec<AttendeeView> = pupil
-        .contacts
-        .iter()
-        .filter(|c| c.parental_responsibility)
-        .map(|c| AttendeeView { name: c.name.clone(), role: Some("Parent") })
-        .collect();
-    if let Some(k) = &pupil.key_worker {
-        invitees.push(AttendeeView { name: k.clone(), role: Some("Key worker") });
-    }
-    if let Some(s) = &cx.settings.school.senco {
-        invitees
-            .push(AttendeeView { name: s.clone(), role: Some(Terms::of(cx.settings.school.jurisdiction).coordinator) });
-    }
-    invitees.push(AttendeeView { name: pupil.name.clone(), role: Some("Pupil") });
-    ReviewPack {
-        school: cx.school(),
-        next_review: due.first().map(|d| d.due.clone()),
-        kind: if due.iter().any(|d| d.kind == "annual-review") { "annual" } else { "termly" },
-        preparing_for_adulthood: cx.settings.school.jurisdiction == Jurisdiction::England
-            && pupil.year_group.is_some_and(|y| y >= 9),
-        pupil,
-        due,
-        last_review,
-        targets: targets(cx, rec).into_iter().filter(|t| t.open).collect(),
-        interventions,
-        invitees,
-    }
 }

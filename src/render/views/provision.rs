@@ -1,7 +1,10 @@
 //! The whole-school provision map: interventions with their pupils, staff
 //! time and cost; pupils with the cost of their additional provision; totals
 //! per need area, per staff member and overall. Costs come only from
-//! `model::cost` and are summed unrounded.
+//! `model::cost` and are summed unrounded, then rounded to 2 decimals; staff
+//! time is the week of one day (`staff_time_on`: today, or the start of a
+//! term that does not include today), each group session counted whole
+//! (`cost::staff_minutes`), so it equals `senco caseload` on that day.
 
 use super::chart::{bars, BarChart};
 use super::{area_label, area_of, level_label, year_label, Ctx, SchoolView};
@@ -31,6 +34,9 @@ pub struct ProvisionMap {
     pub filters: Vec<String>,
     pub threshold: f64,
     pub weeks_per_year: f64,
+    /// The day whose week the staff time describes (`YYYY-MM-DD`): today when
+    /// the period includes it, else the period's first day.
+    pub staff_time_on: String,
     /// One row per provision (catalogue entry or name) and staff member.
     pub interventions: Vec<InterventionRow>,
     /// One row per pupil with provision, by id.
@@ -55,8 +61,10 @@ pub struct InterventionRow {
     pub pupils: Vec<String>,
     /// Distinct session patterns, e.g. `5 × 10 min`.
     pub sessions: Vec<String>,
-    /// Staff minutes per week: each pupil's sessions × minutes ÷ group size, summed.
+    /// Staff minutes a week on `staff_time_on`, each group session counted
+    /// whole (`cost::staff_minutes`), whole minutes; 0 when not running then.
     pub minutes_per_week: f64,
+    /// minutes_per_week / 60, 2 decimals.
     pub staff_hours_per_week: f64,
     pub weekly_cost: f64,
     pub yearly_cost: f64,
@@ -107,6 +115,9 @@ pub struct Total {
     pub above_threshold: usize,
 }
 
+/// A place running on the staff-time day: (row key, area, staff name, place).
+type Running = ((String, String), String, String, cost::Place);
+
 const AREA_ORDER: [&str; 5] = [
     "Communication and interaction",
     "Cognition and learning",
@@ -134,6 +145,12 @@ pub fn provision_map(cx: &Ctx, f: &Filter) -> ProvisionMap {
     let mut areas: BTreeMap<String, (Vec<String>, f64, f64, f64)> = BTreeMap::new();
     let mut staff: BTreeMap<String, (usize, f64, f64, f64)> = BTreeMap::new();
     let mut places = 0;
+    let on = match (w0, w1) {
+        (Some(a), Some(b)) if cx.today < a || cx.today > b => a,
+        _ => cx.today,
+    };
+    // (row key, area, staff name, place) of every place running on `on`.
+    let mut running: Vec<Running> = Vec::new();
     for rec in &cx.repo.pupils {
         let Some(p) = &rec.pupil else { continue };
         if f.year.is_some_and(|y| val(&p.year_group) != Some(y)) {
@@ -171,8 +188,6 @@ pub fn provision_map(cx: &Ctx, f: &Filter) -> ProvisionMap {
             let weekly = cost::weekly(cx.settings, iv, st, prov);
             let yearly = cost::yearly(cx.settings, iv, st, prov);
             let (sessions, minutes) = cost::sessions_and_minutes(iv, prov);
-            let group = val(&iv.group_size).filter(|g| *g > 0.0).unwrap_or(1.0);
-            let share_minutes = sessions * minutes / group;
             let iv_name = text(&iv.name)
                 .or_else(|| prov.and_then(|p| text(&p.name)))
                 .or_else(|| text(&iv.id))
@@ -187,6 +202,9 @@ pub fn provision_map(cx: &Ctx, f: &Filter) -> ProvisionMap {
             row.yearly_cost += yearly;
 
             let key = (text(&iv.provision).map_or_else(|| group_name.clone(), str::to_string), staff_name.clone());
+            if cost::runs_on(iv, on) {
+                running.push((key.clone(), area.clone(), staff_name.clone(), cost::Place::of(iv, prov)));
+            }
             let r = rows.entry(key).or_insert_with(|| InterventionRow {
                 name: group_name.clone(),
                 provision: text(&iv.provision).map(str::to_string),
@@ -207,8 +225,6 @@ pub fn provision_map(cx: &Ctx, f: &Filter) -> ProvisionMap {
             if !r.sessions.contains(&pattern) {
                 r.sessions.push(pattern);
             }
-            r.minutes_per_week += share_minutes;
-            r.staff_hours_per_week += share_minutes / 60.0;
             r.weekly_cost += weekly;
             r.yearly_cost += yearly;
 
@@ -216,12 +232,10 @@ pub fn provision_map(cx: &Ctx, f: &Filter) -> ProvisionMap {
             if !a.0.contains(&rec.dir) {
                 a.0.push(rec.dir.clone());
             }
-            a.1 += share_minutes / 60.0;
             a.2 += weekly;
             a.3 += yearly;
             let s = staff.entry(staff_name).or_default();
             s.0 += 1;
-            s.1 += share_minutes / 60.0;
             s.2 += weekly;
             s.3 += yearly;
         }
@@ -230,14 +244,46 @@ pub fn provision_map(cx: &Ctx, f: &Filter) -> ProvisionMap {
             pupils.push(row);
         }
     }
+    // Staff time: per row, per area and per staff member, groups formed
+    // within one staff member's places; the total is the staff members' sum.
+    let minutes_where = |keep: &dyn Fn(&Running) -> bool| {
+        let mut by_staff: BTreeMap<&str, Vec<&cost::Place>> = BTreeMap::new();
+        for r in running.iter().filter(|r| keep(r)) {
+            by_staff.entry(r.2.as_str()).or_default().push(&r.3);
+        }
+        by_staff.values().map(|ps| cost::staff_minutes(ps.iter().copied())).sum::<f64>()
+    };
+    for (key, r) in rows.iter_mut() {
+        let m = minutes_where(&|x| &x.0 == key);
+        r.minutes_per_week = cost::round_minutes(m);
+        r.staff_hours_per_week = cost::hours(m);
+    }
+    for (label, a) in areas.iter_mut() {
+        a.1 = cost::hours(minutes_where(&|x| &x.1 == label));
+    }
+    for (name, s) in staff.iter_mut() {
+        s.1 = cost::hours(minutes_where(&|x| &x.2 == name));
+    }
+    let total_minutes = minutes_where(&|_| true);
+    let money = cost::round_money;
+    let (total_weekly, total_yearly) =
+        (pupils.iter().map(|p| p.weekly_cost).sum::<f64>(), pupils.iter().map(|p| p.yearly_cost).sum::<f64>());
+    for r in rows.values_mut() {
+        r.weekly_cost = money(r.weekly_cost);
+        r.yearly_cost = money(r.yearly_cost);
+    }
+    for p in pupils.iter_mut() {
+        p.weekly_cost = money(p.weekly_cost);
+        p.yearly_cost = money(p.yearly_cost);
+    }
     let mut areas: Vec<AreaTotal> = areas
         .into_iter()
         .map(|(label, (p, h, w, y))| AreaTotal {
             area_label: label,
             pupils: p.len(),
             staff_hours_per_week: h,
-            weekly_cost: w,
-            yearly_cost: y,
+            weekly_cost: money(w),
+            yearly_cost: money(y),
         })
         .collect();
     areas.sort_by_key(|a| AREA_ORDER.iter().position(|o| *o == a.area_label).unwrap_or(AREA_ORDER.len()));
@@ -247,8 +293,8 @@ pub fn provision_map(cx: &Ctx, f: &Filter) -> ProvisionMap {
             name,
             interventions: n,
             staff_hours_per_week: h,
-            weekly_cost: w,
-            yearly_cost: y,
+            weekly_cost: money(w),
+            yearly_cost: money(y),
         })
         .collect();
     let interventions: Vec<InterventionRow> = rows.into_values().collect();
@@ -256,9 +302,9 @@ pub fn provision_map(cx: &Ctx, f: &Filter) -> ProvisionMap {
         pupils: pupils.len(),
         places,
         interventions: interventions.len(),
-        staff_hours_per_week: interventions.iter().map(|r| r.staff_hours_per_week).sum(),
-        weekly_cost: pupils.iter().map(|p| p.weekly_cost).sum(),
-        yearly_cost: pupils.iter().map(|p| p.yearly_cost).sum(),
+        staff_hours_per_week: cost::hours(total_minutes),
+        weekly_cost: money(total_weekly),
+        yearly_cost: money(total_yearly),
         above_threshold: pupils.iter().filter(|p| p.above_threshold).count(),
     };
     let mut filters = Vec::new();
@@ -276,6 +322,7 @@ pub fn provision_map(cx: &Ctx, f: &Filter) -> ProvisionMap {
         filters,
         threshold: cx.settings.costs.notional_threshold,
         weeks_per_year: cx.settings.costs.weeks_per_year,
+        staff_time_on: on.to_string(),
         chart: bars(&areas.iter().map(|a| (a.area_label.clone(), a.yearly_cost)).collect::<Vec<_>>()),
         interventions,
         pupils,

@@ -1,0 +1,96 @@
+//! `senco delivery` and the delivery checks, on the example school with the
+//! figures worked by hand.
+
+use crate::{copy_dir, oakfield, senco};
+
+fn scratch() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("oakfield");
+    copy_dir(&oakfield(), &repo);
+    (dir, repo)
+}
+
+fn place<'v>(v: &'v serde_json::Value, pupil: &str, provision: &str) -> &'v serde_json::Value {
+    v["places"].as_array().unwrap().iter().find(|p| p["pupil"] == pupil && p["provision"] == provision).unwrap()
+}
+
+#[test]
+fn planned_and_delivered_minutes_worked_by_hand() {
+    let run = senco(&oakfield(), &["delivery", "--term", "autumn", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["from"], "2026-09-02");
+    assert_eq!(v["to"], "2026-11-24");
+    // Amara's direct SALT, 1 x 45 min a week from Mon 21 Sep: school days to Tue 24 Nov are
+    // 21 Sep-23 Oct (25), half term closed, 2-20 Nov (15), 23-24 Nov (2) = 42 = 8.4 weeks,
+    // so 8.4 x 45 = 378 planned. Logged: 22 and 29 Sep, 6 and 20 Oct, 3, 10, 17, 24 Nov
+    // attended (8 x 45 = 360); 13 Oct cancelled.
+    let salt = place(&v, "amara-osei", "salt-therapy");
+    assert_eq!(salt["planned_minutes"], 378.0);
+    assert_eq!(salt["delivered_minutes"], 360.0);
+    assert_eq!(salt["cancelled_minutes"], 45.0);
+    assert_eq!(salt["statutory"], true);
+    // Phonics, 4 x 20 min a week from Mon 28 Sep: 37 school days = 7.4 weeks x 80 = 592.
+    // November: 13 sessions logged, one cancelled (12 x 20 = 240); Jayden absent twice (200).
+    let ph = place(&v, "ava-brown", "phonics-catch-up");
+    assert_eq!(ph["planned_minutes"], 592.0);
+    assert_eq!(ph["delivered_minutes"], 240.0);
+    let jay = place(&v, "jayden-smith", "phonics-catch-up");
+    assert_eq!(jay["delivered_minutes"], 200.0);
+    assert_eq!(jay["absent_minutes"], 40.0);
+    assert_eq!(jay["reasons"]["absent: illness"], 2);
+    // A provision nobody logs is not recorded, never 0% delivered.
+    let pt = place(&v, "ava-brown", "precision-teaching");
+    assert_eq!(pt["recorded"], false);
+    assert_eq!(pt["share"], serde_json::Value::Null);
+    // The group is one session for ta-jones: 592 planned, 12 x 20 = 240 delivered.
+    let staff = v["by_staff"].as_array().unwrap().iter().find(|s| s["key"] == "ta-jones").unwrap();
+    assert_eq!(staff["planned_minutes"], 592.0);
+    assert_eq!(staff["delivered_minutes"], 240.0);
+    let table = senco(&oakfield(), &["delivery", "--pupil", "amara"]);
+    assert!(table.stdout.contains("Amara Osei (statutory)"), "{}", table.stdout);
+}
+
+#[test]
+fn statutory_provision_below_the_threshold_warns() {
+    let (_dir, repo) = scratch();
+    let check = senco(&repo, &["check"]);
+    assert!(!check.stdout.contains("delivery-below"), "{}", check.stdout);
+    // Without the 24 November session: 315 of 378 = 83%, below 90%.
+    let nov = repo.join("delivery/salt-therapy/2026-11.yaml");
+    let text = std::fs::read_to_string(&nov).unwrap();
+    let cut = text.find("- date: 2026-11-24").unwrap();
+    std::fs::write(&nov, &text[..cut]).unwrap();
+    let check = senco(&repo, &["check"]);
+    assert!(
+        check.stdout.contains("pupils/amara-osei/interventions.yaml:")
+            && check.stdout.contains("warning[delivery-below]: statutory provision `salt-direct-autumn` delivered 315 of 378 planned minutes in the Autumn term so far (83%, below 90%)"),
+        "{}",
+        check.stdout
+    );
+}
+
+#[test]
+fn bad_delivery_records_are_located_errors() {
+    let (_dir, repo) = scratch();
+    let dir = repo.join("delivery/elsa");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("2026-11.yaml"),
+        "- date: 2026-11-03\n  minutes: 30\n  staff: ta-walsh\n  pupils:\n    - { pupil: ava-brown, status: attended }\n    - { pupil: nobody-here, status: attended }\n- date: 2026-10-03\n  staff: ta-wlash\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("november.yaml"), "[]\n").unwrap();
+    let run = senco(&repo, &["check"]);
+    assert_eq!(run.code, 1);
+    for want in [
+        "delivery/elsa/2026-11.yaml:5:16: error[delivery-no-place]: `ava-brown` has no intervention with provision or id `elsa`",
+        "delivery/elsa/2026-11.yaml:6:16: error[missing-pupil]",
+        "delivery/elsa/2026-11.yaml:7:9: error[delivery-date-mismatch]",
+        "delivery/elsa/2026-11.yaml:7:3: error[delivery-no-pupils]",
+        "delivery/elsa/2026-11.yaml:8:10: error[missing-staff]",
+        "delivery/elsa/november.yaml: error[bad-delivery-filename]",
+    ] {
+        assert!(run.stdout.contains(want), "{want}\n{}", run.stdout);
+    }
+}
