@@ -40,6 +40,7 @@ pub fn run(ctx: &Ctx, args: &ComplianceArgs) -> Result<u8, Error> {
                 Err(e) => repo.resolve_archived(id).map_err(|_| e)?,
             };
             ctx.only_pupil(rec);
+            ctx.need_readable(rec)?;
             Some(rec.dir.clone())
         }
     };

@@ -99,6 +99,18 @@ impl Ctx {
         *self.unreadable.borrow_mut() = rec.unreadable().into_iter().collect();
     }
 
+    /// A command about one pupil needs their pupil.yaml: without it there is
+    /// nothing true to show (a document would be headed by the folder name).
+    pub fn need_readable(&self, rec: &crate::repo::PupilRecord) -> Result<(), Error> {
+        if rec.pupil.is_some() {
+            return Ok(());
+        }
+        Err(Error::usage(
+            format!("`{}/pupil.yaml` could not be read", crate::diag::render::escape_controls(&rec.rel)),
+            Some("run `senco check` to see what is wrong with it".into()),
+        ))
+    }
+
     /// Whether the output will be missing some pupils.
     pub fn incomplete(&self) -> bool {
         !self.unreadable.borrow().is_empty()

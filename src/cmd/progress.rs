@@ -15,6 +15,7 @@ pub fn run(ctx: &Ctx, args: &ProgressArgs) -> Result<u8, Error> {
     let repo = ctx.load()?;
     let rec = repo.resolve_pupil(&args.id)?;
     ctx.only_pupil(rec);
+    ctx.need_readable(rec)?;
     let report = progress::progress(rec, ctx.today);
     if html {
         let templates = crate::render::Templates::load(&repo.root)?;

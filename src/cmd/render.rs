@@ -49,12 +49,14 @@ pub fn run(ctx: &Ctx, args: &RenderArgs) -> Result<u8, Error> {
         RenderKind::Plan | RenderKind::Profile | RenderKind::Review => {
             let rec = repo.resolve_pupil(need_target(args, kind)?)?;
             ctx.only_pupil(rec);
+            ctx.need_readable(rec)?;
             (render_pupil(&cx, &templates, &tname, args.kind, rec)?, format!("{}-{kind}", rec.dir))
         }
         RenderKind::Checklist => match &args.target {
             Some(id) => {
                 let rec = repo.resolve_pupil(id)?;
                 ctx.only_pupil(rec);
+                ctx.need_readable(rec)?;
                 let view = checklist::pupil_checklist(&cx, rec);
                 (templates.render(&tname, &view)?, format!("{}-checklist", rec.dir))
             }

@@ -96,8 +96,16 @@ impl Templates {
     /// Built-ins, then the school's `templates/*.j2` over them. A school file
     /// that does not parse is an error naming the file and line.
     pub fn load(root: &Path) -> Result<Templates, Error> {
+        Templates::load_with_fuel(root, TEMPLATE_FUEL)
+    }
+
+    /// Like `load`, with another work limit per document.
+    pub fn load_with_fuel(root: &Path, fuel: u64) -> Result<Templates, Error> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // A work limit per document: a school's template that loops for ever
+        // (or nearly) stops with a clean error instead of hanging.
+        env.set_fuel(Some(fuel));
         // Block tags on lines of their own leave no blank lines behind, as in Jinja with
         // trim_blocks and lstrip_blocks; the file's last newline is kept.
         let syntax = minijinja::syntax::SyntaxConfig::builder()
@@ -202,6 +210,10 @@ fn css_footer(html: &str) -> Option<String> {
     None
 }
 
+/// The work one document may take, in minijinja's instructions: the
+/// provision map of a 10,000-pupil school takes a small fraction of it.
+pub const TEMPLATE_FUEL: u64 = 200_000_000;
+
 /// A template error as a usage error that names the file and line.
 fn template_error(e: &minijinja::Error, school: &BTreeMap<String, String>) -> Error {
     // The innermost error says where it happened (an include's own name and line).
@@ -224,6 +236,13 @@ fn template_error(e: &minijinja::Error, school: &BTreeMap<String, String>) -> Er
             format!("{name} (built in)"),
             "a built-in template failed: please report this as a bug in senco".to_string(),
         ),
+    };
+    let hint = if e.kind() == minijinja::ErrorKind::OutOfFuel || inner.kind() == minijinja::ErrorKind::OutOfFuel {
+        "the template did more steps of work for one document than any document needs, so it was stopped; \
+             look for a loop that runs far more often than the records need (e.g. a `range` inside a `range`)"
+            .to_string()
+    } else {
+        hint
     };
     let at = inner.line().map_or(String::new(), |l| format!(" line {l}"));
     let what = match inner.detail() {
@@ -411,5 +430,32 @@ mod tests {
         let t = Templates::load(dir.path()).unwrap();
         assert_eq!(t.list.len(), BUILTIN.len());
         assert!(t.list.iter().all(|i| i.origin == Origin::BuiltIn));
+    }
+}
+
+#[cfg(test)]
+mod fuel_tests {
+    use super::*;
+
+    #[test]
+    fn a_template_that_loops_almost_for_ever_stops_with_a_clean_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(TEMPLATE_DIR)).unwrap();
+        std::fs::write(
+            dir.path().join(TEMPLATE_DIR).join("spin.md.j2"),
+            "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}\n",
+        )
+        .unwrap();
+        // The built-in limit takes seconds to use up in a debug build; a
+        // smaller one shows the same error.
+        let t = Templates::load_with_fuel(dir.path(), 2_000_000).unwrap();
+        let t0 = std::time::Instant::now();
+        let e = t.render("spin.md.j2", &serde_json::json!({})).unwrap_err();
+        assert!(t0.elapsed().as_secs() < 60, "{:?}", t0.elapsed());
+        let text = format!("{e} {}", e.hint().unwrap_or_default());
+        assert!(
+            text.contains("templates/spin.md.j2") && text.contains("steps of work") && text.contains("fuel"),
+            "{text}"
+        );
     }
 }

@@ -101,6 +101,13 @@ fn a_query_about_one_readable_pupil_is_not_marked_incomplete() {
     let r = senco(&repo, &["show", "theo-clarke"]);
     assert_eq!(r.code, 2, "{}", r.all());
     assert!(r.stderr.contains(THEO), "{}", r.all());
+    for args in
+        [&["render", "plan", "theo-clarke"][..], &["progress", "theo-clarke"], &["render", "checklist", "theo-clarke"]]
+    {
+        let r = senco(&repo, args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.all());
+        assert!(r.stderr.contains(&format!("`{THEO}` could not be read")) && r.stdout.is_empty(), "{}", r.all());
+    }
     // One file of a pupil broken: their own page says so.
     let (_d2, repo2) = school();
     std::fs::write(repo2.join("pupils/ava-brown/needs.yaml"), "- id: [\n").unwrap();
