@@ -562,6 +562,8 @@ pub enum DueKind {
     Action,
     Referral,
     FollowUp,
+    Access,
+    Training,
 }
 
 #[derive(Debug, Args)]

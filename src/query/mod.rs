@@ -31,6 +31,11 @@ pub struct PupilFilter {
 }
 
 impl PupilFilter {
+    /// No level, year or class narrows the list.
+    pub fn is_empty(&self) -> bool {
+        self.levels.is_empty() && self.years.is_empty() && self.classes.is_empty()
+    }
+
     pub fn new(
         settings: &Settings,
         levels: &[String],
