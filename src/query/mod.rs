@@ -9,6 +9,7 @@ pub mod register;
 pub mod review_due;
 pub mod show;
 pub mod stats;
+pub mod training;
 
 use crate::error::Error;
 use crate::model::{text, val, Area, Intervention, Level, Need, Pupil, Settings, Staff};

@@ -96,3 +96,35 @@ fn access_arrangements_lapse_26_months_after_approval_else_assessment() {
     let all = items(&repo, &["--within", "30"]);
     assert_eq!(all.iter().filter(|i| i.6.contains("valid until 2026-12-04")).count(), 1, "{all:?}");
 }
+
+#[test]
+fn training_lists_who_holds_what_and_what_lapses() {
+    let (_dir, repo) = scratch();
+    append(
+        &repo.join("staff.yaml"),
+        "  training:\n    - course: Team Teach positive handling\n      provider: Team Teach\n      date: 2024-12-10\n      valid_months: 24\n      certificate: TT-0001\n",
+    );
+    let run = senco(&repo, &["training", "--expiring", "16", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let r = &rows[0];
+    assert_eq!(
+        (&r["staff"], &r["provider"], &r["expires"], &r["days"], &r["certificate"], &r["status"]),
+        (
+            &serde_json::json!("salt-morgan"),
+            &serde_json::json!("Team Teach"),
+            &serde_json::json!("2026-12-10"),
+            &serde_json::json!(16),
+            &serde_json::json!("TT-0001"),
+            &serde_json::json!("expiring")
+        )
+    );
+    assert!(senco(&repo, &["training", "--expiring", "15", "--format", "json"]).stdout.contains("\"rows\": []"));
+    // Without --expiring: every course, the rest `valid` or `no-expiry`.
+    let all = senco(&repo, &["training", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&all.stdout).unwrap();
+    let statuses: Vec<&str> = v["rows"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert!(statuses.len() > 10 && statuses.contains(&"no-expiry") && statuses.contains(&"valid"), "{statuses:?}");
+}
