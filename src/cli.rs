@@ -67,6 +67,8 @@ pub enum Command {
     Caseload(CaseloadArgs),
     /// Provision planned against provision delivered, per pupil, provision and staff member.
     Delivery(DeliveryArgs),
+    /// Staff training held, and what has lapsed or lapses soon.
+    Training(TrainingArgs),
     /// Prepare the record of a review meeting, pre-filled from the pupil's records.
     NewReview(NewReviewArgs),
     /// Add a dated entry to a pupil's log: a meeting, a contact, a concern, a progress report.
@@ -567,6 +569,8 @@ pub enum DueKind {
     Action,
     Referral,
     FollowUp,
+    Access,
+    Training,
 }
 
 #[derive(Debug, Args)]
@@ -650,6 +654,15 @@ pub struct DeliveryArgs {
     /// Only this provision (a catalogue id, or an intervention id without one).
     #[arg(long, value_name = "ID")]
     pub provision: Option<String>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TrainingArgs {
+    /// Only training lapsed or lapsing within DAYS (the status window; default 60).
+    #[arg(long, value_name = "DAYS")]
+    pub expiring: Option<i64>,
     #[command(flatten)]
     pub out: OutputArgs,
 }

@@ -27,6 +27,7 @@ mod delivery;
 mod export;
 mod impact;
 mod progress;
+mod training;
 // The web face.
 mod serve;
 
@@ -180,6 +181,7 @@ pub fn dispatch(mut cli: Cli) -> ExitCode {
         Command::Show(args) => show::run(&ctx, &args),
         Command::Caseload(args) => caseload::run(&ctx, &args),
         Command::Delivery(args) => delivery::run(&ctx, &args),
+        Command::Training(args) => training::run(&ctx, &args),
         Command::NewReview(args) => new_review::run(&ctx, &args),
         Command::Log(args) => log::run(&ctx, &args),
         Command::Rollover(args) => rollover::run(&ctx, &args),

@@ -207,8 +207,12 @@ record! {
 record! {
     Training ("training entry") {
         course: Text = "course" [required],
+        provider: Text = "provider",
         date: Date = "date" [required],
         expires: Date = "expires",
+        /// Months the course stays valid, when no `expires` date is written.
+        valid_months: Spanned<i64> = "valid_months",
+        certificate: Text = "certificate",
     }
 }
 

@@ -9,6 +9,7 @@ pub mod register;
 pub mod review_due;
 pub mod show;
 pub mod stats;
+pub mod training;
 
 use crate::error::Error;
 use crate::model::{text, val, Area, Intervention, Level, Need, Pupil, Settings, Staff};
@@ -31,6 +32,11 @@ pub struct PupilFilter {
 }
 
 impl PupilFilter {
+    /// No level, year or class narrows the list.
+    pub fn is_empty(&self) -> bool {
+        self.levels.is_empty() && self.years.is_empty() && self.classes.is_empty()
+    }
+
     pub fn new(
         settings: &Settings,
         levels: &[String],

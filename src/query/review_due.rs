@@ -8,7 +8,8 @@
 //! once past their due date; reviews and referrals also when due soon.
 
 use super::{PupilFilter, VERSION};
-use crate::model::{text, val, ReferralStatus};
+use crate::model::settings::Jurisdiction;
+use crate::model::{text, val, AccessArrangement, ReferralStatus, Training};
 use crate::output::{Column, Document, Table};
 use crate::repo::{PupilRecord, Repo};
 use crate::rules::eval::Status;
@@ -17,13 +18,40 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 /// The stable item kinds, in the order `--kind` lists them.
-pub const KINDS: &[&str] =
-    &["support-review", "annual-review", "reevaluation", "deadline", "target", "action", "referral", "follow-up"];
+pub const KINDS: &[&str] = &[
+    "support-review",
+    "annual-review",
+    "reevaluation",
+    "deadline",
+    "target",
+    "action",
+    "referral",
+    "follow-up",
+    "access",
+    "training",
+];
 
 /// The rules whose dates are the review items (`rules::due_items`); every
 /// other rule outcome that is due or overdue is a `deadline` item.
 const REVIEW_RULES: &[&str] =
-    &["ENG-SUP-REVIEW", "ENG-AR-DUE", "US-IEP-ANNUAL", "US-REEVAL", "US-504-REVIEW", "WAL-IDP-REVIEW"];
+    &["ENG-SUP-REVIEW", "ENG-AR-DUE", "US-IEP-ANNUAL", "US-REEVAL", "US-504-REVIEW", "WAL-IDP-REVIEW", "ENG-ACCESS"];
+
+/// The last day an exam access arrangement holds (ENG-ACCESS): within 26
+/// months of the approval, else of the assessment, as the rule counts it.
+pub fn access_expiry(a: &AccessArrangement) -> Option<NaiveDate> {
+    let from = val(&a.approved).or(val(&a.assessed))?;
+    Some(dates::within_months(from, 26))
+}
+
+/// The day a course of training lapses: `expires` as written, else the same
+/// day `valid_months` after its date; `None` when it never lapses.
+pub fn training_expiry(t: &Training) -> Option<NaiveDate> {
+    if let Some(e) = val(&t.expires) {
+        return Some(e);
+    }
+    let months = u32::try_from(val(&t.valid_months)?).ok()?;
+    Some(dates::add_months(val(&t.date)?, months))
+}
 
 /// What `review-due` is asked for.
 #[derive(Clone, Debug)]
@@ -96,6 +124,18 @@ pub fn pupil_items(repo: &Repo, rec: &PupilRecord, today: NaiveDate) -> Vec<(&'s
             let summary = text(&e.summary).unwrap_or("?").trim();
             let from = val(&e.date).map(|d| format!(" of {d}")).unwrap_or_default();
             out.push(("follow-up", due, format!("{summary} [{kind}{from}]")));
+        }
+    }
+    // Exam access arrangements lapse 26 months after approval (England).
+    if repo.settings.school.jurisdiction == Jurisdiction::England
+        && rules::configured(&repo.settings, "ENG-ACCESS", crate::diag::Severity::Warning).is_some()
+    {
+        for a in pupil.access_arrangements.iter().flatten() {
+            if let Some(expires) = access_expiry(a) {
+                let name = text(&a.arrangement).unwrap_or("access arrangement").trim();
+                let from = if a.approved.is_some() { "approval" } else { "assessment; no approval recorded" };
+                out.push(("access", expires, format!("{name}: valid until {expires} (26 months from the {from})")));
+            }
         }
     }
     // As in `check`, referrals are followed up for pupils on the register.
@@ -174,14 +214,47 @@ pub fn query(repo: &Repo, today: NaiveDate, opts: &Options) -> Vec<Item> {
                 year_group: val(&pupil.year_group),
                 level: pupil.level().map(|l| l.as_str().to_string()),
                 kind,
-                rule: matches!(kind, "support-review" | "annual-review" | "reevaluation")
-                    .then(|| review_rules.iter().find(|(_, d)| *d == due).map(|(r, _)| *r))
-                    .flatten(),
+                rule: match kind {
+                    "support-review" | "annual-review" | "reevaluation" => {
+                        review_rules.iter().find(|(_, d)| *d == due).map(|(r, _)| *r)
+                    }
+                    "access" => Some("ENG-ACCESS"),
+                    _ => None,
+                },
                 due: due.to_string(),
                 days,
                 status: if days < 0 { "overdue" } else { "due-soon" },
                 detail,
             });
+        }
+    }
+    // Staff training that lapses: a school item, with no pupil; shown only
+    // when no pupil filter narrows the list.
+    if wants("training") && opts.filter.is_empty() {
+        for member in &repo.staff {
+            for t in member.training.iter().flatten() {
+                let Some(expires) = training_expiry(t) else { continue };
+                let days = (expires - today).num_days();
+                if days > opts.within {
+                    continue;
+                }
+                let who = text(&member.name).unwrap_or("?").trim().to_string();
+                let course = text(&t.course).unwrap_or("?").trim();
+                let id = text(&member.id).unwrap_or("?");
+                let verb = if days < 0 { "expired on" } else { "expires on" };
+                items.push(Item {
+                    pupil: String::new(),
+                    name: who,
+                    year_group: None,
+                    level: None,
+                    kind: "training",
+                    rule: None,
+                    due: expires.to_string(),
+                    days,
+                    status: if days < 0 { "overdue" } else { "due-soon" },
+                    detail: format!("{course}: {verb} {expires} [staff {id}]"),
+                });
+            }
         }
     }
     items.sort_by(|a, b| (&a.due, &a.pupil, a.kind, &a.detail).cmp(&(&b.due, &b.pupil, b.kind, &b.detail)));

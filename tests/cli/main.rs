@@ -10,6 +10,7 @@ mod check;
 mod compliance;
 mod crash;
 mod delivery;
+mod duties;
 mod england;
 mod evidence;
 mod hostile;
