@@ -146,10 +146,54 @@ fn severity_word(s: crate::diag::Severity) -> &'static str {
     }
 }
 
+/// Whom a row is about: a pupil, or (no pupil id) the school itself.
+#[derive(Default)]
+struct Who {
+    pupil: String,
+    name: String,
+    archived: bool,
+    year_group: Option<i64>,
+    level: Option<String>,
+}
+
+fn row(repo: &Repo, today: NaiveDate, who: Who, o: &Outcome) -> Row {
+    let severity = configured(&repo.settings, o.rule.code, o.rule.severity).unwrap_or(o.rule.severity);
+    Row {
+        pupil: who.pupil,
+        name: who.name,
+        archived: who.archived,
+        year_group: who.year_group,
+        level: who.level,
+        rule: o.rule.code,
+        status: o.status.code(),
+        due: o.due.map(|d| d.to_string()),
+        days: o.days(today),
+        detail: o.detail.clone(),
+        file: o.file.clone(),
+        line: o.span.map(|s| s.start.line),
+        column: o.span.map(|s| s.start.column),
+        severity: severity_word(severity),
+        citation: o.rule.source,
+    }
+}
+
 /// The rows asked for: pupils on roll, then archived pupils, each by id, each
 /// pupil's rules in registry order.
 pub fn query(repo: &Repo, today: NaiveDate, opts: &Options) -> Vec<Row> {
     let mut rows = Vec::new();
+    let wanted = |o: &Outcome| {
+        (opts.rules.is_empty() || opts.rules.iter().any(|c| c == o.rule.code))
+            && (opts.statuses.is_empty() || opts.statuses.contains(&o.status))
+    };
+    // The school's own duties first, as a row with no pupil, unless the rows
+    // are for one pupil or a filtered group of pupils.
+    let unfiltered = opts.filter.levels.is_empty() && opts.filter.years.is_empty() && opts.filter.classes.is_empty();
+    if opts.pupil.is_none() && unfiltered {
+        for o in crate::rules::school_outcomes(&repo.settings, &repo.staff, today).into_iter().filter(|o| wanted(o)) {
+            let who = Who { pupil: String::new(), name: repo.settings.school.name.clone(), ..Who::default() };
+            rows.push(row(repo, today, who, &o));
+        }
+    }
     for rec in repo.pupils.iter().chain(repo.archived.iter()) {
         let Some(pupil) = &rec.pupil else { continue };
         if opts.pupil.as_ref().is_some_and(|id| *id != rec.dir) || !opts.filter.matches(pupil) {
@@ -162,24 +206,14 @@ pub fn query(repo: &Repo, today: NaiveDate, opts: &Options) -> Vec<Row> {
             if !(opts.statuses.is_empty() || opts.statuses.contains(&o.status)) {
                 continue;
             }
-            let severity = configured(&repo.settings, o.rule.code, o.rule.severity).unwrap_or(o.rule.severity);
-            rows.push(Row {
+            let who = Who {
                 pupil: rec.dir.clone(),
                 name: pupil.display_name(),
                 archived: rec.archived,
                 year_group: val(&pupil.year_group),
                 level: pupil.level().map(|l| l.as_str().to_string()),
-                rule: o.rule.code,
-                status: o.status.code(),
-                due: o.due.map(|d| d.to_string()),
-                days: o.days(today),
-                detail: o.detail.clone(),
-                file: o.file.clone(),
-                line: o.span.map(|s| s.start.line),
-                column: o.span.map(|s| s.start.column),
-                severity: severity_word(severity),
-                citation: o.rule.source,
-            });
+            };
+            rows.push(row(repo, today, who, &o));
         }
     }
     rows

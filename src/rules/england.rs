@@ -811,18 +811,25 @@ fn eng_cost(cx: &mut Cx) {
 
 fn eng_cost_of(cx: &mut Cx, cost: f64) {
     let c = &cx.settings.costs;
+    // The figure is the pupil's whole additional provision this academic
+    // year (model::cost::pupil_yearly), as show and the provision map give it.
+    let year = cx
+        .settings
+        .calendar
+        .as_ref()
+        .map_or("a year".to_string(), |cal| format!("this academic year ({} to {})", cal.year_start, cal.year_end));
     let (status, detail) = if cost > c.notional_threshold {
         (
             Status::NotMet,
             format!(
-                "additional provision costs {cost:.2} {} a year, above the notional threshold of {:.2}",
+                "additional provision costs {cost:.2} {} {year}, above the notional threshold of {:.2}",
                 c.currency, c.notional_threshold
             ),
         )
     } else {
         (
             Status::Met,
-            format!("additional provision costs {cost:.2} {} a year, within {:.2}", c.currency, c.notional_threshold),
+            format!("additional provision costs {cost:.2} {} {year}, within {:.2}", c.currency, c.notional_threshold),
         )
     };
     let file = cx.rec.file("interventions.yaml");

@@ -364,6 +364,36 @@ pub fn due_items(settings: &Settings, rec: &PupilRecord, today: NaiveDate) -> Ve
     out
 }
 
+/// The outcomes of the rules about the school itself (`Scope::School`): the
+/// designation of a SENCO (ENG-SENCO) or ALNCo (WAL-ALNCO) in senco.toml, and
+/// in England the SENCO's qualification from staff.yaml. `compliance` lists
+/// them; `check` and the checklist give the same answers.
+pub fn school_outcomes(settings: &Settings, staff: &[crate::model::Staff], today: NaiveDate) -> Vec<eval::Outcome> {
+    let juris = settings.school.jurisdiction;
+    let mut out = Vec::new();
+    for r in pack(juris).iter().filter(|r| r.scope == Scope::School) {
+        if configured(settings, r.code, r.severity).is_none() {
+            continue;
+        }
+        let named = settings.school.senco.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        out.push(eval::Outcome {
+            rule: r,
+            status: if named.is_some() { eval::Status::Met } else { eval::Status::NotMet },
+            due: None,
+            detail: match named {
+                Some(n) => format!("senco.toml names {n} as the coordinator"),
+                None => "no coordinator is named (`senco` under [school] in senco.toml)".to_string(),
+            },
+            file: crate::repo::SETTINGS_FILE.to_string(),
+            span: None,
+        });
+        if r.code == "ENG-SENCO" {
+            out.extend(england::senco_outcomes(settings, staff, today));
+        }
+    }
+    out
+}
+
 /// Turns a rule outcome into a finding for `senco check`, at the severity
 /// the school configured: overdue, not met, and due within `warn_days` are
 /// findings; not recorded is `info`; met is silent.

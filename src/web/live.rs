@@ -142,6 +142,8 @@ impl Live {
                     }
                     folders.insert((top.to_string(), parts[1].clone()));
                 }
+                // The journal coming or going: the records may have changed as a whole.
+                Some(".senco") => full = true,
                 Some(name) if name.starts_with('.') => {}
                 Some(_) => full = true,
                 None => {}
@@ -242,6 +244,9 @@ pub fn error_text(e: &Error) -> String {
 }
 
 fn load_all(root: &Path, anonymise_names: bool, today: chrono::NaiveDate) -> Result<Snapshot, Error> {
+    // A batch that did not finish (a crash, or another senco command writing
+    // right now) leaves the records half changed: say so instead of serving them.
+    crate::edit::journal::refuse_if_unfinished(root)?;
     let mut repo = repo::load(root)?;
     if anonymise_names {
         for rec in repo.pupils.iter_mut().chain(repo.archived.iter_mut()) {

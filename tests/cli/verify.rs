@@ -26,7 +26,7 @@ fn verify_costs_check_agrees_with_the_provision_map() {
     let r = senco(&costs_school(), &["check", "--format", "json"]);
     // ENG-COST totals the year: 986.12, not 1026.12 (c-past's 40 per-pupil cost
     // belongs to a year in which it ran, not this one).
-    assert!(r.stdout.contains("986.12 GBP a year"), "{}", r.all());
+    assert!(r.stdout.contains("986.12 GBP this academic year (2026-09-01 to 2027-07-20)"), "{}", r.all());
     assert!(!r.stdout.contains("1026.12"), "{}", r.all());
     let map = senco(&costs_school(), &["render", "provision-map"]);
     assert_eq!(map.code, 0, "{}", map.all());
