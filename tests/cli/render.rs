@@ -438,3 +438,18 @@ fn request_pack_costs_each_academic_year_by_hand() {
         assert!(ava.contains(section), "missing `{section}`:\n{ava}");
     }
 }
+
+/// Advice recorded on any review file reaches the request pack, by date.
+#[test]
+fn request_pack_lists_advice_received() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&small(), dir.path());
+    let review = dir.path().join("pupils/cai-evans/reviews/2026-10-05.yaml");
+    let mut text = std::fs::read_to_string(&review).unwrap();
+    text.push_str(
+        "advice:\n  - from: Speech and language therapy\n    received: 2026-09-30\n    summary: Needs visual prompts.\n",
+    );
+    std::fs::write(&review, text).unwrap();
+    let md = ok(dir.path(), &["render", "request", "cai-evans"]);
+    assert!(md.contains("| Speech and language therapy | 30 September 2026 | Needs visual prompts. |"), "{md}");
+}

@@ -35,6 +35,9 @@ pub struct RequestPack {
     pub cost_total: f64,
     /// `[costs] weeks_per_year`: the school weeks a whole year counts.
     pub school_weeks: f64,
+    /// Advice and information received, from every review file's `advice`,
+    /// by date received.
+    pub advice: Vec<super::review::AdviceView>,
     pub assessments: Vec<AssessmentView>,
     pub assessment_charts: Vec<LineChart>,
     /// The latest recorded views (from the latest held review that records each).
@@ -145,7 +148,19 @@ pub fn request_pack(cx: &Ctx, rec: &PupilRecord) -> RequestPack {
     let cycles: Vec<ReviewView> = reviews(cx, rec).into_iter().filter(|r| r.held).collect();
     let latest = |f: fn(&ReviewView) -> &Option<String>| cycles.iter().rev().find_map(|r| f(r).clone());
     let cost_years = cost_years(cx, rec);
+    let mut advice: Vec<super::review::AdviceView> = rec
+        .reviews
+        .iter()
+        .flat_map(|r| r.review.advice.iter().flatten())
+        .map(|a| super::review::AdviceView {
+            from: text(&a.from).unwrap_or_default().to_string(),
+            received: val(&a.received).map(|d| d.to_string()),
+            summary: text(&a.summary).map(str::to_string),
+        })
+        .collect();
+    advice.sort_by(|a, b| a.received.cmp(&b.received).then(a.from.cmp(&b.from)));
     RequestPack {
+        advice,
         school: cx.school(),
         pupil: pupil_view(cx, rec),
         title: title(cx.settings.school.jurisdiction),
