@@ -136,6 +136,11 @@ pub struct CheckArgs {
     /// Show only errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Folder of the records relative to the repository root, put before
+    /// every path in `github` and `sarif` output (default: found from the
+    /// enclosing git checkout; `.` for none).
+    #[arg(long, value_name = "PATH")]
+    pub path_prefix: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -333,6 +333,9 @@ struct JsonFinding<'a> {
 struct JsonSummary {
     errors: usize,
     warnings: usize,
+    /// Notes (info findings: facts a rule needs but the records lack), as
+    /// the human summary counts them.
+    notes: usize,
     pupils: usize,
     files: usize,
 }
@@ -369,27 +372,78 @@ pub fn json_to(w: &mut impl std::io::Write, findings: &[Finding], pupils: usize,
                 pupil: f.pupil.as_deref(),
             })
             .collect(),
-        summary: JsonSummary { errors: t.errors, warnings: t.warnings, pupils, files },
+        summary: JsonSummary { errors: t.errors, warnings: t.warnings, notes: t.infos, pupils, files },
     };
     serde_json::to_writer_pretty(&mut *w, &report)?;
     w.write_all(b"\n")
 }
 
+/// A path as a SARIF URI reference: `/`-separated, every byte outside the
+/// unreserved set and `/` percent-encoded (RFC 3986), so names with spaces
+/// or accents are valid URIs (SARIF1002).
+pub fn uri_encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.replace('\\', "/").bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// `prefix/file`, or `file` alone.
+fn prefixed(prefix: Option<&str>, file: &str) -> String {
+    match prefix {
+        Some(p) if !file.is_empty() => format!("{p}/{file}"),
+        Some(p) => p.to_string(),
+        None => file.to_string(),
+    }
+}
+
+/// A short stable hash (FNV-1a, 64 bits) in hex: the same input gives the
+/// same fingerprint on every run and platform.
+fn fingerprint(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain(std::iter::once(0)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+/// The SARIF descriptor of a finding code: short and full descriptions and
+/// help from the text `senco explain` shows.
+fn sarif_rule(code: &str) -> serde_json::Value {
+    let (short, full) = if let Some(k) = crate::check::codes::code(code) {
+        (k.summary.to_string(), format!("{} {}", k.summary, k.explanation))
+    } else if let Some(r) = crate::rules::rule(code) {
+        (r.statement.to_string(), format!("{} The law: {} Source: {}.", r.statement, r.provision, r.source))
+    } else {
+        (code.to_string(), code.to_string())
+    };
+    let full = full.replace(['\n', '\r'], " ");
+    let help = format!("{full} Run `senco explain {code}` for the full text.");
+    serde_json::json!({
+        "id": code,
+        "name": code,
+        "shortDescription": {"text": short.replace(['\n', '\r'], " ")},
+        "fullDescription": {"text": full},
+        "help": {"text": help, "markdown": help},
+    })
+}
+
 /// The report as SARIF 2.1.0, for code-scanning tools (docs/json.md).
-pub fn sarif(findings: &[Finding]) -> String {
+/// `prefix` is the records' folder relative to the repository root: URIs
+/// are relative to `%SRCROOT%`, the repository root.
+pub fn sarif(findings: &[Finding], prefix: Option<&str>) -> String {
     let mut codes: Vec<&str> = findings.iter().map(|f| f.code).collect();
     codes.sort_unstable();
     codes.dedup();
-    let rules: Vec<serde_json::Value> = codes
-        .iter()
-        .map(|c| {
-            let summary = crate::check::codes::code(c)
-                .map(|k| k.summary)
-                .or_else(|| crate::rules::rule(c).map(|r| r.statement))
-                .unwrap_or("");
-            serde_json::json!({"id": c, "shortDescription": {"text": summary}})
-        })
-        .collect();
+    let rules: Vec<serde_json::Value> = codes.iter().map(|c| sarif_rule(c)).collect();
     let results: Vec<serde_json::Value> = findings
         .iter()
         .map(|f| {
@@ -400,24 +454,47 @@ pub fn sarif(findings: &[Finding]) -> String {
             };
             let mut text = f.message.clone();
             if let Some(h) = &f.hint {
-                text.push_str("\nhint: ");
+                text.push_str(" (hint: ");
                 text.push_str(h);
+                text.push(')');
             }
+            let file = prefixed(prefix, &f.file);
+            let (line, col) = (f.line().max(1), f.column().max(1));
+            // Two findings on one line differ in code, column or message, and
+            // so in their fingerprint: each is its own alert.
+            let print = fingerprint(&[f.code, &file, &line.to_string(), &col.to_string(), &f.message]);
             serde_json::json!({
                 "ruleId": f.code,
+                "ruleIndex": codes.binary_search(&f.code).unwrap_or(0),
                 "level": level,
-                "message": {"text": text},
+                "message": {"text": text.replace(['\n', '\r'], " ")},
                 "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": f.file},
-                    "region": {"startLine": f.line(), "startColumn": f.column()}
-                }}]
+                    "artifactLocation": {"uri": uri_encode(&file), "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": line, "startColumn": col}
+                }}],
+                "partialFingerprints": {"senco/v1": print},
             })
         })
         .collect();
+    let mut driver = serde_json::json!({
+        "name": "senco",
+        "version": env!("CARGO_PKG_VERSION"),
+        "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "rules": rules,
+    });
+    if let Some(uri) = option_env!("CARGO_PKG_HOMEPAGE").filter(|u| !u.is_empty()) {
+        driver["informationUri"] = serde_json::json!(uri);
+    }
     let doc = serde_json::json!({
         "version": "2.1.0",
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "runs": [{"tool": {"driver": {"name": "senco", "version": env!("CARGO_PKG_VERSION"), "rules": rules}}, "results": results}]
+        "runs": [{
+            "tool": {"driver": driver},
+            "originalUriBaseIds": {"%SRCROOT%": {
+                "description": {"text": "The root of the repository holding the records."}
+            }},
+            "results": results
+        }]
     });
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');
@@ -436,8 +513,9 @@ fn gh_prop(s: &str) -> String {
     gh_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// `::error file=PATH,line=N,col=N,title=CODE::message`
-pub fn github(out: &mut String, f: &Finding) {
+/// `::error file=PATH,line=N,col=N,title=CODE::message`; `prefix` is the
+/// records' folder relative to the repository root.
+pub fn github(out: &mut String, f: &Finding, prefix: Option<&str>) {
     let kind = match f.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -451,7 +529,7 @@ pub fn github(out: &mut String, f: &Finding) {
     let _ = writeln!(
         out,
         "::{kind} file={},line={},col={},title={}::{}",
-        gh_prop(&f.file),
+        gh_prop(&prefixed(prefix, &f.file)),
         f.line(),
         f.column(),
         gh_prop(f.code),
@@ -550,7 +628,7 @@ mod tests {
         assert_eq!(escape_controls("\u{202E}abc"), "\\u{202e}abc");
         assert_eq!(escape_controls_keep_lines("a\tb\nc\x1bd\r\n"), "a\tb\nc\\u{1b}d\r\n");
         let mut gh = String::new();
-        github(&mut gh, &f);
+        github(&mut gh, &f, None);
         assert!(!gh.contains('\x1b'), "{gh:?}");
     }
 
@@ -559,7 +637,25 @@ mod tests {
         let mut f = finding();
         f.file = "a,b:c.yaml".into();
         let mut out = String::new();
-        github(&mut out, &f);
+        github(&mut out, &f, None);
         assert_eq!(out, "::error file=a%2Cb%3Ac.yaml,line=2,col=13,title=wrong-type::expected a whole number, found `four`%0Ahint: write a number\n");
+    }
+
+    #[test]
+    fn sarif_uris_are_percent_encoded_and_findings_on_one_line_differ() {
+        assert_eq!(uri_encode("rec ords/pupils/zoë-ann/pupil.yaml"), "rec%20ords/pupils/zo%C3%AB-ann/pupil.yaml");
+        let a = finding();
+        let mut b = finding();
+        b.code = "bad-value";
+        let out: serde_json::Value = serde_json::from_str(&sarif(&[a, b], Some("my school"))).unwrap();
+        let results = out["runs"][0]["results"].as_array().unwrap();
+        let prints: Vec<&serde_json::Value> = results.iter().map(|r| &r["partialFingerprints"]["senco/v1"]).collect();
+        assert_ne!(prints[0], prints[1]);
+        let uri = &results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+        assert_eq!(uri, "my%20school/pupils/a/pupil.yaml");
+        assert!(!results[0]["message"]["text"].as_str().unwrap().contains('\n'));
+        // The same finding gives the same fingerprint on every run.
+        let again: serde_json::Value = serde_json::from_str(&sarif(&[finding()], Some("my school"))).unwrap();
+        assert_eq!(&again["runs"][0]["results"][0]["partialFingerprints"]["senco/v1"], prints[0]);
     }
 }

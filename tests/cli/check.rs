@@ -35,6 +35,7 @@ struct JsonFinding {
 struct Summary {
     errors: usize,
     warnings: usize,
+    notes: usize,
     pupils: usize,
     files: usize,
 }
@@ -82,8 +83,10 @@ fn each_bad_input_is_one_located_error_in_every_format() {
         let repo = fixture(name);
         let human = senco(&repo, &["check"]);
         let json = senco(&repo, &["check", "--format", "json"]);
-        let github = senco(&repo, &["check", "--format", "github"]);
-        let sarif = senco(&repo, &["check", "--format", "sarif"]);
+        // The fixtures sit inside this checkout: `--path-prefix .` keeps
+        // their paths relative to the fixture (the git root case is tested below).
+        let github = senco(&repo, &["check", "--format", "github", "--path-prefix", "."]);
+        let sarif = senco(&repo, &["check", "--format", "sarif", "--path-prefix", "."]);
         for run in [&human, &json, &github, &sarif] {
             assert_eq!(run.code, 1, "{name}: {}", run.all());
             assert!(!run.stderr.contains("panicked"), "{name}: {}", run.stderr);
@@ -353,4 +356,66 @@ fn misplaced_yaml_files_are_never_silently_ignored() {
         .collect();
     flagged.sort();
     assert_eq!(flagged, ["pupils/leo-ward.yaml", "staf.yaml"], "other tools' YAML at the top is left alone");
+}
+
+/// Records in a subfolder of a git checkout: SARIF URIs and GitHub
+/// annotations name files from the checkout's root, percent-encoded in SARIF.
+#[test]
+fn ci_paths_are_relative_to_the_git_root() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let repo = dir.path().join("rec ords");
+    copy_dir(&fixture("bad-date"), &repo);
+    let file = "pupils/ava-brown/targets.yaml";
+    let sarif = senco(&repo, &["check", "--format", "sarif"]);
+    assert_eq!(sarif.code, 1, "{}", sarif.all());
+    let doc: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let run = &doc["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    let loc = &results[0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(loc["uri"], format!("rec%20ords/{file}"));
+    assert_eq!(loc["uriBaseId"], "%SRCROOT%");
+    assert!(run["originalUriBaseIds"]["%SRCROOT%"].is_object());
+    for r in results {
+        assert!(r["partialFingerprints"]["senco/v1"].as_str().is_some_and(|p| p.len() == 16), "{r}");
+        assert!(!r["message"]["text"].as_str().unwrap().contains('\n'), "{r}");
+    }
+    let rule = &run["tool"]["driver"]["rules"][0];
+    for k in ["shortDescription", "fullDescription", "help"] {
+        assert!(!rule[k]["text"].as_str().unwrap_or("").is_empty(), "{k}: {rule}");
+    }
+    let github = senco(&repo, &["check", "--format", "github"]);
+    assert!(github.stdout.contains(&format!("::error file=rec ords/{file},line=5,col=8,")), "{}", github.stdout);
+    // `--path-prefix` overrides what the checkout says.
+    let github = senco(&repo, &["check", "--format", "github", "--path-prefix", "schools/oak/"]);
+    assert!(github.stdout.contains(&format!("::error file=schools/oak/{file},line=5,")), "{}", github.stdout);
+}
+
+/// A broken senco.toml still gives well-formed json, sarif and github output
+/// carrying the located `bad-settings` finding, with exit status 2.
+#[test]
+fn broken_settings_are_a_finding_in_every_machine_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("school");
+    copy_dir(&fixture("base"), &repo);
+    let toml = std::fs::read_to_string(repo.join("senco.toml")).unwrap();
+    std::fs::write(repo.join("senco.toml"), format!("{toml}\nbroken = [\n")).unwrap();
+    let json = senco(&repo, &["check", "--format", "json"]);
+    assert_eq!(json.code, 2, "{}", json.all());
+    let report: Report = serde_json::from_str(&json.stdout).unwrap_or_else(|e| panic!("{e}: {}", json.all()));
+    assert_eq!(report.findings.len(), 1);
+    let f = &report.findings[0];
+    assert_eq!((f.code.as_str(), f.file.as_str(), f.severity.as_str()), ("bad-settings", "senco.toml", "error"));
+    assert!(f.line > 1);
+    assert_eq!(report.summary.errors, 1);
+    let sarif = senco(&repo, &["check", "--format", "sarif", "--path-prefix", "."]);
+    assert_eq!(sarif.code, 2, "{}", sarif.all());
+    let doc: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let r = &doc["runs"][0]["results"][0];
+    assert_eq!(r["ruleId"], "bad-settings");
+    assert_eq!(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "senco.toml");
+    let github = senco(&repo, &["check", "--format", "github", "--path-prefix", "."]);
+    assert_eq!(github.code, 2, "{}", github.all());
+    assert!(github.stdout.starts_with("::error file=senco.toml,line="), "{}", github.stdout);
+    assert!(github.stdout.contains(",title=bad-settings::"), "{}", github.stdout);
 }
