@@ -409,6 +409,8 @@ pub enum RenderKind {
     Review,
     /// The compliance checklist of review deadlines.
     Checklist,
+    /// The pack for a request for an EHC needs assessment, for the local authority.
+    Request,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -21,6 +21,7 @@ fn kind_name(k: RenderKind) -> &'static str {
         RenderKind::Class => "class",
         RenderKind::Review => "review",
         RenderKind::Checklist => "checklist",
+        RenderKind::Request => "request",
     }
 }
 
@@ -46,7 +47,7 @@ pub fn run(ctx: &Ctx, args: &RenderArgs) -> Result<u8, Error> {
     }
 
     let (text, file_stem) = match args.kind {
-        RenderKind::Plan | RenderKind::Profile | RenderKind::Review => {
+        RenderKind::Plan | RenderKind::Profile | RenderKind::Review | RenderKind::Request => {
             let rec = repo.resolve_pupil(need_target(args, kind)?)?;
             ctx.only_pupil(rec);
             ctx.need_readable(rec)?;
@@ -87,8 +88,9 @@ pub fn run(ctx: &Ctx, args: &RenderArgs) -> Result<u8, Error> {
         }
     };
     ctx.warn_unreadable();
-    let one_pupil = matches!(args.kind, RenderKind::Plan | RenderKind::Profile | RenderKind::Review)
-        || (args.kind == RenderKind::Checklist && args.target.is_some());
+    let one_pupil =
+        matches!(args.kind, RenderKind::Plan | RenderKind::Profile | RenderKind::Review | RenderKind::Request)
+            || (args.kind == RenderKind::Checklist && args.target.is_some());
     let text = finish(&text, format, &ctx.unreadable.borrow(), one_pupil);
     let target = match (&args.output, &args.out_dir) {
         (Some(file), _) => Some(file.clone()),
@@ -192,9 +194,11 @@ fn validate(args: &RenderArgs, kind: &str) -> Result<(), Error> {
             }
         }
     }
-    if args.all && !matches!(args.kind, RenderKind::Plan | RenderKind::Profile | RenderKind::Review) {
+    if args.all
+        && !matches!(args.kind, RenderKind::Plan | RenderKind::Profile | RenderKind::Review | RenderKind::Request)
+    {
         return Err(Error::usage(
-            format!("`--all` applies to plan, profile and review, not to `{kind}`"),
+            format!("`--all` applies to plan, profile, review and request, not to `{kind}`"),
             Some(format!("`senco render {kind}` already covers the whole school")),
         ));
     }
@@ -242,6 +246,7 @@ fn render_pupil(
     match kind {
         RenderKind::Plan => templates.render(tname, &views::plan(cx, rec)),
         RenderKind::Profile => templates.render(tname, &views::profile(cx, rec)),
+        RenderKind::Request => templates.render(tname, &views::request::request_pack(cx, rec)),
         _ => templates.render(tname, &views::review_pack(cx, rec)),
     }
 }

@@ -33,6 +33,8 @@ builtin! {
     "layout.html.j2",
     "charts.html.j2",
     "plan.md.j2",
+    "request.md.j2",
+    "request.html.j2",
     "plan.html.j2",
     "profile.md.j2",
     "profile.html.j2",

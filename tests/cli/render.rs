@@ -21,6 +21,7 @@ const OAKFIELD_DOCS: &[(&str, &[&str])] = &[
     ("profile-ava", &["render", "profile", "ava-brown"]),
     ("review-ava", &["render", "review", "ava-brown"]),
     ("review-amara-annual", &["render", "review", "amara-osei"]),
+    ("request-ava", &["render", "request", "ava-brown"]),
     ("class-4b", &["render", "class", "4B"]),
     ("checklist", &["render", "checklist"]),
     ("checklist-theo", &["render", "checklist", "theo-clarke"]),
@@ -32,6 +33,7 @@ const SMALL_DOCS: &[(&str, &[&str])] = &[
     ("plan", &["render", "plan", "cai"]),
     ("profile", &["render", "profile", "cai-evans"]),
     ("review", &["render", "review", "cai-evans"]),
+    ("request", &["render", "request", "cai-evans"]),
     ("class", &["render", "class", "4|e"]),
     ("checklist", &["render", "checklist"]),
     ("provision-map", &["render", "provision-map"]),
@@ -248,11 +250,11 @@ fn templates_export_refuses_to_overwrite() {
     let run = senco(&oakfield(), &["templates", "export", o]);
     assert_eq!(run.code, 0, "{}", run.all());
     let files = tree(&out);
-    assert_eq!(files.len(), 16);
+    assert_eq!(files.len(), 18);
     assert!(files.contains_key("plan.html.j2") && files.contains_key("layout.html.j2"));
     let again = senco(&oakfield(), &["templates", "export", o]);
     assert_eq!(again.code, 2);
-    assert!(again.stderr.contains("16 template file(s) already exist"), "{}", again.stderr);
+    assert!(again.stderr.contains("18 template file(s) already exist"), "{}", again.stderr);
     assert_eq!(tree(&out), files);
 }
 
@@ -406,4 +408,48 @@ fn word_documents_for_every_kind() {
         let bytes = std::fs::read(&pdf).unwrap_or_default();
         assert!(bytes.starts_with(b"%PDF") && bytes.len() > 2000, "{} did not convert", f.display());
     }
+}
+
+/// The request pack's cost per academic year, worked by hand. Word work ran
+/// 3 × 40 minutes a week with Mr G. Rees (£18.00 an hour) in a group of 2:
+/// £18.00 a week. From 7 September 2026 to today (24 November 2026) is 79
+/// days; 79 / 365 of the fixture's 38 school weeks is 8.2247 weeks, so
+/// £148.04 in 2026 to 2027.
+#[test]
+fn request_pack_costs_each_academic_year_by_hand() {
+    let md = ok(&small(), &["render", "request", "cai-evans"]);
+    assert!(md.contains("| Word work | 8.2 | 120 | £148.04 |"), "{md}");
+    assert!(md.contains("| 2026 to 2027 | Weeks | Minutes a week | Cost |"), "{md}");
+    // Wales: the request is for the local authority to decide on an IDP, not an EHC assessment.
+    assert!(md.starts_with("# Request to the local authority to decide on an individual development plan"), "{md}");
+    // Ava's precision teaching ran in two academic years: one table each.
+    let ava = ok(&oakfield(), &["render", "request", "ava-brown"]);
+    assert!(ava.contains("| 2025 to 2026 |") && ava.contains("| 2026 to 2027 |"), "{ava}");
+    for section in [
+        "needs and their history",
+        "assess, plan, do, review",
+        "The cost of provision",
+        "Assessments over time",
+        "Advice from professionals",
+        "Ava's views",
+        "The parent's or carer's views",
+        "What the school cannot provide from its own resources",
+    ] {
+        assert!(ava.contains(section), "missing `{section}`:\n{ava}");
+    }
+}
+
+/// Advice recorded on any review file reaches the request pack, by date.
+#[test]
+fn request_pack_lists_advice_received() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&small(), dir.path());
+    let review = dir.path().join("pupils/cai-evans/reviews/2026-10-05.yaml");
+    let mut text = std::fs::read_to_string(&review).unwrap();
+    text.push_str(
+        "advice:\n  - from: Speech and language therapy\n    received: 2026-09-30\n    summary: Needs visual prompts.\n",
+    );
+    std::fs::write(&review, text).unwrap();
+    let md = ok(dir.path(), &["render", "request", "cai-evans"]);
+    assert!(md.contains("| Speech and language therapy | 30 September 2026 | Needs visual prompts. |"), "{md}");
 }

@@ -8,6 +8,7 @@ pub mod chart;
 pub mod checklist;
 pub mod evidence;
 pub mod provision;
+pub mod request;
 pub mod review;
 pub mod words;
 
