@@ -302,8 +302,8 @@ pub fn human(out: &mut String, f: &Finding, source: Option<&str>, paint: Paint) 
 /// The closing line of the human report.
 pub fn summary(t: Tally, pupils: usize, files: usize) -> String {
     let plural = |n: usize, w: &str| if n == 1 { format!("1 {w}") } else { format!("{n} {w}s") };
-    // Facts a rule needs but the records do not hold are worth a mention.
-    let notes = if t.infos > 0 { format!(", {} (not recorded)", plural(t.infos, "note")) } else { String::new() };
+    // Notes: facts a rule needs that are not recorded, and guidance (info).
+    let notes = if t.infos > 0 { format!(", {}", plural(t.infos, "note")) } else { String::new() };
     if t.errors == 0 && t.warnings == 0 {
         format!("checked {} ({}): no problems found{notes}", plural(pupils, "pupil"), plural(files, "file"))
     } else {
