@@ -43,8 +43,9 @@ impl Here {
 
     pub fn frame(&self, title: impl Into<String>, nav: &'static str) -> Frame {
         let repo = &self.snap.repo;
-        let unreadable =
-            repo.pupils.iter().filter(|p| p.pupil.is_none()).map(|p| format!("pupils/{}", p.dir)).collect::<Vec<_>>();
+        // Every pupil with a file that could not be read, as every command
+        // names them: they may be missing from this page, or shown in part.
+        let unreadable = repo.unreadable(false).into_iter().map(|u| u.files.join(", ")).collect::<Vec<_>>();
         Frame {
             title: title.into(),
             school: repo.settings.school.name.clone(),

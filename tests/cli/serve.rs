@@ -504,6 +504,23 @@ fn anonymised_pages_show_initials() {
 }
 
 #[test]
+fn a_pupil_with_any_unreadable_file_is_named_on_every_page() {
+    // Not only a broken pupil.yaml: a broken targets.yaml leaves the pupil on
+    // the lists in part, and every page says so, naming the file.
+    let tmp = tempfile::tempdir().unwrap();
+    let from = tmp.path().join("oak");
+    copy_dir(&oakfield(), &from);
+    std::fs::write(from.join("pupils/theo-clarke/targets.yaml"), "- id: [broken\n").unwrap();
+    let w = start(&from, |_| {});
+    for path in ["/", "/register", "/compliance"] {
+        let page = w.get(path);
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("1 pupil could not be read in full"), "{path}: {}", page.body);
+        assert!(page.body.contains(&esc("pupils/theo-clarke/targets.yaml")), "{path}");
+    }
+}
+
+#[test]
 fn changes_on_disk_show_on_the_next_page_load() {
     let w = start(&oakfield(), |_| {});
     assert!(w.get("/findings").status == StatusCode::OK);
