@@ -663,8 +663,6 @@ fn serve_document(here: &Here, kind: &str, file_stem: &str, back: &str, q: &Hash
     let name = crate::render::template_name(kind, format);
     let rendered: Result<String, Error> = match kind {
         "plan" | "profile" | "review" | "checklist" | "progress" => {
-            let id = file_stem.split('-').next().unwrap_or("");
-            let _ = id;
             let Some(rec) = here.pupil(back.trim_start_matches("/pupil/")) else { return here.not_found("pupil") };
             match kind {
                 "plan" => templates.render(&name, &views::plan(&cx, rec)),
@@ -679,21 +677,7 @@ fn serve_document(here: &Here, kind: &str, file_stem: &str, back: &str, q: &Hash
         }
         _ => return here.not_found("document"),
     };
-    let text = match rendered {
-        Ok(t) => t,
-        Err(e) => return here.error(&e),
-    };
-    match as_ {
-        "md" if md_exists => download(text, "text/markdown; charset=utf-8", &format!("{file_stem}.md")),
-        "doc" => download(text, "application/msword", &format!("{file_stem}.doc")),
-        _ => {
-            let mut downloads = vec![("Download for Word".to_string(), "?as=doc".to_string())];
-            if md_exists {
-                downloads.push(("Download as Markdown".to_string(), "?as=md".to_string()));
-            }
-            document_page(here, &text, back, downloads)
-        }
-    }
+    deliver(here, rendered, as_, md_exists, file_stem, back)
 }
 
 pub async fn pupil_document(
@@ -745,6 +729,19 @@ fn school_document(
             templates.render("impact.html.j2", &views::evidence::impact(&cx, &report))
         }
     };
+    deliver(here, rendered, as_, md_exists, stem, back)
+}
+
+/// A rendered document: in the browser with its download bar, or as the
+/// Markdown or Word download `?as=` asks for.
+fn deliver(
+    here: &Here,
+    rendered: Result<String, Error>,
+    as_: &str,
+    md_exists: bool,
+    stem: &str,
+    back: &str,
+) -> Response {
     let text = match rendered {
         Ok(t) => t,
         Err(e) => return here.error(&e),
