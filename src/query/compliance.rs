@@ -83,14 +83,12 @@ pub struct Report {
 /// The pupil's yearly provision cost, for ENG-COST (as `check` and the
 /// checklist compute it).
 fn yearly_cost(repo: &Repo, rec: &PupilRecord) -> f64 {
-    rec.interventions
-        .iter()
-        .map(|iv| {
-            let staff = text(&iv.staff).and_then(|s| repo.staff.iter().find(|m| text(&m.id) == Some(s)));
-            let provision = text(&iv.provision).and_then(|p| repo.catalogue.iter().find(|c| text(&c.id) == Some(p)));
-            crate::model::cost::yearly(&repo.settings, iv, staff, provision)
-        })
-        .sum()
+    crate::model::cost::pupil_yearly(
+        &repo.settings,
+        &rec.interventions,
+        |iv| text(&iv.staff).and_then(|s| repo.staff.iter().find(|m| text(&m.id) == Some(s))),
+        |iv| text(&iv.provision).and_then(|p| repo.catalogue.iter().find(|c| text(&c.id) == Some(p))),
+    )
 }
 
 /// Every rule outcome for one pupil, completed with `NotApplicable` for each

@@ -155,15 +155,12 @@ pub fn checklist(cx: &Ctx, recs: &[&PupilRecord]) -> Checklist {
     let mut rules: BTreeMap<&'static str, RuleSummary> = BTreeMap::new();
     let mut counts = Counts::default();
     for rec in recs {
-        let cost: f64 = rec
-            .interventions
-            .iter()
-            .map(|iv| {
-                let staff = crate::model::text(&iv.staff).and_then(|id| cx.staff.get(id).copied());
-                let provision = crate::model::text(&iv.provision).and_then(|id| cx.catalogue.get(id).copied());
-                crate::model::cost::yearly(cx.settings, iv, staff, provision)
-            })
-            .sum();
+        let cost = crate::model::cost::pupil_yearly(
+            cx.settings,
+            &rec.interventions,
+            |iv| crate::model::text(&iv.staff).and_then(|id| cx.staff.get(id).copied()),
+            |iv| crate::model::text(&iv.provision).and_then(|id| cx.catalogue.get(id).copied()),
+        );
         let items: Vec<ChecklistItem> = evaluate_with_cost(cx.settings, rec, cx.today, Some(cost))
             .iter()
             .filter(|o| configured(cx.settings, o.rule.code, o.rule.severity).is_some())
