@@ -159,6 +159,11 @@ pub fn insert_entry(text: &str, map: &Map, key: &str, value: &str) -> Result<Edi
     let Some(((first, _), (last_k, last_v))) = map.entries.first().zip(map.entries.last()) else {
         return Err("the mapping is empty".into());
     };
+    if last_k.value.is_empty() && last_k.style == Style::Plain {
+        // A bare `:` has an empty key whose mark sits before the colon, so
+        // the new line would land above it: refuse rather than reorder.
+        return Err("the last entry has no key (a bare `:`)".into());
+    }
     let indent = " ".repeat(first.span.start.column.saturating_sub(1) as usize);
     let nl = eol(text);
     let end = entry_end(text, last_k, last_v);
@@ -307,6 +312,14 @@ mod tests {
         wrong.style = Style::Plain;
         wrong.value = "9".into();
         assert!(replace_scalar(t, &wrong, "4").is_err());
+    }
+
+    #[test]
+    fn insert_refuses_after_a_bare_colon() {
+        // Found by the fuzzer: the empty key's mark sits before the colon.
+        let t = "id: a\n:\n";
+        let m = top_map(t).unwrap();
+        assert!(insert_entry(t, &m, "x", "1").unwrap_err().contains("no key"));
     }
 
     #[test]

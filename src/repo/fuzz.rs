@@ -120,10 +120,10 @@ fn insert_and_remove(text: &str, map: &yaml::Map) {
     if let Ok(edit) = surgical::insert_entry(text, map, "x-fuzz", "1") {
         if let Ok(new) = surgical::apply(text, vec![edit]) {
             let after = reparse_map(&new).unwrap_or_else(|| panic!("insert broke the file: {text:?} -> {new:?}"));
-            // Every entry keeps its value and order (where the new line lands
-            // among a degenerate last entry, such as a bare `:`, may vary).
+            // Every entry keeps its value and order, and the new one comes last.
             let kept: Vec<_> = after.iter().filter(|(k, _)| k != "x-fuzz").cloned().collect();
             assert_eq!(kept, before, "{text:?} -> {new:?}");
+            assert_eq!(after.last().map(|(k, _)| k.as_str()), Some("x-fuzz"), "{text:?} -> {new:?}");
             assert!(after.iter().any(|(k, v)| k == "x-fuzz" && v.as_deref() == Some("1")), "{text:?} -> {new:?}");
         }
     }
