@@ -75,6 +75,9 @@ pub enum Command {
     Log(LogArgs),
     /// Move the records to the next academic year: year groups, calendar, leavers.
     Rollover(RolloverArgs),
+    /// Bring data in: `import roster FILE.csv` reconciles the pupils with a roster exported from the MIS.
+    #[command(subcommand)]
+    Import(crate::cmd::import::ImportCommand),
     /// Move a pupil who has left to archive/, or list archived records due for deletion.
     Archive(ArchiveArgs),
     /// Bring an archived pupil back on roll, undoing `senco archive`.

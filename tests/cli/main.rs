@@ -14,6 +14,7 @@ mod duties;
 mod england;
 mod evidence;
 mod hostile;
+mod import;
 mod log;
 mod plain;
 mod query;
