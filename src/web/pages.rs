@@ -485,8 +485,13 @@ pub async fn pupil(
 ) -> Response {
     let here = Here::new(&app, &session);
     let Some(rec) = here.pupil(&id) else { return here.not_found("pupil with this id on roll") };
-    let saved = q.get("saved").is_some_and(|s| s == "log");
-    pupil_page(&here, rec, None, saved, StatusCode::OK)
+    let saved = match q.get("saved").map(String::as_str) {
+        Some("log") => Some("Added to the log."),
+        Some("action") => Some("The action is marked done."),
+        Some("target") => Some("The target's status is saved."),
+        _ => None,
+    };
+    pupil_page(&here, rec, Refill { saved, ..Default::default() }, StatusCode::OK)
 }
 
 #[derive(Serialize)]
@@ -498,14 +503,54 @@ struct LogRow {
     follow_up: String,
 }
 
-/// The pupil page; `log_form` holds a refused log entry with its errors.
-pub fn pupil_page(
-    here: &Here,
-    rec: &PupilRecord,
-    log_form: Option<(super::forms::LogValues, std::collections::BTreeMap<String, String>)>,
-    saved: bool,
-    status: StatusCode,
-) -> Response {
+/// What a refused form of the pupil page typed, with the problems by field
+/// name; or the note that a form was saved.
+#[derive(Default)]
+pub struct Refill {
+    pub log: Option<super::forms::LogValues>,
+    /// The other forms' fields (`done-STEM-N`, `status-TARGET`), as typed.
+    pub values: BTreeMap<String, String>,
+    pub errors: BTreeMap<String, String>,
+    pub saved: Option<&'static str>,
+}
+
+impl Refill {
+    pub fn log(values: super::forms::LogValues, errors: BTreeMap<String, String>) -> Refill {
+        Refill { log: Some(values), errors, ..Default::default() }
+    }
+}
+
+/// An open action of one of the pupil's reviews, with its "mark done" form.
+#[derive(Serialize)]
+struct ActionRow {
+    action: String,
+    owner: String,
+    due: String,
+    overdue: bool,
+    review: String,
+    review_href: String,
+    /// The form: where it posts, the field's name and value, the review's fingerprint.
+    post: String,
+    field: String,
+    value: String,
+    index: usize,
+    stem: String,
+    hash: String,
+}
+
+/// A target not yet achieved, with its "status" form.
+#[derive(Serialize)]
+struct TargetRow {
+    id: String,
+    outcome: String,
+    due: String,
+    status: String,
+    field: String,
+    value: String,
+}
+
+/// The pupil page; `refill` holds a refused form with its errors.
+pub fn pupil_page(here: &Here, rec: &PupilRecord, refill: Refill, status: StatusCode) -> Response {
     let findings: Vec<FindingView> = here.snap.findings_of(rec).iter().map(|f| finding_view(&here.snap, f)).collect();
     let name =
         rec.pupil.as_ref().map(|p| p.display_name()).filter(|n| !n.is_empty()).unwrap_or_else(|| rec.dir.clone());
@@ -554,10 +599,13 @@ pub fn pupil_page(
         })
         .collect();
     log.sort_by(|a, b| b.date.cmp(&a.date));
-    let (log_values, log_errors) = log_form.unwrap_or_else(|| {
-        let v = super::forms::LogValues { date: here.today.to_string(), kind: "meeting".into(), ..Default::default() };
-        (v, Default::default())
+    let Refill { log: log_form, values: typed, errors: form_errors, saved } = refill;
+    let log_values = log_form.unwrap_or_else(|| super::forms::LogValues {
+        date: here.today.to_string(),
+        kind: "meeting".into(),
+        ..Default::default()
     });
+    let (actions, targets, targets_hash) = open_items(here, rec, &typed);
     #[derive(Serialize)]
     struct V {
         frame: Frame,
@@ -567,7 +615,13 @@ pub fn pupil_page(
         errors: std::collections::BTreeMap<String, String>,
         log_kinds: Vec<(String, String)>,
         log_action: String,
-        log_saved: bool,
+        saved: Option<&'static str>,
+        actions: Vec<ActionRow>,
+        action_post: String,
+        targets: Vec<TargetRow>,
+        target_post: String,
+        targets_hash: String,
+        target_statuses: Vec<(String, String)>,
         doc: DocView,
         documents: Vec<(String, String)>,
         findings: Vec<FindingView>,
@@ -581,10 +635,16 @@ pub fn pupil_page(
         name,
         log,
         log_values,
-        errors: log_errors,
+        errors: form_errors,
         log_kinds: super::forms::log_kinds(),
         log_action: format!("{base}/log"),
-        log_saved: saved,
+        saved,
+        actions,
+        action_post: format!("{base}/action-done"),
+        targets,
+        target_post: format!("{base}/target-status"),
+        targets_hash,
+        target_statuses: super::forms::target_statuses(),
         doc,
         documents,
         findings,
@@ -594,6 +654,75 @@ pub fn pupil_page(
         new_review_href: format!("{base}/review/new"),
     };
     here.page_status(status, "pupil.html.j2", &view)
+}
+
+/// The open actions of the pupil's reviews (no `done`) and the targets not
+/// yet achieved, each with what its form needs: the fingerprint of the file
+/// as it is on disk now, so a save after a change there is refused.
+fn open_items(
+    here: &Here,
+    rec: &PupilRecord,
+    typed: &BTreeMap<String, String>,
+) -> (Vec<ActionRow>, Vec<TargetRow>, String) {
+    use crate::model::val;
+    let base = pupil_href(&rec.dir);
+    let fp = |rel: &str| match super::forms::read_record(here, rel) {
+        Ok(Some(bytes)) => super::forms::fingerprint(&bytes),
+        _ => String::new(),
+    };
+    let mut actions = Vec::new();
+    for r in &rec.reviews {
+        let open: Vec<(usize, &crate::model::Action)> =
+            r.review.actions.iter().flatten().enumerate().filter(|(_, a)| a.done.is_none()).collect();
+        if open.is_empty() {
+            continue;
+        }
+        let hash = fp(&r.path);
+        let review_date = val(&r.review.date).map(|d| d.to_string()).unwrap_or_else(|| r.stem.clone());
+        for (i, a) in open {
+            let field = format!("done-{}-{i}", r.stem);
+            let due = val(&a.due);
+            actions.push(ActionRow {
+                action: text(&a.action).unwrap_or("").to_string(),
+                owner: text(&a.owner).map(|o| staff_name(here, o)).unwrap_or_default(),
+                due: due.map(|d| d.to_string()).unwrap_or_default(),
+                overdue: due.is_some_and(|d| d < here.today),
+                review: review_date.clone(),
+                review_href: format!("{base}/review/{}", html::url_part(&r.stem)),
+                post: format!("{base}/action-done"),
+                value: typed.get(&field).cloned().unwrap_or_else(|| here.today.to_string()),
+                field,
+                index: i,
+                stem: r.stem.clone(),
+                hash: hash.clone(),
+            });
+        }
+    }
+    actions.sort_by(|a, b| a.due.is_empty().cmp(&b.due.is_empty()).then(a.due.cmp(&b.due)));
+    let mut targets = Vec::new();
+    for t in &rec.targets {
+        let status = val(&t.status).unwrap_or(crate::model::Status::Open);
+        if !matches!(status, crate::model::Status::Open | crate::model::Status::PartlyAchieved) {
+            continue;
+        }
+        let Some(id) = text(&t.id) else { continue };
+        let field = format!("status-{id}");
+        targets.push(TargetRow {
+            id: id.to_string(),
+            outcome: text(&t.outcome).unwrap_or("").to_string(),
+            due: val(&t.due).map(|d| d.to_string()).unwrap_or_default(),
+            status: capitalise(status.as_str()).replace('-', " "),
+            value: typed.get(&field).cloned().unwrap_or_else(|| "achieved".into()),
+            field,
+        });
+    }
+    let targets_hash = if targets.is_empty() { String::new() } else { fp(&rec.file("targets.yaml")) };
+    (actions, targets, targets_hash)
+}
+
+/// A staff member's name for a staff id (the id itself when unknown).
+fn staff_name(here: &Here, id: &str) -> String {
+    here.snap.repo.staff.iter().find(|s| text(&s.id) == Some(id)).and_then(|s| text(&s.name)).unwrap_or(id).to_string()
 }
 
 fn capitalise(s: &str) -> String {

@@ -41,6 +41,7 @@ fn start(from: &Path, tweak: impl FnOnce(&mut Options)) -> Web {
         anonymise: false,
         token: None,
         extra_hosts: vec![],
+        commit: false,
     };
     tweak(&mut opts);
     let shared = Arc::new(web::App::new(opts, None).unwrap());
@@ -646,4 +647,98 @@ fn a_non_loopback_bind_prints_a_login_link_and_refuses_requests_without_its_toke
     assert!(body.contains("read-only") && !body.contains("href=\"/pupils/new\""));
     let _ = child.kill();
     let _ = child.wait();
+}
+
+#[test]
+fn mark_an_action_done_writes_done_in_the_review_and_keeps_every_other_byte() {
+    let w = start(&oakfield(), |_| {});
+    let rel = "pupils/ava-brown/reviews/2026-10-14.yaml";
+    let before = w.read(rel);
+    let page = w.get("/pupil/ava-brown").body;
+    assert!(page.contains("Repeat the YARC") && page.contains("(overdue)"), "{page}");
+    let hash = input_value(&page, "hash");
+    let form = |done: &str, hash: &str| {
+        vec![
+            ("review", "2026-10-14".to_string()),
+            ("index", "0".into()),
+            ("hash", hash.to_string()),
+            ("done", done.into()),
+        ]
+    };
+    let post = |fields: Vec<(&str, String)>| {
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        w.post("/pupil/ava-brown/action-done", &f)
+    };
+    // A located error: a date before the review, and one after today; what was typed is kept.
+    let bad = post(form("2026-10-01", &hash));
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("id=\"done-2026-10-14-0-error\"") && bad.body.contains("value=\"2026-10-01\""));
+    assert_eq!(post(form("2026-12-01", &hash)).status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(post(form("2026-13-01", &hash)).status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(w.read(rel), before);
+    // Missing or wrong CSRF token: refused, nothing written.
+    let csrf = w.session();
+    let fields = [("review", "2026-10-14"), ("index", "0"), ("hash", hash.as_str()), ("done", "2026-11-20")];
+    assert_eq!(w.post_with("/pupil/ava-brown/action-done", &fields, Some(&csrf), None).status, StatusCode::FORBIDDEN);
+    let mut wrong = vec![("csrf", "0123456789abcdef0123456789abcdef")];
+    wrong.extend_from_slice(&fields);
+    assert_eq!(w.post_with("/pupil/ava-brown/action-done", &wrong, Some(&csrf), None).status, StatusCode::FORBIDDEN);
+    assert_eq!(w.read(rel), before);
+    // Success: `done:` added inside the action's `{ ... }`, nothing else changed.
+    let ok = post(form("2026-11-20", &hash));
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let after = w.read(rel);
+    assert_eq!(after, before.replacen("due: 2026-11-13 }", "due: 2026-11-13, done: 2026-11-20 }", 1));
+    let page = w.get("/pupil/ava-brown?saved=action").body;
+    assert!(page.contains("marked done") && !page.contains("Repeat the YARC"), "{page}");
+    // A stale form (the file changed since the page was loaded): refused, the date typed kept.
+    let stale = w.post(
+        "/pupil/ava-brown/action-done",
+        &[("review", "2026-10-14"), ("index", "1"), ("hash", hash.as_str()), ("done", "2026-11-21")],
+    );
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains("changed on disk") && stale.body.contains("value=\"2026-11-21\""), "{}", stale.body);
+    assert_eq!(w.read(rel), after);
+    // The command's own reading: the action is no longer overdue.
+    let due = senco(&w.root, &["review-due", "--format", "json"]);
+    assert!(!due.stdout.contains("Repeat the YARC"), "{}", due.stdout);
+}
+
+#[test]
+fn mark_a_target_achieved_sets_its_status_and_refuses_a_stale_form() {
+    let w = start(&oakfield(), |_| {});
+    let rel = "pupils/ava-brown/targets.yaml";
+    let before = w.read(rel);
+    let page = w.get("/pupil/ava-brown").body;
+    let at = page.find("name=\"target\" value=\"hfw-100\"").expect("a form for hfw-100");
+    let hash = input_value(&page[at..], "hash");
+    // A located error: a status that is not one.
+    let bad = w.post("/pupil/ava-brown/target-status", &[("target", "hfw-100"), ("hash", &hash), ("status", "done")]);
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("id=\"status-hfw-100-error\""), "{}", bad.body);
+    // No CSRF token: refused.
+    let r = w.post_with(
+        "/pupil/ava-brown/target-status",
+        &[("target", "hfw-100"), ("hash", &hash), ("status", "achieved")],
+        None,
+        Some("http://127.0.0.1:8411"),
+    );
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(w.read(rel), before);
+    let ok =
+        w.post("/pupil/ava-brown/target-status", &[("target", "hfw-100"), ("hash", &hash), ("status", "achieved")]);
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let after = w.read(rel);
+    let at = before.find("- id: hfw-100").unwrap();
+    let want = format!("{}{}", &before[..at], before[at..].replacen("status: open", "status: achieved", 1));
+    assert_eq!(after, want);
+    // The same hash again: the file changed, so the next save is refused, the choice kept.
+    let stale = w.post(
+        "/pupil/ava-brown/target-status",
+        &[("target", "read-aloud"), ("hash", &hash), ("status", "discontinued")],
+    );
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains("value=\"discontinued\" selected"), "{}", stale.body);
+    assert_eq!(w.read(rel), after);
+    assert_eq!(senco(&w.root, &["check"]).code, 0);
 }
