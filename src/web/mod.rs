@@ -19,6 +19,7 @@ pub mod guard;
 pub mod html;
 pub mod live;
 pub mod pages;
+pub mod sessions;
 
 use crate::error::Error;
 use axum::routing::{get, post};
@@ -108,6 +109,8 @@ pub fn router(app: Shared) -> Router {
         .route("/pupil/{id}/action-done", post(forms::action_done_post))
         .route("/pupil/{id}/target-status", post(forms::target_status_post))
         .route("/pupils/new", get(forms::new_pupil_form).post(forms::new_pupil_post))
+        .route("/sessions", get(sessions::sessions))
+        .route("/sessions/{place}", get(sessions::session_form).post(sessions::session_post))
         .route("/classes", get(pages::classes))
         .route("/class/{name}", get(pages::class))
         .route("/caseloads", get(pages::caseloads))

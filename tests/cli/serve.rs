@@ -141,6 +141,8 @@ const PAGES: &[&str] = &[
     "/compliance",
     "/compliance?status=all",
     "/findings",
+    "/sessions",
+    "/sessions/phonics-catch-up",
 ];
 
 #[test]
@@ -741,4 +743,89 @@ fn mark_a_target_achieved_sets_its_status_and_refuses_a_stale_form() {
     assert!(stale.body.contains("value=\"discontinued\" selected"), "{}", stale.body);
     assert_eq!(w.read(rel), after);
     assert_eq!(senco(&w.root, &["check"]).code, 0);
+}
+
+#[test]
+fn log_a_session_appends_to_the_months_file_and_refuses_duplicates_and_stale_forms() {
+    let w = start(&oakfield(), |_| {});
+    let rel = "delivery/phonics-catch-up/2026-11.yaml";
+    let before = w.read(rel);
+    let list = w.get("/sessions").body;
+    assert!(list.contains(&format!("href=\"{}\"", esc("/sessions/phonics-catch-up"))), "{list}");
+    let page = w.get("/sessions/phonics-catch-up").body;
+    assert!(page.contains("name=\"att-ava-brown\"") && page.contains("name=\"att-jayden-smith\""), "{page}");
+    let hash = input_value(&page, "hash");
+    let session = |date: &str, minutes: &str, hash: &str| -> Vec<(String, String)> {
+        [
+            ("hash", hash),
+            ("date", date),
+            ("minutes", minutes),
+            ("staff", "ta-jones"),
+            ("att-amara-osei", "attended"),
+            ("att-ava-brown", "attended"),
+            ("att-jayden-smith", "absent"),
+            ("reason-jayden-smith", "illness, <b>then</b> a dentist"),
+            ("cancelled", ""),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    };
+    let post = |fields: &[(String, String)]| {
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        w.post("/sessions/phonics-catch-up", &f)
+    };
+    // Located errors, what was typed kept, nothing written.
+    let bad = post(&session("2026-11-24", "twenty", &hash));
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("id=\"minutes-error\"") && bad.body.contains("value=\"twenty\""), "{}", bad.body);
+    assert!(bad.body.contains("illness, &lt;b&gt;then"), "the reason typed is kept, escaped");
+    let future = post(&session("2026-11-30", "20", &hash));
+    assert!(future.status == StatusCode::UNPROCESSABLE_ENTITY && future.body.contains("id=\"date-error\""));
+    // CSRF missing: refused.
+    let csrf = w.session();
+    let r = w.post_with(
+        "/sessions/phonics-catch-up",
+        &[("hash", hash.as_str()), ("date", "2026-11-24")],
+        Some(&csrf),
+        None,
+    );
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(w.read(rel), before);
+    // Success: one entry appended, every byte before it kept.
+    let ok = post(&session("2026-11-24", "20", &hash));
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let after = w.read(rel);
+    assert!(after.starts_with(&before));
+    assert_eq!(
+        &after[before.len()..],
+        "- date: 2026-11-24\n  minutes: 20\n  staff: ta-jones\n  pupils:\n    - { pupil: amara-osei, status: attended }\n    - { pupil: ava-brown, status: attended }\n    - { pupil: jayden-smith, status: absent, reason: \"illness, <b>then</b> a dentist\" }\n"
+    );
+    // The stale form (the folder changed since it was loaded): refused, typed kept.
+    let stale = post(&session("2026-11-20", "20", &hash));
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert!(stale.body.contains("value=\"2026-11-20\""));
+    // The same session again, from a fresh form: a located error on the date.
+    let fresh = input_value(&w.get("/sessions/phonics-catch-up").body, "hash");
+    let twice = post(&session("2026-11-24", "20", &fresh));
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(twice.body.contains("id=\"date-error\"") && twice.body.contains("already logged"), "{}", twice.body);
+    assert_eq!(w.read(rel), after);
+    // A cancelled session in a month with no file yet: a new file with a header.
+    let mut cancelled = session("2026-10-20", "", &fresh);
+    cancelled.retain(|(k, _)| !k.starts_with("att-"));
+    cancelled.push(("cancelled".into(), "Ms Jones covering a class".into()));
+    let r = post(&cancelled);
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let october = w.read("delivery/phonics-catch-up/2026-10.yaml");
+    assert!(
+        october.starts_with("# Sessions of ")
+            && october.ends_with("- date: 2026-10-20\n  staff: ta-jones\n  cancelled: Ms Jones covering a class\n"),
+        "{october}"
+    );
+    // The commands read what the form wrote.
+    let check = senco(&w.root, &["check"]);
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
+    let delivery = senco(&w.root, &["delivery", "--format", "json"]);
+    assert_eq!(delivery.code, 0, "{}", delivery.stderr);
 }
