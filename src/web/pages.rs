@@ -130,6 +130,19 @@ fn plain_error(e: &Error) -> Response {
     )
 }
 
+/// The content type of a Word document (`.docx`).
+pub const DOCX_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+fn download_bytes(body: Vec<u8>, content_type: &'static str, file: &str) -> Response {
+    let mut r = body.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
 fn download(body: String, content_type: &'static str, file: &str) -> Response {
     let mut r = body.into_response();
     let h = r.headers_mut();
@@ -563,11 +576,8 @@ pub fn pupil_page(here: &Here, rec: &PupilRecord, refill: Refill, status: Status
         },
     };
     let base = pupil_href(&rec.dir);
-    let documents = ["plan", "profile", "review", "checklist"]
-        .iter()
-        .map(|k| (doc_label(k).to_string(), format!("{base}/doc/{k}")))
-        .chain(std::iter::once(("Progress".to_string(), format!("{base}/doc/progress"))))
-        .collect::<Vec<_>>();
+    let documents =
+        pupil_documents(here).iter().map(|k| (doc_label(k).to_string(), format!("{base}/doc/{k}"))).collect::<Vec<_>>();
     let mut timeline: Vec<TimelineRow> = Vec::new();
     for r in &rec.reviews {
         let date = crate::model::val(&r.review.date).map(|d| d.to_string()).unwrap_or_else(|| r.stem.clone());
@@ -730,8 +740,21 @@ fn capitalise(s: &str) -> String {
     c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
+/// The documents a pupil's page offers: every `senco render` document of one
+/// pupil (the request pack for an EHC needs assessment in England only, where
+/// the law it follows applies), and the progress charts.
+fn pupil_documents(here: &Here) -> Vec<&'static str> {
+    let mut kinds = vec!["plan", "profile", "review", "checklist"];
+    if here.snap.repo.settings.school.jurisdiction == crate::model::settings::Jurisdiction::England {
+        kinds.push("request");
+    }
+    kinds.push("progress");
+    kinds
+}
+
 fn doc_label(kind: &str) -> &'static str {
     match kind {
+        "request" => "Request for an EHC needs assessment",
         "plan" => "Support plan",
         "profile" => "One-page profile",
         "review" => "Review pack",
@@ -791,13 +814,14 @@ fn serve_document(here: &Here, kind: &str, file_stem: &str, back: &str, q: &Hash
     let format = if as_ == "md" && md_exists { crate::render::Format::Markdown } else { crate::render::Format::Html };
     let name = crate::render::template_name(kind, format);
     let rendered: Result<String, Error> = match kind {
-        "plan" | "profile" | "review" | "checklist" | "progress" => {
+        "plan" | "profile" | "review" | "checklist" | "request" | "progress" => {
             let Some(rec) = here.pupil(back.trim_start_matches("/pupil/")) else { return here.not_found("pupil") };
             match kind {
                 "plan" => templates.render(&name, &views::plan(&cx, rec)),
                 "profile" => templates.render(&name, &views::profile(&cx, rec)),
                 "review" => templates.render(&name, &views::review_pack(&cx, rec)),
                 "checklist" => templates.render(&name, &views::checklist::checklist(&cx, &[rec])),
+                "request" => templates.render(&name, &views::request::request_pack(&cx, rec)),
                 _ => {
                     let report = crate::report::progress::progress(rec, here.today);
                     templates.render("progress.html.j2", &views::evidence::progress(&cx, &report))
@@ -806,7 +830,7 @@ fn serve_document(here: &Here, kind: &str, file_stem: &str, back: &str, q: &Hash
         }
         _ => return here.not_found("document"),
     };
-    deliver(here, rendered, as_, md_exists, file_stem, back)
+    deliver(here, kind, rendered, as_, md_exists, file_stem, back)
 }
 
 pub async fn pupil_document(
@@ -817,7 +841,7 @@ pub async fn pupil_document(
 ) -> Response {
     let here = Here::new(&app, &session);
     let Some(rec) = here.pupil(&id) else { return here.not_found("pupil with this id on roll") };
-    if !["plan", "profile", "review", "checklist", "progress"].contains(&kind.as_str()) {
+    if !pupil_documents(&here).contains(&kind.as_str()) {
         return here.not_found("document of this kind");
     }
     let stem = format!("{}-{kind}", rec.dir);
@@ -858,13 +882,15 @@ fn school_document(
             templates.render("impact.html.j2", &views::evidence::impact(&cx, &report))
         }
     };
-    deliver(here, rendered, as_, md_exists, stem, back)
+    deliver(here, kind, rendered, as_, md_exists, stem, back)
 }
 
 /// A rendered document: in the browser with its download bar, or as the
 /// Markdown or Word download `?as=` asks for.
+#[allow(clippy::too_many_arguments)]
 fn deliver(
     here: &Here,
+    kind: &str,
     rendered: Result<String, Error>,
     as_: &str,
     md_exists: bool,
@@ -875,11 +901,21 @@ fn deliver(
         Ok(t) => t,
         Err(e) => return here.error(&e),
     };
+    // Every `senco render` document has a Word form (`--format docx`), made
+    // from the same HTML; the progress charts and impact are HTML only.
+    let word = !matches!(kind, "progress" | "impact");
     match as_ {
         "md" if md_exists => download(text, "text/markdown; charset=utf-8", &format!("{stem}.md")),
-        "doc" => download(text, "application/msword", &format!("{stem}.doc")),
+        // `doc`: the address older pages linked to.
+        "docx" | "doc" if word => match crate::render::finish(text, crate::render::Format::Docx) {
+            Ok(bytes) => download_bytes(bytes, DOCX_TYPE, &format!("{stem}.docx")),
+            Err(e) => here.error(&e),
+        },
         _ => {
-            let mut downloads = vec![("Download for Word".to_string(), "?as=doc".to_string())];
+            let mut downloads = Vec::new();
+            if word {
+                downloads.push(("Download for Word".to_string(), "?as=docx".to_string()));
+            }
             if md_exists {
                 downloads.push(("Download as Markdown".to_string(), "?as=md".to_string()));
             }

@@ -24,6 +24,7 @@ struct Reply {
     status: StatusCode,
     headers: axum::http::HeaderMap,
     body: String,
+    bytes: Vec<u8>,
 }
 
 fn today() -> chrono::NaiveDate {
@@ -59,7 +60,7 @@ impl Web {
             let status = resp.status();
             let headers = resp.headers().clone();
             let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap();
-            Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+            Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec() }
         })
     }
 
@@ -130,6 +131,7 @@ const PAGES: &[&str] = &[
     "/pupil/ava-brown/doc/review",
     "/pupil/ava-brown/doc/checklist",
     "/pupil/ava-brown/doc/progress",
+    "/pupil/ava-brown/doc/request",
     "/pupil/ava-brown/review/new",
     "/pupils/new",
     "/classes",
@@ -250,9 +252,34 @@ fn documents_open_in_the_browser_and_download_as_word_and_markdown() {
     let md = w.get("/pupil/ava-brown/doc/plan?as=md");
     assert_eq!(md.body, senco(&w.root, &["render", "plan", "ava-brown", "--format", "md"]).stdout);
     assert!(md.headers.get(header::CONTENT_DISPOSITION).unwrap().to_str().unwrap().contains("ava-brown-plan.md"));
-    let doc = w.get("/pupil/ava-brown/doc/plan?as=doc");
-    assert_eq!(doc.headers.get(header::CONTENT_TYPE).unwrap(), "application/msword");
-    assert_eq!(doc.body, cli.stdout);
+    // Word: the real document `render --format docx` writes, for every document that has one.
+    let out = tempfile::tempdir().unwrap();
+    for (path, args, file) in [
+        ("/pupil/ava-brown/doc/plan", vec!["render", "plan", "ava-brown"], "ava-brown-plan.docx"),
+        ("/pupil/ava-brown/doc/request", vec!["render", "request", "ava-brown"], "ava-brown-request.docx"),
+        ("/class/4B", vec!["render", "class", "4B"], "class-4B.docx"),
+        ("/provision-map", vec!["render", "provision-map"], "provision-map.docx"),
+    ] {
+        let page = w.get(path).body;
+        assert!(page.contains("?as=docx"), "{path}: {page}");
+        let doc = w.get(&format!("{path}?as=docx"));
+        assert_eq!(doc.status, StatusCode::OK, "{path}");
+        assert_eq!(
+            doc.headers.get(header::CONTENT_TYPE).unwrap(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        );
+        let disposition = doc.headers.get(header::CONTENT_DISPOSITION).unwrap().to_str().unwrap();
+        assert!(disposition.contains(file), "{disposition}");
+        let target = out.path().join(file);
+        let mut args = args.clone();
+        args.extend(["-o", target.to_str().unwrap()]);
+        let cli = senco(&w.root, &args);
+        assert_eq!(cli.code, 0, "{}", cli.stderr);
+        assert!(doc.bytes.starts_with(b"PK"), "{path}: a zip");
+        assert_eq!(doc.bytes, std::fs::read(&target).unwrap(), "{path}: the command's document");
+    }
+    // The progress charts are HTML only: no Word link.
+    assert!(!w.get("/pupil/ava-brown/doc/progress").body.contains("?as=docx"));
 }
 
 #[test]
