@@ -125,6 +125,10 @@ pub struct ServeArgs {
     /// Another host name the pages may be reached by (e.g. the name a school's proxy forwards); repeatable.
     #[arg(long = "allow-host", value_name = "NAME")]
     pub allow_host: Vec<String>,
+    /// Make each change from a form one git commit of exactly the files it changed (the records must be in a git
+    /// repository).
+    #[arg(long)]
+    pub commit: bool,
 }
 
 #[derive(Debug, Args)]
