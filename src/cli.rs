@@ -743,6 +743,10 @@ pub struct ExportArgs {
     /// CSV only: start each file with a UTF-8 byte-order mark, for older versions of Excel.
     #[arg(long)]
     pub bom: bool,
+    /// CSV only: put an apostrophe before text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`), for
+    /// opening the files in Excel or Calc. Off by default, so the CSV holds the same values as JSON and SQLite.
+    #[arg(long)]
+    pub for_spreadsheet: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
