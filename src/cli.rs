@@ -96,6 +96,9 @@ pub enum Command {
     Export(ExportArgs),
     /// The records in a web browser: a local web application with pages for every query and a few forms.
     Serve(ServeArgs),
+    /// Move a pupil's records between schools: write a transfer pack (`out`), or read one (`in`).
+    #[command(subcommand)]
+    Transfer(crate::cmd::transfer::TransferCommand),
     /// Developer tools (benchmark floor).
     #[command(hide = true, subcommand)]
     Debug(DebugCommand),
