@@ -99,8 +99,22 @@ fn read_roster_file(path: &Path) -> Result<Vec<u8>, Error> {
             Some("give the CSV file the MIS exported".into()),
         ));
     }
+    if meta.len() > MAX_BYTES {
+        return Err(Error::usage(
+            format!(
+                "`{}` is {} MB, more than a roster of any school ({} MB at most)",
+                path.display(),
+                meta.len() >> 20,
+                MAX_BYTES >> 20
+            ),
+            Some("export only the pupils on roll, with the columns docs/import.md lists".into()),
+        ));
+    }
     std::fs::read(path).map_err(|e| Error::io(path, e))
 }
+
+/// The largest roster (or map) read: a roster of 3,000 pupils is under 1 MB.
+const MAX_BYTES: u64 = 64 << 20;
 
 /// The map: `--map` (over `--preset`), `--preset`, or the preset whose
 /// columns the roster's header has.

@@ -1512,6 +1512,22 @@ mod tests {
     }
 
     #[test]
+    fn sen_status_words_by_jurisdiction() {
+        assert_eq!(default_sen(Jurisdiction::England, &norm_word("EHC Plan")), Some(Some(Level::Ehcp)));
+        assert_eq!(default_sen(Jurisdiction::England, &norm_word("SEN Support")), Some(Some(Level::SenSupport)));
+        assert_eq!(default_sen(Jurisdiction::Wales, &norm_word("No SEN")), Some(None));
+        assert_eq!(default_sen(Jurisdiction::Wales, "k"), None);
+        let e = read_roster(
+            &parse_csv(&format!("{HEAD}X,Ava,,Brown,14/03/2016,4,4B,K\n")).unwrap(),
+            &preset("sims").unwrap(),
+            Jurisdiction::UsIdea,
+        )
+        .unwrap_err();
+        assert!(e[0].message.contains("`K` cannot be read"), "{e:?}");
+        assert!(e[0].hint.as_deref().unwrap().contains("monitoring, section-504, iep"), "{e:?}");
+    }
+
+    #[test]
     fn ids_from_names() {
         let taken: BTreeSet<String> = ["ava-brown".to_string()].into();
         assert_eq!(free_id("Ava", "Brown", &taken), "ava-brown-2");

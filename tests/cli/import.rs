@@ -43,10 +43,12 @@ fn dry_run_lists_every_kind_of_difference_and_writes_nothing() {
     let v = json(&senco(&repo, &["import", "roster", SIMS, "--format", "json"]));
     assert_eq!(tree(&repo), before, "a dry run writes nothing");
     assert_eq!((v["version"].as_u64(), v["map"].as_str(), v["dry_run"].as_bool()), (Some(1), Some("sims"), Some(true)));
-    assert_eq!(v["summary"]["roster_pupils"], 10);
+    assert_eq!(v["summary"]["roster_pupils"], 11);
     assert_eq!(v["summary"]["matched"], 5);
     assert_eq!(v["summary"]["matched_by_upn"], 3);
-    assert_eq!(ids(&v, "new_sen", "suggested_id"), ["zee-khan", "isla-moss"]);
+    assert_eq!(ids(&v, "new_sen", "suggested_id"), ["zee-khan", "isla-moss", "tom-lee-2"]);
+    // Tom left last summer and is back: a returner, not a new pupil.
+    assert_eq!(v["new_sen"][2]["archived_record"], "tom-lee");
     assert_eq!(ids(&v, "moves", "pupil"), ["ava-brown", "eli-ford"]);
     assert_eq!(v["moves"][0]["year_group"], serde_json::json!({"from": 4, "to": 5}));
     assert_eq!(v["moves"][1]["class"], serde_json::json!({"from": null, "to": "4W"}));
@@ -78,6 +80,10 @@ fn apply_writes_moves_and_names_keeping_comments_and_check_stays_clean() {
     );
     assert_eq!(applied["created"], serde_json::json!(["pupils/zee-khan/ (Zee Khan, line 9, sen-support)"]));
     assert!(applied["not_created"][0].as_str().unwrap().starts_with("Isla Moss (line 10): `ehcp` is a statutory plan"));
+    assert_eq!(
+        applied["not_created"][1],
+        "Tom Lee (line 12): has an archived record `tom-lee`: `senco restore tom-lee` brings it back"
+    );
     let ava = std::fs::read_to_string(repo.join("pupils/ava-brown/pupil.yaml")).unwrap();
     assert_eq!(
         ava,
@@ -100,7 +106,7 @@ fn apply_writes_moves_and_names_keeping_comments_and_check_stays_clean() {
     // Reconciled again: nothing left to write.
     let again = json(&senco(&repo, &["import", "roster", SIMS, "--format", "json"]));
     assert_eq!((again["summary"]["moves"].as_u64(), again["summary"]["name_changes"].as_u64()), (Some(0), Some(0)));
-    assert_eq!(ids(&again, "new_sen", "suggested_id"), ["isla-moss"]);
+    assert_eq!(ids(&again, "new_sen", "suggested_id"), ["isla-moss", "tom-lee-2"]);
     assert_eq!(again["summary"]["matched_by_upn"], 4);
     // Applying again writes nothing.
     let before = tree(&repo);
