@@ -682,7 +682,7 @@ pub fn read_roster(rows: &[CsvRow], map: &RosterMap, j: Jurisdiction) -> Result<
         };
         let year_v = match text_of(year) {
             None => None,
-            Some(t) => match crate::model::year::parse(&t).filter(|y| (-2..=15).contains(y)) {
+            Some(t) => match roster_year(&t) {
                 Some(y) => Some(y),
                 None => {
                     let y = cell(year.unwrap_or(0));
@@ -749,6 +749,18 @@ pub fn read_roster(rows: &[CsvRow], map: &RosterMap, j: Jurisdiction) -> Result<
     } else {
         Err(errors)
     }
+}
+
+/// A year group as MIS exports write it: as in pupil.yaml (`5`, `Y5`,
+/// `R`, `N1`), and also `Year R`, `Year 0`, `Year N2`, `NC Year 5`.
+fn roster_year(t: &str) -> Option<i64> {
+    let in_range = |y: i64| (-2..=15).contains(&y);
+    if let Some(y) = crate::model::year::parse(t).filter(|y| in_range(*y)) {
+        return Some(y);
+    }
+    let t: String = t.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+    let rest = ["ncyear", "year", "yr", "y"].iter().find_map(|p| t.strip_prefix(p))?;
+    crate::model::year::parse(rest).filter(|y| in_range(*y))
 }
 
 // ---------------------------------------------------------------- reconcile
@@ -1509,6 +1521,16 @@ mod tests {
 
     fn school_dir(i: usize) -> &'static str {
         ["ava-brown", "ben-carter", "cara-diaz", "dan-evans", "eli-ford", "gus-hill", "sam-jones"][i]
+    }
+
+    #[test]
+    fn year_groups_as_exports_write_them() {
+        let cases = [("Year 5", 5), ("Y5", 5), ("5", 5), ("Year R", 0), ("Year 0", 0), ("Reception", 0), ("R", 0)];
+        for (t, y) in cases {
+            assert_eq!(roster_year(t), Some(y), "{t}");
+        }
+        assert_eq!((roster_year("Year N1"), roster_year("N2"), roster_year("Nursery")), (Some(-2), Some(-1), Some(-1)));
+        assert_eq!((roster_year("NC Year 11"), roster_year("Year 16"), roster_year("Y9X")), (Some(11), None, None));
     }
 
     #[test]
