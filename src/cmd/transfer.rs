@@ -385,7 +385,10 @@ fn summary(plan: &pack::InPlan, from_id: &str, school: &str) -> String {
                         e.from, e.to, e.from
                     )
                 }
-                EntryOutcome::Same => format!("  {what}: `{}` is already here\n", e.to),
+                EntryOutcome::Same if e.from == e.to => format!("  {what}: `{}` is already here\n", e.to),
+                EntryOutcome::Same => {
+                    format!("  {what}: `{}` is already here as `{}`; the records refer to it so\n", e.from, e.to)
+                }
             });
         }
     }

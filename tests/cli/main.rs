@@ -20,6 +20,7 @@ mod query;
 mod render;
 mod rules;
 mod serve;
+mod transfer;
 mod upkeep;
 mod verify;
 mod writers;
