@@ -128,6 +128,10 @@ pub struct ServeArgs {
     /// Another host name the pages may be reached by (e.g. the name a school's proxy forwards); repeatable.
     #[arg(long = "allow-host", value_name = "NAME")]
     pub allow_host: Vec<String>,
+    /// Make each change from a form one git commit of exactly the files it changed (the records must be in a git
+    /// repository).
+    #[arg(long)]
+    pub commit: bool,
 }
 
 #[derive(Debug, Args)]
@@ -742,6 +746,10 @@ pub struct ExportArgs {
     /// CSV only: start each file with a UTF-8 byte-order mark, for older versions of Excel.
     #[arg(long)]
     pub bom: bool,
+    /// CSV only: put an apostrophe before text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`), for
+    /// opening the files in Excel or Calc. Off by default, so the CSV holds the same values as JSON and SQLite.
+    #[arg(long)]
+    pub for_spreadsheet: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -153,6 +153,7 @@ mod tests {
     }
 }
 pub mod batch;
+pub mod delivery;
 pub mod git;
 pub mod journal;
 pub mod log;
