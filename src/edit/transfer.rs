@@ -890,7 +890,9 @@ pub fn plan_in(repo: &Repo, pack: &Pack, as_id: Option<&str>) -> Result<InPlan, 
     }
 
     // Staff and catalogue entries.
-    let school_name = pack.manifest.school.name.clone();
+    // From outside: one line of visible text in the files written here.
+    let school_name: String = pack.manifest.school.name.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let school_name = school_name.trim().to_string();
     let prefix = school_prefix(&school_name);
     let pack_items = |rel: &str| -> Result<Vec<Item>, Error> {
         match pack.files.get(rel) {
@@ -922,8 +924,8 @@ pub fn plan_in(repo: &Repo, pack: &Pack, as_id: Option<&str>) -> Result<InPlan, 
     batch.set_command("transfer in");
     let header = format!(
         "# Added by `senco transfer in` from {} (pack written {}).",
-        school_name.replace(['\n', '\r'], " "),
-        pack.manifest.written
+        school_name,
+        pack.manifest.written.chars().filter(|c| !c.is_control()).collect::<String>()
     );
     let staff_add =
         added_text(&staff_pack, &staff, &school_name, true, 0).map_err(|w| super::upkeep::refuse(STAFF, w))?;

@@ -305,3 +305,33 @@ fn hostile_zips_are_refused() {
     std::fs::write(z("junk.zip"), b"PK\x03\x04 not really").unwrap();
     refused(&b, &z("junk.zip"), "it is not a readable .zip file");
 }
+
+/// `transfer in` is one journaled batch: a failure at any write (a full
+/// disk, injected) leaves the school exactly as it was.
+#[test]
+fn placing_a_pack_is_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = generated(dir.path(), "b", 3, 8);
+    let mut staff = std::fs::OpenOptions::new().append(true).open(b.join("staff.yaml")).unwrap();
+    staff.write_all(b"- id: ta-jones\n  name: Mr P. Someone-Else\n  role: teacher\n").unwrap();
+    drop(staff);
+    let pack = dir.path().join("ava.zip");
+    assert_eq!(senco(&oakfield(), &["transfer", "out", "ava-brown", "-o", pack.to_str().unwrap()]).code, 0);
+    let before = tree(&b);
+    // 8 record files + staff.yaml + catalogue.yaml: 10 temporaries, 10 renames.
+    for n in [0, 3, 9, 10, 15, 19] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_senco"))
+            .args(["-C", b.to_str().unwrap(), "--today", TODAY, "transfer", "in", pack.to_str().unwrap()])
+            .env("SENCO_FAIL_AFTER_WRITES", n.to_string())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "after {n} writes: {stderr}");
+        assert!(stderr.contains("nothing was changed"), "{stderr}");
+        assert_eq!(tree(&b), before, "after {n} writes");
+    }
+    assert_eq!(senco(&b, &["transfer", "in", pack.to_str().unwrap()]).code, 0);
+    assert_ne!(tree(&b), before);
+    clean(&b);
+}
