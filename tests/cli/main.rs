@@ -22,6 +22,7 @@ mod query;
 mod render;
 mod rules;
 mod serve;
+mod transfer;
 mod upkeep;
 mod verify;
 mod writers;
