@@ -19,6 +19,7 @@ mod plain;
 mod query;
 mod render;
 mod rules;
+mod schema;
 mod serve;
 mod upkeep;
 mod verify;
