@@ -21,6 +21,7 @@ mod rollover;
 mod show;
 mod stats;
 mod templates;
+pub mod transfer;
 mod upkeep;
 // Evidence for leaders.
 mod census;
@@ -197,6 +198,7 @@ pub fn dispatch(mut cli: Cli) -> ExitCode {
         Command::Export(args) => export::run(&ctx, &args),
         Command::Schema(args) => schema::run(&ctx, &args),
         Command::Serve(args) => serve::run(&ctx, &args, cli.today),
+        Command::Transfer(cmd) => transfer::run(&ctx, &cmd),
         Command::Debug(DebugCommand::ReadFloor) => ctx.root().and_then(|root| {
             let (files, bytes) = crate::repo::read_floor(&root)?;
             print(&format!("{files} files, {bytes} bytes\n"))?;
