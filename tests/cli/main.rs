@@ -20,6 +20,7 @@ mod plain;
 mod query;
 mod render;
 mod rules;
+mod sarif;
 mod serve;
 mod upkeep;
 mod verify;
