@@ -48,6 +48,8 @@ builtin! {
     "checklist.html.j2",
     "impact.html.j2",
     "progress.html.j2",
+    "chronology.md.j2",
+    "chronology.html.j2",
 }
 
 /// Output format of a document.
