@@ -84,7 +84,7 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Finish (or with --undo, undo) a records change that was interrupted by a crash, a kill or a power cut.
     Recover(RecoverArgs),
-    /// Render a document: plan, profile, provision map, class sheet, review pack or checklist.
+    /// Render a document: plan, profile, provision map, class sheet, review pack, checklist, request or chronology.
     Render(RenderArgs),
     /// List the document templates, or export the built-in ones to customise.
     #[command(subcommand)]
@@ -440,6 +440,8 @@ pub enum RenderKind {
     Checklist,
     /// The pack for a request for an EHC needs assessment, for the local authority.
     Request,
+    /// The pupil's dated chronology for a local authority or a tribunal.
+    Chronology,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
