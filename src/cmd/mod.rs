@@ -20,6 +20,7 @@ mod rollover;
 mod show;
 mod stats;
 mod templates;
+pub mod transfer;
 mod upkeep;
 // Evidence for leaders.
 mod census;
@@ -195,6 +196,7 @@ pub fn dispatch(mut cli: Cli) -> ExitCode {
         Command::Census(args) => census::run(&ctx, &args),
         Command::Export(args) => export::run(&ctx, &args),
         Command::Serve(args) => serve::run(&ctx, &args, cli.today),
+        Command::Transfer(cmd) => transfer::run(&ctx, &cmd),
         Command::Debug(DebugCommand::ReadFloor) => ctx.root().and_then(|root| {
             let (files, bytes) = crate::repo::read_floor(&root)?;
             print(&format!("{files} files, {bytes} bytes\n"))?;
