@@ -6,6 +6,7 @@ mod explain;
 mod init;
 mod new_pupil;
 mod rules;
+mod schema;
 // Queries: one file each, sharing `emit`.
 mod caseload;
 mod compliance;
@@ -198,6 +199,7 @@ pub fn dispatch(mut cli: Cli) -> ExitCode {
         Command::Progress(args) => progress::run(&ctx, &args),
         Command::Census(args) => census::run(&ctx, &args),
         Command::Export(args) => export::run(&ctx, &args),
+        Command::Schema(args) => schema::run(&ctx, &args),
         Command::Serve(args) => serve::run(&ctx, &args, cli.today),
         Command::Transfer(cmd) => transfer::run(&ctx, &cmd),
         Command::Debug(DebugCommand::ReadFloor) => ctx.root().and_then(|root| {
