@@ -335,10 +335,14 @@ fn take_in(ctx: &Ctx, args: &InArgs) -> Result<u8, Error> {
         msg.push_str(&format!("`senco check` finds {} error(s) in what was placed:\n", errors.len()));
         for f in &errors {
             let at = f.span.map_or(String::new(), |s| format!(":{}:{}", s.start.line, s.start.column));
+            let message = match (f.span, after.source(&f.file)) {
+                (Some(s), Some(text)) => pack::upn_safe(text, s.start.line, &f.message),
+                _ => f.message.clone(),
+            };
             msg.push_str(&format!(
                 "  {}{at}: {} ({})\n",
                 crate::diag::render::escape_controls(&f.file),
-                crate::diag::render::escape_controls(&f.message),
+                crate::diag::render::escape_controls(&message),
                 f.code
             ));
         }
