@@ -68,7 +68,8 @@ fn find<'r>(repo: &'r Repo, id: &str) -> Result<&'r PupilRecord, Error> {
 }
 
 /// The documents of the pack (file name, template kind), each as HTML and Word.
-const DOCUMENTS: &[(&str, &str)] = &[("plan", "plan"), ("profile", "profile"), ("review-history", "reviews")];
+const DOCUMENTS: &[(&str, &str)] =
+    &[("plan", "plan"), ("profile", "profile"), ("review-history", "reviews"), ("chronology", "chronology")];
 
 fn out(ctx: &Ctx, args: &OutArgs) -> Result<u8, Error> {
     let repo = ctx.load()?;
@@ -181,6 +182,8 @@ fn out(ctx: &Ctx, args: &OutArgs) -> Result<u8, Error> {
             "profile" => {
                 templates.render(&template_name(kind, Format::Html), &crate::render::views::profile(&cx, rec))?
             }
+            "chronology" => templates
+                .render(&template_name(kind, Format::Html), &crate::render::views::chronology::chronology(&cx, rec))?,
             _ => templates.render(&template_name(kind, Format::Html), &plan_view)?,
         };
         let docx = crate::render::finish(html.clone(), Format::Docx)?;

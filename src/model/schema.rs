@@ -521,7 +521,14 @@ fn need_type() -> Value {
     })
 }
 
+/// A wave is written as a number (`wave: 2`); the decoder reads any
+/// single value, so `"2"` too.
+fn wave() -> Value {
+    json!({ "enum": [1, 2, 3, "1", "2", "3"], "examples": [1, 2, 3] })
+}
+
 const OVERRIDES: &[(&str, &str, Override)] = &[
+    ("Provision", "wave", Override::Replace(wave)),
     ("Pupil", "year_group", Override::Replace(year_group)),
     ("Need", "type", Override::Replace(need_type)),
     ("Staff", "hourly_rate", Override::Merge(zero_or_more)),
@@ -621,7 +628,7 @@ fn closures() -> Value {
 /// a test compares them with what serde accepts.
 pub const SETTINGS_TABLES: &[(&str, &[&str])] = &[
     ("", &["school", "calendar", "reviews", "jurisdiction", "rules", "costs", "delivery", "limits"]),
-    ("school", &["name", "senco", "jurisdiction", "last_year_group", "roll"]),
+    ("school", &["name", "senco", "jurisdiction", "last_year_group", "roll", "urn", "id"]),
     ("calendar", &["year_start", "year_end", "terms", "closures", "past"]),
     ("calendar.past", &["year_start", "year_end", "terms", "closures"]),
     ("calendar.terms", &["name", "start", "end"]),
@@ -669,6 +676,20 @@ pub fn settings_schema(rule_codes: &[&str]) -> Value {
                             "pupils": { "type": "integer", "exclusiveMinimum": 0, "description": "Pupils on roll." },
                         }), &["date", "pupils"]),
                     }
+                ]
+            },
+            "urn": {
+                "description": "The school's unique reference number (England: six digits, from Get Information about Schools): the key of its rows in a trust's combined exports.",
+                "anyOf": [
+                    { "type": "integer", "minimum": 100000, "maximum": 999999 },
+                    { "type": "string", "pattern": "^\\s*[0-9]{6}\\s*$" }
+                ]
+            },
+            "id": {
+                "description": "Any other stable school identifier (a Welsh school number, a US NCES id, the trust's own code): the export key when there is no URN.",
+                "anyOf": [
+                    { "type": "integer" },
+                    { "type": "string", "pattern": "^\\s*[A-Za-z0-9._-]{1,64}\\s*$" }
                 ]
             },
         }),
@@ -813,6 +834,7 @@ const HELP: &[(&str, &str, &str)] = &[
     ("Provision", "hourly_rate", "Hourly rate, when the staff member has none (0 or more)."),
     ("Provision", "cost_per_pupil", "A fixed cost per pupil per year: resources, licences (0 or more)."),
     ("Provision", "evidence", "The evidence for it, e.g. the EEF toolkit's rating."),
+    ("Provision", "wave", "The provision map's wave: 1 quality-first teaching, 2 targeted catch-up (usually small groups), 3 individual or specialist."),
     // pupil.yaml
     ("Pupil", "", "Who the pupil is, their support level and who is involved."),
     ("Pupil", "id", "The pupil's record id: the folder name (lowercase letters, digits and `-`). Never the UPN."),
