@@ -174,14 +174,6 @@ fn date() -> Value {
 /// match in any case and with spaces around them, as the decoder reads them.
 pub fn vocabulary(words: &[&str], case_insensitive: bool) -> Value {
     if !case_insensitive {
-        // `wave: 3` is the text "3" to the decoder (every scalar is text),
-        // but an integer to a JSON Schema reader of YAML.
-        let numbers: Vec<i64> = words.iter().filter_map(|w| w.parse().ok()).collect();
-        if !words.is_empty() && numbers.len() == words.len() {
-            let mut all: Vec<Value> = words.iter().map(|w| json!(w)).collect();
-            all.extend(numbers.iter().map(|n| json!(n)));
-            return json!({ "type": ["string", "integer"], "enum": all });
-        }
         return json!({ "type": "string", "enum": words });
     }
     // Character classes rather than an `(?i)` flag: editors' regular
@@ -529,7 +521,14 @@ fn need_type() -> Value {
     })
 }
 
+/// A wave is written as a number (`wave: 2`); the decoder reads any
+/// single value, so `"2"` too.
+fn wave() -> Value {
+    json!({ "enum": [1, 2, 3, "1", "2", "3"], "examples": [1, 2, 3] })
+}
+
 const OVERRIDES: &[(&str, &str, Override)] = &[
+    ("Provision", "wave", Override::Replace(wave)),
     ("Pupil", "year_group", Override::Replace(year_group)),
     ("Need", "type", Override::Replace(need_type)),
     ("Staff", "hourly_rate", Override::Merge(zero_or_more)),
@@ -680,14 +679,14 @@ pub fn settings_schema(rule_codes: &[&str]) -> Value {
                 ]
             },
             "urn": {
-                "description": "The school's unique reference number (England: six digits from Get Information about Schools), the key of its rows in a trust's combined exports.",
+                "description": "The school's unique reference number (England: six digits, from Get Information about Schools): the key of its rows in a trust's combined exports.",
                 "anyOf": [
                     { "type": "integer", "minimum": 100000, "maximum": 999999 },
                     { "type": "string", "pattern": "^\\s*[0-9]{6}\\s*$" }
                 ]
             },
             "id": {
-                "description": "Another stable school identifier (a Welsh school number, a US NCES id, the trust's own code): the export key when there is no URN.",
+                "description": "Any other stable school identifier (a Welsh school number, a US NCES id, the trust's own code): the export key when there is no URN.",
                 "anyOf": [
                     { "type": "integer" },
                     { "type": "string", "pattern": "^\\s*[A-Za-z0-9._-]{1,64}\\s*$" }
@@ -831,11 +830,11 @@ const HELP: &[(&str, &str, &str)] = &[
     ("Provision", "area", "The area of need: communication-and-interaction | cognition-and-learning | social-emotional-mental-health | sensory-and-physical."),
     ("Provision", "delivery", "1:1 | group | whole-class | external (quote \"1:1\" for other YAML readers)."),
     ("Provision", "default_minutes", "Minutes a session, when an intervention gives none (above 0)."),
-    ("Provision", "wave", "1 | 2 | 3: the provision map's wave (1 quality-first teaching, 2 targeted groups, 3 individual)."),
     ("Provision", "default_sessions_per_week", "Sessions a week, when an intervention gives none (above 0)."),
     ("Provision", "hourly_rate", "Hourly rate, when the staff member has none (0 or more)."),
     ("Provision", "cost_per_pupil", "A fixed cost per pupil per year: resources, licences (0 or more)."),
     ("Provision", "evidence", "The evidence for it, e.g. the EEF toolkit's rating."),
+    ("Provision", "wave", "The provision map's wave: 1 quality-first teaching, 2 targeted catch-up (usually small groups), 3 individual or specialist."),
     // pupil.yaml
     ("Pupil", "", "Who the pupil is, their support level and who is involved."),
     ("Pupil", "id", "The pupil's record id: the folder name (lowercase letters, digits and `-`). Never the UPN."),
