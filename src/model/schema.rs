@@ -621,7 +621,7 @@ fn closures() -> Value {
 /// a test compares them with what serde accepts.
 pub const SETTINGS_TABLES: &[(&str, &[&str])] = &[
     ("", &["school", "calendar", "reviews", "jurisdiction", "rules", "costs", "delivery", "limits"]),
-    ("school", &["name", "senco", "jurisdiction", "last_year_group", "roll"]),
+    ("school", &["name", "senco", "jurisdiction", "last_year_group", "roll", "urn", "id"]),
     ("calendar", &["year_start", "year_end", "terms", "closures", "past"]),
     ("calendar.past", &["year_start", "year_end", "terms", "closures"]),
     ("calendar.terms", &["name", "start", "end"]),
@@ -657,6 +657,20 @@ pub fn settings_schema(rule_codes: &[&str]) -> Value {
             "last_year_group": {
                 "type": "integer",
                 "description": "Pupils in this year group leave at rollover; absent: rollover treats nobody as a leaver.",
+            },
+            "urn": {
+                "description": "England: the school's unique reference number (six digits, from Get Information about Schools), the key of its rows in a trust's combined exports.",
+                "anyOf": [
+                    { "type": "integer", "minimum": 100000, "maximum": 999999 },
+                    { "type": "string", "pattern": "^\\s*[0-9]{6}\\s*$" }
+                ]
+            },
+            "id": {
+                "description": "Any other stable school identifier (a Welsh school number, a US NCES id, the trust's own code): the export key when there is no URN.",
+                "anyOf": [
+                    { "type": "integer" },
+                    { "type": "string", "pattern": "^\\s*[A-Za-z0-9._-]{1,64}\\s*$" }
+                ]
             },
             "roll": {
                 "description": "The number of pupils on the school's roll (all pupils, not only those with records here), or one count per census date.",
@@ -1070,6 +1084,39 @@ mod tests {
                 key.is_empty() || keys.iter().any(|(r, k, _)| r == record && k == key),
                 "HELP has `{key}` in {record}, which the decoder does not read"
             );
+        }
+    }
+
+    #[test]
+    fn every_record_has_exactly_the_keys_it_decodes() {
+        use crate::model::*;
+        let records: &[(&str, &[&str], Kind)] = &[
+            ("Staff", Staff::KEYS, Kind::Staff),
+            ("Training", Training::KEYS, Kind::Staff),
+            ("Provision", Provision::KEYS, Kind::Catalogue),
+            ("Pupil", Pupil::KEYS, Kind::Pupil),
+            ("Support", Support::KEYS, Kind::Pupil),
+            ("Plan", Plan::KEYS, Kind::Pupil),
+            ("Request", Request::KEYS, Kind::Pupil),
+            ("Need", Need::KEYS, Kind::Needs),
+            ("Assessment", Assessment::KEYS, Kind::Assessments),
+            ("Target", Target::KEYS, Kind::Targets),
+            ("Intervention", Intervention::KEYS, Kind::Interventions),
+            ("LogEntry", LogEntry::KEYS, Kind::Log),
+            ("Review", Review::KEYS, Kind::Review),
+            ("Attendee", Attendee::KEYS, Kind::Review),
+            ("Session", Session::KEYS, Kind::Delivery),
+            ("SessionPupil", SessionPupil::KEYS, Kind::Delivery),
+        ];
+        for (name, keys, kind) in records {
+            let schema = kind.schema(&[]);
+            let def = &schema["$defs"][*name];
+            let mut props: Vec<&str> = def["properties"].as_object().unwrap().keys().map(String::as_str).collect();
+            props.sort_unstable();
+            let mut keys = keys.to_vec();
+            keys.sort_unstable();
+            assert_eq!(props, keys, "{name}");
+            assert_eq!(def["additionalProperties"], json!(false), "{name}");
         }
     }
 
