@@ -554,9 +554,10 @@ fn record_extra(record: &str) -> Option<Value> {
 
 // ---------------------------------------------------------------- senco.toml
 
+/// A TOML date: Taplo gives it to the schema as its text; Python's tomllib
+/// as a date object, which `date()` also lets through.
 fn toml_date() -> Value {
-    // Taplo and most TOML-to-JSON converters give a TOML date as its text.
-    json!({ "type": "string", "format": "date", "pattern": DATE_PATTERN })
+    date()
 }
 
 fn table(help: &str, properties: Value, required: &[&str]) -> Value {
