@@ -75,13 +75,16 @@ pub enum Command {
     Log(LogArgs),
     /// Move the records to the next academic year: year groups, calendar, leavers.
     Rollover(RolloverArgs),
+    /// Bring data in: `import roster FILE.csv` reconciles the pupils with a roster exported from the MIS.
+    #[command(subcommand)]
+    Import(crate::cmd::import::ImportCommand),
     /// Move a pupil who has left to archive/, or list archived records due for deletion.
     Archive(ArchiveArgs),
     /// Bring an archived pupil back on roll, undoing `senco archive`.
     Restore(RestoreArgs),
     /// Finish (or with --undo, undo) a records change that was interrupted by a crash, a kill or a power cut.
     Recover(RecoverArgs),
-    /// Render a document: plan, profile, provision map, class sheet, review pack or checklist.
+    /// Render a document: plan, profile, provision map, class sheet, review pack, checklist, request or chronology.
     Render(RenderArgs),
     /// List the document templates, or export the built-in ones to customise.
     #[command(subcommand)]
@@ -437,6 +440,8 @@ pub enum RenderKind {
     Checklist,
     /// The pack for a request for an EHC needs assessment, for the local authority.
     Request,
+    /// The pupil's dated chronology for a local authority or a tribunal.
+    Chronology,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -23,6 +23,8 @@ mod stats;
 mod templates;
 pub mod transfer;
 mod upkeep;
+// Records in.
+pub(crate) mod import;
 // Evidence for leaders.
 mod census;
 mod delivery;
@@ -187,6 +189,7 @@ pub fn dispatch(mut cli: Cli) -> ExitCode {
         Command::NewReview(args) => new_review::run(&ctx, &args),
         Command::Log(args) => log::run(&ctx, &args),
         Command::Rollover(args) => rollover::run(&ctx, &args),
+        Command::Import(cmd) => import::run(&ctx, &cmd),
         Command::Archive(args) => upkeep::archive(&ctx, &args),
         Command::Restore(args) => upkeep::restore(&ctx, &args),
         Command::Recover(args) => recover::run(&ctx, &args),
