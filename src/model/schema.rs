@@ -173,8 +173,13 @@ fn date() -> Value {
 /// A closed list of words; `case_insensitive` ones (roles, `delivery`) also
 /// match in any case and with spaces around them, as the decoder reads them.
 pub fn vocabulary(words: &[&str], case_insensitive: bool) -> Value {
+    // The decoder reads a word as text whatever it looks like, so a word
+    // that YAML reads as a number (`wave: 2`) is that number in JSON too.
+    let mut values: Vec<Value> = words.iter().map(|w| json!(w)).collect();
+    values.extend(words.iter().filter_map(|w| w.parse::<i64>().ok()).map(Value::from));
+    let types = if values.iter().any(Value::is_number) { json!(["string", "integer"]) } else { json!("string") };
     if !case_insensitive {
-        return json!({ "type": "string", "enum": words });
+        return json!({ "type": types, "enum": values });
     }
     // Character classes rather than an `(?i)` flag: editors' regular
     // expressions (JavaScript's) have no inline flags.
@@ -191,9 +196,9 @@ pub fn vocabulary(words: &[&str], case_insensitive: bool) -> Value {
         })
         .collect();
     json!({
-        "type": "string",
+        "type": types,
         "anyOf": [
-            { "enum": words },
+            { "enum": values },
             { "pattern": format!("^\\s*(?:{})\\s*$", alternatives.join("|")) }
         ]
     })
@@ -218,12 +223,12 @@ pub fn nullable(mut s: Value) -> Value {
         Some(Value::String(t)) => {
             let t = std::mem::take(t);
             obj.insert("type".into(), json!([t, "null"]));
-            if let Some(Value::Array(any)) = obj.get_mut("anyOf") {
-                any.push(json!({ "type": "null" }));
-            }
         }
         Some(Value::Array(types)) => types.push(json!("null")),
         _ => return json!({ "anyOf": [s, { "type": "null" }] }),
+    }
+    if let Some(Value::Array(any)) = obj.get_mut("anyOf") {
+        any.push(json!({ "type": "null" }));
     }
     s
 }
@@ -823,6 +828,7 @@ const HELP: &[(&str, &str, &str)] = &[
     ("Provision", "name", "The provision's name, as documents show it."),
     ("Provision", "area", "The area of need: communication-and-interaction | cognition-and-learning | social-emotional-mental-health | sensory-and-physical."),
     ("Provision", "delivery", "1:1 | group | whole-class | external (quote \"1:1\" for other YAML readers)."),
+    ("Provision", "wave", "The wave on the provision map: 1 quality-first teaching for all, 2 targeted small-group catch-up, 3 individual or specialist provision."),
     ("Provision", "default_minutes", "Minutes a session, when an intervention gives none (above 0)."),
     ("Provision", "default_sessions_per_week", "Sessions a week, when an intervention gives none (above 0)."),
     ("Provision", "hourly_rate", "Hourly rate, when the staff member has none (0 or more)."),

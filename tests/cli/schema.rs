@@ -247,6 +247,8 @@ fn the_schemas_refuse_typing_mistakes() {
         ("staff.yaml", "- id: ta\n  name: T\n  role: teaching-assistant\n  hourly_rate: fifteen\n", false),
         ("catalogue.yaml", "- id: pt\n  name: PT\n  area: cognition-and-learning\n  delivery: 1:1\n", true),
         ("catalogue.yaml", "- id: pt\n  name: PT\n  area: cognition-and-learning\n  delivery: solo\n", false),
+        ("catalogue.yaml", "- id: pt\n  name: PT\n  area: cognition-and-learning\n  wave: 2\n", true),
+        ("catalogue.yaml", "- id: pt\n  name: PT\n  area: cognition-and-learning\n  wave: 4\n", false),
         ("delivery/pt/2026-11.yaml", "- date: 2026-11-03\n  pupils: [{ pupil: ava, status: attended }]\n- date: 2026-11-04\n  cancelled: Staff absent\n", true),
         ("delivery/pt/2026-11.yaml", "- date: 2026-11-03\n  pupils: [{ pupil: ava, status: late }]\n", false),
     ];
