@@ -69,6 +69,8 @@ pub enum Command {
     Delivery(DeliveryArgs),
     /// Staff training held, and what has lapsed or lapses soon.
     Training(TrainingArgs),
+    /// The register of exam access arrangements, for the exams officer: evidence, assessor, dates, expiry.
+    Access(AccessArgs),
     /// Prepare the record of a review meeting, pre-filled from the pupil's records.
     NewReview(NewReviewArgs),
     /// Add a dated entry to a pupil's log: a meeting, a contact, a concern, a progress report.
@@ -96,6 +98,9 @@ pub enum Command {
     Export(ExportArgs),
     /// The records in a web browser: a local web application with pages for every query and a few forms.
     Serve(ServeArgs),
+    /// Move a pupil's records between schools: write a transfer pack (`out`), or read one (`in`).
+    #[command(subcommand)]
+    Transfer(crate::cmd::transfer::TransferCommand),
     /// Developer tools (benchmark floor).
     #[command(hide = true, subcommand)]
     Debug(DebugCommand),
@@ -125,6 +130,10 @@ pub struct ServeArgs {
     /// Another host name the pages may be reached by (e.g. the name a school's proxy forwards); repeatable.
     #[arg(long = "allow-host", value_name = "NAME")]
     pub allow_host: Vec<String>,
+    /// Make each change from a form one git commit of exactly the files it changed (the records must be in a git
+    /// repository).
+    #[arg(long)]
+    pub commit: bool,
 }
 
 #[derive(Debug, Args)]
@@ -671,6 +680,16 @@ pub struct TrainingArgs {
     pub out: OutputArgs,
 }
 
+#[derive(Debug, Args)]
+pub struct AccessArgs {
+    /// Only arrangements expired, expiring within DAYS (the `expires-soon` window; default 60), or with no date
+    /// to count from.
+    #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
+    pub expiring: Option<i64>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
 // ----------------------------------------------------------------- evidence
 
 #[derive(Debug, Args)]
@@ -741,6 +760,10 @@ pub struct ExportArgs {
     /// CSV only: start each file with a UTF-8 byte-order mark, for older versions of Excel.
     #[arg(long)]
     pub bom: bool,
+    /// CSV only: put an apostrophe before text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`), for
+    /// opening the files in Excel or Calc. Off by default, so the CSV holds the same values as JSON and SQLite.
+    #[arg(long)]
+    pub for_spreadsheet: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

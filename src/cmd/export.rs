@@ -3,6 +3,7 @@
 
 use super::{eprint, Ctx};
 use crate::cli::{ExportArgs, ExportFormat};
+use crate::diag::render::escape_controls;
 use crate::error::Error;
 use crate::report::export;
 use std::path::Path;
@@ -72,26 +73,49 @@ fn check_target(out: &Path, format: ExportFormat, force: bool) -> Result<(), Err
 
 pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<u8, Error> {
     let format = format(args)?;
-    if args.bom && format != ExportFormat::Csv {
-        return Err(Error::usage(
-            "`--bom` applies to CSV exports only",
-            Some("add `--format csv`, or drop `--bom`".into()),
-        ));
+    for (set, flag) in [(args.bom, "--bom"), (args.for_spreadsheet, "--for-spreadsheet")] {
+        if set && format != ExportFormat::Csv {
+            return Err(Error::usage(
+                format!("`{flag}` applies to CSV exports only"),
+                Some(format!("add `--format csv`, or drop `{flag}`")),
+            ));
+        }
     }
     check_target(&args.out, format, args.force)?;
     let repo = ctx.load()?;
     ctx.include_archive(&repo, false);
     ctx.warn_unreadable();
     let tables = export::tables(&repo, ctx.today);
+    // A key used twice (or missing) would make the tables impossible to join
+    // in a trust's database: refuse, naming every place, rather than write it.
+    let problems = export::key_problems(&tables);
+    if !problems.is_empty() {
+        let list: Vec<String> = problems.iter().map(|p| format!("  {}", escape_controls(p))).collect();
+        return Err(Error::usage(
+            format!(
+                "not exporting: {} row{} without a unique key:\n{}",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" },
+                list.join("\n")
+            ),
+            Some("run `senco check` and fix the ids it reports (duplicate-id, missing-key), then export again".into()),
+        ));
+    }
     let rows: usize = tables.iter().map(|t| t.rows.len()).sum();
     match format {
-        ExportFormat::Json => crate::edit::write_file(&args.out, export::to_json(&tables).as_bytes(), args.force)?,
+        ExportFormat::Json => crate::edit::write_file(
+            &args.out,
+            export::to_json(&tables, repo.settings.school.key()).as_bytes(),
+            args.force,
+        )?,
         ExportFormat::Sqlite => {
             crate::edit::write_via_temp(&args.out, args.force, |tmp| export::to_sqlite(&tables, tmp))?
         }
         ExportFormat::Csv => {
-            let files: Vec<(String, String)> =
-                tables.iter().map(|t| (format!("{}.csv", t.name), export::to_csv(t, args.bom))).collect();
+            let files: Vec<(String, String)> = tables
+                .iter()
+                .map(|t| (format!("{}.csv", t.name), export::to_csv(t, args.bom, args.for_spreadsheet)))
+                .collect();
             if args.out.exists() {
                 for (name, text) in &files {
                     crate::edit::write_file(&args.out.join(name), text.as_bytes(), args.force)?;
@@ -103,5 +127,11 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<u8, Error> {
         }
     }
     eprint(&format!("wrote `{}`: {} tables, {rows} rows\n", args.out.display(), tables.len()));
+    if let Some(n) = std::num::NonZeroUsize::new(ctx.unreadable.borrow().len()) {
+        eprint(&format!(
+            "{n} pupil{} could not be read: the `unreadable` table names the files; see `senco check`\n",
+            if n.get() == 1 { "" } else { "s" }
+        ));
+    }
     Ok(0)
 }

@@ -20,8 +20,10 @@ mod rollover;
 mod show;
 mod stats;
 mod templates;
+pub mod transfer;
 mod upkeep;
 // Evidence for leaders.
+mod access;
 mod census;
 mod delivery;
 mod export;
@@ -182,6 +184,7 @@ pub fn dispatch(mut cli: Cli) -> ExitCode {
         Command::Caseload(args) => caseload::run(&ctx, &args),
         Command::Delivery(args) => delivery::run(&ctx, &args),
         Command::Training(args) => training::run(&ctx, &args),
+        Command::Access(args) => access::run(&ctx, &args),
         Command::NewReview(args) => new_review::run(&ctx, &args),
         Command::Log(args) => log::run(&ctx, &args),
         Command::Rollover(args) => rollover::run(&ctx, &args),
@@ -195,6 +198,7 @@ pub fn dispatch(mut cli: Cli) -> ExitCode {
         Command::Census(args) => census::run(&ctx, &args),
         Command::Export(args) => export::run(&ctx, &args),
         Command::Serve(args) => serve::run(&ctx, &args, cli.today),
+        Command::Transfer(cmd) => transfer::run(&ctx, &cmd),
         Command::Debug(DebugCommand::ReadFloor) => ctx.root().and_then(|root| {
             let (files, bytes) = crate::repo::read_floor(&root)?;
             print(&format!("{files} files, {bytes} bytes\n"))?;

@@ -27,6 +27,7 @@ pub fn run(ctx: &Ctx, args: &ServeArgs, fixed_today: Option<NaiveDate>) -> Resul
         anonymise: args.anonymise,
         token: (!loopback).then(web::guard::random_token),
         extra_hosts: args.allow_host.clone(),
+        commit: args.commit,
     };
     let server = web::Server::bind(opts, args.bind, args.port)?;
     let url = server.url();
@@ -35,6 +36,9 @@ pub fn run(ctx: &Ctx, args: &ServeArgs, fixed_today: Option<NaiveDate>) -> Resul
             print(&format!("senco serve: {url}\nlog in once with this link (keep it private): {login}\n"))?;
         }
         None => print(&format!("senco serve: {url}\n"))?,
+    }
+    if args.commit && server.app.opts.readonly {
+        eprint("note: `--commit` has nothing to commit on a read-only server\n");
     }
     if server.app.opts.readonly {
         eprint("read-only: the forms are off\n");

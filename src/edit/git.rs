@@ -66,6 +66,48 @@ pub fn uncommitted(root: &Path, paths: &[String]) -> Vec<String> {
     found
 }
 
+/// Why `root` cannot take `senco serve --commit`'s commits, or `None` when
+/// it is inside a git work tree and git runs.
+pub fn not_a_work_tree(root: &Path) -> Option<String> {
+    match git(root).args(["rev-parse", "--is-inside-work-tree"]).stderr(Stdio::null()).output() {
+        Err(e) => Some(format!("git could not be run ({e})")),
+        Ok(o) if o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == "true" => None,
+        Ok(_) => Some(format!("`{}` is not in a git repository", root.display())),
+    }
+}
+
+/// Commits exactly `paths` (relative to `root`) as they are now, with
+/// `message`: whatever else is staged or changed stays as it was, staged or
+/// not. Without a configured identity the commit is by "senco serve".
+pub fn commit_paths(root: &Path, paths: &[String], message: &str) -> Result<(), String> {
+    if paths.is_empty() {
+        return Ok(());
+    }
+    let run = |mut cmd: Command| -> Result<(), String> {
+        let out = cmd.stdout(Stdio::null()).output().map_err(|e| format!("git could not be run ({e})"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+        }
+    };
+    let mut add = git(root);
+    add.args(["add", "--all", "--"]).args(paths);
+    run(add)?;
+    let mut commit = git(root);
+    commit.args(["-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify", "-m", message, "--only", "--"]);
+    commit.args(paths);
+    let has =
+        |key: &str| git(root).args(["config", key]).stderr(Stdio::null()).output().is_ok_and(|o| o.status.success());
+    if !has("user.name") {
+        commit.env("GIT_AUTHOR_NAME", "senco serve").env("GIT_COMMITTER_NAME", "senco serve");
+    }
+    if !has("user.email") {
+        commit.env("GIT_AUTHOR_EMAIL", "senco@localhost").env("GIT_COMMITTER_EMAIL", "senco@localhost");
+    }
+    run(commit)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

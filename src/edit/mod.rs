@@ -55,6 +55,13 @@ pub fn write_via_temp<E: std::fmt::Display>(
 /// all or nothing: they are written under a temporary folder beside it, which
 /// is renamed to `target` only when every file is written.
 pub fn create_dir_with(target: &Path, files: &[(&str, String)]) -> Result<(), Error> {
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(rel, c)| (*rel, c.as_bytes())).collect();
+    create_dir_with_bytes(target, &files)
+}
+
+/// Like `create_dir_with`, for contents that are not all text (a transfer
+/// pack's Word documents).
+pub fn create_dir_with_bytes(target: &Path, files: &[(&str, &[u8])]) -> Result<(), Error> {
     if target.exists() {
         return Err(Error::usage(format!("`{}` already exists; not overwriting it", target.display()), None));
     }
@@ -69,7 +76,7 @@ pub fn create_dir_with(target: &Path, files: &[(&str, String)]) -> Result<(), Er
                 fs::create_dir_all(d)?;
             }
             let mut f = File::create(&p)?;
-            f.write_all(content.as_bytes())?;
+            f.write_all(content)?;
             f.sync_all()?;
         }
         if target.exists() {
@@ -146,6 +153,7 @@ mod tests {
     }
 }
 pub mod batch;
+pub mod delivery;
 pub mod git;
 pub mod journal;
 pub mod log;
@@ -154,4 +162,5 @@ pub mod recover;
 pub mod review;
 pub mod scaffold;
 pub mod surgical;
+pub mod transfer;
 pub mod upkeep;

@@ -219,6 +219,77 @@ pub fn apply(text: &str, o: &Outcome) -> Result<String, Refusal> {
     Ok(surgical::join_bom(bom, out))
 }
 
+/// Adds `key: value` to a `{ ... }` mapping, after its last entry.
+fn flow_add(text: &str, map: &Map, key: &str, value: &str) -> Result<Edit, Refusal> {
+    let Some((_, last)) = map.entries.last() else { return Err("the mapping `{ }` is empty".into()) };
+    let (start, end) = bytes(text, last.span());
+    let end = start + text.get(start..end).map_or(0, |t| t.trim_end().len());
+    // Only blanks, maybe a comma, then the closing brace may follow.
+    let rest = text.get(end..).unwrap_or("");
+    let after = rest.trim_start().strip_prefix(',').unwrap_or(rest.trim_start()).trim_start();
+    if !after.starts_with('}') {
+        return Err("a `{ ... }` mapping could not be located exactly in the file".into());
+    }
+    Ok(Edit { start: end, end, text: format!(", {key}: {value}") })
+}
+
+/// Sets `key` in a block or `{ ... }` mapping; `None` when it holds this value already.
+fn set_any(text: &str, map: &Map, key: &str, plain: &str, value: &str) -> Result<Option<Edit>, Refusal> {
+    if map.flow {
+        return match entry(map, key)? {
+            None => flow_add(text, map, key, value).map(Some),
+            Some((_, Node::Scalar(s))) if s.value == plain => Ok(None),
+            Some((_, Node::Scalar(s))) if s.style == Style::Plain && !s.is_null() => {
+                replace_scalar(text, s, value).map(Some)
+            }
+            Some(_) => {
+                Err(format!("`{key}` could not be changed in a `{{ ... }}` mapping; change it in the file itself"))
+            }
+        };
+    }
+    set(text, map, key, plain, value)
+}
+
+/// The review file's text with its action number `index` (0-based, in file
+/// order) marked done on `date`: `done: DATE` added to (or set in) the
+/// action, every other byte kept.
+pub fn mark_action_done(text: &str, index: usize, date: NaiveDate) -> Result<String, Refusal> {
+    let (bom, body) = surgical::split_bom(text);
+    let map = top_map(body)?;
+    let Some((_, Node::Seq(actions))) = entry(&map, "actions")? else {
+        return Err("the review lists no actions".into());
+    };
+    let Some(Node::Map(action)) = actions.items.get(index) else {
+        return Err(format!("the review has no action number {}", index + 1));
+    };
+    let d = date.to_string();
+    let edits: Vec<Edit> = set_any(body, action, "done", &d, &d)?.into_iter().collect();
+    let out = surgical::apply(body, edits)?;
+    Ok(surgical::join_bom(bom, out))
+}
+
+/// `targets.yaml`'s text with the target `id`'s `status` set to `status`
+/// (a target status word), every other byte kept.
+pub fn set_target_status(text: &str, id: &str, status: &str) -> Result<String, Refusal> {
+    let (bom, body) = surgical::split_bom(text);
+    let targets = match yaml::parse(body) {
+        Ok(Some(Node::Seq(q))) => q,
+        Ok(_) => return Err("the file is not a list of targets".into()),
+        Err(e) => return Err(format!("the file is not valid YAML (line {}: {})", e.pos.line, e.message)),
+    };
+    let mut found = targets.items.iter().filter_map(|i| match i {
+        Node::Map(m) if matches!(m.get("id"), Some(Node::Scalar(s)) if s.value == id) => Some(m),
+        _ => None,
+    });
+    let Some(m) = found.next() else { return Err(format!("there is no target `{id}`")) };
+    if found.next().is_some() {
+        return Err(format!("two targets have the id `{id}`"));
+    }
+    let edits: Vec<Edit> = set_any(body, m, "status", status, &yaml_text(status))?.into_iter().collect();
+    let out = surgical::apply(body, edits)?;
+    Ok(surgical::join_bom(bom, out))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,5 +364,35 @@ next_review: 2026-06-01              # 12 weeks
         let out =
             apply(&crlf, &Outcome { next_review: NaiveDate::from_ymd_opt(2026, 6, 1), ..Default::default() }).unwrap();
         assert_eq!(out, crlf.replace("2026-05-25", "2026-06-01"));
+    }
+
+    #[test]
+    fn marks_an_action_done_in_flow_and_block_style() {
+        let text = "# kept\ndate: 2026-03-02\nkind: termly\nactions:\n  - { action: \"A, b\", owner: senco }   # note\n  - action: B\n    due: 2026-04-01\n";
+        let d = NaiveDate::from_ymd_opt(2026, 4, 2).unwrap();
+        let one = mark_action_done(text, 0, d).unwrap();
+        assert_eq!(one, text.replace("owner: senco }", "owner: senco, done: 2026-04-02 }"));
+        let two = mark_action_done(&one, 1, d).unwrap();
+        assert_eq!(two, format!("{one}    done: 2026-04-02\n"));
+        // Again: nothing changes; another date replaces the first.
+        assert_eq!(mark_action_done(&two, 1, d).unwrap(), two);
+        let later = NaiveDate::from_ymd_opt(2026, 4, 3).unwrap();
+        assert_eq!(mark_action_done(&two, 0, later).unwrap(), two.replacen("done: 2026-04-02", "done: 2026-04-03", 1));
+        assert!(mark_action_done(text, 2, d).unwrap_err().contains("number 3"));
+        assert!(mark_action_done("date: 2026-03-02\n", 0, d).is_err());
+    }
+
+    #[test]
+    fn sets_a_targets_status_and_keeps_every_other_byte() {
+        let text = "# targets\n- id: a\n  need: reading\n  outcome: x\n  status: open    # open | achieved\n\n- { id: b, need: reading, outcome: y }\n- id: c\n  need: reading\n  outcome: z\n";
+        let a = set_target_status(text, "a", "achieved").unwrap();
+        assert_eq!(a, text.replace("status: open    #", "status: achieved    #"));
+        let b = set_target_status(&a, "b", "achieved").unwrap();
+        assert_eq!(b, a.replace("outcome: y }", "outcome: y, status: achieved }"));
+        let c = set_target_status(&b, "c", "partly-achieved").unwrap();
+        assert_eq!(c, format!("{b}  status: partly-achieved\n"));
+        assert_eq!(set_target_status(&c, "c", "partly-achieved").unwrap(), c);
+        assert!(set_target_status(text, "nope", "achieved").unwrap_err().contains("`nope`"));
+        assert!(set_target_status("- id: a\n- id: a\n", "a", "achieved").unwrap_err().contains("two"));
     }
 }

@@ -26,26 +26,31 @@ pub struct FileText {
 pub fn read(root: &Path, rel: &str) -> Result<FileText, Error> {
     let path = root.join(rel);
     let raw = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-    let text = String::from_utf8(raw.clone()).map_err(|_| {
-        Error::usage(
-            format!("`{rel}` is not UTF-8 text, so senco will not edit it"),
-            Some("`senco check` shows where; save the file as UTF-8 first".into()),
-        )
-    })?;
-    let (bom, body) = surgical::split_bom(&text);
-    let lone_cr = body.replace("\r\n", "").contains('\r');
-    let cr_only = lone_cr && !body.contains('\n');
-    if lone_cr && !cr_only {
-        return Err(Error::usage(
-            format!("`{rel}` mixes line endings (some lines end with a lone carriage return), so senco will not edit it"),
-            Some("save the file with one kind of line ending (any editor's \"line endings\" setting), then run the command again".into()),
-        ));
-    }
-    let text = if cr_only { body.replace('\r', "\n") } else { body.to_string() };
-    Ok(FileText { rel: rel.to_string(), raw, bom, cr_only, text })
+    FileText::from_bytes(rel, raw)
 }
 
 impl FileText {
+    /// A file's text from bytes already read (a transfer pack's record).
+    pub fn from_bytes(rel: &str, raw: Vec<u8>) -> Result<FileText, Error> {
+        let text = String::from_utf8(raw.clone()).map_err(|_| {
+            Error::usage(
+                format!("`{rel}` is not UTF-8 text, so senco will not edit it"),
+                Some("`senco check` shows where; save the file as UTF-8 first".into()),
+            )
+        })?;
+        let (bom, body) = surgical::split_bom(&text);
+        let lone_cr = body.replace("\r\n", "").contains('\r');
+        let cr_only = lone_cr && !body.contains('\n');
+        if lone_cr && !cr_only {
+            return Err(Error::usage(
+            format!("`{rel}` mixes line endings (some lines end with a lone carriage return), so senco will not edit it"),
+            Some("save the file with one kind of line ending (any editor's \"line endings\" setting), then run the command again".into()),
+        ));
+        }
+        let text = if cr_only { body.replace('\r', "\n") } else { body.to_string() };
+        Ok(FileText { rel: rel.to_string(), raw, bom, cr_only, text })
+    }
+
     /// The file with `edits` applied, byte-order mark kept.
     pub fn edited(&self, edits: Vec<Edit>) -> Result<Vec<u8>, Error> {
         let mut out = surgical::apply(&self.text, edits).map_err(|why| refuse(&self.rel, why))?;

@@ -106,6 +106,15 @@ pub struct School {
     /// are computed from it; without it they are "roll not recorded".
     #[serde(default, deserialize_with = "roll")]
     pub roll: Vec<RollCount>,
+    /// The school's unique reference number (England: the six-digit URN from
+    /// Get Information about Schools), the key of its rows in a trust's
+    /// combined exports (docs/export.md).
+    #[serde(default, deserialize_with = "urn")]
+    pub urn: Option<String>,
+    /// Any other stable school identifier (a Welsh school number, a US NCES
+    /// id, the trust's own code), used as the export key when there is no URN.
+    #[serde(default, deserialize_with = "school_id")]
+    pub id: Option<String>,
 }
 
 /// The number on roll on a date (`None`: the one figure, undated).
@@ -125,6 +134,64 @@ impl School {
             .max_by_key(|r| r.date)
             .or_else(|| self.roll.iter().find(|r| r.date.is_none()))
             .or_else(|| self.roll.iter().min_by_key(|r| r.date))
+    }
+}
+
+impl School {
+    /// The school's key in exports: `urn`, else `id`, else the name.
+    pub fn key(&self) -> &str {
+        self.urn.as_deref().or(self.id.as_deref()).unwrap_or(&self.name)
+    }
+}
+
+/// `urn = 123456` or `urn = "123456"`: six digits.
+fn urn<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    use serde::de::Error;
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Urn {
+        Number(i64),
+        Text(String),
+    }
+    let text = match Urn::deserialize(d)
+        .map_err(|_| D::Error::custom("expected the school's URN, six digits, e.g. `urn = 123456`"))?
+    {
+        Urn::Number(n) => n.to_string(),
+        Urn::Text(s) => s.trim().to_string(),
+    };
+    if text.len() == 6 && text.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(Some(text))
+    } else {
+        Err(D::Error::custom(format!(
+            "a URN is six digits (England's unique reference number), found `{text}`; \
+             for another kind of school number write `id = \"...\"` instead"
+        )))
+    }
+}
+
+/// `id = "W6612345"`: 1 to 64 letters, digits, `-`, `_` or `.`.
+fn school_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    use serde::de::Error;
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Id {
+        Number(i64),
+        Text(String),
+    }
+    let text = match Id::deserialize(d)
+        .map_err(|_| D::Error::custom("expected the school's identifier as text, e.g. `id = \"6612345\"`"))?
+    {
+        Id::Number(n) => n.to_string(),
+        Id::Text(s) => s.trim().to_string(),
+    };
+    let ok = (1..=64).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+    if ok {
+        Ok(Some(text))
+    } else {
+        Err(D::Error::custom(format!(
+            "a school id is 1 to 64 letters, digits, `-`, `_` or `.`, found `{}`",
+            crate::diag::render::escape_controls(&text)
+        )))
     }
 }
 

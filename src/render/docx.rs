@@ -10,10 +10,10 @@
 
 use crate::error::Error;
 use docx_rs::{
-    AbstractNumbering, Docx, Footer, HeightRule, IndentLevel, Level, LevelJc, LevelText, NumPages, NumberFormat,
-    Numbering, NumberingId, PageMargin, PageNum, PageOrientationType, Paragraph, Run, RunFonts, Shading, ShdType,
-    SpecialIndentType, Start, Style, StyleType, Tab, TabValueType, Table, TableCell, TableLayoutType, TableRow,
-    WidthType,
+    AbstractNumbering, BreakType, Docx, Footer, HeightRule, IndentLevel, Level, LevelJc, LevelText, NumPages,
+    NumberFormat, Numbering, NumberingId, PageMargin, PageNum, PageOrientationType, Paragraph, Run, RunFonts, Shading,
+    ShdType, SpecialIndentType, Start, Style, StyleType, Tab, TabValueType, Table, TableCell, TableLayoutType,
+    TableRow, WidthType,
 };
 
 /// A4 in twentieths of a point.
@@ -159,6 +159,10 @@ fn runs(n: &Node, bold: bool, out: &mut Vec<Run>) {
         }
         Node::Element { tag, children, .. } => {
             if matches!(tag.as_str(), "svg" | "style" | "script" | "title") {
+                return;
+            }
+            if tag == "br" {
+                out.push(Run::new().add_break(BreakType::TextWrapping));
                 return;
             }
             let bold = bold || matches!(tag.as_str(), "strong" | "b");

@@ -48,6 +48,7 @@ builtin! {
     "checklist.html.j2",
     "impact.html.j2",
     "progress.html.j2",
+    "reviews.html.j2",
     "chronology.md.j2",
     "chronology.html.j2",
 }

@@ -91,6 +91,20 @@ pub fn validate_settings(settings: &Settings, text: &str) -> Result<(), Error> {
             return Err(Error::settings_at(text, offset, format!("unknown rule `{code}` in [rules]"), Some(hint)));
         }
     }
+    // One key for the school's rows in a trust's combined exports.
+    if let (Some(urn), Some(_)) = (&settings.school.urn, &settings.school.id) {
+        let offset = text
+            .match_indices("urn")
+            .map(|(i, _)| i)
+            .find(|&i| text[..i].chars().next_back().is_none_or(|c| c == '\n' || c == ' ' || c == '{'))
+            .unwrap_or(0);
+        return Err(Error::settings_at(
+            text,
+            offset,
+            format!("[school] has both `urn = {urn}` and `id`: the export needs one key for the school"),
+            Some("keep `urn` (England's six-digit URN) and remove `id`, or the other way round".into()),
+        ));
+    }
     // A calendar that ends before it starts would make every cost 0 and every
     // term count wrong without a word; say so instead.
     if let Some(cal) = &settings.calendar {

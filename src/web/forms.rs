@@ -7,7 +7,7 @@
 
 use super::guard::{same_secret, Session};
 use super::html::{self, url_part, Frame};
-use super::pages::{pupil_href, Here};
+use super::pages::{pupil_href, Here, Refill};
 use super::Shared;
 use crate::edit::batch::Batch;
 use crate::edit::outcome::{self, NewAction, Outcome};
@@ -73,6 +73,21 @@ fn date_field(f: &[(String, String)], name: &str, errors: &mut Errors, required:
             None
         }
     }
+}
+
+/// A record file's bytes through the loader's bounded reader (regular files
+/// inside the repository, within `[limits] max_file_kb`, never a blocking
+/// open): `Ok(None)` when absent, the reason when refused.
+pub fn read_record(here: &Here, rel: &str) -> Result<Option<Vec<u8>>, String> {
+    let repo = &here.snap.repo;
+    crate::repo::read::read_record(&repo.root, rel, repo.settings.limits).map_err(|f| f.message.clone())
+}
+
+/// One pupil folder as on disk now (not as anonymised for the screen), read
+/// with the school's limits.
+fn disk_pupil(here: &Here, dir: &str) -> crate::repo::PupilRecord {
+    let repo = &here.snap.repo;
+    crate::repo::load_pupil_with(&repo.root, "pupils", dir.to_string(), false, repo.settings.limits)
 }
 
 fn pupil_name(rec: &crate::repo::PupilRecord) -> String {
@@ -164,7 +179,7 @@ pub async fn new_review_post(
     }
     // The pupil as on disk now (not as anonymised for the screen).
     let repo = &here.snap.repo;
-    let rec = crate::repo::load_pupil(&repo.root, "pupils", snap_rec.dir.clone(), false);
+    let rec = disk_pupil(&here, &snap_rec.dir);
     if rec.pupil.is_none() || rec.is_broken("targets.yaml") {
         errors.insert(
             "form".into(),
@@ -208,8 +223,15 @@ pub async fn new_review_post(
         errors.insert("form".into(), write_error(&e));
         return new_review_page(&here, &id, values, errors, StatusCode::CONFLICT);
     }
-    app.live.touched(&[rel]);
+    app.live.touched(std::slice::from_ref(&rel));
+    let who = commit_name(&here, &rec);
+    app.committed(&[rel], &format!("Review prepared for {who}: {} review on {date}", kind.as_str()));
     Redirect::to(&format!("{}/review/{}?saved=prepared", pupil_href(&rec.dir), url_part(&stem))).into_response()
+}
+
+/// The date a review's file name starts with.
+fn stem_date(stem: &str) -> &str {
+    stem.get(..10).unwrap_or(stem)
 }
 
 fn write_error(e: &Error) -> String {
@@ -245,11 +267,14 @@ fn outcome_page(
 ) -> Response {
     let Some(rec) = here.pupil(id) else { return here.not_found("pupil with this id on roll") };
     let rel = format!("{}/reviews/{stem}.yaml", rec.rel);
-    let path = here.snap.repo.root.join(&rel);
     if !valid_stem(stem) {
         return here.not_found("review with this date");
     }
-    let Ok(raw) = std::fs::read(&path) else { return here.not_found("review with this date") };
+    let raw = match read_record(here, &rel) {
+        Ok(Some(raw)) => raw,
+        Ok(None) => return here.not_found("review with this date"),
+        Err(why) => return here.message(StatusCode::UNPROCESSABLE_ENTITY, "This review cannot be opened", vec![why]),
+    };
     let hash = hash.unwrap_or_else(|| fingerprint(&raw));
     let src = String::from_utf8_lossy(&raw).into_owned();
     let mut cx = Cx::new(&rel);
@@ -385,7 +410,11 @@ pub async fn outcome_post(
     }
     let rel = format!("{}/reviews/{stem}.yaml", rec.rel);
     let root = here.snap.repo.root.clone();
-    let Ok(raw) = std::fs::read(root.join(&rel)) else { return here.not_found("review with this date") };
+    let raw = match read_record(&here, &rel) {
+        Ok(Some(raw)) => raw,
+        Ok(None) => return here.not_found("review with this date"),
+        Err(why) => return here.message(StatusCode::UNPROCESSABLE_ENTITY, "This review cannot be opened", vec![why]),
+    };
     let now = fingerprint(&raw);
     let mut errors = Errors::new();
     if field(&f, "hash") != now {
@@ -492,7 +521,9 @@ pub async fn outcome_post(
         errors.insert("form".into(), write_error(&e));
         return outcome_page(&here, &id, &stem, Some(&f), None, errors, None, StatusCode::CONFLICT);
     }
-    app.live.touched(&[rel]);
+    app.live.touched(std::slice::from_ref(&rel));
+    let who = commit_name(&here, rec);
+    app.committed(&[rel], &format!("Review outcome recorded for {who}: the review of {}", stem_date(&stem)));
     Redirect::to(&format!("{}/review/{}?saved=outcome", pupil_href(&rec.dir), url_part(&stem))).into_response()
 }
 
@@ -627,6 +658,13 @@ pub async fn new_pupil_post(
         return new_pupil_page(&here, values, errors, StatusCode::CONFLICT);
     }
     app.live.touched(&[format!("pupils/{}", values.id)]);
+    let written: Vec<String> = files.iter().map(|(rel, _)| format!("pupils/{}/{rel}", values.id)).collect();
+    let who = if app.opts.anonymise {
+        values.id.clone()
+    } else {
+        format!("{} {} ({})", values.first, values.last, values.id)
+    };
+    app.committed(&written, &format!("Pupil added: {who}"));
     Redirect::to(&pupil_href(&values.id)).into_response()
 }
 
@@ -692,30 +730,33 @@ pub async fn log_post(
         );
     }
     let (Some(date), Some(kind), true) = (date, kind, errors.is_empty()) else {
-        return super::pages::pupil_page(&here, rec, Some((values, errors)), false, StatusCode::UNPROCESSABLE_ENTITY);
+        return super::pages::pupil_page(&here, rec, Refill::log(values, errors), StatusCode::UNPROCESSABLE_ENTITY);
     };
     let rel = rec.file("log.yaml");
     let root = here.snap.repo.root.clone();
-    let old = match std::fs::read(root.join(&rel)) {
-        Ok(bytes) => match String::from_utf8(bytes) {
+    let old = match read_record(&here, &rel) {
+        Ok(Some(bytes)) => match String::from_utf8(bytes) {
             Ok(t) => Some(t),
             Err(_) => {
                 errors.insert("form".into(), format!("`{rel}` is not UTF-8 text, so senco will not add to it."));
                 return super::pages::pupil_page(
                     &here,
                     rec,
-                    Some((values, errors)),
-                    false,
+                    Refill::log(values, errors),
                     StatusCode::UNPROCESSABLE_ENTITY,
                 );
             }
         },
-        Err(_) => None,
+        Ok(None) => None,
+        Err(why) => {
+            errors.insert("form".into(), format!("{why}. Nothing was added."));
+            return super::pages::pupil_page(&here, rec, Refill::log(values, errors), StatusCode::UNPROCESSABLE_ENTITY);
+        }
     };
     let with: Vec<String> =
         values.with.split(',').map(str::trim).filter(|w| !w.is_empty()).map(str::to_string).collect();
     // The header names the pupil as on disk, not as anonymised for the screen.
-    let disk = crate::repo::load_pupil(&root, "pupils", rec.dir.clone(), false);
+    let disk = disk_pupil(&here, &rec.dir);
     let base = old.clone().unwrap_or_else(|| crate::edit::log::new_file_header(&pupil_name(&disk)));
     let entry = crate::edit::log::NewEntry { date, kind, with: &with, summary: &values.summary, follow_up };
     let new = match crate::edit::log::append(&base, &entry) {
@@ -730,13 +771,7 @@ pub async fn log_post(
                 }
             };
             errors.insert("form".into(), why);
-            return super::pages::pupil_page(
-                &here,
-                rec,
-                Some((values, errors)),
-                false,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            return super::pages::pupil_page(&here, rec, Refill::log(values, errors), StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
     let mut batch = Batch::new(&root);
@@ -746,8 +781,221 @@ pub async fn log_post(
     }
     if let Err(e) = batch.apply() {
         errors.insert("form".into(), write_error(&e));
-        return super::pages::pupil_page(&here, rec, Some((values, errors)), false, StatusCode::CONFLICT);
+        return super::pages::pupil_page(&here, rec, Refill::log(values, errors), StatusCode::CONFLICT);
     }
-    app.live.touched(&[rel]);
+    app.live.touched(std::slice::from_ref(&rel));
+    let who = commit_name(&here, rec);
+    app.committed(&[rel], &format!("Log entry for {who}: {} on {date}", kind.as_str()));
     Redirect::to(&format!("{}?saved=log#log", pupil_href(&rec.dir))).into_response()
+}
+
+// ------------------------------------------------------------------ mark an action done, set a target's status
+
+/// The statuses a target can be given from the pupil page.
+pub fn target_statuses() -> Vec<(String, String)> {
+    use crate::model::Status;
+    [Status::Achieved, Status::PartlyAchieved, Status::NotAchieved, Status::Discontinued, Status::Open]
+        .iter()
+        .map(|s| (s.as_str().to_string(), capital(s.as_str())))
+        .collect()
+}
+
+/// What a pupil-page form needs to write one file: the file as read now,
+/// refused (keeping what was typed) when it changed since the page was loaded.
+enum Loaded {
+    Ready(Vec<u8>, String),
+    Refused(Response),
+}
+
+fn load_for_edit(here: &Here, rec: &crate::repo::PupilRecord, rel: &str, hash: &str, refill: &mut Refill) -> Loaded {
+    let raw = match read_record(here, rel) {
+        Ok(Some(raw)) => raw,
+        Ok(None) => {
+            refill.errors.insert("form".into(), format!("`{rel}` is no longer there, so nothing was saved."));
+            return Loaded::Refused(super::pages::pupil_page(here, rec, std::mem::take(refill), StatusCode::CONFLICT));
+        }
+        Err(why) => {
+            refill.errors.insert("form".into(), format!("{why}. Nothing was saved."));
+            return Loaded::Refused(super::pages::pupil_page(
+                here,
+                rec,
+                std::mem::take(refill),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ));
+        }
+    };
+    if fingerprint(&raw) != hash {
+        refill.errors.insert(
+            "form".into(),
+            format!(
+                "`{rel}` was changed on disk after this page was loaded (by someone else, or in an editor), so \
+                 nothing was saved. What you chose is kept below: check the record, then save again."
+            ),
+        );
+        return Loaded::Refused(super::pages::pupil_page(here, rec, std::mem::take(refill), StatusCode::CONFLICT));
+    }
+    match String::from_utf8(raw.clone()) {
+        Ok(text) => Loaded::Ready(raw, text.to_string()),
+        Err(_) => {
+            refill.errors.insert("form".into(), format!("`{rel}` is not UTF-8 text, so senco will not edit it."));
+            Loaded::Refused(super::pages::pupil_page(
+                here,
+                rec,
+                std::mem::take(refill),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ))
+        }
+    }
+}
+
+/// Writes one changed file through the batch (lock, journal, read back),
+/// after checking that it decodes with no more findings than before.
+#[allow(clippy::too_many_arguments)]
+fn write_one(
+    app: &Shared,
+    here: &Here,
+    rec: &crate::repo::PupilRecord,
+    rel: &str,
+    raw: Vec<u8>,
+    old: &str,
+    new: String,
+    mut refill: Refill,
+    message: String,
+) -> Option<Response> {
+    let before = crate::repo::decode_text(rel, old).len();
+    let after = crate::repo::decode_text(rel, &new);
+    if after.len() > before {
+        let why = after.first().map(|f| f.message.clone()).unwrap_or_default();
+        refill.errors.insert("form".into(), format!("The change would not read back ({why}). Nothing was saved."));
+        return Some(super::pages::pupil_page(here, rec, refill, StatusCode::UNPROCESSABLE_ENTITY));
+    }
+    let mut batch = Batch::new(&here.snap.repo.root);
+    batch.set_command("serve");
+    batch.change(rel.to_string(), raw, new.into_bytes());
+    if let Err(e) = batch.apply() {
+        refill.errors.insert("form".into(), write_error(&e));
+        return Some(super::pages::pupil_page(here, rec, refill, StatusCode::CONFLICT));
+    }
+    app.live.touched(&[rel.to_string()]);
+    app.committed(&[rel.to_string()], &message);
+    None
+}
+
+/// Marks one action of a review done (`done: DATE` in the review file).
+pub async fn action_done_post(
+    State(app): State<Shared>,
+    Extension(session): Extension<Session>,
+    Path(id): Path<String>,
+    Form(f): Fields,
+) -> Response {
+    let here = Here::new(&app, &session);
+    if !csrf_ok(&session, &f) {
+        return csrf_refused(&here);
+    }
+    let Some(rec) = here.pupil(&id) else { return here.not_found("pupil with this id on roll") };
+    let stem = field(&f, "review");
+    let index = field(&f, "index").parse::<usize>().ok();
+    let (Some(index), true) = (index, valid_stem(&stem)) else { return here.not_found("action of this review") };
+    let name = format!("done-{stem}-{index}");
+    let mut refill = Refill::default();
+    refill.values.insert(name.clone(), field(&f, "done"));
+    let mut errors = Errors::new();
+    let done = date_field(&f, "done", &mut errors, true);
+    let rel = format!("{}/reviews/{stem}.yaml", rec.rel);
+    let review = rec.reviews.iter().find(|r| r.stem == stem);
+    let action = review.and_then(|r| r.review.actions.as_ref()).and_then(|a| a.get(index));
+    let Some(action) = action else { return here.not_found("action of this review") };
+    if let (Some(d), Some(r)) = (done, review.and_then(|r| val(&r.review.date))) {
+        if d < r {
+            errors.insert(
+                "done".into(),
+                format!("The action was agreed at the review on {r}: it cannot be done before."),
+            );
+        }
+    }
+    if let Some(d) = done.filter(|d| *d > here.today) {
+        errors.insert("done".into(), format!("{d} is after today: record an action when it is done."));
+    }
+    if let Some(why) = errors.remove("done") {
+        refill.errors.insert(name, why);
+        return super::pages::pupil_page(&here, rec, refill, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let Some(done) = done else { return here.not_found("action of this review") };
+    let (raw, old) = match load_for_edit(&here, rec, &rel, &field(&f, "hash"), &mut refill) {
+        Loaded::Ready(raw, old) => (raw, old),
+        Loaded::Refused(r) => return r,
+    };
+    let new = match outcome::mark_action_done(&old, index, done) {
+        Ok(t) => t,
+        Err(why) => {
+            refill.errors.insert("form".into(), format!("senco will not edit `{rel}`: {why}. Nothing was saved."));
+            return super::pages::pupil_page(&here, rec, refill, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    let what = text(&action.action).unwrap_or("an action");
+    let message = format!("Action done for {}: {what}", commit_name(&here, rec));
+    if let Some(refused) = write_one(&app, &here, rec, &rel, raw, &old, new, refill, message) {
+        return refused;
+    }
+    Redirect::to(&format!("{}?saved=action#actions", pupil_href(&rec.dir))).into_response()
+}
+
+/// Sets a target's status (e.g. achieved) in `targets.yaml`.
+pub async fn target_status_post(
+    State(app): State<Shared>,
+    Extension(session): Extension<Session>,
+    Path(id): Path<String>,
+    Form(f): Fields,
+) -> Response {
+    let here = Here::new(&app, &session);
+    if !csrf_ok(&session, &f) {
+        return csrf_refused(&here);
+    }
+    let Some(rec) = here.pupil(&id) else { return here.not_found("pupil with this id on roll") };
+    let target = field(&f, "target");
+    let Some(t) = rec.targets.iter().find(|t| text(&t.id) == Some(target.as_str())) else {
+        return here.not_found("target with this id");
+    };
+    let name = format!("status-{target}");
+    let chosen = field(&f, "status");
+    let mut refill = Refill::default();
+    refill.values.insert(name.clone(), chosen.clone());
+    let Some(status) = Status::parse(&chosen) else {
+        refill.errors.insert(name, "Choose one of the statuses in the list.".into());
+        return super::pages::pupil_page(&here, rec, refill, StatusCode::UNPROCESSABLE_ENTITY);
+    };
+    let rel = rec.file("targets.yaml");
+    let (raw, old) = match load_for_edit(&here, rec, &rel, &field(&f, "hash"), &mut refill) {
+        Loaded::Ready(raw, old) => (raw, old),
+        Loaded::Refused(r) => return r,
+    };
+    let new = match outcome::set_target_status(&old, &target, status.as_str()) {
+        Ok(t) => t,
+        Err(why) => {
+            refill.errors.insert("form".into(), format!("senco will not edit `{rel}`: {why}. Nothing was saved."));
+            return super::pages::pupil_page(&here, rec, refill, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    let what = text(&t.outcome).unwrap_or(target.as_str());
+    let message = format!("Target {} for {}: {what}", status.as_str(), commit_name(&here, rec));
+    if let Some(refused) = write_one(&app, &here, rec, &rel, raw, &old, new, refill, message) {
+        return refused;
+    }
+    Redirect::to(&format!("{}?saved=target#targets", pupil_href(&rec.dir))).into_response()
+}
+
+/// Whom a commit message names: the pupil's name as on disk and their id
+/// (the id only when the screen is anonymised).
+fn commit_name(here: &Here, rec: &crate::repo::PupilRecord) -> String {
+    if !here.app.opts.commit {
+        return String::new();
+    }
+    if here.app.opts.anonymise {
+        return rec.dir.clone();
+    }
+    let disk = disk_pupil(here, &rec.dir);
+    match disk.pupil.as_ref().map(|p| p.display_name()).filter(|n| !n.is_empty()) {
+        Some(n) => format!("{n} ({})", rec.dir),
+        None => rec.dir.clone(),
+    }
 }

@@ -38,6 +38,8 @@ builtin! {
     "compliance.html.j2",
     "document.html.j2",
     "new-review.html.j2",
+    "sessions.html.j2",
+    "session.html.j2",
     "outcome.html.j2",
     "new-pupil.html.j2",
     "message.html.j2",

@@ -184,6 +184,10 @@ impl Live {
         snap.derived = std::sync::OnceLock::new();
         snap.today = today;
         let repo = &mut snap.repo;
+        // The same bounded reader as the loader, with the school's limits: a
+        // FIFO, a device, a huge file or a link out of the repository dropped
+        // in while the server runs is a finding, never a hang.
+        let limits = repo.settings.limits;
         for (top, dir) in folders {
             let list = if top == "archive" { &mut repo.archived } else { &mut repo.pupils };
             let at = list.binary_search_by(|p| p.dir.as_str().cmp(dir));
@@ -191,7 +195,7 @@ impl Live {
             let exists = self.root.join(&rel).is_dir() && !dir.starts_with('.');
             match (exists, at) {
                 (true, at) => {
-                    let mut rec = repo::load_pupil(&self.root, top, dir.clone(), top == "archive");
+                    let mut rec = repo::load_pupil_with(&self.root, top, dir.clone(), top == "archive", limits);
                     if self.anonymise {
                         anonymise(&mut rec);
                     }

@@ -19,6 +19,7 @@ pub mod guard;
 pub mod html;
 pub mod live;
 pub mod pages;
+pub mod sessions;
 
 use crate::error::Error;
 use axum::routing::{get, post};
@@ -40,6 +41,8 @@ pub struct Options {
     pub token: Option<String>,
     /// Host names accepted besides loopback names and the bound address.
     pub extra_hosts: Vec<String>,
+    /// `--commit`: each write is one git commit of exactly the files it changed.
+    pub commit: bool,
 }
 
 /// The application: options, the live records, the page templates.
@@ -56,9 +59,33 @@ impl App {
     /// Loads the records (an unreadable `senco.toml` is an error here, as for
     /// every command) and starts watching the folder.
     pub fn new(opts: Options, bound: Option<SocketAddr>) -> Result<App, Error> {
+        if opts.commit {
+            if let Some(why) = crate::edit::git::not_a_work_tree(&opts.root) {
+                return Err(Error::usage(
+                    format!("`--commit` needs the records in a git repository: {why}"),
+                    Some(
+                        "run `git init` in the records folder first (and commit what is there), or drop `--commit`"
+                            .into(),
+                    ),
+                ));
+            }
+        }
         let live = live::Live::new(&opts.root, opts.anonymise)?;
         let hosts = guard::allowed_hosts(bound, &opts.extra_hosts);
         Ok(App { opts, live, hosts, port_known: bound.is_some() })
+    }
+
+    /// With `--commit`, commits the files a form just wrote. The write has
+    /// happened either way; a commit that fails is said on the terminal
+    /// (never with record contents) and the files stay for the next commit.
+    pub fn committed(&self, paths: &[String], message: &str) {
+        if !self.opts.commit {
+            return;
+        }
+        if let Err(why) = crate::edit::git::commit_paths(&self.opts.root, paths, message) {
+            let first = why.lines().next().unwrap_or("").to_string();
+            eprintln!("warning: the change was saved, but git did not commit it: {first}");
+        }
     }
 
     pub fn today(&self) -> NaiveDate {
@@ -79,7 +106,11 @@ pub fn router(app: Shared) -> Router {
         .route("/pupil/{id}/review/new", get(forms::new_review_form).post(forms::new_review_post))
         .route("/pupil/{id}/review/{stem}", get(forms::outcome_form).post(forms::outcome_post))
         .route("/pupil/{id}/log", post(forms::log_post))
+        .route("/pupil/{id}/action-done", post(forms::action_done_post))
+        .route("/pupil/{id}/target-status", post(forms::target_status_post))
         .route("/pupils/new", get(forms::new_pupil_form).post(forms::new_pupil_post))
+        .route("/sessions", get(sessions::sessions))
+        .route("/sessions/{place}", get(sessions::session_form).post(sessions::session_post))
         .route("/classes", get(pages::classes))
         .route("/class/{name}", get(pages::class))
         .route("/caseloads", get(pages::caseloads))

@@ -130,6 +130,19 @@ fn plain_error(e: &Error) -> Response {
     )
 }
 
+/// The content type of a Word document (`.docx`).
+pub const DOCX_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+fn download_bytes(body: Vec<u8>, content_type: &'static str, file: &str) -> Response {
+    let mut r = body.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
 fn download(body: String, content_type: &'static str, file: &str) -> Response {
     let mut r = body.into_response();
     let h = r.headers_mut();
@@ -485,8 +498,13 @@ pub async fn pupil(
 ) -> Response {
     let here = Here::new(&app, &session);
     let Some(rec) = here.pupil(&id) else { return here.not_found("pupil with this id on roll") };
-    let saved = q.get("saved").is_some_and(|s| s == "log");
-    pupil_page(&here, rec, None, saved, StatusCode::OK)
+    let saved = match q.get("saved").map(String::as_str) {
+        Some("log") => Some("Added to the log."),
+        Some("action") => Some("The action is marked done."),
+        Some("target") => Some("The target's status is saved."),
+        _ => None,
+    };
+    pupil_page(&here, rec, Refill { saved, ..Default::default() }, StatusCode::OK)
 }
 
 #[derive(Serialize)]
@@ -498,14 +516,54 @@ struct LogRow {
     follow_up: String,
 }
 
-/// The pupil page; `log_form` holds a refused log entry with its errors.
-pub fn pupil_page(
-    here: &Here,
-    rec: &PupilRecord,
-    log_form: Option<(super::forms::LogValues, std::collections::BTreeMap<String, String>)>,
-    saved: bool,
-    status: StatusCode,
-) -> Response {
+/// What a refused form of the pupil page typed, with the problems by field
+/// name; or the note that a form was saved.
+#[derive(Default)]
+pub struct Refill {
+    pub log: Option<super::forms::LogValues>,
+    /// The other forms' fields (`done-STEM-N`, `status-TARGET`), as typed.
+    pub values: BTreeMap<String, String>,
+    pub errors: BTreeMap<String, String>,
+    pub saved: Option<&'static str>,
+}
+
+impl Refill {
+    pub fn log(values: super::forms::LogValues, errors: BTreeMap<String, String>) -> Refill {
+        Refill { log: Some(values), errors, ..Default::default() }
+    }
+}
+
+/// An open action of one of the pupil's reviews, with its "mark done" form.
+#[derive(Serialize)]
+struct ActionRow {
+    action: String,
+    owner: String,
+    due: String,
+    overdue: bool,
+    review: String,
+    review_href: String,
+    /// The form: where it posts, the field's name and value, the review's fingerprint.
+    post: String,
+    field: String,
+    value: String,
+    index: usize,
+    stem: String,
+    hash: String,
+}
+
+/// A target not yet achieved, with its "status" form.
+#[derive(Serialize)]
+struct TargetRow {
+    id: String,
+    outcome: String,
+    due: String,
+    status: String,
+    field: String,
+    value: String,
+}
+
+/// The pupil page; `refill` holds a refused form with its errors.
+pub fn pupil_page(here: &Here, rec: &PupilRecord, refill: Refill, status: StatusCode) -> Response {
     let findings: Vec<FindingView> = here.snap.findings_of(rec).iter().map(|f| finding_view(&here.snap, f)).collect();
     let name =
         rec.pupil.as_ref().map(|p| p.display_name()).filter(|n| !n.is_empty()).unwrap_or_else(|| rec.dir.clone());
@@ -518,11 +576,8 @@ pub fn pupil_page(
         },
     };
     let base = pupil_href(&rec.dir);
-    let documents = ["plan", "profile", "review", "checklist"]
-        .iter()
-        .map(|k| (doc_label(k).to_string(), format!("{base}/doc/{k}")))
-        .chain(std::iter::once(("Progress".to_string(), format!("{base}/doc/progress"))))
-        .collect::<Vec<_>>();
+    let documents =
+        pupil_documents(here).iter().map(|k| (doc_label(k).to_string(), format!("{base}/doc/{k}"))).collect::<Vec<_>>();
     let mut timeline: Vec<TimelineRow> = Vec::new();
     for r in &rec.reviews {
         let date = crate::model::val(&r.review.date).map(|d| d.to_string()).unwrap_or_else(|| r.stem.clone());
@@ -554,10 +609,13 @@ pub fn pupil_page(
         })
         .collect();
     log.sort_by(|a, b| b.date.cmp(&a.date));
-    let (log_values, log_errors) = log_form.unwrap_or_else(|| {
-        let v = super::forms::LogValues { date: here.today.to_string(), kind: "meeting".into(), ..Default::default() };
-        (v, Default::default())
+    let Refill { log: log_form, values: typed, errors: form_errors, saved } = refill;
+    let log_values = log_form.unwrap_or_else(|| super::forms::LogValues {
+        date: here.today.to_string(),
+        kind: "meeting".into(),
+        ..Default::default()
     });
+    let (actions, targets, targets_hash) = open_items(here, rec, &typed);
     #[derive(Serialize)]
     struct V {
         frame: Frame,
@@ -567,7 +625,13 @@ pub fn pupil_page(
         errors: std::collections::BTreeMap<String, String>,
         log_kinds: Vec<(String, String)>,
         log_action: String,
-        log_saved: bool,
+        saved: Option<&'static str>,
+        actions: Vec<ActionRow>,
+        action_post: String,
+        targets: Vec<TargetRow>,
+        target_post: String,
+        targets_hash: String,
+        target_statuses: Vec<(String, String)>,
         doc: DocView,
         documents: Vec<(String, String)>,
         findings: Vec<FindingView>,
@@ -581,10 +645,16 @@ pub fn pupil_page(
         name,
         log,
         log_values,
-        errors: log_errors,
+        errors: form_errors,
         log_kinds: super::forms::log_kinds(),
         log_action: format!("{base}/log"),
-        log_saved: saved,
+        saved,
+        actions,
+        action_post: format!("{base}/action-done"),
+        targets,
+        target_post: format!("{base}/target-status"),
+        targets_hash,
+        target_statuses: super::forms::target_statuses(),
         doc,
         documents,
         findings,
@@ -596,13 +666,95 @@ pub fn pupil_page(
     here.page_status(status, "pupil.html.j2", &view)
 }
 
+/// The open actions of the pupil's reviews (no `done`) and the targets not
+/// yet achieved, each with what its form needs: the fingerprint of the file
+/// as it is on disk now, so a save after a change there is refused.
+fn open_items(
+    here: &Here,
+    rec: &PupilRecord,
+    typed: &BTreeMap<String, String>,
+) -> (Vec<ActionRow>, Vec<TargetRow>, String) {
+    use crate::model::val;
+    let base = pupil_href(&rec.dir);
+    let fp = |rel: &str| match super::forms::read_record(here, rel) {
+        Ok(Some(bytes)) => super::forms::fingerprint(&bytes),
+        _ => String::new(),
+    };
+    let mut actions = Vec::new();
+    for r in &rec.reviews {
+        let open: Vec<(usize, &crate::model::Action)> =
+            r.review.actions.iter().flatten().enumerate().filter(|(_, a)| a.done.is_none()).collect();
+        if open.is_empty() {
+            continue;
+        }
+        let hash = fp(&r.path);
+        let review_date = val(&r.review.date).map(|d| d.to_string()).unwrap_or_else(|| r.stem.clone());
+        for (i, a) in open {
+            let field = format!("done-{}-{i}", r.stem);
+            let due = val(&a.due);
+            actions.push(ActionRow {
+                action: text(&a.action).unwrap_or("").to_string(),
+                owner: text(&a.owner).map(|o| staff_name(here, o)).unwrap_or_default(),
+                due: due.map(|d| d.to_string()).unwrap_or_default(),
+                overdue: due.is_some_and(|d| d < here.today),
+                review: review_date.clone(),
+                review_href: format!("{base}/review/{}", html::url_part(&r.stem)),
+                post: format!("{base}/action-done"),
+                value: typed.get(&field).cloned().unwrap_or_else(|| here.today.to_string()),
+                field,
+                index: i,
+                stem: r.stem.clone(),
+                hash: hash.clone(),
+            });
+        }
+    }
+    actions.sort_by(|a, b| a.due.is_empty().cmp(&b.due.is_empty()).then(a.due.cmp(&b.due)));
+    let mut targets = Vec::new();
+    for t in &rec.targets {
+        let status = val(&t.status).unwrap_or(crate::model::Status::Open);
+        if !matches!(status, crate::model::Status::Open | crate::model::Status::PartlyAchieved) {
+            continue;
+        }
+        let Some(id) = text(&t.id) else { continue };
+        let field = format!("status-{id}");
+        targets.push(TargetRow {
+            id: id.to_string(),
+            outcome: text(&t.outcome).unwrap_or("").to_string(),
+            due: val(&t.due).map(|d| d.to_string()).unwrap_or_default(),
+            status: capitalise(status.as_str()).replace('-', " "),
+            value: typed.get(&field).cloned().unwrap_or_else(|| "achieved".into()),
+            field,
+        });
+    }
+    let targets_hash = if targets.is_empty() { String::new() } else { fp(&rec.file("targets.yaml")) };
+    (actions, targets, targets_hash)
+}
+
+/// A staff member's name for a staff id (the id itself when unknown).
+fn staff_name(here: &Here, id: &str) -> String {
+    here.snap.repo.staff.iter().find(|s| text(&s.id) == Some(id)).and_then(|s| text(&s.name)).unwrap_or(id).to_string()
+}
+
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
+/// The documents a pupil's page offers: every `senco render` document of one
+/// pupil (the request pack for an EHC needs assessment in England only, where
+/// the law it follows applies), and the progress charts.
+fn pupil_documents(here: &Here) -> Vec<&'static str> {
+    let mut kinds = vec!["plan", "profile", "review", "checklist"];
+    if here.snap.repo.settings.school.jurisdiction == crate::model::settings::Jurisdiction::England {
+        kinds.push("request");
+    }
+    kinds.push("progress");
+    kinds
+}
+
 fn doc_label(kind: &str) -> &'static str {
     match kind {
+        "request" => "Request for an EHC needs assessment",
         "plan" => "Support plan",
         "profile" => "One-page profile",
         "review" => "Review pack",
@@ -662,13 +814,14 @@ fn serve_document(here: &Here, kind: &str, file_stem: &str, back: &str, q: &Hash
     let format = if as_ == "md" && md_exists { crate::render::Format::Markdown } else { crate::render::Format::Html };
     let name = crate::render::template_name(kind, format);
     let rendered: Result<String, Error> = match kind {
-        "plan" | "profile" | "review" | "checklist" | "progress" => {
+        "plan" | "profile" | "review" | "checklist" | "request" | "progress" => {
             let Some(rec) = here.pupil(back.trim_start_matches("/pupil/")) else { return here.not_found("pupil") };
             match kind {
                 "plan" => templates.render(&name, &views::plan(&cx, rec)),
                 "profile" => templates.render(&name, &views::profile(&cx, rec)),
                 "review" => templates.render(&name, &views::review_pack(&cx, rec)),
                 "checklist" => templates.render(&name, &views::checklist::checklist(&cx, &[rec])),
+                "request" => templates.render(&name, &views::request::request_pack(&cx, rec)),
                 _ => {
                     let report = crate::report::progress::progress(rec, here.today);
                     templates.render("progress.html.j2", &views::evidence::progress(&cx, &report))
@@ -677,7 +830,7 @@ fn serve_document(here: &Here, kind: &str, file_stem: &str, back: &str, q: &Hash
         }
         _ => return here.not_found("document"),
     };
-    deliver(here, rendered, as_, md_exists, file_stem, back)
+    deliver(here, kind, rendered, as_, md_exists, file_stem, back)
 }
 
 pub async fn pupil_document(
@@ -688,7 +841,7 @@ pub async fn pupil_document(
 ) -> Response {
     let here = Here::new(&app, &session);
     let Some(rec) = here.pupil(&id) else { return here.not_found("pupil with this id on roll") };
-    if !["plan", "profile", "review", "checklist", "progress"].contains(&kind.as_str()) {
+    if !pupil_documents(&here).contains(&kind.as_str()) {
         return here.not_found("document of this kind");
     }
     let stem = format!("{}-{kind}", rec.dir);
@@ -729,13 +882,15 @@ fn school_document(
             templates.render("impact.html.j2", &views::evidence::impact(&cx, &report))
         }
     };
-    deliver(here, rendered, as_, md_exists, stem, back)
+    deliver(here, kind, rendered, as_, md_exists, stem, back)
 }
 
 /// A rendered document: in the browser with its download bar, or as the
 /// Markdown or Word download `?as=` asks for.
+#[allow(clippy::too_many_arguments)]
 fn deliver(
     here: &Here,
+    kind: &str,
     rendered: Result<String, Error>,
     as_: &str,
     md_exists: bool,
@@ -746,11 +901,21 @@ fn deliver(
         Ok(t) => t,
         Err(e) => return here.error(&e),
     };
+    // Every `senco render` document has a Word form (`--format docx`), made
+    // from the same HTML; the progress charts and impact are HTML only.
+    let word = !matches!(kind, "progress" | "impact");
     match as_ {
         "md" if md_exists => download(text, "text/markdown; charset=utf-8", &format!("{stem}.md")),
-        "doc" => download(text, "application/msword", &format!("{stem}.doc")),
+        // `doc`: the address older pages linked to.
+        "docx" | "doc" if word => match crate::render::finish(text, crate::render::Format::Docx) {
+            Ok(bytes) => download_bytes(bytes, DOCX_TYPE, &format!("{stem}.docx")),
+            Err(e) => here.error(&e),
+        },
         _ => {
-            let mut downloads = vec![("Download for Word".to_string(), "?as=doc".to_string())];
+            let mut downloads = Vec::new();
+            if word {
+                downloads.push(("Download for Word".to_string(), "?as=docx".to_string()));
+            }
             if md_exists {
                 downloads.push(("Download as Markdown".to_string(), "?as=md".to_string()));
             }

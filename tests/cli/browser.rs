@@ -243,6 +243,9 @@ fn a_senco_prepares_and_records_a_review_in_a_real_browser_and_every_page_passes
         "/class/4B",
         "/provision-map",
         "/impact",
+        "/pupil/ava-brown/doc/request",
+        "/sessions",
+        "/sessions/phonics-catch-up",
     ];
     let mut problems = Vec::new();
     for p in pages {
@@ -302,4 +305,10 @@ fn a_senco_prepares_and_records_a_review_in_a_real_browser_and_every_page_passes
     assert!(b.source().contains("Added to the log"));
     let log = std::fs::read_to_string(root.join(format!("pupils/{id}/log.yaml"))).unwrap();
     assert!(log.contains("Called home about the review."), "{log}");
+    // Mark Ava's overdue action done, from her page.
+    b.go(&format!("{base}/pupil/ava-brown"));
+    b.click("form[action$='/action-done'] button[type=submit]");
+    assert!(b.wait_url("saved=action"), "{}\n{}", b.url(), b.source());
+    let review = std::fs::read_to_string(root.join("pupils/ava-brown/reviews/2026-10-14.yaml")).unwrap();
+    assert!(review.contains(&format!("due: 2026-11-13, done: {TODAY} }}")), "{review}");
 }

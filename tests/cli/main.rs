@@ -13,6 +13,7 @@ mod delivery;
 mod duties;
 mod england;
 mod evidence;
+mod export;
 mod hostile;
 mod log;
 mod plain;

@@ -24,6 +24,7 @@ struct Reply {
     status: StatusCode,
     headers: axum::http::HeaderMap,
     body: String,
+    bytes: Vec<u8>,
 }
 
 fn today() -> chrono::NaiveDate {
@@ -41,6 +42,7 @@ fn start(from: &Path, tweak: impl FnOnce(&mut Options)) -> Web {
         anonymise: false,
         token: None,
         extra_hosts: vec![],
+        commit: false,
     };
     tweak(&mut opts);
     let shared = Arc::new(web::App::new(opts, None).unwrap());
@@ -58,7 +60,7 @@ impl Web {
             let status = resp.status();
             let headers = resp.headers().clone();
             let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap();
-            Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+            Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec() }
         })
     }
 
@@ -129,6 +131,7 @@ const PAGES: &[&str] = &[
     "/pupil/ava-brown/doc/review",
     "/pupil/ava-brown/doc/checklist",
     "/pupil/ava-brown/doc/progress",
+    "/pupil/ava-brown/doc/request",
     "/pupil/ava-brown/review/new",
     "/pupils/new",
     "/classes",
@@ -140,6 +143,8 @@ const PAGES: &[&str] = &[
     "/compliance",
     "/compliance?status=all",
     "/findings",
+    "/sessions",
+    "/sessions/phonics-catch-up",
 ];
 
 #[test]
@@ -247,9 +252,34 @@ fn documents_open_in_the_browser_and_download_as_word_and_markdown() {
     let md = w.get("/pupil/ava-brown/doc/plan?as=md");
     assert_eq!(md.body, senco(&w.root, &["render", "plan", "ava-brown", "--format", "md"]).stdout);
     assert!(md.headers.get(header::CONTENT_DISPOSITION).unwrap().to_str().unwrap().contains("ava-brown-plan.md"));
-    let doc = w.get("/pupil/ava-brown/doc/plan?as=doc");
-    assert_eq!(doc.headers.get(header::CONTENT_TYPE).unwrap(), "application/msword");
-    assert_eq!(doc.body, cli.stdout);
+    // Word: the real document `render --format docx` writes, for every document that has one.
+    let out = tempfile::tempdir().unwrap();
+    for (path, args, file) in [
+        ("/pupil/ava-brown/doc/plan", vec!["render", "plan", "ava-brown"], "ava-brown-plan.docx"),
+        ("/pupil/ava-brown/doc/request", vec!["render", "request", "ava-brown"], "ava-brown-request.docx"),
+        ("/class/4B", vec!["render", "class", "4B"], "class-4B.docx"),
+        ("/provision-map", vec!["render", "provision-map"], "provision-map.docx"),
+    ] {
+        let page = w.get(path).body;
+        assert!(page.contains("?as=docx"), "{path}: {page}");
+        let doc = w.get(&format!("{path}?as=docx"));
+        assert_eq!(doc.status, StatusCode::OK, "{path}");
+        assert_eq!(
+            doc.headers.get(header::CONTENT_TYPE).unwrap(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        );
+        let disposition = doc.headers.get(header::CONTENT_DISPOSITION).unwrap().to_str().unwrap();
+        assert!(disposition.contains(file), "{disposition}");
+        let target = out.path().join(file);
+        let mut args = args.clone();
+        args.extend(["-o", target.to_str().unwrap()]);
+        let cli = senco(&w.root, &args);
+        assert_eq!(cli.code, 0, "{}", cli.stderr);
+        assert!(doc.bytes.starts_with(b"PK"), "{path}: a zip");
+        assert_eq!(doc.bytes, std::fs::read(&target).unwrap(), "{path}: the command's document");
+    }
+    // The progress charts are HTML only: no Word link.
+    assert!(!w.get("/pupil/ava-brown/doc/progress").body.contains("?as=docx"));
 }
 
 #[test]
@@ -646,4 +676,183 @@ fn a_non_loopback_bind_prints_a_login_link_and_refuses_requests_without_its_toke
     assert!(body.contains("read-only") && !body.contains("href=\"/pupils/new\""));
     let _ = child.kill();
     let _ = child.wait();
+}
+
+#[test]
+fn mark_an_action_done_writes_done_in_the_review_and_keeps_every_other_byte() {
+    let w = start(&oakfield(), |_| {});
+    let rel = "pupils/ava-brown/reviews/2026-10-14.yaml";
+    let before = w.read(rel);
+    let page = w.get("/pupil/ava-brown").body;
+    assert!(page.contains("Repeat the YARC") && page.contains("(overdue)"), "{page}");
+    let hash = input_value(&page, "hash");
+    let form = |done: &str, hash: &str| {
+        vec![
+            ("review", "2026-10-14".to_string()),
+            ("index", "0".into()),
+            ("hash", hash.to_string()),
+            ("done", done.into()),
+        ]
+    };
+    let post = |fields: Vec<(&str, String)>| {
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        w.post("/pupil/ava-brown/action-done", &f)
+    };
+    // A located error: a date before the review, and one after today; what was typed is kept.
+    let bad = post(form("2026-10-01", &hash));
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("id=\"done-2026-10-14-0-error\"") && bad.body.contains("value=\"2026-10-01\""));
+    assert_eq!(post(form("2026-12-01", &hash)).status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(post(form("2026-13-01", &hash)).status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(w.read(rel), before);
+    // Missing or wrong CSRF token: refused, nothing written.
+    let csrf = w.session();
+    let fields = [("review", "2026-10-14"), ("index", "0"), ("hash", hash.as_str()), ("done", "2026-11-20")];
+    assert_eq!(w.post_with("/pupil/ava-brown/action-done", &fields, Some(&csrf), None).status, StatusCode::FORBIDDEN);
+    let mut wrong = vec![("csrf", "0123456789abcdef0123456789abcdef")];
+    wrong.extend_from_slice(&fields);
+    assert_eq!(w.post_with("/pupil/ava-brown/action-done", &wrong, Some(&csrf), None).status, StatusCode::FORBIDDEN);
+    assert_eq!(w.read(rel), before);
+    // Success: `done:` added inside the action's `{ ... }`, nothing else changed.
+    let ok = post(form("2026-11-20", &hash));
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let after = w.read(rel);
+    assert_eq!(after, before.replacen("due: 2026-11-13 }", "due: 2026-11-13, done: 2026-11-20 }", 1));
+    let page = w.get("/pupil/ava-brown?saved=action").body;
+    assert!(page.contains("marked done") && !page.contains("Repeat the YARC"), "{page}");
+    // A stale form (the file changed since the page was loaded): refused, the date typed kept.
+    let stale = w.post(
+        "/pupil/ava-brown/action-done",
+        &[("review", "2026-10-14"), ("index", "1"), ("hash", hash.as_str()), ("done", "2026-11-21")],
+    );
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains("changed on disk") && stale.body.contains("value=\"2026-11-21\""), "{}", stale.body);
+    assert_eq!(w.read(rel), after);
+    // The command's own reading: the action is no longer overdue.
+    let due = senco(&w.root, &["review-due", "--format", "json"]);
+    assert!(!due.stdout.contains("Repeat the YARC"), "{}", due.stdout);
+}
+
+#[test]
+fn mark_a_target_achieved_sets_its_status_and_refuses_a_stale_form() {
+    let w = start(&oakfield(), |_| {});
+    let rel = "pupils/ava-brown/targets.yaml";
+    let before = w.read(rel);
+    let page = w.get("/pupil/ava-brown").body;
+    let at = page.find("name=\"target\" value=\"hfw-100\"").expect("a form for hfw-100");
+    let hash = input_value(&page[at..], "hash");
+    // A located error: a status that is not one.
+    let bad = w.post("/pupil/ava-brown/target-status", &[("target", "hfw-100"), ("hash", &hash), ("status", "done")]);
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("id=\"status-hfw-100-error\""), "{}", bad.body);
+    // No CSRF token: refused.
+    let r = w.post_with(
+        "/pupil/ava-brown/target-status",
+        &[("target", "hfw-100"), ("hash", &hash), ("status", "achieved")],
+        None,
+        Some("http://127.0.0.1:8411"),
+    );
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(w.read(rel), before);
+    let ok =
+        w.post("/pupil/ava-brown/target-status", &[("target", "hfw-100"), ("hash", &hash), ("status", "achieved")]);
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let after = w.read(rel);
+    let at = before.find("- id: hfw-100").unwrap();
+    let want = format!("{}{}", &before[..at], before[at..].replacen("status: open", "status: achieved", 1));
+    assert_eq!(after, want);
+    // The same hash again: the file changed, so the next save is refused, the choice kept.
+    let stale = w.post(
+        "/pupil/ava-brown/target-status",
+        &[("target", "read-aloud"), ("hash", &hash), ("status", "discontinued")],
+    );
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains("value=\"discontinued\" selected"), "{}", stale.body);
+    assert_eq!(w.read(rel), after);
+    assert_eq!(senco(&w.root, &["check"]).code, 0);
+}
+
+#[test]
+fn log_a_session_appends_to_the_months_file_and_refuses_duplicates_and_stale_forms() {
+    let w = start(&oakfield(), |_| {});
+    let rel = "delivery/phonics-catch-up/2026-11.yaml";
+    let before = w.read(rel);
+    let list = w.get("/sessions").body;
+    assert!(list.contains(&format!("href=\"{}\"", esc("/sessions/phonics-catch-up"))), "{list}");
+    let page = w.get("/sessions/phonics-catch-up").body;
+    assert!(page.contains("name=\"att-ava-brown\"") && page.contains("name=\"att-jayden-smith\""), "{page}");
+    let hash = input_value(&page, "hash");
+    let session = |date: &str, minutes: &str, hash: &str| -> Vec<(String, String)> {
+        [
+            ("hash", hash),
+            ("date", date),
+            ("minutes", minutes),
+            ("staff", "ta-jones"),
+            ("att-amara-osei", "attended"),
+            ("att-ava-brown", "attended"),
+            ("att-jayden-smith", "absent"),
+            ("reason-jayden-smith", "illness, <b>then</b> a dentist"),
+            ("cancelled", ""),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    };
+    let post = |fields: &[(String, String)]| {
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        w.post("/sessions/phonics-catch-up", &f)
+    };
+    // Located errors, what was typed kept, nothing written.
+    let bad = post(&session("2026-11-24", "twenty", &hash));
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("id=\"minutes-error\"") && bad.body.contains("value=\"twenty\""), "{}", bad.body);
+    assert!(bad.body.contains("illness, &lt;b&gt;then"), "the reason typed is kept, escaped");
+    let future = post(&session("2026-11-30", "20", &hash));
+    assert!(future.status == StatusCode::UNPROCESSABLE_ENTITY && future.body.contains("id=\"date-error\""));
+    // CSRF missing: refused.
+    let csrf = w.session();
+    let r = w.post_with(
+        "/sessions/phonics-catch-up",
+        &[("hash", hash.as_str()), ("date", "2026-11-24")],
+        Some(&csrf),
+        None,
+    );
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(w.read(rel), before);
+    // Success: one entry appended, every byte before it kept.
+    let ok = post(&session("2026-11-24", "20", &hash));
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let after = w.read(rel);
+    assert!(after.starts_with(&before));
+    assert_eq!(
+        &after[before.len()..],
+        "- date: 2026-11-24\n  minutes: 20\n  staff: ta-jones\n  pupils:\n    - { pupil: amara-osei, status: attended }\n    - { pupil: ava-brown, status: attended }\n    - { pupil: jayden-smith, status: absent, reason: \"illness, <b>then</b> a dentist\" }\n"
+    );
+    // The stale form (the folder changed since it was loaded): refused, typed kept.
+    let stale = post(&session("2026-11-20", "20", &hash));
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert!(stale.body.contains("value=\"2026-11-20\""));
+    // The same session again, from a fresh form: a located error on the date.
+    let fresh = input_value(&w.get("/sessions/phonics-catch-up").body, "hash");
+    let twice = post(&session("2026-11-24", "20", &fresh));
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(twice.body.contains("id=\"date-error\"") && twice.body.contains("already logged"), "{}", twice.body);
+    assert_eq!(w.read(rel), after);
+    // A cancelled session in a month with no file yet: a new file with a header.
+    let mut cancelled = session("2026-10-20", "", &fresh);
+    cancelled.retain(|(k, _)| !k.starts_with("att-"));
+    cancelled.push(("cancelled".into(), "Ms Jones covering a class".into()));
+    let r = post(&cancelled);
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let october = w.read("delivery/phonics-catch-up/2026-10.yaml");
+    assert!(
+        october.starts_with("# Sessions of ")
+            && october.ends_with("- date: 2026-10-20\n  staff: ta-jones\n  cancelled: Ms Jones covering a class\n"),
+        "{october}"
+    );
+    // The commands read what the form wrote.
+    let check = senco(&w.root, &["check"]);
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
+    let delivery = senco(&w.root, &["delivery", "--format", "json"]);
+    assert_eq!(delivery.code, 0, "{}", delivery.stderr);
 }

@@ -54,6 +54,62 @@ fn mode_owner_and_group_are_kept() {
     }
 }
 
+/// A user who may not give a file back to its owner gets the file and a
+/// warning that says how to restore it (run as `nobody` through setpriv,
+/// which needs root; skipped where that is not possible).
+#[test]
+fn an_owner_that_cannot_be_kept_is_named_in_a_warning() {
+    if !nix_is_root() {
+        eprintln!("skipped: needs root to act as another user");
+        return;
+    }
+    let nobody = |args: &[&str]| {
+        std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_senco")])
+            .args(args)
+            .env("NO_COLOR", "1")
+            .output()
+    };
+    match nobody(&["--version"]) {
+        Ok(o) if o.status.success() => {}
+        _ => {
+            eprintln!("skipped: setpriv missing or the binary is not reachable by user nobody");
+            return;
+        }
+    }
+    let (d, repo) = scratch();
+    std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    for e in walkdir(&repo) {
+        std::os::unix::fs::lchown(&e, Some(65534), Some(65534)).unwrap();
+    }
+    // A colleague's file, writable by all, owned by someone else.
+    let rel = repo.join("pupils/ava-brown/pupil.yaml");
+    std::os::unix::fs::chown(&rel, Some(4321), Some(4322)).unwrap();
+    std::fs::set_permissions(&rel, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let out = nobody(&["-C", repo.to_str().unwrap(), "--today", JULY, "rollover"]).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let m = std::fs::metadata(&rel).unwrap();
+    assert!(std::fs::read_to_string(&rel).unwrap().contains("year_group: 4 "));
+    assert_eq!(m.mode() & 0o7777, 0o666, "the mode is still kept");
+    assert_eq!(m.uid(), 65534, "the file now belongs to the user who ran senco");
+    assert!(stderr.contains("pupils/ava-brown/pupil.yaml` now belongs to you"), "{stderr}");
+    assert!(stderr.contains("chown 4321:4322"), "{stderr}");
+}
+
+fn walkdir(dir: &Path) -> Vec<PathBuf> {
+    let mut all = vec![dir.to_path_buf()];
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() && !p.is_symlink() {
+            all.extend(walkdir(&p));
+        } else {
+            all.push(p);
+        }
+    }
+    all
+}
+
 /// Whether this process runs as root (the test container does).
 fn nix_is_root() -> bool {
     let probe = tempfile::NamedTempFile::new().unwrap();

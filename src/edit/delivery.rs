@@ -1,0 +1,144 @@
+//! Appending a delivered session to `delivery/<place>/YYYY-MM.yaml`
+//! (docs/format.md, "delivery/"). Like the pupil's log, the file only grows:
+//! the session is added after the last byte, so every session, comment and
+//! quirk already there stays exactly as it was (the one exception: a file
+//! that is just `[]` has that empty list replaced by the session).
+
+use crate::edit::log::AppendError;
+use crate::edit::surgical::{yaml_flow_text, yaml_text};
+use crate::model::{Attendance, Session};
+use crate::repo::decode::{Cx, Decode};
+use chrono::NaiveDate;
+
+/// One session as logged for its group.
+#[derive(Clone, Debug)]
+pub struct NewSession {
+    pub date: NaiveDate,
+    /// The whole session's length; `None`: the place's planned minutes.
+    pub minutes: Option<u32>,
+    pub staff: Option<String>,
+    /// Each pupil, what happened, an optional reason.
+    pub pupils: Vec<(String, Attendance, Option<String>)>,
+    /// The session did not run: why (then `pupils` is empty: the whole group missed it).
+    pub cancelled: Option<String>,
+}
+
+/// The session as YAML lines ending in `nl`.
+fn session_text(s: &NewSession, nl: &str) -> String {
+    let mut out = format!("- date: {}{nl}", s.date);
+    if let Some(m) = s.minutes {
+        out.push_str(&format!("  minutes: {m}{nl}"));
+    }
+    if let Some(st) = &s.staff {
+        out.push_str(&format!("  staff: {}{nl}", yaml_text(st)));
+    }
+    if let Some(why) = &s.cancelled {
+        out.push_str(&format!("  cancelled: {}{nl}", yaml_text(why.trim())));
+    }
+    if !s.pupils.is_empty() {
+        out.push_str(&format!("  pupils:{nl}"));
+        for (p, status, reason) in &s.pupils {
+            out.push_str(&format!("    - {{ pupil: {}, status: {}", yaml_flow_text(p), status.as_str()));
+            if let Some(r) = reason.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+                out.push_str(&format!(", reason: {}", yaml_flow_text(r)));
+            }
+            out.push_str(&format!(" }}{nl}"));
+        }
+    }
+    out
+}
+
+/// The header of a new month's file.
+pub fn new_file_header(place: &str) -> String {
+    let place: String = place.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    format!(
+        "# Sessions of {place} delivered this month, one entry per session, logged once for every pupil in it\n\
+         # (docs/format.md, delivery/). `minutes` is the whole session's length.\n"
+    )
+}
+
+/// `old` (the file as read, or a new file's header) with the session
+/// appended; read back before it is returned.
+pub fn append(old: &str, session: &NewSession) -> Result<String, AppendError> {
+    let nl = if old.contains("\r\n") { "\r\n" } else { "\n" };
+    let body: Vec<&str> =
+        old.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#') && *l != "---").collect();
+    let new = if body == ["[]"] {
+        let at = old.find("[]").ok_or(AppendError::Shape)?;
+        let line_start = old[..at].rfind('\n').map_or(0, |i| i + 1);
+        if !old[line_start..at].trim().is_empty() {
+            return Err(AppendError::Shape);
+        }
+        let line_end = old[at..].find('\n').map_or(old.len(), |i| at + i + 1);
+        format!("{}{}{}", &old[..line_start], session_text(session, nl), &old[line_end..])
+    } else if body.is_empty() || body[0].starts_with("- ") || body[0] == "-" {
+        let mut s = old.to_string();
+        if !s.is_empty() && !s.ends_with('\n') {
+            s.push_str(nl);
+        }
+        s.push_str(&session_text(session, nl));
+        s
+    } else {
+        return Err(AppendError::Shape);
+    };
+    let count = |text: &str| -> Result<usize, String> {
+        let mut cx = Cx::new("delivery.yaml");
+        let sessions = match crate::repo::yaml::parse(crate::edit::surgical::split_bom(text).1) {
+            Ok(Some(node)) => Vec::<Session>::decode(&node, &mut cx).unwrap_or_default(),
+            Ok(None) => Vec::new(),
+            Err(e) => return Err(e.message),
+        };
+        match cx.findings.first() {
+            Some(f) => Err(f.message.clone()),
+            None => Ok(sessions.len()),
+        }
+    };
+    let before = count(old).map_err(AppendError::ReadBack)?;
+    let after = count(&new).map_err(AppendError::ReadBack)?;
+    if after != before + 1 {
+        return Err(AppendError::ReadBack(format!("{before} sessions became {after}")));
+    }
+    Ok(new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session() -> NewSession {
+        NewSession {
+            date: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+            minutes: Some(20),
+            staff: Some("ta-jones".into()),
+            pupils: vec![
+                ("ava-brown".into(), Attendance::Attended, None),
+                ("jayden-smith".into(), Attendance::Absent, Some("illness, then a dentist".into())),
+            ],
+            cancelled: None,
+        }
+    }
+
+    #[test]
+    fn appends_after_every_existing_byte() {
+        let old = "# kept\n- date: 2026-11-02   # odd\n  staff: ta-jones\n  cancelled: trip";
+        let new = append(old, &session()).unwrap();
+        assert!(new.starts_with(old));
+        assert_eq!(
+            &new[old.len()..],
+            "\n- date: 2026-11-24\n  minutes: 20\n  staff: ta-jones\n  pupils:\n    - { pupil: ava-brown, status: attended }\n    - { pupil: jayden-smith, status: absent, reason: \"illness, then a dentist\" }\n"
+        );
+    }
+
+    #[test]
+    fn a_new_file_an_empty_list_a_cancelled_session_and_a_flow_list() {
+        let header = new_file_header("phonics\ncatch-up");
+        assert!(!header.contains("phonics\ncatch"));
+        let cancelled =
+            NewSession { pupils: vec![], cancelled: Some("Ms Jones covering: a class".into()), ..session() };
+        let new = append(&header, &cancelled).unwrap();
+        assert!(new.ends_with("  staff: ta-jones\n  cancelled: \"Ms Jones covering: a class\"\n"), "{new}");
+        let new = append("# x\r\n[]\r\n", &session()).unwrap();
+        assert!(new.starts_with("# x\r\n- date: 2026-11-24\r\n"));
+        assert_eq!(append("[{ date: 2026-11-02, cancelled: x }]\n", &session()), Err(AppendError::Shape));
+    }
+}
