@@ -174,6 +174,14 @@ fn date() -> Value {
 /// match in any case and with spaces around them, as the decoder reads them.
 pub fn vocabulary(words: &[&str], case_insensitive: bool) -> Value {
     if !case_insensitive {
+        // `wave: 3` is the text "3" to the decoder (every scalar is text),
+        // but an integer to a JSON Schema reader of YAML.
+        let numbers: Vec<i64> = words.iter().filter_map(|w| w.parse().ok()).collect();
+        if !words.is_empty() && numbers.len() == words.len() {
+            let mut all: Vec<Value> = words.iter().map(|w| json!(w)).collect();
+            all.extend(numbers.iter().map(|n| json!(n)));
+            return json!({ "type": ["string", "integer"], "enum": all });
+        }
         return json!({ "type": "string", "enum": words });
     }
     // Character classes rather than an `(?i)` flag: editors' regular
@@ -621,7 +629,7 @@ fn closures() -> Value {
 /// a test compares them with what serde accepts.
 pub const SETTINGS_TABLES: &[(&str, &[&str])] = &[
     ("", &["school", "calendar", "reviews", "jurisdiction", "rules", "costs", "delivery", "limits"]),
-    ("school", &["name", "senco", "jurisdiction", "last_year_group", "roll"]),
+    ("school", &["name", "senco", "jurisdiction", "last_year_group", "roll", "urn", "id"]),
     ("calendar", &["year_start", "year_end", "terms", "closures", "past"]),
     ("calendar.past", &["year_start", "year_end", "terms", "closures"]),
     ("calendar.terms", &["name", "start", "end"]),
@@ -669,6 +677,20 @@ pub fn settings_schema(rule_codes: &[&str]) -> Value {
                             "pupils": { "type": "integer", "exclusiveMinimum": 0, "description": "Pupils on roll." },
                         }), &["date", "pupils"]),
                     }
+                ]
+            },
+            "urn": {
+                "description": "The school's unique reference number (England: six digits from Get Information about Schools), the key of its rows in a trust's combined exports.",
+                "anyOf": [
+                    { "type": "integer", "minimum": 100000, "maximum": 999999 },
+                    { "type": "string", "pattern": "^\\s*[0-9]{6}\\s*$" }
+                ]
+            },
+            "id": {
+                "description": "Another stable school identifier (a Welsh school number, a US NCES id, the trust's own code): the export key when there is no URN.",
+                "anyOf": [
+                    { "type": "integer" },
+                    { "type": "string", "pattern": "^\\s*[A-Za-z0-9._-]{1,64}\\s*$" }
                 ]
             },
         }),
@@ -809,6 +831,7 @@ const HELP: &[(&str, &str, &str)] = &[
     ("Provision", "area", "The area of need: communication-and-interaction | cognition-and-learning | social-emotional-mental-health | sensory-and-physical."),
     ("Provision", "delivery", "1:1 | group | whole-class | external (quote \"1:1\" for other YAML readers)."),
     ("Provision", "default_minutes", "Minutes a session, when an intervention gives none (above 0)."),
+    ("Provision", "wave", "1 | 2 | 3: the provision map's wave (1 quality-first teaching, 2 targeted groups, 3 individual)."),
     ("Provision", "default_sessions_per_week", "Sessions a week, when an intervention gives none (above 0)."),
     ("Provision", "hourly_rate", "Hourly rate, when the staff member has none (0 or more)."),
     ("Provision", "cost_per_pupil", "A fixed cost per pupil per year: resources, licences (0 or more)."),
