@@ -4,6 +4,7 @@
 
 pub mod census;
 pub mod cost;
+pub mod schema;
 pub mod settings;
 pub mod span;
 pub mod year;
@@ -69,6 +70,17 @@ vocab! {
         Group = "group",
         WholeClass = "whole-class",
         External = "external",
+    }
+}
+
+vocab! {
+    /// The wave of a catalogue entry on the provision map: 1 quality-first
+    /// teaching for all, 2 targeted small-group catch-up, 3 individual or
+    /// specialist provision.
+    Wave ("wave", case_insensitive = false) {
+        One = "1",
+        Two = "2",
+        Three = "3",
     }
 }
 
@@ -237,6 +249,7 @@ record! {
         name: Text = "name" [required],
         area: Spanned<Area> = "area" [required],
         delivery: Spanned<Delivery> = "delivery",
+        wave: Spanned<Wave> = "wave",
         default_minutes: Spanned<f64> = "default_minutes",
         default_sessions_per_week: Spanned<f64> = "default_sessions_per_week",
         hourly_rate: Spanned<f64> = "hourly_rate",

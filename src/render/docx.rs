@@ -13,7 +13,7 @@ use docx_rs::{
     AbstractNumbering, BreakType, Docx, Footer, HeightRule, IndentLevel, Level, LevelJc, LevelText, NumPages,
     NumberFormat, Numbering, NumberingId, PageMargin, PageNum, PageOrientationType, Paragraph, Run, RunFonts, Shading,
     ShdType, SpecialIndentType, Start, Style, StyleType, Tab, TabValueType, Table, TableCell, TableLayoutType,
-    TableRow, WidthType,
+    TableRow, TextDirectionType, WidthType,
 };
 
 /// A4 in twentieths of a point.
@@ -277,16 +277,24 @@ fn answer_box(width: usize) -> Table {
 /// A table with borders, header cells shaded and bold, and column widths
 /// in proportion to their content (no column narrower than a long word).
 fn table(n: &Node, width: usize) -> Table {
+    // The provision map's grid (`class="grid"`) has many narrow columns: 8pt, not 10.5pt.
+    let small = matches!(n, Node::Element { class, .. } if class.split_whitespace().any(|c| c == "grid"));
+    let (char_w, line) = if small { (80, VERTICAL_LINE * 4 / 3) } else { (110, VERTICAL_LINE) };
     let mut rows: Vec<Vec<(&Node, bool, usize, bool)>> = Vec::new();
     collect_rows(n, &mut rows);
     let cols = rows.iter().map(|r| r.iter().map(|c| c.2).sum::<usize>()).max().unwrap_or(1).max(1);
     // Content weight per column: the longest line, and the longest word as a floor.
     let mut weight = vec![4usize; cols];
     let mut floor = vec![3usize; cols];
+    let mut stood = vec![false; cols];
     for r in &rows {
         let mut i = 0;
         for (cell, _, span, _) in r {
-            if *span == 1 && i < cols {
+            if *span == 1 && i < cols && vertical(cell) {
+                stood[i] = true;
+                // Written bottom to top: the column needs its lines' height, not the text's length.
+                floor[i] = floor[i].max(4).max(2 * wrap(&text_of(cell), line).len() + 1);
+            } else if *span == 1 && i < cols {
                 let t = text_of(cell);
                 weight[i] = weight[i].max(t.chars().count().min(60));
                 floor[i] = floor[i].max(t.split_whitespace().map(|w| w.chars().count()).max().unwrap_or(0).min(18));
@@ -298,11 +306,24 @@ fn table(n: &Node, width: usize) -> Table {
     let mut grid: Vec<usize> = weight.iter().map(|w| w * width / total.max(1)).collect();
     // A column never narrower than its longest word (about 110 twips a character at 10.5pt).
     for (g, f) in grid.iter_mut().zip(&floor) {
-        *g = (*g).max(f * 110 + 200);
+        *g = (*g).max(f * char_w + 200);
     }
+    // Too wide: the bottom-to-top columns keep their width (their lines
+    // would be cut), the others shrink in proportion.
+    let upright: Vec<bool> = (0..cols).map(|i| !stood[i]).collect();
+    let fixed: usize = grid.iter().zip(&upright).filter(|(_, u)| !**u).map(|(g, _)| *g).sum();
     let sum: usize = grid.iter().sum();
     if sum > width {
-        grid = grid.iter().map(|g| g * width / sum).collect();
+        let (rest, room) = (sum - fixed, width.saturating_sub(fixed).max(width / 3));
+        grid = grid
+            .iter()
+            .zip(&upright)
+            .map(|(g, u)| if *u || fixed >= width { g * room / rest.max(1) } else { *g })
+            .collect();
+        let sum: usize = grid.iter().sum();
+        if sum > width {
+            grid = grid.iter().map(|g| g * width / sum).collect();
+        }
     }
     let trs: Vec<TableRow> = rows
         .iter()
@@ -313,9 +334,14 @@ fn table(n: &Node, width: usize) -> Table {
                 .map(|(cell, head, span, _)| {
                     let w: usize = grid[i.min(cols - 1)..(i + span).min(cols)].iter().sum();
                     i += span;
-                    let mut c = TableCell::new().add_paragraph(para(cell, *head)).width(w, WidthType::Dxa);
+                    let p = if vertical(cell) { vertical_para(cell, line) } else { para(cell, *head) };
+                    let p = if small { shrink(p) } else { p };
+                    let mut c = TableCell::new().add_paragraph(p).width(w, WidthType::Dxa);
                     if *span > 1 {
                         c = c.grid_span(*span);
+                    }
+                    if vertical(cell) {
+                        c = c.text_direction(TextDirectionType::BtLr);
                     }
                     if *head {
                         c = c.shading(Shading::new().shd_type(ShdType::Clear).color("auto").fill("F1F4F7"));
@@ -323,9 +349,12 @@ fn table(n: &Node, width: usize) -> Table {
                     c
                 })
                 .collect();
+            let tall = r.iter().any(|c| vertical(c.0));
             let answer = r.iter().any(|c| c.3) || (r.iter().all(|c| text_of(c.0).is_empty()) && !r.is_empty());
             let row = TableRow::new(cells).cant_split();
-            if answer {
+            if tall {
+                row.row_height(2800.0).height_rule(HeightRule::AtLeast)
+            } else if answer {
                 row.row_height(560.0).height_rule(HeightRule::AtLeast)
             } else {
                 row
@@ -333,6 +362,54 @@ fn table(n: &Node, width: usize) -> Table {
         })
         .collect();
     Table::new(trs).set_grid(grid).width(width, WidthType::Dxa).layout(TableLayoutType::Fixed)
+}
+
+/// Characters in a line of a bottom-to-top header cell: Word and LibreOffice
+/// do not wrap such text, so the lines are broken here (the row is 2800
+/// twips tall, about 25 characters of bold 10.5pt).
+const VERTICAL_LINE: usize = 24;
+
+/// Words into lines of at most `width` characters (a longer word on its own line).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for w in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + 1 + w.chars().count() <= width => {
+                l.push(' ');
+                l.push_str(w);
+            }
+            _ => lines.push(w.to_string()),
+        }
+    }
+    lines
+}
+
+/// A bottom-to-top header cell's text, bold, broken into lines.
+fn vertical_para(n: &Node, width: usize) -> Paragraph {
+    let mut p = Paragraph::new();
+    for (i, line) in wrap(&text_of(n), width).into_iter().enumerate() {
+        if i > 0 {
+            p = p.add_run(Run::new().add_break(BreakType::TextWrapping));
+        }
+        p = p.add_run(Run::new().add_text(line).bold());
+    }
+    p
+}
+
+/// A paragraph's runs at 8pt.
+fn shrink(mut p: Paragraph) -> Paragraph {
+    for c in p.children.iter_mut() {
+        if let docx_rs::ParagraphChild::Run(r) = c {
+            let run = std::mem::take(&mut **r);
+            **r = run.size(16);
+        }
+    }
+    p
+}
+
+/// A header cell written bottom to top (`class="vertical"`), as in the provision map's grid.
+fn vertical(n: &Node) -> bool {
+    matches!(n, Node::Element { class, .. } if class.split_whitespace().any(|c| c == "vertical"))
 }
 
 fn collect_rows<'a>(n: &'a Node, rows: &mut Vec<Vec<(&'a Node, bool, usize, bool)>>) {
@@ -344,7 +421,12 @@ fn collect_rows<'a>(n: &'a Node, rows: &mut Vec<Vec<(&'a Node, bool, usize, bool
                         .iter()
                         .filter_map(|cell| match cell {
                             Node::Element { tag, class, .. } if tag == "td" || tag == "th" => {
-                                Some((cell, tag == "th", 1usize, class.contains("answer")))
+                                let span = class
+                                    .split_whitespace()
+                                    .find_map(|c| c.strip_prefix("colspan=")?.parse::<usize>().ok())
+                                    .unwrap_or(1)
+                                    .clamp(1, 63);
+                                Some((cell, tag == "th", span, class.contains("answer")))
                             }
                             _ => None,
                         })
@@ -394,7 +476,11 @@ fn parse(html: &str) -> Vec<Node> {
                 let self_closing = inner.ends_with('/');
                 let inner = inner.trim_end_matches('/');
                 let name: String = inner.split(|c: char| c.is_whitespace()).next().unwrap_or("").to_ascii_lowercase();
-                let class = attr(inner, "class").unwrap_or_default();
+                let mut class = attr(inner, "class").unwrap_or_default();
+                // A cell's `colspan` rides in its class as ` colspan=N`, read back by `collect_rows`.
+                if let Some(n) = attr(inner, "colspan").and_then(|n| n.trim().parse::<usize>().ok()) {
+                    class.push_str(&format!(" colspan={n}"));
+                }
                 if name == "style" || name == "script" || name == "title" {
                     let close = format!("</{name}>");
                     let skip = rest.find(&close).map_or(rest.len(), |i| i + close.len());

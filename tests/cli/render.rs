@@ -250,11 +250,11 @@ fn templates_export_refuses_to_overwrite() {
     let run = senco(&oakfield(), &["templates", "export", o]);
     assert_eq!(run.code, 0, "{}", run.all());
     let files = tree(&out);
-    assert_eq!(files.len(), 19);
+    assert_eq!(files.len(), 21);
     assert!(files.contains_key("plan.html.j2") && files.contains_key("layout.html.j2"));
     let again = senco(&oakfield(), &["templates", "export", o]);
     assert_eq!(again.code, 2);
-    assert!(again.stderr.contains("19 template file(s) already exist"), "{}", again.stderr);
+    assert!(again.stderr.contains("21 template file(s) already exist"), "{}", again.stderr);
     assert_eq!(tree(&out), files);
 }
 
@@ -510,4 +510,32 @@ fn a_typical_plan_prints_on_three_pages() {
         .unwrap_or_else(|e| panic!("chromium printed no PDF ({e}):\n{}", String::from_utf8_lossy(&run.stderr)));
     let pages = pdf_pages(&bytes);
     assert!((2..=3).contains(&pages), "Ava's plan prints on {pages} pages, not 2 or 3");
+}
+
+/// The provision map's pupil-by-provision grid: provision grouped by wave,
+/// minutes a week in the cells, a column per term, impact where measured;
+/// in Word, the provision names run bottom to top and the wave headings
+/// span their columns.
+#[test]
+fn provision_map_grid_by_wave_with_terms_and_impact() {
+    let md = ok(&oakfield(), &["render", "provision-map"]);
+    let header = md.lines().find(|l| l.starts_with("| Pupil |")).expect("the grid's header");
+    let cols: Vec<&str> = header.split('|').map(str::trim).collect();
+    let wave2 = cols.iter().position(|c| *c == "Phonics catch-up group (wave 2)").expect("wave 2 column");
+    let wave3 = cols.iter().position(|c| *c == "Precision Teaching (wave 3)").expect("wave 3 column");
+    assert!(wave2 < wave3, "wave 2 before wave 3: {header}");
+    for t in ["Autumn term", "Spring term", "Summer term"] {
+        assert!(cols.contains(&t), "a column per term: {header}");
+    }
+    let ava: Vec<&str> = md.lines().find(|l| l.starts_with("| Ava Brown")).unwrap().split('|').map(str::trim).collect();
+    assert_eq!((ava[wave2], ava[wave3]), ("80", "50"), "4 × 20 and 5 × 10 minutes a week");
+    let freya = md.lines().find(|l| l.starts_with("| Freya Hall")).unwrap();
+    assert!(freya.contains("Listening skills group (Teacher of the Deaf programme): 2 to 6"), "{freya}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("map.docx");
+    ok(&oakfield(), &["render", "provision-map", "-o", out.to_str().unwrap()]);
+    let doc = zip_part(&std::fs::read(&out).unwrap(), "word/document.xml");
+    assert!(doc.contains("w:textDirection w:val=\"btLr\""), "provision names bottom to top");
+    assert!(doc.contains("<w:gridSpan w:val=\"4\" />"), "wave 2's heading spans its 4 columns");
 }

@@ -48,6 +48,141 @@ pub struct ProvisionMap {
     pub total: Total,
     /// Yearly cost by need area.
     pub chart: Option<BarChart>,
+    /// The pupil-by-provision grid.
+    pub grid: Grid,
+}
+
+/// The pupil-by-provision grid: a row per pupil with provision, a column per
+/// provision grouped by wave, minutes per week in the cells, a column per
+/// term and the impact measured.
+#[derive(Serialize)]
+pub struct Grid {
+    /// Waves 1, 2, 3, then provision without a wave; only waves with provision.
+    pub waves: Vec<GridWave>,
+    /// Names of the terms of `[calendar]` that overlap the period, in order.
+    pub terms: Vec<String>,
+    pub rows: Vec<GridRow>,
+}
+
+#[derive(Serialize)]
+pub struct GridWave {
+    /// `1`, `2`, `3`; none when the catalogue entry has no `wave`.
+    pub wave: Option<&'static str>,
+    /// `Wave 2: targeted catch-up`, `Wave not recorded`.
+    pub label: &'static str,
+    /// Provision names (catalogue entry, else the intervention's), by name.
+    pub columns: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct GridRow {
+    pub id: String,
+    pub name: String,
+    pub year_label: Option<String>,
+    pub class: Option<String>,
+    /// Minutes a week the pupil receives of each column's provision in the
+    /// period (the largest of their places of it), in the order of
+    /// `waves[].columns`; none when they have no place.
+    pub cells: Vec<Option<f64>>,
+    /// Minutes a week of all their provision in each term of `terms`.
+    pub terms: Vec<f64>,
+    /// Minutes a week of all their provision in the period.
+    pub total_minutes: f64,
+    /// Entry and exit in words, one line per place with both recorded:
+    /// `Precision Teaching: 21, first 100 words to 58`.
+    pub impact: Vec<String>,
+}
+
+/// One place, as the grid needs it.
+struct GridPlace {
+    column: (Option<crate::model::Wave>, String),
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+    minutes: f64,
+}
+
+fn wave_label(w: Option<crate::model::Wave>) -> &'static str {
+    use crate::model::Wave;
+    match w {
+        Some(Wave::One) => "Wave 1: quality-first teaching",
+        Some(Wave::Two) => "Wave 2: targeted catch-up",
+        Some(Wave::Three) => "Wave 3: individual and specialist",
+        None => "Wave not recorded",
+    }
+}
+
+/// Overlap of a place with a window of days.
+fn overlaps(start: NaiveDate, end: Option<NaiveDate>, w0: Option<NaiveDate>, w1: Option<NaiveDate>) -> bool {
+    w1.is_none_or(|w1| start <= w1)
+        && match (end, w0) {
+            (Some(e), Some(w0)) => e >= w0,
+            _ => true,
+        }
+}
+
+/// Minutes a week per column: the largest of the places that overlap the window.
+fn minutes_by_column(
+    places: &[GridPlace],
+    w0: Option<NaiveDate>,
+    w1: Option<NaiveDate>,
+) -> BTreeMap<&(Option<crate::model::Wave>, String), f64> {
+    let mut m: BTreeMap<&(Option<crate::model::Wave>, String), f64> = BTreeMap::new();
+    for p in places.iter().filter(|p| overlaps(p.start, p.end, w0, w1)) {
+        let e = m.entry(&p.column).or_insert(0.0);
+        *e = e.max(p.minutes);
+    }
+    m
+}
+
+fn grid(cx: &Ctx, f: &Filter, w0: Option<NaiveDate>, w1: Option<NaiveDate>, pupils: Vec<GridPupil>) -> Grid {
+    let terms: Vec<&Term> = match (f.term, &cx.settings.calendar) {
+        (Some(t), _) => vec![t],
+        (None, Some(c)) => c.terms.iter().filter(|t| overlaps(t.start, Some(t.end), w0, w1)).collect(),
+        (None, None) => Vec::new(),
+    };
+    let mut columns: std::collections::BTreeSet<(Option<crate::model::Wave>, String)> = Default::default();
+    for p in &pupils {
+        columns.extend(p.places.iter().map(|pl| pl.column.clone()));
+    }
+    // Waves 1, 2, 3 first, then the provision without a wave.
+    let mut order: Vec<(Option<crate::model::Wave>, String)> = columns.into_iter().collect();
+    order.sort_by_key(|(w, n)| (w.is_none(), *w, n.clone()));
+    let mut waves: Vec<GridWave> = Vec::new();
+    for (w, name) in &order {
+        match waves.last_mut() {
+            Some(g) if g.wave == w.map(|w| w.as_str()) => g.columns.push(name.clone()),
+            _ => {
+                waves.push(GridWave { wave: w.map(|w| w.as_str()), label: wave_label(*w), columns: vec![name.clone()] })
+            }
+        }
+    }
+    let rows = pupils
+        .into_iter()
+        .map(|p| {
+            let in_period = minutes_by_column(&p.places, w0, w1);
+            GridRow {
+                cells: order.iter().map(|c| in_period.get(c).copied()).collect(),
+                total_minutes: in_period.values().sum(),
+                terms: terms
+                    .iter()
+                    .map(|t| minutes_by_column(&p.places, Some(t.start), Some(t.end)).values().sum())
+                    .collect(),
+                id: p.row.0,
+                name: p.row.1,
+                year_label: p.row.2,
+                class: p.row.3,
+                impact: p.impact,
+            }
+        })
+        .collect();
+    Grid { waves, terms: terms.iter().map(|t| t.name.clone()).collect(), rows }
+}
+
+/// A pupil of the grid: (id, name, year, class), places, impact lines.
+struct GridPupil {
+    row: (String, String, Option<String>, Option<String>),
+    places: Vec<GridPlace>,
+    impact: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -126,14 +261,18 @@ const AREA_ORDER: [&str; 5] = [
     "Not recorded",
 ];
 
+use super::words::long_date as ld;
+
 /// The window the map covers: the term, else the academic year, else from today on.
 fn window(cx: &Ctx, f: &Filter) -> (Option<NaiveDate>, Option<NaiveDate>, String) {
     if let Some(t) = f.term {
-        return (Some(t.start), Some(t.end), format!("{} term ({} to {})", t.name, t.start, t.end));
+        return (Some(t.start), Some(t.end), format!("{} term ({} to {})", t.name, ld(t.start), ld(t.end)));
     }
     match &cx.settings.calendar {
-        Some(c) => (Some(c.year_start), Some(c.year_end), format!("academic year {} to {}", c.year_start, c.year_end)),
-        None => (Some(cx.today), None, format!("provision running on or after {}", cx.today)),
+        Some(c) => {
+            (Some(c.year_start), Some(c.year_end), format!("academic year {} to {}", ld(c.year_start), ld(c.year_end)))
+        }
+        None => (Some(cx.today), None, format!("provision running on or after {}", ld(cx.today))),
     }
 }
 
@@ -151,6 +290,7 @@ pub fn provision_map(cx: &Ctx, f: &Filter) -> ProvisionMap {
     };
     // (row key, area, staff name, place) of every place running on `on`.
     let mut running: Vec<Running> = Vec::new();
+    let mut grid_pupils: Vec<GridPupil> = Vec::new();
     for rec in &cx.repo.pupils {
         let Some(p) = &rec.pupil else { continue };
         if f.year.is_some_and(|y| val(&p.year_group) != Some(y)) {
@@ -171,6 +311,11 @@ pub fn provision_map(cx: &Ctx, f: &Filter) -> ProvisionMap {
             weekly_cost: 0.0,
             yearly_cost: 0.0,
             above_threshold: false,
+        };
+        let mut gp = GridPupil {
+            row: (rec.dir.clone(), name.clone(), row.year_label.clone(), row.class.clone()),
+            places: Vec::new(),
+            impact: Vec::new(),
         };
         for iv in &rec.interventions {
             let Some(start) = val(&iv.start) else { continue };
@@ -197,6 +342,21 @@ pub fn provision_map(cx: &Ctx, f: &Filter) -> ProvisionMap {
             let staff_name = cx.staff_name(text(&iv.staff)).unwrap_or_else(|| "Not recorded".to_string());
             let area = area_of(rec, iv, prov).map_or("Not recorded", area_label).to_string();
             places += 1;
+            gp.places.push(GridPlace {
+                column: (prov.and_then(|p| val(&p.wave)), group_name.clone()),
+                start,
+                end,
+                minutes: sessions * minutes,
+            });
+            let score = |m: &Option<crate::model::Measurement>| {
+                m.as_ref().and_then(|m| {
+                    Some((super::words::score(val(&m.score)?, val(&m.scale)), text(&m.measure).map(str::to_string)))
+                })
+            };
+            if let (Some((a, measure)), Some((b, _))) = (score(&iv.entry), score(&iv.exit)) {
+                let measure = measure.map(|m| format!(" ({m})")).unwrap_or_default();
+                gp.impact.push(format!("{iv_name}: {a} to {b}{measure}"));
+            }
             row.interventions.push(iv_name);
             row.weekly_cost += weekly;
             row.yearly_cost += yearly;
@@ -238,6 +398,9 @@ pub fn provision_map(cx: &Ctx, f: &Filter) -> ProvisionMap {
             s.0 += 1;
             s.2 += weekly;
             s.3 += yearly;
+        }
+        if !gp.places.is_empty() {
+            grid_pupils.push(gp);
         }
         if !row.interventions.is_empty() {
             row.above_threshold = row.yearly_cost > cx.settings.costs.notional_threshold;
@@ -323,11 +486,66 @@ pub fn provision_map(cx: &Ctx, f: &Filter) -> ProvisionMap {
         threshold: cx.settings.costs.notional_threshold,
         weeks_per_year: cx.settings.costs.weeks_per_year,
         staff_time_on: on.to_string(),
+        grid: grid(cx, f, w0, w1, grid_pupils),
         chart: bars(&areas.iter().map(|a| (a.area_label.clone(), a.yearly_cost)).collect::<Vec<_>>()),
         interventions,
         pupils,
         areas,
         staff,
         total,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Provision, Wave};
+    use crate::repo::decode::{Cx, Decode};
+
+    fn entry(yaml: &str) -> (Option<Provision>, Cx<'static>) {
+        let node = crate::repo::yaml::parse(yaml).unwrap().unwrap();
+        let mut cx = Cx::new("catalogue.yaml");
+        let p = <Provision as Decode>::decode(&node, &mut cx);
+        (p, cx)
+    }
+
+    #[test]
+    fn a_wave_is_1_2_or_3_and_anything_else_is_a_located_error() {
+        let (p, cx) = entry("id: pt\nname: PT\narea: cognition-and-learning\nwave: 3\n");
+        assert!(cx.findings.is_empty());
+        assert_eq!(p.and_then(|p| val(&p.wave)), Some(Wave::Three));
+        let (_, cx) = entry("id: pt\nname: PT\narea: cognition-and-learning\nwave: 4\n");
+        let f = &cx.findings[0];
+        assert_eq!((f.code, f.message.as_str()), ("bad-value", "`4` is not a known wave"));
+        let span = f.span.unwrap();
+        assert_eq!((span.start.line, span.start.column), (4, 7), "at the value");
+        assert!(f.hint.as_deref().unwrap_or_default().contains("wave is one of `1`, `2`, `3`"), "{:?}", f.hint);
+    }
+
+    #[test]
+    fn grid_columns_go_by_wave_then_name_and_cells_keep_the_largest_place() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let place = |w: Option<Wave>, n: &str, s: &str, e: Option<&str>, m: f64| GridPlace {
+            column: (w, n.to_string()),
+            start: d(s),
+            end: e.map(d),
+            minutes: m,
+        };
+        let places = vec![
+            place(None, "Reading buddy", "2026-09-01", None, 30.0),
+            place(Some(Wave::Three), "Precision", "2026-09-01", Some("2026-12-18"), 50.0),
+            place(Some(Wave::Three), "Precision", "2027-01-04", None, 25.0),
+            place(Some(Wave::Two), "Phonics", "2025-01-01", Some("2025-07-01"), 80.0),
+        ];
+        let year = minutes_by_column(&places, Some(d("2026-09-01")), Some(d("2027-07-20")));
+        assert_eq!(
+            year.values().copied().collect::<Vec<_>>(),
+            vec![30.0, 50.0],
+            "no wave, then wave 3; the old place left out"
+        );
+        let spring = minutes_by_column(&places, Some(d("2027-01-04")), Some(d("2027-03-26")));
+        assert_eq!(spring.values().sum::<f64>(), 55.0);
+        assert_eq!(wave_label(Some(Wave::Two)), "Wave 2: targeted catch-up");
+        assert_eq!(wave_label(None), "Wave not recorded");
     }
 }
