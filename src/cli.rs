@@ -75,13 +75,16 @@ pub enum Command {
     Log(LogArgs),
     /// Move the records to the next academic year: year groups, calendar, leavers.
     Rollover(RolloverArgs),
+    /// Bring data in: `import roster FILE.csv` reconciles the pupils with a roster exported from the MIS.
+    #[command(subcommand)]
+    Import(crate::cmd::import::ImportCommand),
     /// Move a pupil who has left to archive/, or list archived records due for deletion.
     Archive(ArchiveArgs),
     /// Bring an archived pupil back on roll, undoing `senco archive`.
     Restore(RestoreArgs),
     /// Finish (or with --undo, undo) a records change that was interrupted by a crash, a kill or a power cut.
     Recover(RecoverArgs),
-    /// Render a document: plan, profile, provision map, class sheet, review pack or checklist.
+    /// Render a document: plan, profile, provision map, class sheet, review pack, checklist, request or chronology.
     Render(RenderArgs),
     /// List the document templates, or export the built-in ones to customise.
     #[command(subcommand)]
@@ -94,6 +97,8 @@ pub enum Command {
     Census(CensusArgs),
     /// The whole repository as flat tables: a CSV folder, a JSON file or an SQLite database.
     Export(ExportArgs),
+    /// JSON Schemas of the record files and senco.toml, so editors complete keys and flag mistakes as you type.
+    Schema(SchemaArgs),
     /// The records in a web browser: a local web application with pages for every query and a few forms.
     Serve(ServeArgs),
     /// Move a pupil's records between schools: write a transfer pack (`out`), or read one (`in`).
@@ -194,6 +199,23 @@ pub enum RulesFormat {
     Json,
     #[value(alias = "md")]
     Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Print the schema of this kind of file instead of writing them all (`--list` names the kinds).
+    #[arg(value_name = "KIND")]
+    pub kind: Option<String>,
+    /// Write every schema into this folder (default: the repository's `schemas/` folder).
+    #[arg(long, short = 'o', value_name = "DIR", conflicts_with = "kind")]
+    pub out: Option<PathBuf>,
+    /// Also put the editor's schema line first in every record file that lacks it (through the journaled
+    /// writer, all or nothing).
+    #[arg(long, conflicts_with = "kind")]
+    pub modelines: bool,
+    /// List the kinds of file, their schema files and the files each describes.
+    #[arg(long, conflicts_with_all = ["kind", "out", "modelines"])]
+    pub list: bool,
 }
 
 #[derive(Debug, Args)]
@@ -418,6 +440,8 @@ pub enum RenderKind {
     Checklist,
     /// The pack for a request for an EHC needs assessment, for the local authority.
     Request,
+    /// The pupil's dated chronology for a local authority or a tribunal.
+    Chronology,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -24,15 +24,21 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> Result<u8, Error> {
             Some("senco init never overwrites a repository; choose another folder".into()),
         ));
     }
-    let files: Vec<(&str, String)> = vec![
-        ("senco.toml", scaffold::settings(&args.name, jurisdiction, ctx.today)),
-        ("staff.yaml", scaffold::STAFF.into()),
-        ("catalogue.yaml", scaffold::CATALOGUE.into()),
-        ("pupils/.gitkeep", String::new()),
-        (".gitignore", scaffold::GITIGNORE.into()),
-        (".github/workflows/senco.yml", scaffold::WORKFLOW.into()),
+    // Record files start with the line that points editors at their schema,
+    // and the schemas are committed with the records (docs/schema.md).
+    let modeline = crate::repo::schema::with_modeline;
+    let mut files: Vec<(String, String)> = vec![
+        ("senco.toml".into(), modeline("senco.toml", &scaffold::settings(&args.name, jurisdiction, ctx.today))),
+        ("staff.yaml".into(), modeline("staff.yaml", scaffold::STAFF)),
+        ("catalogue.yaml".into(), modeline("catalogue.yaml", scaffold::CATALOGUE)),
+        ("pupils/.gitkeep".into(), String::new()),
+        (".gitignore".into(), scaffold::GITIGNORE.into()),
+        (".github/workflows/senco.yml".into(), scaffold::WORKFLOW.into()),
     ];
-    let existing: Vec<&str> = files.iter().map(|(p, _)| *p).filter(|p| dir.join(p).exists()).collect();
+    for (name, text) in crate::repo::schema::files() {
+        files.push((format!("{}/{name}", crate::model::schema::FOLDER), text));
+    }
+    let existing: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).filter(|p| dir.join(p).exists()).collect();
     if !existing.is_empty() {
         return Err(Error::usage(
             format!("`{}` already has {}", dir.display(), crate::repo::decode::list(&existing)),
@@ -49,9 +55,13 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> Result<u8, Error> {
         edit::write_file(&path, content.as_bytes(), false)?;
     }
     let mut msg = format!("created a records repository in `{}`:\n", dir.display());
-    for (rel, _) in &files {
+    for (rel, _) in files.iter().filter(|(rel, _)| !rel.starts_with("schemas/")) {
         msg.push_str(&format!("  created {rel}\n"));
     }
+    msg.push_str(&format!(
+        "  created {}/ (JSON Schemas: editors complete keys and flag mistakes as you type; see senco's docs/schema.md)\n",
+        crate::model::schema::FOLDER
+    ));
     msg.push_str(
         "next: name your SENCO in senco.toml, add staff.yaml and catalogue.yaml entries, then `senco new-pupil`\n\
          privacy: these records are personal data about children. Keep the repository private, on a service the \

@@ -6,6 +6,7 @@ mod explain;
 mod init;
 mod new_pupil;
 mod rules;
+mod schema;
 // Queries: one file each, sharing `emit`.
 mod caseload;
 mod compliance;
@@ -22,6 +23,8 @@ mod stats;
 mod templates;
 pub mod transfer;
 mod upkeep;
+// Records in.
+pub(crate) mod import;
 // Evidence for leaders.
 mod census;
 mod delivery;
@@ -186,6 +189,7 @@ pub fn dispatch(mut cli: Cli) -> ExitCode {
         Command::NewReview(args) => new_review::run(&ctx, &args),
         Command::Log(args) => log::run(&ctx, &args),
         Command::Rollover(args) => rollover::run(&ctx, &args),
+        Command::Import(cmd) => import::run(&ctx, &cmd),
         Command::Archive(args) => upkeep::archive(&ctx, &args),
         Command::Restore(args) => upkeep::restore(&ctx, &args),
         Command::Recover(args) => recover::run(&ctx, &args),
@@ -195,6 +199,7 @@ pub fn dispatch(mut cli: Cli) -> ExitCode {
         Command::Progress(args) => progress::run(&ctx, &args),
         Command::Census(args) => census::run(&ctx, &args),
         Command::Export(args) => export::run(&ctx, &args),
+        Command::Schema(args) => schema::run(&ctx, &args),
         Command::Serve(args) => serve::run(&ctx, &args, cli.today),
         Command::Transfer(cmd) => transfer::run(&ctx, &cmd),
         Command::Debug(DebugCommand::ReadFloor) => ctx.root().and_then(|root| {

@@ -22,6 +22,7 @@ fn kind_name(k: RenderKind) -> &'static str {
         RenderKind::Review => "review",
         RenderKind::Checklist => "checklist",
         RenderKind::Request => "request",
+        RenderKind::Chronology => "chronology",
     }
 }
 
@@ -47,7 +48,7 @@ pub fn run(ctx: &Ctx, args: &RenderArgs) -> Result<u8, Error> {
     }
 
     let (text, file_stem) = match args.kind {
-        RenderKind::Plan | RenderKind::Profile | RenderKind::Review | RenderKind::Request => {
+        RenderKind::Plan | RenderKind::Profile | RenderKind::Review | RenderKind::Request | RenderKind::Chronology => {
             let rec = repo.resolve_pupil(need_target(args, kind)?)?;
             ctx.only_pupil(rec);
             ctx.need_readable(rec)?;
@@ -88,9 +89,10 @@ pub fn run(ctx: &Ctx, args: &RenderArgs) -> Result<u8, Error> {
         }
     };
     ctx.warn_unreadable();
-    let one_pupil =
-        matches!(args.kind, RenderKind::Plan | RenderKind::Profile | RenderKind::Review | RenderKind::Request)
-            || (args.kind == RenderKind::Checklist && args.target.is_some());
+    let one_pupil = matches!(
+        args.kind,
+        RenderKind::Plan | RenderKind::Profile | RenderKind::Review | RenderKind::Request | RenderKind::Chronology
+    ) || (args.kind == RenderKind::Checklist && args.target.is_some());
     let text = finish(&text, format, &ctx.unreadable.borrow(), one_pupil);
     let target = match (&args.output, &args.out_dir) {
         (Some(file), _) => Some(file.clone()),
@@ -195,10 +197,13 @@ fn validate(args: &RenderArgs, kind: &str) -> Result<(), Error> {
         }
     }
     if args.all
-        && !matches!(args.kind, RenderKind::Plan | RenderKind::Profile | RenderKind::Review | RenderKind::Request)
+        && !matches!(
+            args.kind,
+            RenderKind::Plan | RenderKind::Profile | RenderKind::Review | RenderKind::Request | RenderKind::Chronology
+        )
     {
         return Err(Error::usage(
-            format!("`--all` applies to plan, profile, review and request, not to `{kind}`"),
+            format!("`--all` applies to plan, profile, review, request and chronology, not to `{kind}`"),
             Some(format!("`senco render {kind}` already covers the whole school")),
         ));
     }
@@ -247,6 +252,7 @@ fn render_pupil(
         RenderKind::Plan => templates.render(tname, &views::plan(cx, rec)),
         RenderKind::Profile => templates.render(tname, &views::profile(cx, rec)),
         RenderKind::Request => templates.render(tname, &views::request::request_pack(cx, rec)),
+        RenderKind::Chronology => templates.render(tname, &views::chronology::chronology(cx, rec)),
         _ => templates.render(tname, &views::review_pack(cx, rec)),
     }
 }

@@ -159,10 +159,14 @@ fn out(ctx: &Ctx, args: &OutArgs) -> Result<u8, Error> {
             );
         }
     }
-    // A log's `with` names people and services as well as staff ids: only
-    // the fields that must name a staff member are worth a warning.
-    let no_log: BTreeMap<String, String> =
-        texts.iter().filter(|(n, _)| n.as_str() != "log.yaml").map(|(n, t)| (n.clone(), t.clone())).collect();
+    // A log's `with` and a review action's `owner` name people and services
+    // as well as staff ids: only the fields `check` holds to a staff id
+    // (key worker, target owner, intervention staff) are worth a warning.
+    let no_log: BTreeMap<String, String> = texts
+        .iter()
+        .filter(|(n, _)| n.as_str() != "log.yaml" && !n.starts_with("reviews/"))
+        .map(|(n, t)| (n.clone(), t.clone()))
+        .collect();
     let (must_be_staff, _) = pack::referenced_ids(&no_log);
     missing.extend(
         must_be_staff.iter().filter(|i| !staff_by_id.contains_key(i.as_str())).map(|id| format!("staff member `{id}`")),
@@ -385,7 +389,10 @@ fn summary(plan: &pack::InPlan, from_id: &str, school: &str) -> String {
                         e.from, e.to, e.from
                     )
                 }
-                EntryOutcome::Same => format!("  {what}: `{}` is already here\n", e.to),
+                EntryOutcome::Same if e.from == e.to => format!("  {what}: `{}` is already here\n", e.to),
+                EntryOutcome::Same => {
+                    format!("  {what}: `{}` is already here as `{}`; the records refer to it so\n", e.from, e.to)
+                }
             });
         }
     }

@@ -160,6 +160,7 @@ pub mod log;
 pub mod outcome;
 pub mod recover;
 pub mod review;
+pub mod roster;
 pub mod scaffold;
 pub mod surgical;
 pub mod transfer;

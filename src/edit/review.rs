@@ -114,7 +114,9 @@ pub fn review_text(r: &NewReview) -> String {
     let name = pupil.map(|p| p.display_name()).filter(|n| !n.is_empty()).unwrap_or_else(|| rec.dir.clone());
     let level = pupil.and_then(|p| p.level());
     let statutory = level.is_some_and(Level::statutory);
-    let mut o = String::new();
+    // The first line points editors at the review schema (docs/schema.md).
+    let mut o = crate::model::schema::Kind::Review.modeline(&format!("{}/reviews/r.yaml", rec.rel)).unwrap_or_default();
+    o.push('\n');
     let kind_word = kind.as_str();
     let heading: String =
         kind_word.chars().take(1).flat_map(char::to_uppercase).chain(kind_word.chars().skip(1)).collect();

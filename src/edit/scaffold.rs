@@ -436,7 +436,7 @@ support:
         level = p.level,
         since = p.since,
     );
-    vec![
+    let files = vec![
         ("pupil.yaml", pupil),
         (
             "needs.yaml",
@@ -455,7 +455,12 @@ support:
             "# Interventions and provision received.\n#\n# - id: pt-autumn\n#   provision: precision-teaching     # a catalogue id (or give a name:)\n#   targets: [hfw-40]\n#   start: YYYY-MM-DD\n#   sessions_per_week: 5\n#   minutes: 10\n#   group_size: 1\n#   staff: ta-jones\n[]\n".into(),
         ),
         ("reviews/.gitkeep", String::new()),
-    ]
+    ];
+    // The first line of each record file points editors at its schema (docs/schema.md).
+    files
+        .into_iter()
+        .map(|(rel, text)| (rel, crate::repo::schema::with_modeline(&format!("pupils/{}/{rel}", p.id), &text)))
+        .collect()
 }
 
 #[cfg(test)]

@@ -602,22 +602,23 @@ fn decide(pack_items: &[Item], here: &[Item], prefix: &str, same: impl Fn(&Item,
         if out.iter().any(|e: &Entry| e.from == it.id) {
             continue;
         }
-        let outcome = match here.iter().find(|h| h.id == it.id) {
-            None => EntryOutcome::Added,
-            Some(h) if same(it, h) => EntryOutcome::Same,
-            Some(_) => EntryOutcome::Prefixed,
-        };
-        let to = if outcome == EntryOutcome::Prefixed {
-            let base = format!("{prefix}-{}", it.id);
-            let mut id = base.clone();
-            let mut n = 2;
-            while taken.contains(&id) {
-                id = format!("{base}-{n}");
-                n += 1;
+        let (outcome, to) = match here.iter().find(|h| h.id == it.id) {
+            None => (EntryOutcome::Added, it.id.clone()),
+            Some(h) if same(it, h) => (EntryOutcome::Same, it.id.clone()),
+            Some(_) => {
+                // The prefixed ids in turn: one that holds the same entry
+                // (placed by an earlier pack) is used, else the first free.
+                let base = format!("{prefix}-{}", it.id);
+                let mut n = 1;
+                loop {
+                    let id = if n == 1 { base.clone() } else { format!("{base}-{n}") };
+                    match here.iter().find(|h| h.id == id) {
+                        Some(h) if same(it, h) => break (EntryOutcome::Same, id),
+                        None if !taken.contains(&id) => break (EntryOutcome::Prefixed, id),
+                        _ => n += 1,
+                    }
+                }
             }
-            id
-        } else {
-            it.id.clone()
         };
         taken.insert(to.clone());
         out.push(Entry { from: it.id.clone(), to, name: it.name.clone(), outcome });
@@ -731,6 +732,11 @@ fn plan_append(batch: &mut Batch, root: &Path, rel: &str, add: &str, header: &st
     text.push_str(&add);
     let mut edits = vec![Edit { start: f.text.len(), end: f.text.len(), text: text.replace('\n', eol) }];
     if let Some((s, e)) = empty_flow {
+        // `[]` alone on its line goes with its line.
+        let line_start = f.text[..s].rfind('\n').map_or(0, |n| n + 1);
+        let line_end = f.text[e..].find('\n').map_or(f.text.len(), |n| e + n + 1);
+        let whole = f.text[line_start..line_end].trim() == &f.text[s..e];
+        let (s, e) = if whole { (line_start, line_end) } else { (s, e) };
         edits.push(Edit { start: s, end: e, text: String::new() });
     }
     let new = f.edited(edits)?;
@@ -884,7 +890,9 @@ pub fn plan_in(repo: &Repo, pack: &Pack, as_id: Option<&str>) -> Result<InPlan, 
     }
 
     // Staff and catalogue entries.
-    let school_name = pack.manifest.school.name.clone();
+    // From outside: one line of visible text in the files written here.
+    let school_name: String = pack.manifest.school.name.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let school_name = school_name.trim().to_string();
     let prefix = school_prefix(&school_name);
     let pack_items = |rel: &str| -> Result<Vec<Item>, Error> {
         match pack.files.get(rel) {
@@ -916,8 +924,8 @@ pub fn plan_in(repo: &Repo, pack: &Pack, as_id: Option<&str>) -> Result<InPlan, 
     batch.set_command("transfer in");
     let header = format!(
         "# Added by `senco transfer in` from {} (pack written {}).",
-        school_name.replace(['\n', '\r'], " "),
-        pack.manifest.written
+        school_name,
+        pack.manifest.written.chars().filter(|c| !c.is_control()).collect::<String>()
     );
     let staff_add =
         added_text(&staff_pack, &staff, &school_name, true, 0).map_err(|w| super::upkeep::refuse(STAFF, w))?;

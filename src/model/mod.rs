@@ -4,6 +4,7 @@
 
 pub mod census;
 pub mod cost;
+pub mod schema;
 pub mod settings;
 pub mod span;
 pub mod year;

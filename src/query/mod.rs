@@ -7,6 +7,7 @@ pub mod compliance;
 pub mod delivery;
 pub mod register;
 pub mod review_due;
+pub mod roster;
 pub mod show;
 pub mod stats;
 pub mod training;

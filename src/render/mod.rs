@@ -49,6 +49,8 @@ builtin! {
     "impact.html.j2",
     "progress.html.j2",
     "reviews.html.j2",
+    "chronology.md.j2",
+    "chronology.html.j2",
 }
 
 /// Output format of a document.

@@ -345,6 +345,12 @@ macro_rules! vocab {
             }
         }
 
+        impl $crate::model::schema::Schema for $name {
+            fn schema(_: &mut $crate::model::schema::Defs) -> serde_json::Value {
+                $crate::model::schema::vocabulary($name::WORDS, $ci)
+            }
+        }
+
         impl $crate::repo::decode::Decode for $name {
             fn decode(node: &$crate::repo::yaml::Node, cx: &mut $crate::repo::decode::Cx) -> Option<Self> {
                 let text = <String as $crate::repo::decode::Decode>::decode(node, cx)?;
@@ -369,6 +375,10 @@ macro_rules! vocab {
 macro_rules! record {
     (@decode $v:ident, $cx:ident, $ty:ty) => { <$ty as $crate::repo::decode::Decode>::decode($v, $cx) };
     (@decode $v:ident, $cx:ident, $ty:ty, $dec:path) => { $dec($v, $cx) };
+    (@required $req:ident) => { true };
+    (@required) => { false };
+    (@via $dec:path) => { true };
+    (@via) => { false };
     ($(#[$m:meta])* $name:ident ($what:literal) { $( $(#[$fm:meta])* $field:ident : $ty:ty = $key:literal $([$req:ident])? $(via $dec:path)? ),* $(,)? }) => {
         $(#[$m])*
         #[derive(Clone, Debug, Default)]
@@ -380,6 +390,21 @@ macro_rules! record {
 
         impl $name {
             pub const KEYS: &'static [&'static str] = &[$($key),*];
+        }
+
+        // The JSON Schema of this record (`senco schema`), from the same
+        // declaration as its decoding, so the two cannot drift.
+        impl $crate::model::schema::Schema for $name {
+            fn schema(defs: &mut $crate::model::schema::Defs) -> serde_json::Value {
+                defs.record(stringify!($name), $what, &[$(
+                    $crate::model::schema::FieldDef {
+                        key: $key,
+                        required: $crate::record!(@required $($req)?),
+                        via: $crate::record!(@via $($dec)?),
+                        schema: <$ty as $crate::model::schema::Schema>::schema,
+                    },
+                )*])
+            }
         }
 
         impl $crate::repo::decode::Decode for $name {

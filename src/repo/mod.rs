@@ -5,6 +5,7 @@ pub mod decode;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod read;
+pub mod schema;
 pub mod yaml;
 
 use crate::diag::{Finding, Severity};

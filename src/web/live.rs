@@ -251,26 +251,56 @@ fn load_all(root: &Path, anonymise_names: bool, today: chrono::NaiveDate) -> Res
     // A batch that did not finish (a crash, or another senco command writing
     // right now) leaves the records half changed: say so instead of serving them.
     crate::edit::journal::refuse_if_unfinished(root)?;
-    let mut repo = repo::load(root)?;
-    if anonymise_names {
-        for rec in repo.pupils.iter_mut().chain(repo.archived.iter_mut()) {
-            anonymise(rec);
-        }
-    }
-    let school = School::new(&repo, today);
-    let pupil_findings: HashMap<String, Vec<Finding>> = {
-        use rayon::prelude::*;
-        repo.pupils
-            .par_iter()
-            .chain(repo.archived.par_iter())
-            .map(|rec| (rec.rel.clone(), check::pupil_findings(&school, rec)))
+    let mut repo = repo::load_head(root)?;
+    let limits = repo.settings.limits;
+    // Each pupil is read, checked and stripped of the texts no finding
+    // quotes on its worker thread, as `check` streams them: the texts of
+    // every file are never all in memory at once (the peak of a large school).
+    let (pupils, archived) = {
+        let school = School::new(&repo, today);
+        let load = |folder: &str| {
+            repo::map_pupils(root, folder, limits, |mut rec| {
+                if anonymise_names {
+                    anonymise(&mut rec);
+                }
+                let found = check::pupil_findings(&school, &rec);
+                shed_texts(&mut rec, &found, &[]);
+                rec.files.shrink_to_fit();
+                (rec, found)
+            })
+        };
+        (load("pupils")?, load("archive")?)
+    };
+    let mut pupil_findings: HashMap<String, Vec<Finding>> = HashMap::with_capacity(pupils.len() + archived.len());
+    let mut keep = |list: Vec<(PupilRecord, Vec<Finding>)>| -> Vec<PupilRecord> {
+        list.into_iter()
+            .map(|(rec, found)| {
+                pupil_findings.insert(rec.rel.clone(), found);
+                rec
+            })
             .collect()
     };
+    repo.pupils = keep(pupils);
+    repo.archived = keep(archived);
     let school_findings = check::school_findings(&repo);
-    for rec in repo.pupils.iter_mut().chain(repo.archived.iter_mut()) {
-        shed_texts(rec, pupil_findings.get(&rec.rel).map_or(&[][..], Vec::as_slice), &school_findings);
-    }
+    restore_texts(&mut repo, &school_findings);
     Ok(Snapshot { repo, pupil_findings, school_findings, settings_error: None, today, derived: Default::default() })
+}
+
+/// Reads again the texts of the pupils' files that a school finding quotes
+/// (a pupil id used twice): they were let go while loading.
+fn restore_texts(repo: &mut Repo, school: &[Finding]) {
+    let (root, limits) = (repo.root.clone(), repo.settings.limits);
+    for f in school.iter().filter(|f| f.pupil.is_some()) {
+        let list = if f.file.starts_with("archive/") { &mut repo.archived } else { &mut repo.pupils };
+        let Some(dir) = f.file.split('/').nth(1) else { continue };
+        let Ok(i) = list.binary_search_by(|p| p.dir.as_str().cmp(dir)) else { continue };
+        let Some(src) = list[i].files.iter_mut().find(|s| s.path == f.file && s.text.is_empty()) else { continue };
+        if let Ok(Some(bytes)) = repo::read::read_record(&root, &f.file, limits) {
+            let text = String::from_utf8_lossy(&bytes);
+            src.text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+        }
+    }
 }
 
 fn clone_snapshot(s: &Snapshot) -> Snapshot {

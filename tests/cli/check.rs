@@ -50,6 +50,7 @@ const BAD: &[(&str, &str, &str, u32, u32)] = &[
     ("bad-id-mismatch", "id-mismatch", "pupils/ava-brown/pupil.yaml", 2, 5),
     ("bad-level-jurisdiction", "level-not-allowed", "pupils/ava-brown/pupil.yaml", 8, 10),
     ("bad-missing-assessment", "missing-assessment", "pupils/ava-brown/needs.yaml", 7, 14),
+    ("bad-missing-key", "missing-key", "pupils/ava-brown/targets.yaml", 1, 3),
     ("bad-missing-need", "missing-need", "pupils/ava-brown/targets.yaml", 2, 9),
     ("bad-missing-provision", "missing-provision", "pupils/ava-brown/interventions.yaml", 2, 14),
     ("bad-missing-staff", "missing-staff", "pupils/ava-brown/interventions.yaml", 8, 10),
@@ -61,6 +62,7 @@ const BAD: &[(&str, &str, &str, u32, u32)] = &[
     ("bad-review-filename", "bad-review-filename", "pupils/ava-brown/reviews/14-10-2026.yaml", 1, 1),
     ("bad-two-primary-needs", "multiple-primary-needs", "pupils/ava-brown/needs.yaml", 13, 12),
     ("bad-unknown-key", "unknown-key", "pupils/ava-brown/needs.yaml", 8, 3),
+    ("bad-value", "bad-value", "pupils/ava-brown/needs.yaml", 2, 9),
     ("bad-wrong-type", "wrong-type", "pupils/ava-brown/pupil.yaml", 5, 13),
     ("bad-yaml-syntax", "yaml-syntax", "pupils/ava-brown/needs.yaml", 3, 9),
 ];

@@ -128,3 +128,86 @@ fn training_lists_who_holds_what_and_what_lapses() {
     let statuses: Vec<&str> = v["rows"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
     assert!(statuses.len() > 10 && statuses.contains(&"no-expiry") && statuses.contains(&"valid"), "{statuses:?}");
 }
+
+/// A pupil whose records hold one event of each kind, two of them on one day.
+fn chronology_pupil(repo: &std::path::Path) -> std::path::PathBuf {
+    let dir = repo.join("pupils/kit-marlow");
+    std::fs::create_dir_all(dir.join("reviews")).unwrap();
+    let w = |name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap();
+    w(
+        "pupil.yaml",
+        "id: kit-marlow\nname: { first: Kit, last: Marlow }\ndate_of_birth: 2016-05-01\nyear_group: 5\nclass: 5A\n\
+         joined: 2021-09-06\nsupport:\n  level: ehcp\n  since: 2026-03-02\n  history:\n    - { level: sen-support, from: 2024-01-08 }\n\
+         \x20 request: { requested: 2025-09-15, decision: 2025-10-20, outcome: plan-issued, outcome_date: 2026-03-02, issued: 2026-03-02 }\n\
+         \x20 plan: { issued: 2026-03-02, authority: Northshire County Council }\n\
+         professionals:\n  - { service: Speech and language therapy, referred: 2025-06-10, status: active }\n\
+         access_arrangements:\n  - { arrangement: 25% extra time, percent: 25, assessed: 2024-01-08, assessor: Ms R. Patel }\n",
+    );
+    w("needs.yaml", "- { id: reading, area: cognition-and-learning, primary: true, identified: 2023-11-20 }\n");
+    w(
+        "assessments.yaml",
+        "- { id: yarc, date: 2024-01-08, tool: YARC, measure: reading accuracy, score: 79, scale: standard-score }\n",
+    );
+    w(
+        "log.yaml",
+        "- { date: 2024-01-08, kind: meeting, with: [parent, ta-jones], summary: Agreed the reading plan. }\n\
+         - { date: 2025-09-15, kind: phone, with: [parent], summary: Told mum about the request., follow_up: 2025-10-01 }\n\
+         - { date: 2027-01-10, kind: email, with: [parent], summary: Not yet happened. }\n",
+    );
+    w(
+        "reviews/2026-06-10.yaml",
+        "date: 2026-06-10\nkind: annual\nattendees: [ { name: Mrs A. Marlow, role: parent } ]\nreport_sent: 2026-06-20\n",
+    );
+    dir
+}
+
+#[test]
+fn chronology_lists_every_dated_event_in_order() {
+    let (_dir, repo) = scratch();
+    chronology_pupil(&repo);
+    let run = senco(&repo, &["render", "chronology", "kit-marlow"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let rows: Vec<(String, String)> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| Date"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split(" | ").collect();
+            (cells[0].trim_start_matches("| ").to_string(), cells[1].to_string())
+        })
+        .collect();
+    let expected = [
+        ("6 September 2021", "Joined the school"),
+        ("20 November 2023", "Need identified: Cognition and learning"),
+        // Same day: support, assessment, access, log.
+        ("8 January 2024", "Support level: SEN support"),
+        ("8 January 2024", "Assessment: YARC"),
+        ("8 January 2024", "Assessed for exam access arrangements: 25% extra time"),
+        ("8 January 2024", "Meeting"),
+        ("10 June 2025", "Referred to Speech and language therapy"),
+        ("15 September 2025", "Request for an EHC needs assessment"),
+        ("15 September 2025", "Phone call"),
+        ("20 October 2025", "The local authority decided to carry out an EHC needs assessment"),
+        // 26 months from the assessment: the last valid day is 7 March 2026.
+        ("2 March 2026", "Support level: EHC plan"),
+        ("2 March 2026", "EHC plan issued"),
+        ("8 March 2026", "Exam access arrangement lapsed: 25% extra time"),
+        ("10 June 2026", "Annual review meeting"),
+        ("20 June 2026", "Report of the annual review sent"),
+    ];
+    let got: Vec<(&str, &str)> = rows.iter().map(|(d, w)| (d.as_str(), w.as_str())).collect();
+    assert_eq!(got, expected, "{}", run.stdout);
+    assert!(run.stdout.contains("Mrs K. Jones") && run.stdout.contains("To follow up by 1 October 2025."));
+    assert!(!run.stdout.contains("Not yet happened"), "a future entry is not history");
+    assert!(run.stdout.contains("Confidential"));
+    // The same events in HTML and Word, named in the page's footer.
+    let html = senco(&repo, &["render", "chronology", "kit-marlow", "--format", "html"]);
+    assert_eq!(html.code, 0, "{}", html.all());
+    assert!(html.stdout.contains("<td>8 March 2026</td><td>Exam access arrangement lapsed: 25% extra time</td>"));
+    assert!(html.stdout.contains("@bottom-left { content: \"Kit Marlow\""));
+    let out = repo.join("kit.docx");
+    let docx = senco(&repo, &["render", "chronology", "kit-marlow", "-o", out.to_str().unwrap()]);
+    assert_eq!(docx.code, 0, "{}", docx.all());
+    let text = crate::plain::docx_text(&std::fs::read(&out).unwrap());
+    assert!(text.contains("Exam access arrangement lapsed: 25% extra time") && text.contains("Confidential"), "{text}");
+}

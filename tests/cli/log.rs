@@ -69,5 +69,5 @@ fn log_creates_the_file_and_refuses_what_it_cannot_do_safely() {
 fn an_overdue_follow_up_is_a_located_warning() {
     let (_dir, repo) = scratch();
     let run = crate::senco_in(&repo, &["--today", "2026-12-05", "check"]);
-    assert!(run.stdout.contains("pupils/ava-brown/log.yaml:16:14: warning[follow-up-overdue]"), "{}", run.stdout);
+    assert!(run.stdout.contains("pupils/ava-brown/log.yaml:17:14: warning[follow-up-overdue]"), "{}", run.stdout);
 }

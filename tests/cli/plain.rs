@@ -250,7 +250,7 @@ pub fn documents(repo: &Path) -> Vec<(String, Vec<String>)> {
                 classes.insert(c.split('#').next().unwrap().trim().trim_matches('"').to_string());
             }
         }
-        for kind in ["plan", "profile", "review", "checklist", "request"] {
+        for kind in ["plan", "profile", "review", "checklist", "request", "chronology"] {
             docs.push((format!("{kind} {p}"), vec!["render".into(), kind.into(), p.clone()]));
         }
     }

@@ -250,11 +250,11 @@ fn templates_export_refuses_to_overwrite() {
     let run = senco(&oakfield(), &["templates", "export", o]);
     assert_eq!(run.code, 0, "{}", run.all());
     let files = tree(&out);
-    assert_eq!(files.len(), 19);
+    assert_eq!(files.len(), 21);
     assert!(files.contains_key("plan.html.j2") && files.contains_key("layout.html.j2"));
     let again = senco(&oakfield(), &["templates", "export", o]);
     assert_eq!(again.code, 2);
-    assert!(again.stderr.contains("19 template file(s) already exist"), "{}", again.stderr);
+    assert!(again.stderr.contains("21 template file(s) already exist"), "{}", again.stderr);
     assert_eq!(tree(&out), files);
 }
 

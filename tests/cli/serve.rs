@@ -856,3 +856,135 @@ fn log_a_session_appends_to_the_months_file_and_refuses_duplicates_and_stale_for
     let delivery = senco(&w.root, &["delivery", "--format", "json"]);
     assert_eq!(delivery.code, 0, "{}", delivery.stderr);
 }
+
+/// Hostile files dropped in while the server runs (issue 13 point 5): the
+/// reload reads through the loader's bounded reader with the school's own
+/// `[limits]`, so each is a finding on the pages, never a hang.
+#[cfg(unix)]
+#[test]
+fn hostile_files_dropped_in_while_serving_are_findings_never_a_hang() {
+    let w = start(&oakfield(), |_| {});
+    // The school's limit, in force before the server starts.
+    let toml = w.read("senco.toml");
+    std::fs::write(w.root.join("senco.toml"), format!("{toml}\n[limits]\nmax_file_kb = 4\n")).unwrap();
+    w.shared.live.touched(&["senco.toml".into()]);
+    assert_eq!(w.get("/findings").status, StatusCode::OK);
+    // Let the watcher's own news of senco.toml arrive and be taken, so what
+    // follows is a reload of one pupil's folder, not of everything.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(w.get("/findings").status, StatusCode::OK);
+    let dir = w.root.join("pupils/ava-brown");
+    // A FIFO in place of a record (an ordinary open would wait for a writer for ever).
+    std::fs::remove_file(dir.join("targets.yaml")).unwrap();
+    let made = std::process::Command::new("mkfifo").arg(dir.join("targets.yaml")).status().unwrap();
+    assert!(made.success());
+    // A file over the school's limit (the default limit would read it).
+    std::fs::write(dir.join("needs.yaml"), format!("{}[]\n", "# padding\n".repeat(1000))).unwrap();
+    // A link out of the repository.
+    std::fs::remove_file(dir.join("assessments.yaml")).ok();
+    std::os::unix::fs::symlink("/etc/passwd", dir.join("assessments.yaml")).unwrap();
+    w.shared.live.touched(&["pupils/ava-brown/targets.yaml".into()]);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let app = w.app.clone();
+    std::thread::spawn(move || {
+        let get = |path: &str| {
+            let req = Request::get(path).header(header::HOST, "127.0.0.1:8411").body(Body::empty()).unwrap();
+            block(async {
+                let resp = app.clone().oneshot(req).await.unwrap();
+                let status = resp.status();
+                let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap();
+                (status, String::from_utf8_lossy(&bytes).into_owned())
+            })
+        };
+        let _ = tx.send((get("/pupil/ava-brown"), get("/")));
+    });
+    let ((status, page), (dash, _)) =
+        rx.recv_timeout(std::time::Duration::from_secs(20)).expect("the pages answer, never hang");
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(dash, StatusCode::OK);
+    assert!(page.contains("named pipe (FIFO)"), "{page}");
+    assert!(page.contains("larger than the limit of 4 KB"), "{page}");
+    assert!(page.contains(&esc("/etc/passwd")) && page.contains("outside the repository"), "{page}");
+}
+
+fn git(root: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn with_commit_each_write_is_one_commit_of_exactly_its_files() {
+    // Not a git repository: refused at start, with what to do.
+    let tmp = tempfile::tempdir().unwrap();
+    let plain = tmp.path().join("school");
+    copy_dir(&oakfield(), &plain);
+    let opts = Options {
+        root: plain,
+        fixed_today: Some(today()),
+        readonly: false,
+        anonymise: false,
+        token: None,
+        extra_hosts: vec![],
+        commit: true,
+    };
+    let Err(e) = web::App::new(opts, None) else { panic!("--commit outside git must be refused") };
+    assert!(e.to_string().contains("git repository"), "{e}");
+    assert!(e.hint().unwrap_or_default().contains("git init"));
+
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("school");
+    copy_dir(&oakfield(), &root);
+    git(&root, &["init", "-q"]);
+    git(&root, &["add", "-A"]);
+    git(&root, &["commit", "-q", "-m", "the records"]);
+    let opts = Options {
+        root: root.clone(),
+        fixed_today: Some(today()),
+        readonly: false,
+        anonymise: false,
+        token: None,
+        extra_hosts: vec![],
+        commit: true,
+    };
+    let shared = Arc::new(web::App::new(opts, None).unwrap());
+    let w = Web { app: web::router(shared.clone()), shared, _tmp: tmp, root };
+    // Someone's own work in progress: one file changed, one staged.
+    std::fs::write(w.root.join("staff.yaml"), format!("{}# edited\n", w.read("staff.yaml"))).unwrap();
+    std::fs::write(w.root.join("notes.txt"), "draft\n").unwrap();
+    git(&w.root, &["add", "notes.txt"]);
+    let page = w.get("/pupil/ava-brown").body;
+    let hash = input_value(&page, "hash");
+    let ok = w.post(
+        "/pupil/ava-brown/action-done",
+        &[("review", "2026-10-14"), ("index", "0"), ("hash", &hash), ("done", "2026-11-20")],
+    );
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let last = git(&w.root, &["log", "-1", "--name-only", "--format=%s"]);
+    assert_eq!(
+        last.trim(),
+        "Action done for Ava Brown (ava-brown): Repeat the YARC to check autumn progress before the next review\n\n\
+         pupils/ava-brown/reviews/2026-10-14.yaml"
+    );
+    // A new file (a month of sessions) is committed too.
+    let form = w.get("/sessions/phonics-catch-up").body;
+    let hash = input_value(&form, "hash");
+    let r = w.post(
+        "/sessions/phonics-catch-up",
+        &[("hash", &hash), ("date", "2026-10-20"), ("staff", "ta-jones"), ("cancelled", "Trip")],
+    );
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let last = git(&w.root, &["log", "-1", "--name-only", "--format=%s"]);
+    assert!(last.ends_with("\n\ndelivery/phonics-catch-up/2026-10.yaml\n"), "{last}");
+    assert!(last.starts_with("Session cancelled: Phonics catch-up group on 2026-10-20"), "{last}");
+    // The rest stays as it was: changed, staged, uncommitted.
+    let status = git(&w.root, &["status", "--porcelain"]);
+    assert_eq!(status, "A  notes.txt\n M staff.yaml\n");
+    assert_eq!(git(&w.root, &["rev-list", "--count", "HEAD"]).trim(), "3");
+}

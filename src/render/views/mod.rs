@@ -6,6 +6,7 @@
 
 pub mod chart;
 pub mod checklist;
+pub mod chronology;
 pub mod evidence;
 pub mod provision;
 pub mod request;
