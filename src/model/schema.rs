@@ -514,6 +514,11 @@ fn year_group() -> Value {
     })
 }
 
+/// `wave: 1 | 2 | 3`, written bare (the decoder reads the scalar's text, so `"2"` is read too).
+fn wave() -> Value {
+    json!({ "enum": [1, 2, 3, "1", "2", "3"] })
+}
+
 fn need_type() -> Value {
     json!({
         "type": ["string", "number", "boolean"],
@@ -524,6 +529,7 @@ fn need_type() -> Value {
 const OVERRIDES: &[(&str, &str, Override)] = &[
     ("Pupil", "year_group", Override::Replace(year_group)),
     ("Need", "type", Override::Replace(need_type)),
+    ("Provision", "wave", Override::Replace(wave)),
     ("Staff", "hourly_rate", Override::Merge(zero_or_more)),
     ("Provision", "hourly_rate", Override::Merge(zero_or_more)),
     ("Provision", "cost_per_pupil", Override::Merge(zero_or_more)),
@@ -808,6 +814,7 @@ const HELP: &[(&str, &str, &str)] = &[
     ("Provision", "name", "The provision's name, as documents show it."),
     ("Provision", "area", "The area of need: communication-and-interaction | cognition-and-learning | social-emotional-mental-health | sensory-and-physical."),
     ("Provision", "delivery", "1:1 | group | whole-class | external (quote \"1:1\" for other YAML readers)."),
+    ("Provision", "wave", "The provision map's wave: 1 quality-first teaching, 2 targeted catch-up, 3 individual or specialist."),
     ("Provision", "default_minutes", "Minutes a session, when an intervention gives none (above 0)."),
     ("Provision", "default_sessions_per_week", "Sessions a week, when an intervention gives none (above 0)."),
     ("Provision", "hourly_rate", "Hourly rate, when the staff member has none (0 or more)."),
