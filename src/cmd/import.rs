@@ -41,8 +41,12 @@ pub struct RosterArgs {
     #[arg(long)]
     pub apply: bool,
     /// With --apply: also create a records folder for each new SEN pupil, as `senco new-pupil` does.
-    #[arg(long, requires = "apply")]
+    #[arg(long)]
     pub create: bool,
+    /// A dry run that also prints, after the report, what --apply (with --create: and --create) would write,
+    /// as a unified diff (UPNs hidden).
+    #[arg(long, conflicts_with = "apply")]
+    pub diff: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ImportFormat::Table)]
     pub format: ImportFormat,
@@ -353,6 +357,18 @@ fn layout() -> Layout {
 }
 
 fn run_roster(ctx: &Ctx, args: &RosterArgs) -> Result<u8, Error> {
+    if args.create && !args.apply && !args.diff {
+        return Err(Error::usage(
+            "`--create` is for `--apply`: it creates records",
+            Some("add `--apply` to write (or `--diff` to see what would be written)".into()),
+        ));
+    }
+    if args.diff && args.format == ImportFormat::Json {
+        return Err(Error::usage(
+            "`--diff` prints a unified diff after the table, so it does not go with `--format json`",
+            Some("drop `--format json`, or drop `--diff`".into()),
+        ));
+    }
     let repo = ctx.load()?;
     let file = &args.file;
     let bytes = read_roster_file(file)?;
@@ -370,9 +386,8 @@ fn run_roster(ctx: &Ctx, args: &RosterArgs) -> Result<u8, Error> {
         if !plan.batch.ops.is_empty() {
             guard_git(&repo.root, &plan.batch, &args.safety)?;
             let done = plan.batch.apply()?;
-            for w in &done.warnings {
-                eprint(&format!("{w}\n"));
-            }
+            // Every file written, as rollover and archive say it (warnings included).
+            eprint(&super::upkeep::done_message(&done));
             read_back(ctx, &pupils, &rec)?;
         }
         Some(Applied { changed, created, not_created })
@@ -403,7 +418,15 @@ fn run_roster(ctx: &Ctx, args: &RosterArgs) -> Result<u8, Error> {
             ),
         );
     }
-    let out = output::render_with_unreadable(format, &doc, &report, layout(), false, &ctx.unreadable.borrow());
+    let mut out = output::render_with_unreadable(format, &doc, &report, layout(), false, &ctx.unreadable.borrow());
+    if args.diff {
+        let plan = crate::edit::roster::plan_import(&repo, &rec, &pupils, args.create, ctx.today)?;
+        out.push_str(&format!("\nWhat --apply{} would write\n", if args.create { " --create" } else { "" }));
+        match plan.batch.ops.is_empty() {
+            true => out.push_str("nothing\n"),
+            false => out.push_str(&plan.batch.diff()),
+        }
+    }
     print(&out)?;
     Ok(0)
 }

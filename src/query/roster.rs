@@ -984,6 +984,7 @@ fn recorded(rec: &crate::repo::PupilRecord, p: &Pupil) -> Recorded {
     }
 }
 
+#[derive(Clone)]
 struct Rec<'r> {
     dir: &'r str,
     pupil: &'r Pupil,
@@ -994,7 +995,22 @@ struct Rec<'r> {
     upn: Option<String>,
 }
 
-impl Rec<'_> {
+impl<'r> Rec<'r> {
+    /// Names as compared (see `norm_name`), UPN in capitals.
+    fn new(dir: &'r str, pupil: &'r Pupil) -> Rec<'r> {
+        let n = pupil.name.as_ref();
+        let first = n.and_then(|n| text(&n.first)).map(norm_name).unwrap_or_default();
+        Rec {
+            dir,
+            pupil,
+            preferred: n.and_then(|n| text(&n.preferred)).map(norm_name).filter(|x| *x != first),
+            first,
+            last: n.and_then(|n| text(&n.last)).map(norm_name).unwrap_or_default(),
+            dob: pupil.date_of_birth.as_ref().map(|d| d.value),
+            upn: text(&pupil.upn).map(|u| u.trim().to_ascii_uppercase()).filter(|u| !u.is_empty()),
+        }
+    }
+
     fn firsts(&self) -> Vec<&str> {
         let mut v = vec![self.first.as_str()];
         v.extend(self.preferred.as_deref());
@@ -1027,24 +1043,7 @@ pub fn reconcile(repo: &Repo, roster: &[MisPupil]) -> Reconciliation {
         })
         .collect();
     let roster = roster.as_slice();
-    let recs: Vec<Rec> = repo
-        .pupils
-        .iter()
-        .filter_map(|r| {
-            let p = r.pupil.as_ref()?;
-            let n = p.name.as_ref();
-            let first = n.and_then(|n| text(&n.first)).map(norm_name).unwrap_or_default();
-            Some(Rec {
-                dir: &r.dir,
-                pupil: p,
-                preferred: n.and_then(|n| text(&n.preferred)).map(norm_name).filter(|x| *x != first),
-                first,
-                last: n.and_then(|n| text(&n.last)).map(norm_name).unwrap_or_default(),
-                dob: p.date_of_birth.as_ref().map(|d| d.value),
-                upn: text(&p.upn).map(|u| u.trim().to_ascii_uppercase()).filter(|u| !u.is_empty()),
-            })
-        })
-        .collect();
+    let recs: Vec<Rec> = repo.pupils.iter().filter_map(|r| Some(Rec::new(&r.dir, r.pupil.as_ref()?))).collect();
     let mut rec_done = vec![false; recs.len()];
     let mut row_done = vec![false; roster.len()];
     let mut matched = Vec::new();
@@ -1190,7 +1189,7 @@ pub fn reconcile(repo: &Repo, roster: &[MisPupil]) -> Reconciliation {
         }
         let m0 = &roster[near[0]];
         let upn_differs = near.len() == 1 && matches!((&r.upn, &m0.upn), (Some(a), Some(b)) if a != b);
-        let names_same = near.len() == 1 && same_person(&Rec { upn: None, ..clone_rec(r) }, m0);
+        let names_same = near.len() == 1 && same_person(&Rec { upn: None, ..r.clone() }, m0);
         let reason = if upn_differs && names_same {
             "the same name and date of birth, but a different UPN: a mistyped UPN, or another pupil?".to_string()
         } else {
@@ -1307,17 +1306,7 @@ pub fn reconcile(repo: &Repo, roster: &[MisPupil]) -> Reconciliation {
             .iter()
             .filter_map(|a| Some((a, a.pupil.as_ref()?)))
             .find(|(a, p)| {
-                let n = p.name.as_ref();
-                let first = n.and_then(|n| text(&n.first)).map(norm_name).unwrap_or_default();
-                let rec = Rec {
-                    dir: &a.dir,
-                    pupil: p,
-                    preferred: n.and_then(|n| text(&n.preferred)).map(norm_name).filter(|x| *x != first),
-                    first,
-                    last: n.and_then(|n| text(&n.last)).map(norm_name).unwrap_or_default(),
-                    dob: p.date_of_birth.as_ref().map(|d| d.value),
-                    upn: text(&p.upn).map(|u| u.trim().to_ascii_uppercase()).filter(|u| !u.is_empty()),
-                };
+                let rec = Rec::new(&a.dir, p);
                 match (&rec.upn, &m.upn) {
                     (Some(a), Some(b)) => a == b,
                     _ => same_person(&rec, m),
@@ -1349,18 +1338,6 @@ pub fn reconcile(repo: &Repo, roster: &[MisPupil]) -> Reconciliation {
     out.summary.ambiguous = out.ambiguous.len();
     out.matched = matched;
     out
-}
-
-fn clone_rec<'r>(r: &Rec<'r>) -> Rec<'r> {
-    Rec {
-        dir: r.dir,
-        pupil: r.pupil,
-        first: r.first.clone(),
-        preferred: r.preferred.clone(),
-        last: r.last.clone(),
-        dob: r.dob,
-        upn: r.upn.clone(),
-    }
 }
 
 /// A record id from a name (`Zoë O'Neil` -> `zoe-oneil`), made unique
