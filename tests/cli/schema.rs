@@ -149,7 +149,7 @@ fn decoder_errors(rel: &str, text: &str) -> Vec<String> {
 
 /// Every record file of the example and of every fixture repository.
 fn all_files() -> Vec<(String, String, String)> {
-    let mut repos = vec![root().join("examples/oakfield")];
+    let mut repos = vec![root().join("examples/oakfield"), root().join("examples/ashdown")];
     let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root().join("tests/fixtures"))
         .unwrap()
         .flatten()
