@@ -136,6 +136,21 @@ fn scan_error(e: ScanError) -> SyntaxError {
     SyntaxError { message: info, pos: pos(*e.marker()), hint }
 }
 
+/// The parser may place an error past the last character (after a line end
+/// it imagines at the end of the file): such an error points at the end.
+fn within(mut e: SyntaxError, text: &str) -> SyntaxError {
+    let chars = text.chars().count() as u32;
+    if e.pos.offset > chars {
+        let last_line = text.rsplit('\n').next().unwrap_or("");
+        e.pos = Pos {
+            offset: chars,
+            line: text.matches('\n').count() as u32 + 1,
+            column: last_line.chars().count() as u32 + 1,
+        };
+    }
+    e
+}
+
 /// Parses one YAML document. An empty document (only comments or blank lines)
 /// gives `Ok(None)`.
 pub fn parse(text: &str) -> Result<Option<Node<'_>>, SyntaxError> {
@@ -145,7 +160,7 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, SyntaxError> {
     let mut root: Option<Node> = None;
     let mut documents = 0;
     while let Some(ev) = parser.next_event() {
-        let (ev, sp) = ev.map_err(scan_error)?;
+        let (ev, sp) = ev.map_err(|e| within(scan_error(e), text))?;
         let unsupported = |what: &str, hint: &str| SyntaxError {
             message: format!("{what} are not supported in senco records"),
             pos: pos(sp.start),
@@ -324,6 +339,13 @@ mod tests {
     fn empty_document_is_none() {
         assert!(parse("# only a comment\n\n").unwrap().is_none());
         assert!(parse("").unwrap().is_none());
+    }
+
+    #[test]
+    fn a_syntax_error_never_points_past_the_end() {
+        // Found by the fuzzer: a directive with no document after it.
+        let e = parse("%\u{c7}~#").unwrap_err();
+        assert_eq!((e.pos.offset, e.pos.line, e.pos.column), (4, 1, 5), "{e:?}");
     }
 
     #[test]
