@@ -31,6 +31,9 @@ pub fn write_via_temp<E: std::fmt::Display>(
     if !overwrite && path.exists() {
         return Err(Error::usage(format!("`{}` already exists; not overwriting it", path.display()), None));
     }
+    if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return write_into_special(path, write);
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -49,6 +52,24 @@ pub fn write_via_temp<E: std::fmt::Display>(
         let _ = fs::remove_file(&tmp);
         Error::io(path, e)
     })
+}
+
+/// `-o /dev/null` or `-o /dev/stdout`: a device or a pipe is written into,
+/// like a shell redirection, never replaced by a renamed file (which, run as
+/// root, would put a regular file where /dev/null was).
+fn write_into_special<E: std::fmt::Display>(
+    path: &Path,
+    write: impl FnOnce(&Path) -> Result<(), E>,
+) -> Result<(), Error> {
+    let tmp = temp_path(&std::env::temp_dir(), "senco-output");
+    let result = write(&tmp).map_err(|e| std::io::Error::other(e.to_string())).and_then(|()| {
+        let mut from = File::open(&tmp)?;
+        let mut to = OpenOptions::new().write(true).open(path)?;
+        std::io::copy(&mut from, &mut to)?;
+        to.flush()
+    });
+    let _ = fs::remove_file(&tmp);
+    result.map_err(|e| Error::io(path, e))
 }
 
 /// Creates the folder `target` with the given files (relative paths) inside,
@@ -125,6 +146,18 @@ mod tests {
         write_file(&p, b"two", true).unwrap();
         assert_eq!(fs::read_to_string(&p).unwrap(), "two");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary files left");
+    }
+
+    #[test]
+    fn a_device_is_written_into_never_replaced() {
+        let null = Path::new("/dev/null");
+        if !null.exists() {
+            return;
+        }
+        write_file(null, b"nothing", true).unwrap();
+        write_via_temp(null, true, |tmp| fs::write(tmp, "db")).unwrap();
+        use std::os::unix::fs::FileTypeExt;
+        assert!(fs::metadata(null).unwrap().file_type().is_char_device(), "/dev/null is still a device");
     }
 
     #[test]
