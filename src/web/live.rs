@@ -81,8 +81,10 @@ pub struct Live {
 }
 
 impl Live {
-    pub fn new(root: &Path, anonymise: bool) -> Result<Live, Error> {
-        let today = chrono::Local::now().date_naive();
+    /// Loads the records and checks them for `today`: the date the pages
+    /// will ask for (`--today`, else the clock's), so the first page does not
+    /// load everything a second time while the first load is still held.
+    pub fn new(root: &Path, anonymise: bool, today: chrono::NaiveDate) -> Result<Live, Error> {
         let snap = load_all(root, anonymise, today)?;
         let pending = Arc::new(Mutex::new(Pending::default()));
         let (watcher, watch_error) = match watch(root, pending.clone()) {
