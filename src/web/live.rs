@@ -372,6 +372,12 @@ fn watch(root: &Path, pending: Arc<Mutex<Pending>>) -> Result<Box<dyn Watcher + 
         match res {
             // Reading a file (ours included) is no change.
             Ok(ev) if matches!(ev.kind, notify::EventKind::Access(_)) => {}
+            // Nor is a folder's metadata (reading a folder updates its access
+            // time: the watcher's own walk of 10,000 folders would otherwise
+            // reload the whole school on the first page).
+            Ok(ev)
+                if matches!(ev.kind, notify::EventKind::Modify(notify::event::ModifyKind::Metadata(_)))
+                    && ev.paths.iter().all(|p| p.is_dir()) => {}
             Ok(ev) => {
                 if ev.need_rescan() {
                     p.everything = true;
