@@ -68,7 +68,8 @@ fn find<'r>(repo: &'r Repo, id: &str) -> Result<&'r PupilRecord, Error> {
 }
 
 /// The documents of the pack (file name, template kind), each as HTML and Word.
-const DOCUMENTS: &[(&str, &str)] = &[("plan", "plan"), ("profile", "profile"), ("review-history", "reviews")];
+const DOCUMENTS: &[(&str, &str)] =
+    &[("plan", "plan"), ("profile", "profile"), ("review-history", "reviews"), ("chronology", "chronology")];
 
 fn out(ctx: &Ctx, args: &OutArgs) -> Result<u8, Error> {
     let repo = ctx.load()?;
@@ -181,6 +182,8 @@ fn out(ctx: &Ctx, args: &OutArgs) -> Result<u8, Error> {
             "profile" => {
                 templates.render(&template_name(kind, Format::Html), &crate::render::views::profile(&cx, rec))?
             }
+            "chronology" => templates
+                .render(&template_name(kind, Format::Html), &crate::render::views::chronology::chronology(&cx, rec))?,
             _ => templates.render(&template_name(kind, Format::Html), &plan_view)?,
         };
         let docx = crate::render::finish(html.clone(), Format::Docx)?;
@@ -335,10 +338,14 @@ fn take_in(ctx: &Ctx, args: &InArgs) -> Result<u8, Error> {
         msg.push_str(&format!("`senco check` finds {} error(s) in what was placed:\n", errors.len()));
         for f in &errors {
             let at = f.span.map_or(String::new(), |s| format!(":{}:{}", s.start.line, s.start.column));
+            let message = match (f.span, after.source(&f.file)) {
+                (Some(s), Some(text)) => pack::upn_safe(text, s.start.line, &f.message),
+                _ => f.message.clone(),
+            };
             msg.push_str(&format!(
                 "  {}{at}: {} ({})\n",
                 crate::diag::render::escape_controls(&f.file),
-                crate::diag::render::escape_controls(&f.message),
+                crate::diag::render::escape_controls(&message),
                 f.code
             ));
         }

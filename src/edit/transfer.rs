@@ -811,6 +811,17 @@ pub fn referenced_ids(files: &BTreeMap<String, String>) -> (BTreeSet<String>, BT
     (staff, catalogue)
 }
 
+/// A finding's message, unless it is about the `upn:` line on `line` of
+/// `text` (which may quote the UPN): then a message that does not.
+pub fn upn_safe(text: &str, line: u32, message: &str) -> String {
+    let on_upn = text.lines().nth(line.saturating_sub(1) as usize).is_some_and(|l| l.trim_start().starts_with("upn:"));
+    if on_upn {
+        "the `upn` value cannot be read (not shown: senco never shows a UPN)".into()
+    } else {
+        message.to_string()
+    }
+}
+
 /// Keys of pupil.yaml that record leaving the sending school: removed when
 /// the pupil joins this one.
 const LEAVING_KEYS: &[&str] = &["left", "destination", "file_transferred", "last_school"];
@@ -876,7 +887,7 @@ pub fn plan_in(repo: &Repo, pack: &Pack, as_id: Option<&str>) -> Result<InPlan, 
             .into_iter()
             .filter(|f| f.severity == crate::diag::Severity::Error)
             .map(|f| match f.span {
-                Some(s) => format!("line {}: {}", s.start.line, f.message),
+                Some(s) => format!("line {}: {}", s.start.line, upn_safe(&text.text, s.start.line, &f.message)),
                 None => f.message,
             })
             .collect();
@@ -1062,6 +1073,13 @@ mod tests {
         );
         assert_eq!(school_prefix("The Oakfield Primary School"), "oakfield");
         assert_eq!(school_prefix("St Mary's C of E"), "mary");
+    }
+
+    #[test]
+    fn messages_about_the_upn_line_do_not_quote_it() {
+        let text = "id: ava\nupn: [A123456789012]\n";
+        assert!(!upn_safe(text, 2, "`A123456789012` is not text").contains("A123"));
+        assert_eq!(upn_safe(text, 1, "about the id"), "about the id");
     }
 
     #[test]

@@ -420,6 +420,34 @@ fn no_command_or_format_shows_a_upn_unless_asked() {
             runs.push(s(&["render", k, p, "--format", "html"]));
         }
     }
+    for q in [&["compliance"][..], &["delivery"], &["training"], &["access"]] {
+        for f in ["table", "json"] {
+            let mut a = s(q);
+            a.extend(s(&["--format", f]));
+            runs.push(a);
+        }
+    }
+    for p in ["ava-brown", "theo-clarke"] {
+        for k in ["request", "chronology"] {
+            runs.push(s(&["render", k, p]));
+            runs.push(s(&["render", k, p, "--format", "html"]));
+        }
+    }
+    // An MIS roster holding every UPN (matched ones renamed, so the
+    // reconciliation has something to say about each) and one new pupil.
+    let mut upns = upns;
+    let roster = d.path().join("roster.csv");
+    let mut csv = String::from("UPN,Legal Forename,Preferred Forename,Legal Surname,DOB,Year,Reg Group,SEN Status\n");
+    for (i, upn) in upns.iter().enumerate() {
+        csv.push_str(&format!("{upn},Renamed,,Pupil{i},01/01/2017,Year 3,3X,K\n"));
+    }
+    upns.push("Z999999999999".into());
+    csv.push_str("Z999999999999,New,,Starter,02/02/2018,Year 2,2X,K\n");
+    std::fs::write(&roster, csv).unwrap();
+    let r = roster.to_str().unwrap();
+    runs.push(s(&["import", "roster", r, "--preset", "sims", "--diff"]));
+    runs.push(s(&["import", "roster", r, "--preset", "sims", "--format", "json"]));
+    runs.push(s(&["transfer", "out", "ava-brown", "-o", d.path().join("pack").to_str().unwrap()]));
     let out = d.path().join("export");
     runs.push(vec!["export".into(), "--format".into(), "csv".into(), out.display().to_string()]);
     let json = d.path().join("export.json");

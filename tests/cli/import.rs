@@ -43,6 +43,7 @@ fn dry_run_lists_every_kind_of_difference_and_writes_nothing() {
     let v = json(&senco(&repo, &["import", "roster", SIMS, "--format", "json"]));
     assert_eq!(tree(&repo), before, "a dry run writes nothing");
     assert_eq!((v["version"].as_u64(), v["map"].as_str(), v["dry_run"].as_bool()), (Some(1), Some("sims"), Some(true)));
+    assert_eq!(v["missing_columns"], serde_json::json!([]));
     assert_eq!(v["summary"]["roster_pupils"], 11);
     assert_eq!(v["summary"]["matched"], 5);
     assert_eq!(v["summary"]["matched_by_upn"], 3);
@@ -60,6 +61,21 @@ fn dry_run_lists_every_kind_of_difference_and_writes_nothing() {
     assert_eq!(v["ambiguous"][0]["lines"], serde_json::json!([6, 7]));
     assert_eq!(v["ambiguous"][0]["pupils"], serde_json::json!(["sam-jones"]));
     assert!(v.get("applied").is_none());
+    // --diff: what --apply would write, UPN lines hidden, still nothing written.
+    let r = senco(&repo, &["import", "roster", SIMS, "--diff", "--create"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    no_upn(&r);
+    assert!(r.stdout.contains("What --apply --create would write\n--- a/pupils/ava-brown/pupil.yaml\n"), "{}", r.all());
+    assert!(
+        r.stdout.contains(
+            "\n-year_group: 4                        # moved up by the roster import\n-class: 4B\n+year_group: 5  "
+        ),
+        "{}",
+        r.all()
+    );
+    assert!(r.stdout.contains("+++ b/pupils/zee-khan/pupil.yaml\n"), "{}", r.all());
+    assert!(r.stdout.contains("upn: (UPN hidden)"), "{}", r.all());
+    assert_eq!(tree(&repo), before, "--diff writes nothing");
 }
 
 #[test]
@@ -79,6 +95,8 @@ fn apply_writes_moves_and_names_keeping_comments_and_check_stays_clean() {
         ])
     );
     assert_eq!(applied["created"], serde_json::json!(["pupils/zee-khan/ (Zee Khan, line 9, sen-support)"]));
+    assert!(r.stderr.contains("changed pupils/ava-brown/pupil.yaml\n"), "{}", r.all());
+    assert!(r.stderr.contains("created pupils/zee-khan/pupil.yaml\n"), "{}", r.all());
     assert!(applied["not_created"][0].as_str().unwrap().starts_with("Isla Moss (line 10): `ehcp` is a statutory plan"));
     assert_eq!(
         applied["not_created"][1],

@@ -130,7 +130,7 @@ fn out_then_in_keeps_the_history_and_checks_clean() {
     assert!(!back.stdout.contains(&upn) && !back.stderr.contains(&upn), "{}", back.all());
     let folder = dir.path().join("pack");
     assert_eq!(senco(&a, &["transfer", "out", &id, "-o", folder.to_str().unwrap()]).code, 0);
-    for doc in ["plan", "profile", "review-history"] {
+    for doc in ["plan", "profile", "review-history", "chronology"] {
         let html = std::fs::read_to_string(folder.join(format!("documents/{doc}.html"))).unwrap();
         assert!(html.contains("<h1>"), "{doc}");
         assert!(!html.contains(&upn), "{doc}.html shows the UPN");
