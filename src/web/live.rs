@@ -81,8 +81,10 @@ pub struct Live {
 }
 
 impl Live {
-    pub fn new(root: &Path, anonymise: bool) -> Result<Live, Error> {
-        let today = chrono::Local::now().date_naive();
+    /// Loads the records and checks them for `today`: the date the pages
+    /// will ask for (`--today`, else the clock's), so the first page does not
+    /// load everything a second time while the first load is still held.
+    pub fn new(root: &Path, anonymise: bool, today: chrono::NaiveDate) -> Result<Live, Error> {
         let snap = load_all(root, anonymise, today)?;
         let pending = Arc::new(Mutex::new(Pending::default()));
         let (watcher, watch_error) = match watch(root, pending.clone()) {
@@ -370,6 +372,12 @@ fn watch(root: &Path, pending: Arc<Mutex<Pending>>) -> Result<Box<dyn Watcher + 
         match res {
             // Reading a file (ours included) is no change.
             Ok(ev) if matches!(ev.kind, notify::EventKind::Access(_)) => {}
+            // Nor is a folder's metadata (reading a folder updates its access
+            // time: the watcher's own walk of 10,000 folders would otherwise
+            // reload the whole school on the first page).
+            Ok(ev)
+                if matches!(ev.kind, notify::EventKind::Modify(notify::event::ModifyKind::Metadata(_)))
+                    && ev.paths.iter().all(|p| p.is_dir()) => {}
             Ok(ev) => {
                 if ev.need_rescan() {
                     p.everything = true;

@@ -70,7 +70,8 @@ impl App {
                 ));
             }
         }
-        let live = live::Live::new(&opts.root, opts.anonymise)?;
+        let today = opts.fixed_today.unwrap_or_else(|| chrono::Local::now().date_naive());
+        let live = live::Live::new(&opts.root, opts.anonymise, today)?;
         let hosts = guard::allowed_hosts(bound, &opts.extra_hosts);
         Ok(App { opts, live, hosts, port_known: bound.is_some() })
     }

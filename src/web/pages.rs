@@ -741,10 +741,10 @@ fn capitalise(s: &str) -> String {
 }
 
 /// The documents a pupil's page offers: every `senco render` document of one
-/// pupil (the request pack for an EHC needs assessment in England only, where
+/// pupil (the chronology of everything on record, the request pack for an EHC needs assessment in England only, where
 /// the law it follows applies), and the progress charts.
 fn pupil_documents(here: &Here) -> Vec<&'static str> {
-    let mut kinds = vec!["plan", "profile", "review", "checklist"];
+    let mut kinds = vec!["plan", "profile", "review", "checklist", "chronology"];
     if here.snap.repo.settings.school.jurisdiction == crate::model::settings::Jurisdiction::England {
         kinds.push("request");
     }
@@ -755,6 +755,7 @@ fn pupil_documents(here: &Here) -> Vec<&'static str> {
 fn doc_label(kind: &str) -> &'static str {
     match kind {
         "request" => "Request for an EHC needs assessment",
+        "chronology" => "Chronology",
         "plan" => "Support plan",
         "profile" => "One-page profile",
         "review" => "Review pack",
@@ -814,7 +815,7 @@ fn serve_document(here: &Here, kind: &str, file_stem: &str, back: &str, q: &Hash
     let format = if as_ == "md" && md_exists { crate::render::Format::Markdown } else { crate::render::Format::Html };
     let name = crate::render::template_name(kind, format);
     let rendered: Result<String, Error> = match kind {
-        "plan" | "profile" | "review" | "checklist" | "request" | "progress" => {
+        "plan" | "profile" | "review" | "checklist" | "request" | "chronology" | "progress" => {
             let Some(rec) = here.pupil(back.trim_start_matches("/pupil/")) else { return here.not_found("pupil") };
             match kind {
                 "plan" => templates.render(&name, &views::plan(&cx, rec)),
@@ -822,6 +823,7 @@ fn serve_document(here: &Here, kind: &str, file_stem: &str, back: &str, q: &Hash
                 "review" => templates.render(&name, &views::review_pack(&cx, rec)),
                 "checklist" => templates.render(&name, &views::checklist::checklist(&cx, &[rec])),
                 "request" => templates.render(&name, &views::request::request_pack(&cx, rec)),
+                "chronology" => templates.render(&name, &views::chronology::chronology(&cx, rec)),
                 _ => {
                     let report = crate::report::progress::progress(rec, here.today);
                     templates.render("progress.html.j2", &views::evidence::progress(&cx, &report))

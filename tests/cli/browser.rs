@@ -244,6 +244,7 @@ fn a_senco_prepares_and_records_a_review_in_a_real_browser_and_every_page_passes
         "/provision-map",
         "/impact",
         "/pupil/ava-brown/doc/request",
+        "/pupil/ava-brown/doc/chronology",
         "/sessions",
         "/sessions/phonics-catch-up",
     ];

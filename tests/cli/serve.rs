@@ -132,6 +132,7 @@ const PAGES: &[&str] = &[
     "/pupil/ava-brown/doc/checklist",
     "/pupil/ava-brown/doc/progress",
     "/pupil/ava-brown/doc/request",
+    "/pupil/ava-brown/doc/chronology",
     "/pupil/ava-brown/review/new",
     "/pupils/new",
     "/classes",
@@ -257,6 +258,7 @@ fn documents_open_in_the_browser_and_download_as_word_and_markdown() {
     for (path, args, file) in [
         ("/pupil/ava-brown/doc/plan", vec!["render", "plan", "ava-brown"], "ava-brown-plan.docx"),
         ("/pupil/ava-brown/doc/request", vec!["render", "request", "ava-brown"], "ava-brown-request.docx"),
+        ("/pupil/ava-brown/doc/chronology", vec!["render", "chronology", "ava-brown"], "ava-brown-chronology.docx"),
         ("/class/4B", vec!["render", "class", "4B"], "class-4B.docx"),
         ("/provision-map", vec!["render", "provision-map"], "provision-map.docx"),
     ] {
