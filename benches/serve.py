@@ -15,7 +15,8 @@ benches/check.py, whose build and corpus code this reuses):
            and of the wall time seen by this client over loopback. At 10,000 pupils:
            the dashboard and a pupil page (the issue's targets: under 100 ms); at the
            small size: every page (target: under 20 ms).
-  memory   the server's peak resident set (VmHWM from /proc) after all requests.
+  memory   the server's peak resident set (VmHWM from /proc) after all requests, and
+           its resident set then (VmRSS: what it keeps between requests).
   change   one pupil's pupil.yaml rewritten on disk (its class changed), then the
            pupil page polled every 2 ms until it shows the change: the time from the
            write to the first page that shows it (target: under 200 ms); --runs/3
@@ -61,10 +62,10 @@ def get(base, path):
     return (float(m.group(1)) if m else wall), wall, body.decode("utf-8", "replace")
 
 
-def peak_rss_mb(pid):
+def peak_rss_mb(pid, key="VmHWM:"):
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(key):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
@@ -128,7 +129,9 @@ def bench(senco, corpus, pupils, args):
         result["dashboard_after_change_ms"] = round(statistics.median(cold), 1)
         log(f"  {pupils:>6} pupils  the dashboard's first answer after a change: {result['dashboard_after_change_ms']} ms (median)")
         result["peak_rss_mb"] = round(peak_rss_mb(proc.pid) or 0, 1)
-        log(f"  {pupils:>6} pupils  server peak RSS {result['peak_rss_mb']} MB, start {result['start_ms']} ms")
+        result["rss_mb"] = round(peak_rss_mb(proc.pid, "VmRSS:") or 0, 1)
+        log(f"  {pupils:>6} pupils  server peak RSS {result['peak_rss_mb']} MB (now {result['rss_mb']} MB), "
+            f"start {result['start_ms']} ms")
     finally:
         proc.terminate()
         proc.wait()

@@ -69,6 +69,8 @@ pub enum Command {
     Delivery(DeliveryArgs),
     /// Staff training held, and what has lapsed or lapses soon.
     Training(TrainingArgs),
+    /// The register of exam access arrangements, for the exams officer: evidence, assessor, dates, expiry.
+    Access(AccessArgs),
     /// Prepare the record of a review meeting, pre-filled from the pupil's records.
     NewReview(NewReviewArgs),
     /// Add a dated entry to a pupil's log: a meeting, a contact, a concern, a progress report.
@@ -695,6 +697,16 @@ pub struct DeliveryArgs {
 pub struct TrainingArgs {
     /// Only training lapsed or lapsing within DAYS (the status window; default 60).
     #[arg(long, value_name = "DAYS")]
+    pub expiring: Option<i64>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AccessArgs {
+    /// Only arrangements expired, expiring within DAYS (the `expires-soon` window; default 60), or with no date
+    /// to count from.
+    #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
     pub expiring: Option<i64>,
     #[command(flatten)]
     pub out: OutputArgs,

@@ -129,19 +129,20 @@ fn choose_map(args: &RosterArgs, header: Option<&roster::CsvRow>) -> Result<Rost
     if let Some(b) = base {
         return Ok(b);
     }
-    let heads: Vec<String> =
-        header.map(|h| h.cells.iter().map(|c| c.text.trim().to_lowercase()).collect()).unwrap_or_default();
-    let has = |c: &Option<String>| c.as_ref().is_none_or(|c| heads.contains(&c.to_lowercase()));
-    for name in roster::PRESETS {
-        let Some(m) = roster::preset(name) else { continue };
-        let c = &m.columns;
-        let all = [Some(c.first_name.clone()), Some(c.last_name.clone()), Some(c.date_of_birth.clone())]
-            .iter()
-            .chain([&c.upn, &c.preferred_name, &c.year_group, &c.class, &c.sen_status])
-            .all(has);
-        if all {
-            return Ok(m);
-        }
+    // The preset with the three needed columns and most of the others.
+    let best = roster::PRESETS
+        .iter()
+        .filter_map(|n| roster::preset(n))
+        .filter_map(|m| {
+            let (required, optional) = header.map_or((false, 0), |h| roster::fit(h, &m));
+            required.then_some((optional, m))
+        })
+        .fold(None::<(usize, RosterMap)>, |best, (n, m)| match best {
+            Some((b, bm)) if b >= n => Some((b, bm)),
+            _ => Some((n, m)),
+        });
+    if let Some((_, m)) = best {
+        return Ok(m);
     }
     Err(Error::usage(
         format!(
@@ -160,6 +161,8 @@ struct Report<'a> {
     roster: String,
     map: &'a str,
     dry_run: bool,
+    /// Optional columns of the preset that the roster lacks: not read.
+    missing_columns: &'a [roster::MissingColumn],
     #[serde(flatten)]
     reconciliation: &'a Reconciliation,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -359,6 +362,7 @@ fn run_roster(ctx: &Ctx, args: &RosterArgs) -> Result<u8, Error> {
     let jurisdiction = repo.settings.school.jurisdiction;
     let pupils: Vec<MisPupil> =
         roster::read_roster(&rows, &map, jurisdiction).map_err(|list| many_errors(file, &list))?;
+    let missing = rows.first().map(|h| roster::missing_columns(h, &map)).unwrap_or_default();
     let rec = roster::reconcile(&repo, &pupils);
     let applied = if args.apply {
         let plan = crate::edit::roster::plan_import(&repo, &rec, &pupils, args.create, ctx.today)?;
@@ -385,10 +389,20 @@ fn run_roster(ctx: &Ctx, args: &RosterArgs) -> Result<u8, Error> {
         roster: file.display().to_string(),
         map: &map.source,
         dry_run: !args.apply,
+        missing_columns: &missing,
         reconciliation: &rec,
         applied,
     };
-    let doc = document(file, &map.source, &rec, report.applied.as_ref());
+    let mut doc = document(file, &map.source, &rec, report.applied.as_ref());
+    for (i, m) in missing.iter().enumerate() {
+        doc.notes.insert(
+            i,
+            format!(
+                "The roster has no column `{}` (the `{}` of {}): it is not read. Name the right column in a map file (--map) if the export has it under another name.",
+                m.header, m.key, map.source
+            ),
+        );
+    }
     let out = output::render_with_unreadable(format, &doc, &report, layout(), false, &ctx.unreadable.borrow());
     print(&out)?;
     Ok(0)

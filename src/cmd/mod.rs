@@ -26,6 +26,7 @@ mod upkeep;
 // Records in.
 pub(crate) mod import;
 // Evidence for leaders.
+mod access;
 mod census;
 mod delivery;
 mod export;
@@ -186,6 +187,7 @@ pub fn dispatch(mut cli: Cli) -> ExitCode {
         Command::Caseload(args) => caseload::run(&ctx, &args),
         Command::Delivery(args) => delivery::run(&ctx, &args),
         Command::Training(args) => training::run(&ctx, &args),
+        Command::Access(args) => access::run(&ctx, &args),
         Command::NewReview(args) => new_review::run(&ctx, &args),
         Command::Log(args) => log::run(&ctx, &args),
         Command::Rollover(args) => rollover::run(&ctx, &args),

@@ -45,8 +45,10 @@ fn entry_text(e: &NewEntry, nl: &str) -> String {
 /// The header of a new log file.
 pub fn new_file_header(name: &str) -> String {
     let name: String = name.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    // The first line points editors at the schema (docs/schema.md).
+    let modeline = crate::model::schema::Kind::Log.modeline("pupils/p/log.yaml").unwrap_or_default();
     format!(
-        "# The dated log of {name}: meetings, contacts with the family and agencies, concerns,\n\
+        "{modeline}\n# The dated log of {name}: meetings, contacts with the family and agencies, concerns,\n\
          # observations, progress reports. Newest last; add entries with `senco log` or by hand\n\
          # (docs/format.md, log.yaml). Entries are never edited away: correct with a new entry.\n"
     )

@@ -173,8 +173,13 @@ fn date() -> Value {
 /// A closed list of words; `case_insensitive` ones (roles, `delivery`) also
 /// match in any case and with spaces around them, as the decoder reads them.
 pub fn vocabulary(words: &[&str], case_insensitive: bool) -> Value {
+    // The decoder reads a word as text whatever it looks like, so a word
+    // that YAML reads as a number (`wave: 2`) is that number in JSON too.
+    let mut values: Vec<Value> = words.iter().map(|w| json!(w)).collect();
+    values.extend(words.iter().filter_map(|w| w.parse::<i64>().ok()).map(Value::from));
+    let types = if values.iter().any(Value::is_number) { json!(["string", "integer"]) } else { json!("string") };
     if !case_insensitive {
-        return json!({ "type": "string", "enum": words });
+        return json!({ "type": types, "enum": values });
     }
     // Character classes rather than an `(?i)` flag: editors' regular
     // expressions (JavaScript's) have no inline flags.
@@ -191,9 +196,9 @@ pub fn vocabulary(words: &[&str], case_insensitive: bool) -> Value {
         })
         .collect();
     json!({
-        "type": "string",
+        "type": types,
         "anyOf": [
-            { "enum": words },
+            { "enum": values },
             { "pattern": format!("^\\s*(?:{})\\s*$", alternatives.join("|")) }
         ]
     })
@@ -218,12 +223,12 @@ pub fn nullable(mut s: Value) -> Value {
         Some(Value::String(t)) => {
             let t = std::mem::take(t);
             obj.insert("type".into(), json!([t, "null"]));
-            if let Some(Value::Array(any)) = obj.get_mut("anyOf") {
-                any.push(json!({ "type": "null" }));
-            }
         }
         Some(Value::Array(types)) => types.push(json!("null")),
         _ => return json!({ "anyOf": [s, { "type": "null" }] }),
+    }
+    if let Some(Value::Array(any)) = obj.get_mut("anyOf") {
+        any.push(json!({ "type": "null" }));
     }
     s
 }
@@ -521,14 +526,7 @@ fn need_type() -> Value {
     })
 }
 
-/// A wave is written as a number (`wave: 2`); the decoder reads any
-/// single value, so `"2"` too.
-fn wave() -> Value {
-    json!({ "enum": [1, 2, 3, "1", "2", "3"], "examples": [1, 2, 3] })
-}
-
 const OVERRIDES: &[(&str, &str, Override)] = &[
-    ("Provision", "wave", Override::Replace(wave)),
     ("Pupil", "year_group", Override::Replace(year_group)),
     ("Need", "type", Override::Replace(need_type)),
     ("Staff", "hourly_rate", Override::Merge(zero_or_more)),
@@ -561,9 +559,10 @@ fn record_extra(record: &str) -> Option<Value> {
 
 // ---------------------------------------------------------------- senco.toml
 
+/// A TOML date: Taplo gives it to the schema as its text; Python's tomllib
+/// as a date object, which `date()` also lets through.
 fn toml_date() -> Value {
-    // Taplo and most TOML-to-JSON converters give a TOML date as its text.
-    json!({ "type": "string", "format": "date", "pattern": DATE_PATTERN })
+    date()
 }
 
 fn table(help: &str, properties: Value, required: &[&str]) -> Value {
@@ -665,6 +664,20 @@ pub fn settings_schema(rule_codes: &[&str]) -> Value {
                 "type": "integer",
                 "description": "Pupils in this year group leave at rollover; absent: rollover treats nobody as a leaver.",
             },
+            "urn": {
+                "description": "England: the school's unique reference number (six digits, from Get Information about Schools), the key of its rows in a trust's combined exports.",
+                "anyOf": [
+                    { "type": "integer", "minimum": 100000, "maximum": 999999 },
+                    { "type": "string", "pattern": "^\\s*[0-9]{6}\\s*$" }
+                ]
+            },
+            "id": {
+                "description": "Any other stable school identifier (a Welsh school number, a US NCES id, the trust's own code): the export key when there is no URN.",
+                "anyOf": [
+                    { "type": "integer" },
+                    { "type": "string", "pattern": "^\\s*[A-Za-z0-9._-]{1,64}\\s*$" }
+                ]
+            },
             "roll": {
                 "description": "The number of pupils on the school's roll (all pupils, not only those with records here), or one count per census date.",
                 "anyOf": [
@@ -676,20 +689,6 @@ pub fn settings_schema(rule_codes: &[&str]) -> Value {
                             "pupils": { "type": "integer", "exclusiveMinimum": 0, "description": "Pupils on roll." },
                         }), &["date", "pupils"]),
                     }
-                ]
-            },
-            "urn": {
-                "description": "The school's unique reference number (England: six digits, from Get Information about Schools): the key of its rows in a trust's combined exports.",
-                "anyOf": [
-                    { "type": "integer", "minimum": 100000, "maximum": 999999 },
-                    { "type": "string", "pattern": "^\\s*[0-9]{6}\\s*$" }
-                ]
-            },
-            "id": {
-                "description": "Any other stable school identifier (a Welsh school number, a US NCES id, the trust's own code): the export key when there is no URN.",
-                "anyOf": [
-                    { "type": "integer" },
-                    { "type": "string", "pattern": "^\\s*[A-Za-z0-9._-]{1,64}\\s*$" }
                 ]
             },
         }),
@@ -829,12 +828,12 @@ const HELP: &[(&str, &str, &str)] = &[
     ("Provision", "name", "The provision's name, as documents show it."),
     ("Provision", "area", "The area of need: communication-and-interaction | cognition-and-learning | social-emotional-mental-health | sensory-and-physical."),
     ("Provision", "delivery", "1:1 | group | whole-class | external (quote \"1:1\" for other YAML readers)."),
+    ("Provision", "wave", "The wave on the provision map: 1 quality-first teaching for all, 2 targeted small-group catch-up, 3 individual or specialist provision."),
     ("Provision", "default_minutes", "Minutes a session, when an intervention gives none (above 0)."),
     ("Provision", "default_sessions_per_week", "Sessions a week, when an intervention gives none (above 0)."),
     ("Provision", "hourly_rate", "Hourly rate, when the staff member has none (0 or more)."),
     ("Provision", "cost_per_pupil", "A fixed cost per pupil per year: resources, licences (0 or more)."),
     ("Provision", "evidence", "The evidence for it, e.g. the EEF toolkit's rating."),
-    ("Provision", "wave", "The provision map's wave: 1 quality-first teaching, 2 targeted catch-up (usually small groups), 3 individual or specialist."),
     // pupil.yaml
     ("Pupil", "", "Who the pupil is, their support level and who is involved."),
     ("Pupil", "id", "The pupil's record id: the folder name (lowercase letters, digits and `-`). Never the UPN."),
@@ -1092,6 +1091,39 @@ mod tests {
                 key.is_empty() || keys.iter().any(|(r, k, _)| r == record && k == key),
                 "HELP has `{key}` in {record}, which the decoder does not read"
             );
+        }
+    }
+
+    #[test]
+    fn every_record_has_exactly_the_keys_it_decodes() {
+        use crate::model::*;
+        let records: &[(&str, &[&str], Kind)] = &[
+            ("Staff", Staff::KEYS, Kind::Staff),
+            ("Training", Training::KEYS, Kind::Staff),
+            ("Provision", Provision::KEYS, Kind::Catalogue),
+            ("Pupil", Pupil::KEYS, Kind::Pupil),
+            ("Support", Support::KEYS, Kind::Pupil),
+            ("Plan", Plan::KEYS, Kind::Pupil),
+            ("Request", Request::KEYS, Kind::Pupil),
+            ("Need", Need::KEYS, Kind::Needs),
+            ("Assessment", Assessment::KEYS, Kind::Assessments),
+            ("Target", Target::KEYS, Kind::Targets),
+            ("Intervention", Intervention::KEYS, Kind::Interventions),
+            ("LogEntry", LogEntry::KEYS, Kind::Log),
+            ("Review", Review::KEYS, Kind::Review),
+            ("Attendee", Attendee::KEYS, Kind::Review),
+            ("Session", Session::KEYS, Kind::Delivery),
+            ("SessionPupil", SessionPupil::KEYS, Kind::Delivery),
+        ];
+        for (name, keys, kind) in records {
+            let schema = kind.schema(&[]);
+            let def = &schema["$defs"][*name];
+            let mut props: Vec<&str> = def["properties"].as_object().unwrap().keys().map(String::as_str).collect();
+            props.sort_unstable();
+            let mut keys = keys.to_vec();
+            keys.sort_unstable();
+            assert_eq!(props, keys, "{name}");
+            assert_eq!(def["additionalProperties"], json!(false), "{name}");
         }
     }
 

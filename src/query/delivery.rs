@@ -115,10 +115,25 @@ pub fn figures(
     to: NaiveDate,
 ) -> Figures {
     let (per_week, minutes) = sessions_and_minutes(iv, provision);
-    let mut f = Figures {
+    Figures {
         planned_minutes: minutes * per_week * school_days(cal, iv, from, to) as f64 / 5.0,
-        ..Default::default()
-    };
+        ..delivered(rec, iv, provision, delivery, catalogue, from, to)
+    }
+}
+
+/// What one pupil's place received over [from, to], from the delivery
+/// records alone (no calendar: `planned_minutes` is 0).
+pub fn delivered(
+    rec: &PupilRecord,
+    iv: &Intervention,
+    provision: Option<&Provision>,
+    delivery: &[DeliveryFile],
+    catalogue: &HashMap<&str, &Provision>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Figures {
+    let (_, minutes) = sessions_and_minutes(iv, provision);
+    let mut f = Figures::default();
     let Some(place) = place_key(iv, catalogue) else { return f };
     f.recorded = delivery.iter().any(|d| d.place == place);
     for file in delivery.iter().filter(|d| d.place == place) {

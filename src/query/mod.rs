@@ -2,6 +2,7 @@
 //! (its JSON contract, docs/queries.md) and a [`Document`](crate::output::Document)
 //! for the table, CSV and Markdown formats. Nothing here prints.
 
+pub mod access;
 pub mod caseload;
 pub mod compliance;
 pub mod delivery;

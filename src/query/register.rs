@@ -37,6 +37,7 @@ pub const COLUMNS: &[&str] = &[
     "last-review",
     "next-review",
     "next-review-kind",
+    "access",
     "left",
     "destination",
     "upn",
@@ -91,10 +92,23 @@ pub struct Row {
     pub last_review: Option<String>,
     pub next_review: Option<String>,
     pub next_review_kind: Option<String>,
+    /// Exam access arrangements, in file order (`senco access` has the whole register).
+    pub access: Vec<AccessCell>,
     pub left: Option<String>,
     pub destination: Option<String>,
     /// Always null unless `--show-upn`.
     pub upn: Option<String>,
+}
+
+/// One exam access arrangement in a register row.
+#[derive(Clone, Debug, Serialize)]
+pub struct AccessCell {
+    pub arrangement: String,
+    pub percent: Option<f64>,
+    /// The last day it holds; null when neither approval nor assessment is recorded.
+    pub expires: Option<String>,
+    /// `current`, `expires-soon`, `expired` or `not-recorded` (as `senco access`).
+    pub status: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -217,6 +231,15 @@ fn row(repo: &Repo, rec: &PupilRecord, opts: &Options, today: NaiveDate) -> Opti
         last_review: rec.reviews.iter().rev().find_map(|r| val(&r.review.date)).map(|d| d.to_string()),
         next_review: next.as_ref().map(|d| d.due.to_string()),
         next_review_kind: next.map(|d| d.kind.to_string()),
+        access: super::access::pupil_rows(rec, today, super::access::DEFAULT_WINDOW)
+            .into_iter()
+            .map(|a| AccessCell {
+                arrangement: super::access::arrangement_cell(&a),
+                percent: a.percent,
+                expires: a.expires,
+                status: a.status,
+            })
+            .collect(),
         left: date(val(&p.left)),
         destination: text(&p.destination).map(str::to_string),
         upn: if opts.show_upn { text(&p.upn).map(str::to_string) } else { None },
@@ -266,10 +289,22 @@ fn value(r: &Row, column: &str) -> String {
         "last-review" => o(&r.last_review),
         "next-review" => o(&r.next_review),
         "next-review-kind" => o(&r.next_review_kind),
+        "access" => r.access.iter().map(access_words).collect::<Vec<_>>().join("; "),
         "left" => o(&r.left),
         "destination" => o(&r.destination),
         "upn" => o(&r.upn),
         _ => String::new(),
+    }
+}
+
+/// `25% extra time (until 2028-12-05)`, `reader (expired 2026-01-01)`,
+/// `scribe (dates not recorded)`.
+fn access_words(a: &AccessCell) -> String {
+    match (a.status, &a.expires) {
+        ("expired", Some(e)) => format!("{} (expired after {e})", a.arrangement),
+        ("expires-soon", Some(e)) => format!("{} (expires soon: until {e})", a.arrangement),
+        (_, Some(e)) => format!("{} (until {e})", a.arrangement),
+        (_, None) => format!("{} (dates not recorded)", a.arrangement),
     }
 }
 
@@ -324,6 +359,7 @@ mod tests {
             last_review: Some("x".into()),
             next_review: Some("x".into()),
             next_review_kind: Some("x".into()),
+            access: vec![AccessCell { arrangement: "x".into(), percent: None, expires: None, status: "current" }],
             left: Some("x".into()),
             destination: Some("x".into()),
             upn: Some("x".into()),

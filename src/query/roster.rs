@@ -202,7 +202,8 @@ impl DateFormat {
     ];
 
     pub fn parse(s: &str) -> Option<DateFormat> {
-        let s = s.trim().to_ascii_lowercase();
+        // strftime's spelling too: `%d/%m/%Y`.
+        let s = s.trim().to_ascii_lowercase().replace("%d", "dd").replace("%m", "mm").replace("%y", "yyyy");
         if !DateFormat::NAMES.contains(&s.as_str()) {
             return None;
         }
@@ -284,6 +285,10 @@ pub struct RosterMap {
     /// SEN status cells (normalised: lowercase letters and digits) to a
     /// level; `None`: no SEN. Added to (and overriding) the defaults.
     pub sen_values: BTreeMap<String, Option<Level>>,
+    /// The optional columns a map file names itself (`[columns]`): a roster
+    /// without them is an error. A preset's optional columns the roster
+    /// lacks are not read, and the report says so ([`missing_columns`]).
+    pub named: BTreeSet<String>,
 }
 
 /// The presets: column names of common MIS exports. Starting points: a
@@ -342,6 +347,7 @@ pub fn preset(name: &str) -> Option<RosterMap> {
         },
         date_format: DateFormat::Dmy('/'),
         sen_values: BTreeMap::new(),
+        named: BTreeSet::new(),
     })
 }
 
@@ -442,11 +448,23 @@ pub fn read_map(text: &str, name: &str, base: Option<RosterMap>) -> Result<Roste
                 },
                 date_format: DateFormat::Dmy('/'),
                 sen_values: BTreeMap::new(),
+                named: BTreeSet::new(),
             }
         }
     };
     map.source = name.to_string();
     if let Some(c) = file.columns {
+        for (key, v) in [
+            ("upn", &c.upn),
+            ("preferred_name", &c.preferred_name),
+            ("year_group", &c.year_group),
+            ("class", &c.class),
+            ("sen_status", &c.sen_status),
+        ] {
+            if v.as_ref().is_some_and(|v| !v.trim().is_empty()) {
+                map.named.insert(key.to_string());
+            }
+        }
         let opt = |v: Option<String>, old: &mut Option<String>| {
             if let Some(v) = v {
                 *old = Some(v).filter(|v| !v.trim().is_empty());
@@ -500,15 +518,29 @@ fn norm_word(s: &str) -> String {
 /// only "no SEN".
 fn default_sen(j: Jurisdiction, word: &str) -> Option<Option<Level>> {
     match word {
-        "" | "n" | "no" | "none" | "nosen" | "notsen" | "nosend" => return Some(None),
+        "" | "n" | "no" | "none" | "nosen" | "notsen" | "nosend" | "nnosen" | "nosenn" | "nnone" => return Some(None),
         _ => {}
     }
     if j != Jurisdiction::England {
         return None;
     }
     match word {
-        "k" | "sensupport" | "support" | "sen" | "schoolsupport" => Some(Some(Level::SenSupport)),
-        "e" | "ehcp" | "ehc" | "ehcplan" | "educationhealthandcareplan" | "statement" | "s" => Some(Some(Level::Ehcp)),
+        // Also with the code before or after the words: `K - SEN Support`, `EHC Plan (E)`.
+        "k" | "sensupport" | "support" | "sen" | "schoolsupport" | "ksensupport" | "sensupportk" => {
+            Some(Some(Level::SenSupport))
+        }
+        "e"
+        | "ehcp"
+        | "ehc"
+        | "ehcplan"
+        | "educationhealthandcareplan"
+        | "statement"
+        | "s"
+        | "eehcp"
+        | "ehcpe"
+        | "eehcplan"
+        | "ehcplane"
+        | "eeducationhealthandcareplan" => Some(Some(Level::Ehcp)),
         _ => None,
     }
 }
@@ -564,6 +596,51 @@ fn tidy(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || c.is_control() || crate::edit::scaffold::invisible(c))
 }
 
+/// A column of a preset that the roster does not have: not read.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct MissingColumn {
+    /// The map key: `preferred_name`, `sen_status`, ...
+    pub key: String,
+    /// The header the preset looks for.
+    pub header: String,
+}
+
+/// The optional columns of a preset that the roster's header lacks (and no
+/// map file names): they are not read. Required columns, and columns a map
+/// file names, are errors instead (`read_roster`).
+pub fn missing_columns(header: &CsvRow, map: &RosterMap) -> Vec<MissingColumn> {
+    let names: Vec<String> = header.cells.iter().map(|c| tidy(&c.text).to_lowercase()).collect();
+    let c = &map.columns;
+    [
+        ("upn", &c.upn),
+        ("preferred_name", &c.preferred_name),
+        ("year_group", &c.year_group),
+        ("class", &c.class),
+        ("sen_status", &c.sen_status),
+    ]
+    .into_iter()
+    .filter_map(|(key, want)| {
+        let want = want.as_ref()?;
+        let absent = !names.contains(&tidy(want).to_lowercase());
+        (absent && !map.named.contains(key)).then(|| MissingColumn { key: key.into(), header: want.clone() })
+    })
+    .collect()
+}
+
+/// How many of a map's columns the header has, and whether it has the
+/// three every roster needs: for choosing a preset.
+pub fn fit(header: &CsvRow, map: &RosterMap) -> (bool, usize) {
+    let names: Vec<String> = header.cells.iter().map(|c| tidy(&c.text).to_lowercase()).collect();
+    let has = |w: &str| names.contains(&tidy(w).to_lowercase());
+    let c = &map.columns;
+    let required = has(&c.first_name) && has(&c.last_name) && has(&c.date_of_birth);
+    let optional = [&c.upn, &c.preferred_name, &c.year_group, &c.class, &c.sen_status]
+        .into_iter()
+        .filter(|w| w.as_deref().is_some_and(has))
+        .count();
+    (required, optional)
+}
+
 /// Reads the roster's rows through the map. Every problem is returned (all
 /// of them, in file order), each located at its cell.
 pub fn read_roster(rows: &[CsvRow], map: &RosterMap, j: Jurisdiction) -> Result<Vec<MisPupil>, Vec<Located>> {
@@ -614,7 +691,13 @@ pub fn read_roster(rows: &[CsvRow], map: &RosterMap, j: Jurisdiction) -> Result<
     let first = find(&c.first_name, &mut errors, "first_name");
     let last = find(&c.last_name, &mut errors, "last_name");
     let dob = find(&c.date_of_birth, &mut errors, "date_of_birth");
-    let mut opt = |name: &Option<String>, key: &str| name.as_ref().and_then(|n| find(n, &mut errors, key));
+    let soft = missing_columns(header, map);
+    let mut opt = |name: &Option<String>, key: &str| {
+        if soft.iter().any(|m| m.key == key) {
+            return None;
+        }
+        name.as_ref().and_then(|n| find(n, &mut errors, key))
+    };
     let upn = opt(&c.upn, "upn");
     let preferred = opt(&c.preferred_name, "preferred_name");
     let year = opt(&c.year_group, "year_group");
@@ -682,7 +765,7 @@ pub fn read_roster(rows: &[CsvRow], map: &RosterMap, j: Jurisdiction) -> Result<
         };
         let year_v = match text_of(year) {
             None => None,
-            Some(t) => match crate::model::year::parse(&t).filter(|y| (-2..=15).contains(y)) {
+            Some(t) => match roster_year(&t) {
                 Some(y) => Some(y),
                 None => {
                     let y = cell(year.unwrap_or(0));
@@ -749,6 +832,18 @@ pub fn read_roster(rows: &[CsvRow], map: &RosterMap, j: Jurisdiction) -> Result<
     } else {
         Err(errors)
     }
+}
+
+/// A year group as MIS exports write it: as in pupil.yaml (`5`, `Y5`,
+/// `R`, `N1`), and also `Year R`, `Year 0`, `Year N2`, `NC Year 5`.
+fn roster_year(t: &str) -> Option<i64> {
+    let in_range = |y: i64| (-2..=15).contains(&y);
+    if let Some(y) = crate::model::year::parse(t).filter(|y| in_range(*y)) {
+        return Some(y);
+    }
+    let t: String = t.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+    let rest = ["ncyear", "year", "yr", "y"].iter().find_map(|p| t.strip_prefix(p))?;
+    crate::model::year::parse(rest).filter(|y| in_range(*y))
 }
 
 // ---------------------------------------------------------------- reconcile
@@ -1364,6 +1459,7 @@ mod tests {
         assert_eq!(us.read("03-14-2016"), Ok(d("2016-03-14")));
         assert_eq!(DateFormat::parse("yyyy/mm/dd").map(|f| f.name()), Some("yyyy/mm/dd".into()));
         assert_eq!(DateFormat::parse("dd/mm/yy"), None);
+        assert_eq!(DateFormat::parse("%d/%m/%Y"), Some(DateFormat::Dmy('/')));
     }
 
     #[test]
@@ -1426,6 +1522,22 @@ mod tests {
         assert!(e[3].hint.as_deref().unwrap().contains("[sen_values]"));
         // A UPN cell is never quoted in a message.
         assert!(e.iter().all(|l| !l.message.contains("X1") && !l.message.contains("X2")));
+        // A preset's optional column the roster lacks is not read (and said);
+        // one a map file names is an error.
+        let header = &parse_csv("Legal Forename,Legal Surname,DOB,Year\n").unwrap()[0];
+        let keys: Vec<String> = missing_columns(header, &preset("sims").unwrap()).into_iter().map(|m| m.key).collect();
+        assert_eq!(keys, ["upn", "preferred_name", "class", "sen_status"]);
+        let ok = roster("Legal Forename,Legal Surname,DOB,Year\nAva,Brown,14/03/2016,4\n").unwrap();
+        assert_eq!((ok[0].sen, ok[0].class.as_deref(), ok[0].year), (MisSen::NotGiven, None, Some(4)));
+        let named = read_map("preset = \"sims\"\n[columns]\nclass = \"Form\"\n", "m", None).unwrap();
+        let e = read_roster(
+            &parse_csv("Legal Forename,Legal Surname,DOB\nAva,Brown,14/03/2016\n").unwrap(),
+            &named,
+            Jurisdiction::England,
+        )
+        .unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert!(e[0].message.contains("no column `Form` (the map's `class`"), "{e:?}");
         let e = roster("Forename,Surname\nA,B\n").unwrap_err();
         assert!(e[0].message.contains("no column `Legal Forename`"), "{e:?}");
         assert!(e[0].hint.as_deref().unwrap().contains("did you mean `Forename`"), "{e:?}");
@@ -1512,10 +1624,22 @@ mod tests {
     }
 
     #[test]
+    fn year_groups_as_exports_write_them() {
+        let cases = [("Year 5", 5), ("Y5", 5), ("5", 5), ("Year R", 0), ("Year 0", 0), ("Reception", 0), ("R", 0)];
+        for (t, y) in cases {
+            assert_eq!(roster_year(t), Some(y), "{t}");
+        }
+        assert_eq!((roster_year("Year N1"), roster_year("N2"), roster_year("Nursery")), (Some(-2), Some(-1), Some(-1)));
+        assert_eq!((roster_year("NC Year 11"), roster_year("Year 16"), roster_year("Y9X")), (Some(11), None, None));
+    }
+
+    #[test]
     fn sen_status_words_by_jurisdiction() {
         assert_eq!(default_sen(Jurisdiction::England, &norm_word("EHC Plan")), Some(Some(Level::Ehcp)));
         assert_eq!(default_sen(Jurisdiction::England, &norm_word("SEN Support")), Some(Some(Level::SenSupport)));
         assert_eq!(default_sen(Jurisdiction::Wales, &norm_word("No SEN")), Some(None));
+        assert_eq!(default_sen(Jurisdiction::England, &norm_word("K - SEN Support")), Some(Some(Level::SenSupport)));
+        assert_eq!(default_sen(Jurisdiction::England, &norm_word("EHC Plan (E)")), Some(Some(Level::Ehcp)));
         assert_eq!(default_sen(Jurisdiction::Wales, "k"), None);
         let e = read_roster(
             &parse_csv(&format!("{HEAD}X,Ava,,Brown,14/03/2016,4,4B,K\n")).unwrap(),

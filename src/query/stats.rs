@@ -54,6 +54,65 @@ pub struct Report {
     pub reviews_overdue: usize,
     /// The academic year from senco.toml `[calendar]`; null without one.
     pub academic_year: Option<AcademicYear>,
+    /// Staff training held, one entry per course (staff.yaml `training`), for
+    /// the SEN information report's "expertise and training of staff".
+    pub training: Vec<CourseHeld>,
+}
+
+/// One course, over the staff who took it (each member's latest entry of it).
+#[derive(Debug, Serialize, PartialEq)]
+pub struct CourseHeld {
+    /// As written (courses are matched ignoring case; of several spellings, the first in sort order).
+    pub course: String,
+    /// Staff holding it today: not lapsed (or never lapsing).
+    pub staff: usize,
+    /// Of those, staff whose training lapses within 60 days.
+    pub expiring: usize,
+    /// Staff whose training has lapsed and not been renewed.
+    pub lapsed: usize,
+}
+
+/// The window of `expiring`, as `senco training`'s default.
+pub const TRAINING_WINDOW: i64 = 60;
+
+/// Courses held, sorted by course name (ignoring case).
+pub fn training_held(repo: &Repo, today: NaiveDate) -> Vec<CourseHeld> {
+    let rows = super::training::query(repo, today, TRAINING_WINDOW, false).rows;
+    // (course key, staff) -> the latest entry's status.
+    let mut latest: BTreeMap<(String, String), (Option<String>, &'static str)> = BTreeMap::new();
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for r in &rows {
+        let key = r.course.trim().to_lowercase();
+        // One spelling for the course whatever the order of staff.yaml: the
+        // first in sort order (a capital before a small letter).
+        let spelt = r.course.trim().to_string();
+        let name = names.entry(key.clone()).or_insert_with(|| spelt.clone());
+        if spelt < *name {
+            *name = spelt;
+        }
+        let e = latest.entry((key, r.staff.clone())).or_insert((r.date.clone(), r.status));
+        if r.date >= e.0 {
+            *e = (r.date.clone(), r.status);
+        }
+    }
+    let mut out: BTreeMap<String, CourseHeld> = BTreeMap::new();
+    for ((key, _), (_, status)) in latest {
+        let c = out.entry(key.clone()).or_insert_with(|| CourseHeld {
+            course: names.get(&key).cloned().unwrap_or_default(),
+            staff: 0,
+            expiring: 0,
+            lapsed: 0,
+        });
+        match status {
+            "expired" => c.lapsed += 1,
+            "expiring" => {
+                c.staff += 1;
+                c.expiring += 1;
+            }
+            _ => c.staff += 1,
+        }
+    }
+    out.into_values().collect()
 }
 
 #[derive(Debug, Serialize)]
@@ -180,6 +239,7 @@ pub fn query(repo: &Repo, today: NaiveDate) -> Report {
         by_year_group,
         reviews_overdue: overdue,
         academic_year,
+        training: training_held(repo, today),
     }
 }
 
@@ -229,5 +289,13 @@ pub fn document(r: &Report) -> Document {
     d.section("By area of need, any need (register, share of the roll)", count_table("area", &r.by_area));
     d.section("By primary need type (register)", count_table("need", &r.by_primary_need));
     d.section("By year group (register)", count_table("year", &r.by_year_group));
+    let mut t = Table::new(
+        vec![Column::left("course"), Column::right("staff"), Column::right("expiring"), Column::right("lapsed")],
+        "No staff training recorded in staff.yaml.",
+    );
+    for c in &r.training {
+        t.push(vec![c.course.clone(), c.staff.to_string(), c.expiring.to_string(), c.lapsed.to_string()]);
+    }
+    d.section("Staff training (held today; expiring within 60 days; lapsed)", Block::Table(t));
     d
 }

@@ -1041,6 +1041,60 @@ mod tests {
         assert_eq!(format_real(-0.0000001), "0");
     }
 
+    fn one_table(rows: Vec<Vec<Value>>) -> Table {
+        let shape = SHAPES.iter().find(|s| s.name == "consent").unwrap();
+        let origins =
+            (0..rows.len()).map(|i| Origin { file: "f.yaml".into(), line: i as u32 + 1, column: 3 }).collect();
+        Table {
+            name: shape.name,
+            columns: shape.columns,
+            key: shape.key,
+            refs: shape.refs,
+            indexes: shape.indexes,
+            rows,
+            origins,
+        }
+    }
+
+    #[test]
+    fn csv_guards_formulas_only_for_spreadsheets() {
+        let t = one_table(vec![vec!["=1+1".into(), "a,\"b\"".into(), Value::Null]]);
+        assert_eq!(to_csv(&t, false, false), "school,pupil,information_sharing\r\n=1+1,\"a,\"\"b\"\"\",\r\n");
+        assert_eq!(to_csv(&t, true, true), "\u{FEFF}school,pupil,information_sharing\r\n'=1+1,\"a,\"\"b\"\"\",\r\n");
+        // Numbers are data: never guarded.
+        let n = one_table(vec![vec!["s".into(), "p".into(), Value::real(-3.0)]]);
+        assert!(to_csv(&n, false, true).ends_with("s,p,-3\r\n"));
+    }
+
+    #[test]
+    fn keys_missing_or_twice_are_named_with_their_place() {
+        let t = one_table(vec![
+            vec!["s".into(), "ava".into(), Value::Null],
+            vec!["s".into(), Value::Null, Value::Null],
+            vec!["s".into(), "ava".into(), Value::Null],
+        ]);
+        assert_eq!(
+            key_problems(&[t]),
+            [
+                "f.yaml:2:3: a row of the `consent` table has no `pupil`",
+                "f.yaml:3:3: pupil `ava` appears twice in the `consent` table (first at f.yaml:1)",
+            ]
+        );
+    }
+
+    #[test]
+    fn sqlite_schema_declares_types_keys_and_references() {
+        let ddl = sqlite_schema(&one_table(Vec::new()));
+        assert_eq!(
+            ddl,
+            "CREATE TABLE \"consent\" (\n  \"school\" TEXT NOT NULL,\n  \"pupil\" TEXT NOT NULL,\n  \
+             \"information_sharing\" DATE,\n  PRIMARY KEY (\"school\", \"pupil\"),\n  \
+             FOREIGN KEY (\"school\", \"pupil\") REFERENCES \"pupils\" (\"school\", \"pupil\")\n);\n"
+        );
+        assert_eq!(Value::real(0.1 + 0.2), Value::Real(0.3));
+        assert_eq!(Value::real(f64::NAN), Value::Null);
+    }
+
     #[test]
     fn sqlite_round_trip_of_the_example_school() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/oakfield");

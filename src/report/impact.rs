@@ -6,7 +6,9 @@
 
 use crate::model::{cost, text, val, Area, Intervention};
 use crate::output::{money, num, Block, Column, Document, Table};
+use crate::query::delivery;
 use crate::repo::{PupilRecord, Repo};
+use crate::rules::dates::SchoolCalendar;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -43,6 +45,13 @@ pub struct Place {
     pub weeks: Option<f64>,
     /// The cost of the place over the time it ran, up to today (`cost::over_run`).
     pub cost: f64,
+    /// Minutes the pupil actually received, from the delivery records, from
+    /// `start` to `end` or today; null ("not recorded") when the provision has
+    /// no `delivery/` records at all, never 0 for that.
+    pub minutes_received: Option<f64>,
+    /// Minutes planned over the same days (docs/format.md, "Planned minutes");
+    /// null without `[calendar]` terms or without delivery records.
+    pub minutes_planned: Option<f64>,
     /// `completed` (entry and exit on one measure), `in-progress` (entry, no
     /// exit yet), `not-comparable` (exit on another measure or scale), or
     /// `no-data` (no entry score).
@@ -78,6 +87,10 @@ pub struct Group {
     pub cost_per_pupil: f64,
     /// Cost per pupil divided by the median gain, when the median gain is above 0.
     pub cost_per_point: Option<f64>,
+    /// Places whose minutes received are recorded (delivery records exist).
+    pub places_with_delivery: usize,
+    /// The median of their minutes received; null when none is recorded.
+    pub median_minutes_received: Option<f64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -104,7 +117,34 @@ fn same_measure(a: &str, b: &str) -> bool {
     a.trim().eq_ignore_ascii_case(b.trim())
 }
 
-fn place(repo: &Repo, rec: &PupilRecord, iv: &Intervention, today: NaiveDate) -> Place {
+/// What the place received over its run (start to end, or today), from the delivery records.
+fn minutes(
+    repo: &Repo,
+    cx: &Lookups,
+    rec: &PupilRecord,
+    iv: &Intervention,
+    today: NaiveDate,
+) -> (Option<f64>, Option<f64>) {
+    let (Some(start), end) = (val(&iv.start), val(&iv.end)) else { return (None, None) };
+    let to = end.map_or(today, |e| e.min(today));
+    let provision = text(&iv.provision).and_then(|p| cx.catalogue.get(p).copied());
+    let f = match &cx.calendar {
+        Some(cal) => delivery::figures(cal, rec, iv, provision, &repo.delivery, &cx.catalogue, start, to),
+        None => delivery::delivered(rec, iv, provision, &repo.delivery, &cx.catalogue, start, to),
+    };
+    if !f.recorded {
+        return (None, None);
+    }
+    (Some(f.delivered_minutes), cx.calendar.as_ref().map(|_| f.planned_minutes))
+}
+
+/// Lookups shared by every place.
+struct Lookups<'a> {
+    catalogue: std::collections::HashMap<&'a str, &'a crate::model::Provision>,
+    calendar: Option<SchoolCalendar>,
+}
+
+fn place(repo: &Repo, cx: &Lookups, rec: &PupilRecord, iv: &Intervention, today: NaiveDate) -> Place {
     let provision = text(&iv.provision).and_then(|id| repo.catalogue.iter().find(|c| text(&c.id) == Some(id)));
     let staff = text(&iv.staff).and_then(|id| repo.staff.iter().find(|s| text(&s.id) == Some(id)));
     let area = provision.and_then(|p| val(&p.area)).or_else(|| {
@@ -145,6 +185,7 @@ fn place(repo: &Repo, rec: &PupilRecord, iv: &Intervention, today: NaiveDate) ->
     };
     let began = entry.and_then(|e| val(&e.date)).or(val(&iv.start));
     let ended = exit.and_then(|e| val(&e.date)).or(val(&iv.end));
+    let (minutes_received, minutes_planned) = minutes(repo, cx, rec, iv, today);
     let weeks = match (began, ended) {
         (Some(a), Some(b)) if b >= a => Some((b - a).num_days() as f64 / 7.0),
         _ => None,
@@ -163,6 +204,8 @@ fn place(repo: &Repo, rec: &PupilRecord, iv: &Intervention, today: NaiveDate) ->
         gain,
         weeks,
         cost: cost::over_run(&repo.settings, iv, staff, provision, today),
+        minutes_received,
+        minutes_planned,
         status,
     }
 }
@@ -222,7 +265,10 @@ fn group<'a>(places: impl Iterator<Item = (&'a Place, String, String)>) -> Vec<G
             let total_cost = ps.iter().map(|p| p.cost).sum::<f64>();
             let cost_per_pupil = total_cost / pupils.len().max(1) as f64;
             let count = |status: &str| ps.iter().filter(|p| p.status == status).count();
+            let mut received: Vec<f64> = ps.iter().filter_map(|p| p.minutes_received).collect();
             Group {
+                places_with_delivery: received.len(),
+                median_minutes_received: median(&mut received),
                 key,
                 name,
                 measure,
@@ -250,9 +296,10 @@ fn group<'a>(places: impl Iterator<Item = (&'a Place, String, String)>) -> Vec<G
 /// `filter`; costs are counted up to `today`.
 pub fn impact(repo: &Repo, filter: &Filter, today: NaiveDate) -> Impact {
     let mut places = Vec::new();
+    let cx = Lookups { catalogue: repo.catalogue_by_id(), calendar: SchoolCalendar::from_settings(&repo.settings) };
     for rec in &repo.pupils {
         for iv in &rec.interventions {
-            let p = place(repo, rec, iv, today);
+            let p = place(repo, &cx, rec, iv, today);
             if keep(filter, rec, iv, &p) {
                 places.push(p);
             }
@@ -335,6 +382,7 @@ fn round_group(g: &mut Group) {
     g.total_cost = round(g.total_cost, 2);
     g.cost_per_pupil = round(g.cost_per_pupil, 2);
     g.cost_per_point = g.cost_per_point.map(|x| round(x, 2));
+    g.median_minutes_received = g.median_minutes_received.map(|x| round(x, 0));
 }
 
 pub fn report(repo: &Repo, filter: &Filter, today: NaiveDate) -> Report {
@@ -357,6 +405,8 @@ pub fn report(repo: &Repo, filter: &Filter, today: NaiveDate) -> Report {
     }
     for p in &mut places {
         p.cost = round(p.cost, 2);
+        p.minutes_received = p.minutes_received.map(|m| round(m, 0));
+        p.minutes_planned = p.minutes_planned.map(|m| round(m, 0));
         p.weeks = p.weeks.map(|w| round(w, 2));
         p.gain = p.gain.map(|x| round(x, 2));
     }
@@ -379,6 +429,9 @@ pub fn report(repo: &Repo, filter: &Filter, today: NaiveDate) -> Report {
         places,
     }
 }
+
+/// Minutes received where the provision has no delivery records.
+const NOT_RECORDED: &str = "not recorded";
 
 fn opt(x: Option<f64>) -> String {
     x.map_or(String::new(), num)
@@ -405,6 +458,7 @@ fn group_table(first: &str, with_name: bool, groups: &[Group]) -> Block {
         Column::right("not comparable"),
         Column::right("no data"),
         Column::right("median gain"),
+        Column::right("median minutes received"),
         Column::right("mean gain"),
         Column::right("improved %"),
         Column::right("cost per pupil to date"),
@@ -426,6 +480,7 @@ fn group_table(first: &str, with_name: bool, groups: &[Group]) -> Block {
             g.not_comparable.to_string(),
             g.no_data.to_string(),
             signed(g.median_gain),
+            g.median_minutes_received.map_or_else(|| NOT_RECORDED.to_string(), |m| num(m.round())),
             signed(g.mean_gain),
             g.improved.map_or(String::new(), |x| num((x * 1000.0).round() / 10.0)),
             money(g.cost_per_pupil),
@@ -478,6 +533,8 @@ pub fn document(r: &Report) -> Document {
             Column::right("entry"),
             Column::right("exit"),
             Column::right("gain"),
+            Column::right("minutes received"),
+            Column::right("minutes planned"),
             Column::right("weeks"),
             Column::right("cost since start"),
             Column::left("status"),
@@ -494,6 +551,8 @@ pub fn document(r: &Report) -> Document {
             opt(p.entry),
             opt(p.exit),
             signed(p.gain),
+            p.minutes_received.map_or_else(|| NOT_RECORDED.to_string(), |m| num(m.round())),
+            p.minutes_planned.map_or(String::new(), |m| num(m.round())),
             p.weeks.map_or(String::new(), |w| format!("{w:.1}")),
             money(p.cost),
             p.status.to_string(),
@@ -504,7 +563,8 @@ pub fn document(r: &Report) -> Document {
         "Like with like: gains are exit minus entry on the same measure and scale; each measure and scale is a row \
          of its own, never averaged with another. Costs are each place's cost since it started, up to its end or today, \
          whichever is first (the pupil's share of a group); they are not this academic year's cost that the provision \
-         map, `show` and `check` give."
+         map, `show` and `check` give. Minutes received are the minutes of the sessions each pupil attended, from \
+         the delivery records, over the same days; \"not recorded\" where the provision has no delivery records."
             .into(),
     );
     d

@@ -225,6 +225,7 @@ impl Live {
             let list = if top == "archive" { &mut snap.repo.archived } else { &mut snap.repo.pupils };
             if let Ok(i) = list.binary_search_by(|p| p.dir.as_str().cmp(dir)) {
                 shed_texts(&mut list[i], snap.pupil_findings.get(&rel).map_or(&[][..], Vec::as_slice), &[]);
+                list[i].findings = Vec::new();
             }
         }
         snap.school_findings = check::school_findings(&snap.repo);
@@ -265,6 +266,8 @@ fn load_all(root: &Path, anonymise_names: bool, today: chrono::NaiveDate) -> Res
                 }
                 let found = check::pupil_findings(&school, &rec);
                 shed_texts(&mut rec, &found, &[]);
+                // The reading findings are the first of `found`: not kept twice.
+                rec.findings = Vec::new();
                 rec.files.shrink_to_fit();
                 (rec, found)
             })

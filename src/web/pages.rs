@@ -1031,26 +1031,73 @@ fn status_key(s: crate::rules::eval::Status) -> &'static str {
     }
 }
 
-fn outcomes(here: &Here) -> Vec<(&PupilRecord, crate::rules::eval::Outcome)> {
+/// Every rule for every pupil on roll: a count by rule and status, and the
+/// outcomes `keep` wants; the others are let go pupil by pupil (all of them
+/// together are hundreds of megabytes on a large school).
+#[allow(clippy::type_complexity)]
+fn outcomes<'r>(
+    here: &'r Here,
+    keep: &(dyn Fn(crate::rules::eval::Status) -> bool + Sync),
+) -> (
+    BTreeMap<&'static str, (&'static str, BTreeMap<crate::rules::eval::Status, usize>)>,
+    Vec<(&'r PupilRecord, crate::rules::eval::Outcome)>,
+) {
     use rayon::prelude::*;
+    type Counts = BTreeMap<&'static str, (&'static str, BTreeMap<crate::rules::eval::Status, usize>)>;
     let repo = &here.snap.repo;
-    let per: Vec<Vec<(&PupilRecord, crate::rules::eval::Outcome)>> = repo
-        .pupils
+    repo.pupils
         .par_iter()
         .filter(|r| r.pupil.is_some())
-        .map(|rec| {
-            crate::rules::eval::evaluate(&repo.settings, rec, here.today).into_iter().map(|o| (rec, o)).collect()
-        })
-        .collect();
-    per.into_iter().flatten().collect()
+        .fold(
+            || (Counts::new(), Vec::new()),
+            |(mut counts, mut rows), rec| {
+                for o in crate::rules::eval::evaluate(&repo.settings, rec, here.today) {
+                    let e = counts.entry(o.rule.code).or_insert_with(|| (o.rule.statement, BTreeMap::new()));
+                    *e.1.entry(o.status).or_insert(0) += 1;
+                    if keep(o.status) {
+                        rows.push((rec, o));
+                    }
+                }
+                (counts, rows)
+            },
+        )
+        .reduce(
+            || (Counts::new(), Vec::new()),
+            |(mut a, mut ra), (b, rb)| {
+                for (code, (statement, by)) in b {
+                    let e = a.entry(code).or_insert_with(|| (statement, BTreeMap::new()));
+                    for (k, v) in by {
+                        *e.1.entry(k).or_insert(0) += v;
+                    }
+                }
+                ra.extend(rb);
+                (a, ra)
+            },
+        )
 }
 
+/// The number of outcomes by status, every rule for every pupil on roll.
+/// Counted pupil by pupil, each pupil's outcomes let go at once: on a large
+/// school the outcomes together are hundreds of megabytes, and the dashboard
+/// needs only their counts.
 fn compliance_counts(here: &Here) -> BTreeMap<crate::rules::eval::Status, usize> {
-    let mut counts = BTreeMap::new();
-    for (_, o) in outcomes(here) {
-        *counts.entry(o.status).or_insert(0) += 1;
-    }
-    counts
+    use rayon::prelude::*;
+    let repo = &here.snap.repo;
+    repo.pupils
+        .par_iter()
+        .filter(|r| r.pupil.is_some())
+        .fold(BTreeMap::new, |mut counts, rec| {
+            for o in crate::rules::eval::evaluate(&repo.settings, rec, here.today) {
+                *counts.entry(o.status).or_insert(0) += 1;
+            }
+            counts
+        })
+        .reduce(BTreeMap::new, |mut a, b| {
+            for (k, v) in b {
+                *a.entry(k).or_insert(0) += v;
+            }
+            a
+        })
 }
 
 pub async fn compliance(
@@ -1061,27 +1108,22 @@ pub async fn compliance(
     use crate::rules::eval::Status;
     let here = Here::new(&app, &session);
     let status = q.get("status").cloned().unwrap_or_else(|| "attention".into());
-    let all = outcomes(&here);
-    // Summary: one row per rule, a count per status.
-    let order = [Status::Overdue, Status::NotMet, Status::Due, Status::NotRecorded, Status::Met, Status::NotApplicable];
-    let mut by_rule: BTreeMap<&str, (String, BTreeMap<Status, usize>)> = BTreeMap::new();
-    for (_, o) in &all {
-        let e = by_rule.entry(o.rule.code).or_insert_with(|| (o.rule.statement.to_string(), BTreeMap::new()));
-        *e.1.entry(o.status).or_insert(0) += 1;
-    }
-    let mut cols = vec![output::Column::left("rule"), output::Column::left("what the rule says")];
-    cols.extend(order.iter().map(|s| output::Column::right(&status_label(*s))));
-    let mut sum = output::Table::new(cols, "No rule applies to any pupil on roll.");
-    for (code, (statement, counts)) in &by_rule {
-        let mut row = vec![code.to_string(), statement.clone()];
-        row.extend(order.iter().map(|s| counts.get(s).copied().unwrap_or(0).to_string()));
-        sum.push(row);
-    }
     let wanted = |s: Status| match status.as_str() {
         "all" => true,
         "attention" => !matches!(s, Status::Met | Status::NotApplicable),
         other => status_key(s) == other,
     };
+    let (by_rule, all) = outcomes(&here, &wanted);
+    // Summary: one row per rule, a count per status.
+    let order = [Status::Overdue, Status::NotMet, Status::Due, Status::NotRecorded, Status::Met, Status::NotApplicable];
+    let mut cols = vec![output::Column::left("rule"), output::Column::left("what the rule says")];
+    cols.extend(order.iter().map(|s| output::Column::right(&status_label(*s))));
+    let mut sum = output::Table::new(cols, "No rule applies to any pupil on roll.");
+    for (code, (statement, counts)) in &by_rule {
+        let mut row = vec![code.to_string(), statement.to_string()];
+        row.extend(order.iter().map(|s| counts.get(s).copied().unwrap_or(0).to_string()));
+        sum.push(row);
+    }
     let mut t = output::Table::new(
         vec![
             output::Column::left("pupil"),
@@ -1094,8 +1136,7 @@ pub async fn compliance(
         ],
         "No outcome with this status.",
     );
-    let mut rows: Vec<&(&PupilRecord, crate::rules::eval::Outcome)> =
-        all.iter().filter(|(_, o)| wanted(o.status)).collect();
+    let mut rows: Vec<&(&PupilRecord, crate::rules::eval::Outcome)> = all.iter().collect();
     rows.sort_by(|a, b| a.1.due.cmp(&b.1.due).then(a.0.dir.cmp(&b.0.dir)).then(a.1.rule.code.cmp(b.1.rule.code)));
     for (rec, o) in &rows {
         let name = rec.pupil.as_ref().map(|p| p.display_name()).unwrap_or_default();

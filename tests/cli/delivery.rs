@@ -94,3 +94,37 @@ fn bad_delivery_records_are_located_errors() {
         assert!(run.stdout.contains(want), "{want}\n{}", run.stdout);
     }
 }
+
+#[test]
+fn impact_shows_the_minutes_received_beside_each_gain() {
+    let run = senco(&oakfield(), &["impact", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let place = |pupil: &str, iv_provision: &str| {
+        v["places"].as_array().unwrap().iter().find(|p| p["pupil"] == pupil && p["provision"] == iv_provision).unwrap()
+    };
+    // The same minutes as `senco delivery` over the place's run to today (worked above).
+    let salt = place("amara-osei", "salt-therapy");
+    assert_eq!((salt["minutes_received"].clone(), salt["minutes_planned"].clone()), (360.0.into(), 378.0.into()));
+    let ph = place("ava-brown", "phonics-catch-up");
+    assert_eq!((ph["minutes_received"].clone(), ph["minutes_planned"].clone()), (240.0.into(), 592.0.into()));
+    // No delivery records for precision teaching: not recorded, never 0.
+    for p in v["places"].as_array().unwrap().iter().filter(|p| p["provision"] == "precision-teaching") {
+        assert_eq!(p["minutes_received"], serde_json::Value::Null, "{p}");
+    }
+    let group = v["by_provision"].as_array().unwrap().iter().find(|g| g["key"] == "precision-teaching").unwrap();
+    assert_eq!(
+        (group["places_with_delivery"].clone(), group["median_minutes_received"].clone()),
+        (0.into(), serde_json::Value::Null)
+    );
+    // The table and the HTML page say so too.
+    let table = senco(&oakfield(), &["impact", "--provision", "precision-teaching"]);
+    assert!(table.stdout.contains("minutes received") && table.stdout.contains("not recorded"), "{}", table.stdout);
+    let html = senco(&oakfield(), &["impact", "--format", "html"]);
+    assert!(
+        html.stdout.contains("Minutes received (median)")
+            && html.stdout.contains("<td class=\"num\">not recorded</td>")
+    );
+    let phonics = senco(&oakfield(), &["impact", "--provision", "phonics-catch-up", "--format", "html"]);
+    assert!(phonics.stdout.contains("<td class=\"num\">240</td>"), "{}", phonics.stdout);
+}

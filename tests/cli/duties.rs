@@ -211,3 +211,142 @@ fn chronology_lists_every_dated_event_in_order() {
     let text = crate::plain::docx_text(&std::fs::read(&out).unwrap());
     assert!(text.contains("Exam access arrangement lapsed: 25% extra time") && text.contains("Confidential"), "{text}");
 }
+
+#[test]
+fn access_register_lists_every_arrangement_with_its_status() {
+    let (_dir, repo) = scratch();
+    chronology_pupil(&repo);
+    // Another pupil with three arrangements: current, expiring within 60 days, and no dates.
+    let p = repo.join("pupils/ava-brown/pupil.yaml");
+    append(
+        &p,
+        "access_arrangements:\n  - { arrangement: Extra time, percent: 25, assessed: 2026-09-20, approved: 2026-10-05, assessor: Ms R. Patel }\n\
+         \x20 - { arrangement: Reader, assessed: 2024-09-01, approved: 2024-10-05 }\n  - { arrangement: Rest breaks }\n",
+    );
+    let run = senco(&repo, &["access", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let rows: Vec<(String, String, String, String)> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let s = |k: &str| r[k].as_str().unwrap_or("null").to_string();
+            (s("pupil"), s("arrangement"), s("expires"), s("status"))
+        })
+        .collect();
+    let want = |p: &str, a: &str, e: &str, s: &str| (p.to_string(), a.to_string(), e.to_string(), s.to_string());
+    assert_eq!(
+        rows,
+        vec![
+            // Year 5 before Year 4; within a pupil, by arrangement.
+            want("kit-marlow", "25% extra time", "2026-03-07", "expired"),
+            want("ava-brown", "Extra time", "2028-12-04", "current"),
+            want("ava-brown", "Reader", "2026-12-04", "expires-soon"),
+            want("ava-brown", "Rest breaks", "null", "not-recorded"),
+        ]
+    );
+    assert_eq!(v["rows"][1]["percent"], 25.0);
+    assert_eq!(v["rows"][0]["counted_from"], "assessment");
+    // --expiring keeps what needs the exams officer; the table shows the percent.
+    let run = senco(&repo, &["access", "--expiring", "5"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(run.stdout.contains("25% extra time") && run.stdout.contains("Rest breaks"), "{}", run.stdout);
+    assert!(!run.stdout.contains("Reader") && !run.stdout.contains("Extra time (25%)"), "{}", run.stdout);
+    let all = senco(&repo, &["access"]);
+    assert!(all.stdout.contains("Extra time (25%)"), "{}", all.stdout);
+    let csv = senco(&repo, &["access", "--format", "csv"]);
+    assert!(csv.stdout.starts_with("pupil,name,year,arrangement,"), "{}", csv.stdout);
+    // The register's column.
+    let list = senco(&repo, &["list", "--columns", "id,access", "--format", "csv"]);
+    assert!(
+        list.stdout.contains("ava-brown,Extra time (25%) (until 2028-12-04); Reader (expires soon: until 2026-12-04); Rest breaks (dates not recorded)"),
+        "{}",
+        list.stdout
+    );
+    // A pupil who cannot be read is named.
+    std::fs::write(repo.join("pupils/kit-marlow/pupil.yaml"), "id: [\n").unwrap();
+    let run = senco(&repo, &["access"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(run.stderr.contains("kit-marlow"), "{}", run.all());
+}
+
+#[test]
+fn stats_state_the_training_held() {
+    let (_dir, repo) = scratch();
+    append(
+        &repo.join("staff.yaml"),
+        "  training:\n    - course: Team Teach positive handling\n      date: 2024-12-10\n      valid_months: 24\n\
+         \x20   - course: paediatric first aid\n      date: 2022-06-18\n      expires: 2025-06-18\n",
+    );
+    let run = senco(&repo, &["stats", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let course = |name: &str| {
+        let c =
+            v["training"].as_array().unwrap().iter().find(|c| c["course"] == name).unwrap_or_else(|| panic!("{name}"));
+        (c["staff"].as_u64().unwrap(), c["expiring"].as_u64().unwrap(), c["lapsed"].as_u64().unwrap())
+    };
+    // Mr Khan's first aid holds to 2027; the therapist's (spelt in lower case) lapsed in 2025.
+    assert_eq!(course("Paediatric first aid"), (1, 0, 1));
+    // Lapses on 10 December 2026, 16 days on.
+    assert_eq!(course("Team Teach positive handling"), (1, 1, 0));
+    assert_eq!(course("Precision teaching"), (1, 0, 0));
+    let table = senco(&repo, &["stats"]);
+    assert!(
+        table.stdout.contains("Staff training") && table.stdout.contains("Team Teach positive handling"),
+        "{}",
+        table.stdout
+    );
+}
+
+#[test]
+fn the_secondary_example_is_clean_and_has_its_arrangements() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ashdown");
+    let check = senco(&repo, &["check"]);
+    assert_eq!(check.code, 0, "{}", check.all());
+    assert!(check.stdout.contains("0 errors, 1 warning"), "{}", check.stdout);
+    assert!(check.stdout.contains("warning[ENG-ACCESS]: overdue by 15 days: Reader"), "{}", check.stdout);
+    let run = senco(&repo, &["access", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let statuses: Vec<(&str, &str)> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["pupil"].as_str().unwrap(), r["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("maya-okonkwo", "current"),
+            ("maya-okonkwo", "current"),
+            ("dylan-reeves", "expires-soon"),
+            ("dylan-reeves", "expired"),
+            ("priya-shah", "current"),
+            ("priya-shah", "current"),
+        ]
+    );
+    let due = items(&repo, &["--kind", "access"]);
+    assert_eq!(due.len(), 1, "{due:?}");
+    assert_eq!((due[0].1.as_str(), due[0].3.as_str(), due[0].5.as_str()), ("dylan-reeves", "2026-11-09", "overdue"));
+}
+
+/// One fixture per new record kind, each with one defect: a located error
+/// with a "did you mean" (tests/fixtures/make.py, `DUTIES`).
+#[test]
+fn bad_duty_records_are_located_errors_with_a_suggestion() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for (name, code, at, suggestion) in [
+        ("duty-bad-log", "unknown-key", "pupils/ava-brown/log.yaml:5:3", "did you mean `follow_up`?"),
+        ("duty-bad-log-kind", "bad-value", "pupils/ava-brown/log.yaml:2:9", "did you mean `phone`?"),
+        ("duty-bad-training", "unknown-key", "staff.yaml:14:7", "did you mean `expires`?"),
+        ("duty-bad-access", "unknown-key", "pupils/ava-brown/pupil.yaml:25:5", "did you mean `approved`?"),
+        ("duty-bad-delivery", "bad-value", "delivery/precision-teaching/2026-11.yaml:4:35", "did you mean `attended`?"),
+    ] {
+        let run = senco(&fixtures.join(name), &["check"]);
+        assert_eq!(run.code, 1, "{name}: {}", run.all());
+        assert!(run.stdout.contains(&format!("{at}: error[{code}]")), "{name}: {}", run.stdout);
+        assert!(run.stdout.contains(suggestion), "{name}: {}", run.stdout);
+        assert!(run.stdout.contains("1 error,") || run.stdout.contains("1 error "), "{name}: {}", run.stdout);
+    }
+}

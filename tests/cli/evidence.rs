@@ -79,6 +79,8 @@ struct Group {
     total_cost: f64,
     cost_per_pupil: f64,
     cost_per_point: Option<f64>,
+    places_with_delivery: usize,
+    median_minutes_received: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -98,6 +100,8 @@ struct Place {
     gain: Option<f64>,
     weeks: Option<f64>,
     cost: f64,
+    minutes_received: Option<f64>,
+    minutes_planned: Option<f64>,
     status: String,
 }
 

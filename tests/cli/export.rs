@@ -105,8 +105,8 @@ fn two_schools_stack_into_one_database_and_join_without_duplicates() {
         db.prepare("SELECT school, last_name FROM pupils WHERE pupil = 'ava-brown' ORDER BY school").unwrap();
     let avas: Vec<(String, String)> =
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
-    assert_eq!(avas, [("100001".to_string(), "Brown".to_string()), ("100002".to_string(), "Brennan".to_string())]);
-    assert_eq!(count(&db, "SELECT count(*) FROM school WHERE urn IN ('100001', '100002')"), 2);
+    assert_eq!(avas, [("999001".to_string(), "Brown".to_string()), ("999002".to_string(), "Brennan".to_string())]);
+    assert_eq!(count(&db, "SELECT count(*) FROM school WHERE urn IN ('999001', '999002')"), 2);
 
     // The same with the sqlite3 command-line tool, when it is installed.
     let Ok(out) = std::process::Command::new("sqlite3").arg("-version").output() else {
@@ -434,7 +434,7 @@ fn every_table_column_type_and_key_is_documented_in_order() {
     }
     let text = std::fs::read_to_string(&json).unwrap();
     assert!(
-        text.starts_with("{\n  \"version\": 1,\n  \"schema_version\": 2,\n  \"school\": \"100001\",\n  \"tables\": {")
+        text.starts_with("{\n  \"version\": 1,\n  \"schema_version\": 2,\n  \"school\": \"999001\",\n  \"tables\": {")
     );
 }
 
@@ -463,8 +463,8 @@ fn unreadable_pupils_are_rows_of_the_export_and_named_on_stderr() {
     assert_eq!(
         rows,
         [
-            ("100001".into(), "ava-brown".into(), 0, "pupils/ava-brown/targets.yaml".into()),
-            ("100001".into(), "dan-eze".into(), 0, "pupils/dan-eze/pupil.yaml".into()),
+            ("999001".into(), "ava-brown".into(), 0, "pupils/ava-brown/targets.yaml".into()),
+            ("999001".into(), "dan-eze".into(), 0, "pupils/dan-eze/pupil.yaml".into()),
         ]
     );
     // Ava's readable files are still exported; Dan has no pupil row to hang rows on.
@@ -521,24 +521,24 @@ fn the_school_key_is_the_urn_else_the_id_else_the_name() {
         let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
         Ok(v["tables"]["pupils"][0]["school"].as_str().unwrap().to_string())
     };
-    assert_eq!(key(&original).unwrap_or_else(|r| panic!("{}", r.all())), "100001");
+    assert_eq!(key(&original).unwrap_or_else(|r| panic!("{}", r.all())), "999001");
     assert_eq!(
-        key(&original.replace("urn = 100001", "id = \"W-6612345\"")).unwrap_or_else(|r| panic!("{}", r.all())),
+        key(&original.replace("urn = 999001", "id = \"W-6612345\"")).unwrap_or_else(|r| panic!("{}", r.all())),
         "W-6612345"
     );
-    assert_eq!(key(&original.replace("urn = 100001\n", "")).unwrap_or_else(|r| panic!("{}", r.all())), "North Primary");
+    assert_eq!(key(&original.replace("urn = 999001\n", "")).unwrap_or_else(|r| panic!("{}", r.all())), "North Primary");
     // Located errors for a mistyped URN, and for both keys.
-    let r = key(&original.replace("urn = 100001", "urn = 12345")).unwrap_err();
+    let r = key(&original.replace("urn = 999001", "urn = 12345")).unwrap_err();
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("senco.toml:4:7"), "{}", r.all());
     assert!(r.stderr.contains("a URN is six digits"), "{}", r.all());
-    let r = key(&original.replace("urn = 100001", "urn = 100001\nid = \"x\"")).unwrap_err();
+    let r = key(&original.replace("urn = 999001", "urn = 999001\nid = \"x\"")).unwrap_err();
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("senco.toml:4:1") && r.stderr.contains("has both `urn = 100001` and `id`"),
+        r.stderr.contains("senco.toml:4:1") && r.stderr.contains("has both `urn = 999001` and `id`"),
         "{}",
         r.all()
     );
-    let r = key(&original.replace("urn = 100001", "id = \"bad id!\"")).unwrap_err();
+    let r = key(&original.replace("urn = 999001", "id = \"bad id!\"")).unwrap_err();
     assert!(r.stderr.contains("a school id is 1 to 64 letters"), "{}", r.all());
 }

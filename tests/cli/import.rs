@@ -43,6 +43,7 @@ fn dry_run_lists_every_kind_of_difference_and_writes_nothing() {
     let v = json(&senco(&repo, &["import", "roster", SIMS, "--format", "json"]));
     assert_eq!(tree(&repo), before, "a dry run writes nothing");
     assert_eq!((v["version"].as_u64(), v["map"].as_str(), v["dry_run"].as_bool()), (Some(1), Some("sims"), Some(true)));
+    assert_eq!(v["missing_columns"], serde_json::json!([]));
     assert_eq!(v["summary"]["roster_pupils"], 11);
     assert_eq!(v["summary"]["matched"], 5);
     assert_eq!(v["summary"]["matched_by_upn"], 3);

@@ -51,7 +51,8 @@ fn log_creates_the_file_and_refuses_what_it_cannot_do_safely() {
     let run = senco(&repo, &["log", "mia", "--kind", "phone", "--with", "parent", "Spoke to dad"]);
     assert_eq!(run.code, 0, "{}", run.all());
     let text = std::fs::read_to_string(repo.join("pupils/mia-thompson/log.yaml")).unwrap();
-    assert!(text.starts_with("# The dated log of Mia Thompson"));
+    assert!(text
+        .starts_with("# yaml-language-server: $schema=../../schemas/log.schema.json\n# The dated log of Mia Thompson"));
     assert!(text.ends_with("- date: 2026-11-24\n  kind: phone\n  with: [parent]\n  summary: Spoke to dad\n"));
     // A follow-up before the entry, an empty summary, a flow list: refused, nothing written.
     let bad = senco(&repo, &["log", "mia", "--kind", "phone", "--follow-up", "2026-11-01", "x"]);

@@ -339,3 +339,26 @@ fn word_documents_speak_plain_words_too() {
     }
     assert!(problems.is_empty(), "{} code-shaped token(s):\n{}", problems.len(), problems.join("\n"));
 }
+
+/// The second example, a secondary school: its documents (the chronology
+/// with exam access arrangements among them) speak plain words too.
+#[test]
+fn the_secondary_example_speaks_plain_words() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ashdown");
+    let ids = record_ids(&repo);
+    assert!(ids.contains("dylan-reeves"), "{ids:?}");
+    let mut problems = Vec::new();
+    for (name, args) in documents(&repo) {
+        if !(name.starts_with("chronology") || name.starts_with("review") || name.starts_with("plan")) {
+            continue;
+        }
+        let mut a: Vec<&str> = args.iter().map(String::as_str).collect();
+        a.extend(["--format", "html"]);
+        let run = senco(&repo, &a);
+        assert_eq!(run.code, 0, "{name}: {}", run.all());
+        for t in code_tokens(&html_text(&run.stdout), &ids) {
+            problems.push(format!("{name}: {t}"));
+        }
+    }
+    assert!(problems.is_empty(), "{} code-shaped token(s):\n{}", problems.len(), problems.join("\n"));
+}

@@ -70,6 +70,7 @@ struct ListRow {
     last_review: Option<String>,
     next_review: Option<String>,
     next_review_kind: Option<String>,
+    access: Vec<AccessCell>,
     left: Option<String>,
     destination: Option<String>,
     upn: Option<String>,
@@ -95,6 +96,27 @@ struct StatsReport {
     by_year_group: Vec<Count>,
     reviews_overdue: usize,
     academic_year: Option<AcademicYear>,
+    training: Vec<CourseHeld>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct AccessCell {
+    arrangement: String,
+    percent: Option<f64>,
+    expires: Option<String>,
+    status: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct CourseHeld {
+    course: String,
+    staff: usize,
+    expiring: usize,
+    lapsed: usize,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -711,6 +733,9 @@ fn stats_counts() {
     assert_eq!(r.by_primary_need.iter().find(|c| c.key == "SLCN").map(|c| c.pupils), Some(3));
     assert_eq!(r.by_year_group.len(), 7);
     assert_eq!(r.reviews_overdue, 3);
+    // Staff training held (staff.yaml): Mr Khan's first aid holds until 2027.
+    let first_aid = r.training.iter().find(|c| c.course == "Paediatric first aid").expect("first aid");
+    assert_eq!((first_aid.staff, first_aid.expiring, first_aid.lapsed), (1, 0, 0));
     let y = r.academic_year.unwrap();
     assert_eq!(
         (y.start.as_str(), y.end.as_str(), y.targets_achieved, y.targets_set),

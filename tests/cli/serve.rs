@@ -846,7 +846,7 @@ fn log_a_session_appends_to_the_months_file_and_refuses_duplicates_and_stale_for
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let october = w.read("delivery/phonics-catch-up/2026-10.yaml");
     assert!(
-        october.starts_with("# Sessions of ")
+        october.starts_with("# yaml-language-server: $schema=../../schemas/delivery.schema.json\n# Sessions of ")
             && october.ends_with("- date: 2026-10-20\n  staff: ta-jones\n  cancelled: Ms Jones covering a class\n"),
         "{october}"
     );

@@ -6,6 +6,7 @@
 //! the actions come from the last review *held*. Every fact the records do
 //! not hold is `None` (an empty answer box), never invented text.
 
+use super::words;
 use super::{
     due, interventions, pupil_view, review_view, targets, Ctx, DueView, InterventionView, PupilView, ReviewView,
     SchoolView, TargetView, Terms,
@@ -13,6 +14,7 @@ use super::{
 use crate::model::settings::Jurisdiction;
 use crate::model::{text, val, Level, Recommendation, ReviewKind};
 use crate::repo::PupilRecord;
+use chrono::NaiveDate;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -154,6 +156,7 @@ pub fn review_pack(cx: &Ctx, rec: &PupilRecord) -> ReviewPack {
                 }
         })
         .collect();
+    let since_date = last_file.and_then(|r| val(&r.review.date));
     let provision = interventions
         .iter()
         .map(|i| ProvisionRow {
@@ -162,7 +165,7 @@ pub fn review_pack(cx: &Ctx, rec: &PupilRecord) -> ReviewPack {
             staff: i.staff.clone(),
             start: i.start.clone(),
             end: i.end.clone(),
-            delivered: None,
+            delivered: delivered(cx, rec, &i.id, since_date),
         })
         .collect();
 
@@ -309,6 +312,61 @@ fn default_invitees(cx: &Ctx, pupil: &PupilView) -> Vec<InviteeView> {
 }
 
 /// `5 sessions of 10 minutes a week, in a group of 4`.
+/// What the place received, in words, from the delivery records: since the
+/// last review held (else since it started) to its end or today. `None`
+/// ("Not recorded") when its provision has no delivery records at all.
+pub fn delivered(cx: &Ctx, rec: &PupilRecord, id: &str, since: Option<NaiveDate>) -> Option<String> {
+    use crate::query::delivery;
+    let iv = rec.interventions.iter().find(|iv| text(&iv.id) == Some(id))?;
+    let start = val(&iv.start)?;
+    let from = since.map_or(start, |s| s.max(start));
+    let to = val(&iv.end).map_or(cx.today, |e| e.min(cx.today));
+    if to < from {
+        return None;
+    }
+    let provision = text(&iv.provision).and_then(|p| cx.catalogue.get(p).copied());
+    let f = match crate::rules::dates::SchoolCalendar::from_settings(cx.settings) {
+        Some(cal) => delivery::figures(&cal, rec, iv, provision, &cx.repo.delivery, &cx.catalogue, from, to),
+        None => delivery::delivered(rec, iv, provision, &cx.repo.delivery, &cx.catalogue, from, to),
+    };
+    if !f.recorded {
+        return None;
+    }
+    let n = |m: f64| crate::render::fmt_num(m.round());
+    let period = match since {
+        Some(s) if s >= start => format!("since the last review on {}", words::long_date(s)),
+        _ => format!("since it began on {}", words::long_date(start)),
+    };
+    let mut out = if f.planned_minutes > 0.0 {
+        let share = (f.delivered_minutes / f.planned_minutes * 100.0).round();
+        format!(
+            "{} of {} planned minutes received {period} ({}%)",
+            n(f.delivered_minutes),
+            n(f.planned_minutes),
+            crate::render::fmt_num(share)
+        )
+    } else {
+        format!("{} minutes received {period}", n(f.delivered_minutes))
+    };
+    let missed: Vec<String> = f
+        .reasons
+        .iter()
+        .map(|(why, count)| {
+            let times = if *count == 1 { "once".to_string() } else { format!("{count} times") };
+            let why = match why.split_once(": ") {
+                Some((status, reason)) => format!("{} ({reason})", words::sentence(status)),
+                None => words::sentence(why),
+            };
+            format!("{why} {times}")
+        })
+        .collect();
+    if !missed.is_empty() {
+        out.push_str(&format!(". Missed: {}", missed.join("; ")));
+    }
+    out.push('.');
+    Some(out)
+}
+
 pub fn specified(i: &InterventionView) -> String {
     let n = crate::render::fmt_num;
     let sessions = if i.sessions_per_week == 1.0 {
