@@ -62,11 +62,17 @@ pub struct Progress {
 pub fn progress(rec: &PupilRecord, today: NaiveDate) -> Progress {
     // Like with like, as `impact` compares them: a measure's name matches
     // ignoring case and surrounding spaces; the first spelling is shown.
-    let mut by_measure: BTreeMap<(String, Option<String>), (String, Vec<Point>)> = BTreeMap::new();
+    // (measure in lower case, scale, assessment id for an unnamed result) -> (measure as spelt, points)
+    type Key = (String, Option<String>, String);
+    let mut by_measure: BTreeMap<Key, (String, Vec<Point>)> = BTreeMap::new();
     for a in &rec.assessments {
         let (Some(date), Some(score)) = (val(&a.date), val(&a.score)) else { continue };
-        let measure = text(&a.measure).or(text(&a.tool)).unwrap_or("unnamed measure").trim().to_string();
-        let key = (measure.to_lowercase(), val(&a.scale).map(|s| s.to_string()));
+        let named = text(&a.measure).or(text(&a.tool));
+        let measure = named.unwrap_or("unnamed measure").trim().to_string();
+        // Results with neither a measure nor a tool cannot be told to be on
+        // one measure: each is a series of its own, never joined to another.
+        let id = if named.is_none() { text(&a.id).unwrap_or("?").to_string() } else { String::new() };
+        let key = (measure.to_lowercase(), val(&a.scale).map(|s| s.to_string()), id);
         by_measure.entry(key).or_insert_with(|| (measure, Vec::new())).1.push(Point {
             date,
             score,
@@ -76,7 +82,7 @@ pub fn progress(rec: &PupilRecord, today: NaiveDate) -> Progress {
     }
     let measures = by_measure
         .into_iter()
-        .map(|((_, scale), (measure, mut points))| {
+        .map(|((_, scale, _), (measure, mut points))| {
             points.sort_by(|a, b| a.date.cmp(&b.date).then(a.assessment.cmp(&b.assessment)));
             let n = points.len();
             let score = |i: usize| points.get(i).map(|p| p.score);
@@ -265,5 +271,22 @@ mod tests {
         assert_eq!((m.change_since_first, m.change_since_previous), (Some(3.0), Some(-3.0)));
         let ratings: Vec<&str> = p.targets[0].ratings.iter().filter_map(|r| r.progress.as_deref()).collect();
         assert_eq!(ratings, ["partly-achieved"], "the review on 2026-12-01 has not been held yet");
+    }
+
+    #[test]
+    fn results_without_a_measure_or_tool_are_never_joined() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().join("pupils/kit-lane");
+        std::fs::create_dir_all(&base).unwrap();
+        let w = |name: &str, text: &str| std::fs::write(base.join(name), text).unwrap();
+        w("pupil.yaml", "id: kit-lane\nname: { first: Kit, last: Lane }\ndate_of_birth: 2016-01-15\nyear_group: 4\nsupport:\n  level: sen-support\n");
+        w(
+            "assessments.yaml",
+            "- { id: a1, date: 2025-01-10, score: 80 }\n- { id: a2, date: 2025-06-10, score: 12 }\n- { id: a3, date: 2026-01-10, measure: spelling, score: 5 }\n- { id: a4, date: 2026-02-10, measure: spelling, score: 5, scale: standard-score }\n",
+        );
+        let rec = crate::repo::load_pupil(dir.path(), "pupils", "kit-lane".into(), false);
+        let p = progress(&rec, crate::repo::decode::parse_date("2026-11-24").unwrap());
+        let sizes: Vec<usize> = p.measures.iter().map(|m| m.points.len()).collect();
+        assert_eq!(sizes, [1, 1, 1, 1], "two unnamed results and one measure on two scales: four series");
     }
 }

@@ -826,8 +826,8 @@ fn impact_and_progress_have_self_contained_html_with_charts() {
     assert_eq!(run.code, 0, "{}", run.all());
     let html = &run.stdout;
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<html lang=\"en-GB\">"));
-    assert!(html.contains("<svg role=\"img\"") && html.contains("<title>Median gain per provision"));
-    assert!(html.contains("Data for the chart: gains per provision"), "every chart has its data table");
+    assert!(html.contains("<svg role=\"img\"") && html.contains("<title>Standard scores: median entry and exit"));
+    assert!(html.contains("Data for the chart: Standard scores"), "every chart has its data table");
     assert!(
         !html.contains("<script") && !html.contains("http://")
             || html.matches("http://").all(|_| html.contains("xmlns=\"http://www.w3.org/2000/svg\""))
@@ -835,7 +835,8 @@ fn impact_and_progress_have_self_contained_html_with_charts() {
     insta::assert_snapshot!("impact-html", html);
     let progress = senco(&oakfield(), &["progress", "ava", "--format", "html"]);
     assert_eq!(progress.code, 0, "{}", progress.all());
-    assert_eq!(progress.stdout.matches("<svg").count(), 3, "one chart per measure");
+    assert_eq!(progress.stdout.matches("<svg").count(), 1, "a chart per measure with two results or more");
+    assert_eq!(progress.stdout.matches("One result so far").count(), 2, "no single-point line");
     assert!(progress.stdout.contains("Data for the chart: reading accuracy (standard-score)"));
     insta::assert_snapshot!("progress-html", progress.stdout);
     // -o FILE.html chooses HTML; other queries refuse it.
@@ -847,4 +848,29 @@ fn impact_and_progress_have_self_contained_html_with_charts() {
     let refused = senco(&oakfield(), &["list", "--format", "html"]);
     assert_eq!(refused.code, 2);
     assert!(refused.stderr.contains("no HTML output"), "{}", refused.stderr);
+}
+
+/// `impact --format html` for governors: standard scores on one 40-160 axis
+/// with the average band, a chart per raw measure, places and pupils named
+/// as they are, a caveat under 5 pupils, no staff breakdown under 5, no
+/// name cut short.
+#[test]
+fn impact_html_is_fit_for_governors() {
+    let run = senco(&brookside(), &["impact", "--format", "html"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let html = &run.stdout;
+    assert_eq!(html.matches("<h3>Standard scores</h3>").count(), 1, "one shared chart for standard scores");
+    let standard = &html[html.find("<h3>Standard scores</h3>").unwrap()..];
+    let standard = &standard[..standard.find("</figure>").unwrap()];
+    assert!(standard.contains(">40</text>") && standard.contains(">160</text>"), "the 40-160 axis");
+    assert!(standard.contains("<title>Average band: 85 to 115</title>"));
+    assert!(standard.contains("Reading Boost: reading") && standard.contains("Talk Time: receptive language"));
+    assert!(html.contains("<h3>Words read per minute</h3>"), "a raw measure has a chart of its own");
+    assert!(html.contains("Completed places") && html.contains("Places in progress"), "places are called places");
+    assert!(html.contains("7 places for 5 pupils"));
+    assert!(html.contains("Fewer than 5 pupils: too few to judge"), "the caveat under 5");
+    let staff = &html[html.find("<h2>By staff member</h2>").unwrap()..];
+    assert!(!staff.contains("Mrs P. Ames") && !staff.contains("Mr O. Bell"), "no staff breakdown under 5 pupils");
+    assert!(staff.contains("groups with fewer than 5 pupils are not shown"), "{staff}");
+    assert!(!html.contains('…'), "no name cut short");
 }

@@ -539,3 +539,28 @@ fn provision_map_grid_by_wave_with_terms_and_impact() {
     assert!(doc.contains("w:textDirection w:val=\"btLr\""), "provision names bottom to top");
     assert!(doc.contains("<w:gridSpan w:val=\"4\" />"), "wave 2's heading spans its 4 columns");
 }
+
+/// The request pack carries the provision actually delivered (from
+/// `delivery/`) and every request for assessment on record; what the
+/// records do not hold says "Not recorded", never an invented figure.
+#[test]
+fn request_pack_has_provision_delivered_and_requests_on_record() {
+    let amara = ok(&oakfield(), &["render", "request", "amara-osei"]);
+    let delivered = &amara[amara.find("### Provision delivered").unwrap()..amara.find("### Reviews").unwrap()];
+    let therapy = delivered.lines().find(|l| l.starts_with("| Speech and language therapy")).unwrap();
+    // 21 September to 24 November: 47 weekdays less the 5 of half term = 42 school days, 8.4 weeks
+    // of 1 × 45 minutes = 378 planned; 8 sessions attended × 45 = 360 delivered; 95%.
+    assert!(therapy.contains("| 378 | 360 | 95% |") && therapy.contains("Therapist unwell"), "{therapy}");
+    let programme = delivered.lines().find(|l| l.starts_with("| Speech and language programme")).unwrap();
+    assert!(programme.contains("| Not recorded |"), "a provision the school does not log: {programme}");
+    // Logged from November only: the weeks before the log are not counted as missed.
+    assert!(delivered.contains("| Phonics catch-up group | 1 November 2026 |"), "{delivered}");
+
+    let isla = ok(&oakfield(), &["render", "request", "isla-mcdonald"]);
+    assert!(isla.contains("| 15 September 2026 | 20 October 2026 | Not recorded |"), "the request on record");
+    assert!(isla.contains("Not recorded: the school keeps no delivery records for Isla's provision."));
+    let html = ok(&oakfield(), &["render", "request", "amara-osei", "--format", "html"]);
+    assert!(
+        html.contains("<h3>Provision delivered</h3>") && html.contains("<h2>Requests for assessment on record</h2>")
+    );
+}

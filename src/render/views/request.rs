@@ -40,11 +40,135 @@ pub struct RequestPack {
     pub advice: Vec<super::review::AdviceView>,
     pub assessments: Vec<AssessmentView>,
     pub assessment_charts: Vec<LineChart>,
+    /// What was delivered of each intervention, from the delivery records
+    /// (`delivery/<place>/`), oldest start first; `recorded` is false for
+    /// provision the school does not log.
+    pub delivered: Vec<DeliveredView>,
+    /// Every request for assessment on record (`request` and `requests`), oldest first.
+    pub requests: Vec<RequestView>,
     /// The latest recorded views (from the latest held review that records each).
     pub pupil_voice: Option<String>,
     pub parent_voice: Option<String>,
     pub pupil_aspirations: Option<String>,
     pub parent_aspirations: Option<String>,
+}
+
+/// One intervention's provision delivered, from the delivery records.
+#[derive(Serialize, Debug, PartialEq)]
+pub struct DeliveredView {
+    pub name: String,
+    /// The span counted: the intervention's start (or the first month of
+    /// its delivery records, if later) to its end, or to today while it runs.
+    pub from: String,
+    pub to: String,
+    /// Whether the school logs this provision (a `delivery/<place>/` folder):
+    /// without it, what was delivered is not recorded.
+    pub recorded: bool,
+    /// Minutes planned on the school days of the span (none without `[calendar]` terms).
+    pub planned_minutes: Option<f64>,
+    pub delivered_minutes: f64,
+    pub sessions_logged: usize,
+    /// Delivered / planned as a whole percentage, when both are known.
+    pub percent: Option<f64>,
+    /// Why sessions were missed, in words with counts: `absent: illness (2 sessions)`.
+    pub missed: Vec<String>,
+}
+
+/// A request for assessment on record, in words.
+#[derive(Serialize, Debug, PartialEq)]
+pub struct RequestView {
+    pub requested: Option<String>,
+    pub decision: Option<String>,
+    pub issued: Option<String>,
+    /// `Refused`, `Plan issued`, ...; none when not recorded.
+    pub outcome_label: Option<&'static str>,
+    pub outcome_date: Option<String>,
+}
+
+fn outcome_label(o: crate::model::RequestOutcome) -> &'static str {
+    use crate::model::RequestOutcome as O;
+    match o {
+        O::Assessing => "Assessment under way",
+        O::Refused => "The local authority decided not to assess",
+        O::NoPlan => "Assessed; no plan issued",
+        O::PlanIssued => "Plan issued",
+        O::NotEligible => "Not eligible",
+        O::NoAln => "No additional learning needs found",
+        O::ReferredToLa => "Referred to the local authority",
+        O::Withdrawn => "Withdrawn",
+    }
+}
+
+pub fn requests(rec: &PupilRecord) -> Vec<RequestView> {
+    let d = |x: &Option<crate::model::span::Spanned<NaiveDate>>| val(x).map(|d| d.to_string());
+    let mut out: Vec<RequestView> = rec
+        .pupil
+        .iter()
+        .filter_map(|p| p.support.as_ref())
+        .flat_map(|s| s.all_requests())
+        .map(|r| RequestView {
+            requested: d(&r.requested),
+            decision: d(&r.decision),
+            issued: d(&r.issued),
+            outcome_label: val(&r.outcome).map(outcome_label),
+            outcome_date: d(&r.outcome_date),
+        })
+        .collect();
+    out.sort_by(|a, b| a.requested.cmp(&b.requested));
+    out
+}
+
+/// Each intervention with a start, against the delivery records from its
+/// start to its end (or today).
+pub fn delivered(cx: &Ctx, rec: &PupilRecord) -> Vec<DeliveredView> {
+    let cal = crate::rules::dates::SchoolCalendar::from_settings(cx.settings);
+    let mut out: Vec<(NaiveDate, DeliveredView)> = Vec::new();
+    for iv in &rec.interventions {
+        let Some(start) = val(&iv.start) else { continue };
+        let end = val(&iv.end).map_or(cx.today, |e| e.min(cx.today));
+        if end < start {
+            continue;
+        }
+        let prov = text(&iv.provision).and_then(|p| cx.catalogue.get(p).copied());
+        let name = text(&iv.name).or_else(|| prov.and_then(|p| text(&p.name))).unwrap_or("An intervention").to_string();
+        // The log of a place starts with its earliest month file: minutes
+        // planned before then were never logged, so they are not counted.
+        let key = crate::query::delivery::place_key(iv, &cx.catalogue);
+        let logged_from = cx
+            .repo
+            .delivery
+            .iter()
+            .filter(|d| Some(d.place.as_str()) == key)
+            .filter_map(|d| NaiveDate::from_ymd_opt(d.month.0, d.month.1, 1))
+            .min();
+        let recorded = logged_from.is_some();
+        let from = logged_from.map_or(start, |l| l.max(start));
+        let f = cal.as_ref().filter(|_| from <= end).map(|cal| {
+            crate::query::delivery::figures(cal, rec, iv, prov, &cx.repo.delivery, &cx.catalogue, from, end)
+        });
+        let f = f.unwrap_or_default();
+        let planned = (cal.is_some() && f.planned_minutes > 0.0).then_some(f.planned_minutes);
+        out.push((
+            start,
+            DeliveredView {
+                name,
+                from: from.to_string(),
+                to: end.to_string(),
+                recorded: recorded && from <= end,
+                planned_minutes: planned.map(|m| m.round()),
+                delivered_minutes: f.delivered_minutes.round(),
+                sessions_logged: f.sessions_logged,
+                percent: planned.filter(|_| recorded).map(|p| (f.delivered_minutes / p * 100.0).round()),
+                missed: f
+                    .reasons
+                    .iter()
+                    .map(|(why, n)| format!("{why} ({n} session{})", if *n == 1 { "" } else { "s" }))
+                    .collect(),
+            },
+        ));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.name.cmp(&b.1.name)));
+    out.into_iter().map(|(_, v)| v).collect()
 }
 
 /// One academic year (1 September to 31 August) of provision.
@@ -160,6 +284,8 @@ pub fn request_pack(cx: &Ctx, rec: &PupilRecord) -> RequestPack {
         .collect();
     advice.sort_by(|a, b| a.received.cmp(&b.received).then(a.from.cmp(&b.from)));
     RequestPack {
+        delivered: delivered(cx, rec),
+        requests: requests(rec),
         advice,
         school: cx.school(),
         pupil: pupil_view(cx, rec),
