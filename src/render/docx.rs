@@ -19,7 +19,9 @@ use docx_rs::{
 /// A4 in twentieths of a point.
 const A4: (u32, u32) = (11906, 16838);
 const MARGIN: i32 = 850;
-const BULLETS: usize = 1;
+/// Not 1: docx-rs writes a default decimal list with the ids 1, and a second
+/// definition under the same id makes Word and LibreOffice number the bullets.
+const BULLETS: usize = 2;
 
 /// One element of the page, as the converter needs it.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,7 +79,15 @@ pub fn html_to_docx(html: &str, footer: &str, landscape: bool) -> Result<Vec<u8>
 }
 
 fn heading(id: &str, name: &str, size: usize, level: usize) -> Style {
-    Style::new(id, StyleType::Paragraph).name(name).size(size).bold().color("1D4E89").outline_lvl(level - 1)
+    // Room above a heading (more for higher levels), a little below.
+    let before = [0, 240, 200, 140][level.min(3)];
+    Style::new(id, StyleType::Paragraph)
+        .name(name)
+        .size(size)
+        .bold()
+        .color("1D4E89")
+        .outline_lvl(level - 1)
+        .line_spacing(docx_rs::LineSpacing::new().before(before).after(80))
 }
 
 fn page_footer(name: &str, width: usize) -> Footer {
@@ -246,6 +256,8 @@ fn block(n: &Node, width: usize, out: &mut Vec<Block>) {
             out.push(Block::T(Box::new(table(n, width))));
         }
         "div" if class.contains("write") => out.push(Block::T(Box::new(answer_box(width)))),
+        // Shown on screen only (`class="screen"`): a chart and its heading, whose figures a table carries.
+        _ if class.split_whitespace().any(|c| c == "screen") => {}
         "svg" | "style" | "script" | "head" | "title" | "figure" => {
             // Charts: the data table beside each carries its figures.
             if tag == "figure" {
@@ -279,7 +291,8 @@ fn answer_box(width: usize) -> Table {
 fn table(n: &Node, width: usize) -> Table {
     // The provision map's grid (`class="grid"`) has many narrow columns: 8pt, not 10.5pt.
     let small = matches!(n, Node::Element { class, .. } if class.split_whitespace().any(|c| c == "grid"));
-    let (char_w, line) = if small { (80, VERTICAL_LINE * 4 / 3) } else { (110, VERTICAL_LINE) };
+    // Table text is 9.5pt (8pt in the grid); a character is about 115 (95) twips wide.
+    let (char_w, line, size) = if small { (95, VERTICAL_LINE * 4 / 3, 16) } else { (115, VERTICAL_LINE, 19) };
     let mut rows: Vec<Vec<(&Node, bool, usize, bool)>> = Vec::new();
     collect_rows(n, &mut rows);
     let cols = rows.iter().map(|r| r.iter().map(|c| c.2).sum::<usize>()).max().unwrap_or(1).max(1);
@@ -293,7 +306,7 @@ fn table(n: &Node, width: usize) -> Table {
             if *span == 1 && i < cols && vertical(cell) {
                 stood[i] = true;
                 // Written bottom to top: the column needs its lines' height, not the text's length.
-                floor[i] = floor[i].max(4).max(2 * wrap(&text_of(cell), line).len() + 1);
+                floor[i] = floor[i].max(4).max(2 * wrap(&text_of(cell), line).len());
             } else if *span == 1 && i < cols {
                 let t = text_of(cell);
                 weight[i] = weight[i].max(t.chars().count().min(60));
@@ -303,28 +316,25 @@ fn table(n: &Node, width: usize) -> Table {
         }
     }
     let total: usize = weight.iter().sum();
-    let mut grid: Vec<usize> = weight.iter().map(|w| w * width / total.max(1)).collect();
-    // A column never narrower than its longest word (about 110 twips a character at 10.5pt).
-    for (g, f) in grid.iter_mut().zip(&floor) {
-        *g = (*g).max(f * char_w + 200);
-    }
-    // Too wide: the bottom-to-top columns keep their width (their lines
-    // would be cut), the others shrink in proportion.
-    let upright: Vec<bool> = (0..cols).map(|i| !stood[i]).collect();
-    let fixed: usize = grid.iter().zip(&upright).filter(|(_, u)| !**u).map(|(g, _)| *g).sum();
-    let sum: usize = grid.iter().sum();
-    if sum > width {
-        let (rest, room) = (sum - fixed, width.saturating_sub(fixed).max(width / 3));
-        grid = grid
-            .iter()
-            .zip(&upright)
-            .map(|(g, u)| if *u || fixed >= width { g * room / rest.max(1) } else { *g })
-            .collect();
-        let sum: usize = grid.iter().sum();
-        if sum > width {
-            grid = grid.iter().map(|g| g * width / sum).collect();
-        }
-    }
+    // A column is never narrower than its longest word (`char_w` twips a
+    // character): a word split over two lines is not read.
+    let floors: Vec<usize> = floor.iter().map(|f| f * char_w + 240).collect();
+    // What each column would like: its share of the width by content; a
+    // bottom-to-top column needs only its floor.
+    let want: Vec<usize> = (0..cols)
+        .map(|i| if stood[i] { floors[i] } else { (weight[i] * width / total.max(1)).max(floors[i]) })
+        .collect();
+    let (sum_want, sum_floor): (usize, usize) = (want.iter().sum(), floors.iter().sum());
+    let grid: Vec<usize> = if sum_want <= width {
+        want
+    } else if sum_floor <= width {
+        // Too wide: every column keeps its floor; the room left is shared in
+        // proportion to what each wanted beyond it.
+        let extra: usize = sum_want - sum_floor;
+        (0..cols).map(|i| floors[i] + (want[i] - floors[i]) * (width - sum_floor) / extra.max(1)).collect()
+    } else {
+        floors.iter().map(|f| f * width / sum_floor).collect()
+    };
     let trs: Vec<TableRow> = rows
         .iter()
         .map(|r| {
@@ -335,7 +345,7 @@ fn table(n: &Node, width: usize) -> Table {
                     let w: usize = grid[i.min(cols - 1)..(i + span).min(cols)].iter().sum();
                     i += span;
                     let p = if vertical(cell) { vertical_para(cell, line) } else { para(cell, *head) };
-                    let p = if small { shrink(p) } else { p };
+                    let p = shrink(p, size);
                     let mut c = TableCell::new().add_paragraph(p).width(w, WidthType::Dxa);
                     if *span > 1 {
                         c = c.grid_span(*span);
@@ -396,12 +406,12 @@ fn vertical_para(n: &Node, width: usize) -> Paragraph {
     p
 }
 
-/// A paragraph's runs at 8pt.
-fn shrink(mut p: Paragraph) -> Paragraph {
+/// A paragraph's runs at `size` half-points.
+fn shrink(mut p: Paragraph, size: usize) -> Paragraph {
     for c in p.children.iter_mut() {
         if let docx_rs::ParagraphChild::Run(r) = c {
             let run = std::mem::take(&mut **r);
-            **r = run.size(16);
+            **r = run.size(size);
         }
     }
     p
@@ -599,7 +609,7 @@ mod tests {
         assert!(doc.contains("Annual review: Ava &amp; Co"));
         assert!(doc.contains("<w:pStyle w:val=\"Heading2\" />"));
         assert!(doc.contains("<w:tbl>"), "real tables");
-        assert!(doc.contains("Mrs S. Brown") && doc.contains("<w:numId w:val=\"1\" />"));
+        assert!(doc.contains("Mrs S. Brown") && doc.contains("<w:numId w:val=\"2\" />"));
         assert!(doc.contains("w:w=\"11906\"") && doc.contains("w:h=\"16838\""), "A4 portrait");
         assert!(!doc.contains("hidden") && !doc.contains("axis") && !doc.contains("p { x"), "{doc}");
         assert!(doc.contains("Reading"));
@@ -623,5 +633,34 @@ mod tests {
         for bad in ["<p", "</div></p>", "<table><tr><td>x", "<<>>", "&#xFFFFFFFF;", "<p class=\"a>b</p>"] {
             let _ = html_to_docx(bad, "x", false).unwrap();
         }
+    }
+
+    #[test]
+    fn bullets_are_bullets_not_numbers() {
+        let bytes = html_to_docx("<body><ul><li>a</li></ul></body>", "x", false).unwrap();
+        let numbering = xml(&bytes, "word/numbering.xml");
+        // The list's abstract numbering is the only one with our id, and it is a bullet.
+        let ours = &numbering[numbering.find("w:abstractNumId=\"2\"").expect("ours")..];
+        let ours = &ours[..ours.find("</w:abstractNum>").unwrap_or(ours.len())];
+        assert!(ours.contains("w:val=\"bullet\""), "{ours}");
+        assert_eq!(numbering.matches("w:abstractNumId=\"2\"").count(), 1, "declared once: {numbering}");
+        assert!(numbering.contains("<w:num w:numId=\"2\"><w:abstractNumId w:val=\"2\" />"), "{numbering}");
+    }
+
+    #[test]
+    fn columns_keep_their_longest_word_and_cells_span_and_stand() {
+        let t = "<body><table class=\"grid\"><thead><tr><th colspan=\"2\">Wave 2</th><th>x</th></tr>\
+                 <tr><th class=\"vertical\"><div>Phonics catch-up group</div></th><th class=\"vertical\">Reading</th><th>Impact</th></tr></thead>\
+                 <tbody><tr><td>80</td><td></td><td>Listening skills group (Teacher of the Deaf programme): 2 to 6</td></tr></tbody></table>\
+                 <table><tr><td>September</td><td>Communication</td><td>a b c d e f g h i j k l m n o p q r s t u v w x y z</td></tr></table></body>";
+        let doc = xml(&html_to_docx(t, "x", false).unwrap(), "word/document.xml");
+        assert!(doc.contains("<w:gridSpan w:val=\"2\" />"), "colspan becomes a grid span");
+        assert!(doc.contains("w:textDirection w:val=\"btLr\""), "names bottom to top");
+        // The second table's grid: no column narrower than its longest word at 115 twips a character.
+        let second = &doc[doc.rfind("<w:tblGrid>").unwrap()..];
+        let widths: Vec<usize> =
+            second.split("<w:gridCol w:w=\"").skip(1).filter_map(|c| c.split('"').next()?.parse().ok()).collect();
+        assert_eq!(widths.len(), 3);
+        assert!(widths[0] >= 9 * 115 + 240 && widths[1] >= 13 * 115 + 240, "{widths:?}");
     }
 }

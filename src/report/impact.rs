@@ -312,8 +312,10 @@ pub fn impact(repo: &Repo, filter: &Filter, today: NaiveDate) -> Impact {
         (p, p.provision.clone(), name.unwrap_or(&p.provision_name).to_string())
     }));
     let by_area = group(places.iter().map(|p| {
-        let a = p.area.map_or("unknown", |a| a.as_str()).to_string();
-        (p, a.clone(), a)
+        // The key stays the format's word; the name is what a governor reads.
+        let key = p.area.map_or("unknown", |a| a.as_str()).to_string();
+        let name = p.area.map_or("Area not recorded", crate::render::views::area_label).to_string();
+        (p, key, name)
     }));
     let by_staff = group(places.iter().map(|p| {
         let s = p.staff.clone().unwrap_or_else(|| "unassigned".into());
