@@ -87,6 +87,16 @@ fn out(ctx: &Ctx, args: &OutArgs) -> Result<u8, Error> {
         ));
     }
     let zip = args.output.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+    // A pack inside the records would be committed with them: a second copy
+    // of the pupil's data (the UPN included) in the school's history.
+    let inside = std::path::absolute(&args.output)
+        .ok()
+        .and_then(|o| Some((o, std::fs::canonicalize(&repo.root).ok()?)))
+        .and_then(|(o, root)| {
+            let parent = std::fs::canonicalize(o.parent()?).ok()?;
+            Some(parent.starts_with(&root))
+        })
+        .unwrap_or(false);
     if std::fs::symlink_metadata(&args.output).is_ok() {
         return Err(Error::usage(
             format!("`{}` already exists; not overwriting it", args.output.display()),
@@ -238,6 +248,9 @@ fn out(ctx: &Ctx, args: &OutArgs) -> Result<u8, Error> {
         msg.push_str(&format!(
             "warning: the records refer to {m}, which is not in this school's files, so the pack cannot carry it (`senco check` reports it)\n"
         ));
+    }
+    if inside {
+        msg.push_str("warning: the pack is inside the records repository: move it out before `git add`, so the pupil's data is not committed twice\n");
     }
     msg.push_str("the pack holds the pupil's personal data (the UPN included): send it only by your school's secure transfer route (e.g. the DfE's School to School service or secure e-mail)\n");
     if rec.archived {

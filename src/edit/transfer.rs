@@ -264,6 +264,12 @@ fn read_dir_pack(root: &Path, limits: &Limits) -> Result<BTreeMap<String, Vec<u8
             let e = e.map_err(|e| Error::io(&dir, e))?;
             let p = e.path();
             let rel = p.strip_prefix(root).unwrap_or(&p).to_string_lossy().replace('\\', "/");
+            // What file managers leave in a folder (`.DS_Store`, `._x`,
+            // `.directory`) is not part of the pack; the loader skips hidden
+            // files the same way.
+            if e.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
             let meta = std::fs::symlink_metadata(&p).map_err(|e| Error::io(&p, e))?;
             if meta.file_type().is_symlink() {
                 return Err(refused(root, format!("`{}` is a symbolic link", shown(&rel)), HOSTILE_HINT));

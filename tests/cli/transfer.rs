@@ -213,6 +213,13 @@ fn a_pack_for_an_archived_leaver_records_the_transfer() {
     let again = senco(&repo, &["transfer", "out", "ava-brown", "-o", dir.path().join("b.zip").to_str().unwrap()]);
     assert!(again.stderr.contains("already recorded"), "{}", again.all());
     assert_eq!(std::fs::read_to_string(repo.join("archive/ava-brown/pupil.yaml")).unwrap(), after);
+    assert!(!again.stderr.contains("inside the records repository"), "{}", again.all());
+    let inside = senco(&repo, &["transfer", "out", "ava-brown", "-o", repo.join("ava.zip").to_str().unwrap()]);
+    assert!(inside.stderr.contains("warning: the pack is inside the records repository"), "{}", inside.all());
+    // An existing file is never replaced.
+    let exists = senco(&repo, &["transfer", "out", "ava-brown", "-o", zip.to_str().unwrap()]);
+    assert_eq!(exists.code, 2, "{}", exists.all());
+    assert!(exists.stderr.contains("already exists"), "{}", exists.all());
 
     // The receiving school does not keep the sending school's leaving record.
     let b = generated(dir.path(), "b", 4, 9);
@@ -247,6 +254,9 @@ fn tampered_and_foreign_packs_are_refused() {
     std::fs::write(pack.join("documents/extra.html"), "<p>hi</p>").unwrap();
     refused(&b, &pack, "`documents/extra.html` is not listed in its manifest");
     std::fs::remove_file(pack.join("documents/extra.html")).unwrap();
+    // What a file manager leaves in a folder is not part of the pack.
+    std::fs::write(pack.join(".DS_Store"), "x").unwrap();
+    std::fs::write(pack.join("records/._pupil.yaml"), "x").unwrap();
     #[cfg(unix)]
     {
         std::os::unix::fs::symlink("/etc/passwd", pack.join("documents/link.html")).unwrap();
@@ -258,6 +268,8 @@ fn tampered_and_foreign_packs_are_refused() {
     let w = senco(&fixture("query-wales"), &["transfer", "out", "gwen-jones", "-o", wales.to_str().unwrap()]);
     assert_eq!(w.code, 0, "{}", w.all());
     refused(&b, &wales, "kept under the `wales` rules, and this school's senco.toml says `england`");
+    let run = senco(&b, &["transfer", "in", pack.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(run.code, 0, "{}", run.all());
 }
 
 /// A zip with `entries` (name, bytes) and a manifest listing them all.
