@@ -164,6 +164,16 @@ pub fn insert_entry(text: &str, map: &Map, key: &str, value: &str) -> Result<Edi
         // the new line would land above it: refuse rather than reorder.
         return Err("the last entry has no key (a bare `:`)".into());
     }
+    // The first and last keys must start their lines (after the `- ` of a
+    // list item at most; not `? key`), so the new line can take their
+    // indentation and follow the last.
+    for k in [first, last_k] {
+        let start = bytes_of(text, k.span).0;
+        let line_start = text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+        if !text.get(line_start..start).is_some_and(|t| t.bytes().all(|b| b == b' ' || b == b'-')) {
+            return Err(format!("`{}` does not start its own line", k.value));
+        }
+    }
     let indent = " ".repeat(first.span.start.column.saturating_sub(1) as usize);
     let nl = eol(text);
     let end = entry_end(text, last_k, last_v);
@@ -312,6 +322,20 @@ mod tests {
         wrong.style = Style::Plain;
         wrong.value = "9".into();
         assert!(replace_scalar(t, &wrong, "4").is_err());
+    }
+
+    #[test]
+    fn insert_refuses_beside_an_explicit_key() {
+        // Found by the fuzzer: `? key` puts the key two columns in.
+        let t = "? a\nb: 1\n";
+        let m = top_map(t).unwrap();
+        assert!(insert_entry(t, &m, "x", "1").unwrap_err().contains("own line"));
+        // A list item's mapping is fine: the new key lines up under the first.
+        let t = "- a: 1\n  b: 2\n";
+        let Some(Node::Seq(q)) = crate::repo::yaml::parse(t).unwrap() else { panic!() };
+        let Node::Map(m) = &q.items[0] else { panic!() };
+        let out = apply(t, vec![insert_entry(t, m, "x", "1").unwrap()]).unwrap();
+        assert_eq!(out, "- a: 1\n  b: 2\n  x: 1\n");
     }
 
     #[test]
