@@ -192,6 +192,10 @@ fn entry_lines(text: &str, map: &Map, key: &str) -> Result<Option<std::ops::Rang
     if map.flow {
         return Err("the mapping is written `{ ... }` on one line".into());
     }
+    if k.value.is_empty() {
+        // `?` or `:` alone: an empty key has no place of its own to remove.
+        return Err("the entry has no key".into());
+    }
     let key_start = bytes_of(text, k.span).0;
     let line_start = text.get(..key_start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
     if !text.get(line_start..key_start).is_some_and(|t| t.bytes().all(|b| b == b' ')) {
@@ -336,6 +340,15 @@ mod tests {
         let Node::Map(m) = &q.items[0] else { panic!() };
         let out = apply(t, vec![insert_entry(t, m, "x", "1").unwrap()]).unwrap();
         assert_eq!(out, "- a: 1\n  b: 2\n  x: 1\n");
+    }
+
+    #[test]
+    fn remove_refuses_an_empty_key() {
+        // Found by the fuzzer: `?` alone.
+        for t in ["?\n", "a: 1\n:\n"] {
+            let m = top_map(t).unwrap();
+            assert!(remove_entry(t, &m, "").is_err(), "{t:?}");
+        }
     }
 
     #[test]
