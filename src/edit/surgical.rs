@@ -104,6 +104,12 @@ pub fn replace_scalar(text: &str, value: &Scalar, new: &str) -> Result<Edit, Ref
         return Err("the value is not a plain, non-empty value".into());
     }
     let (start, end) = bytes_of(text, value.span);
+    // A tab before the value: the parser reads some values after a tab and
+    // not others, so the new one might not read back.
+    let before = text.get(..start).map_or("", |t| t.rsplit('\n').next().unwrap_or(""));
+    if before.trim_end_matches(' ').ends_with('\t') {
+        return Err("a tab separates the value from its key".into());
+    }
     match text.get(start..end) {
         Some(found) if found.trim_end() == value.value => {
             Ok(Edit { start, end: start + found.trim_end().len(), text: new.to_string() })
@@ -349,6 +355,15 @@ mod tests {
             let m = top_map(t).unwrap();
             assert!(remove_entry(t, &m, "").is_err(), "{t:?}");
         }
+    }
+
+    #[test]
+    fn replace_refuses_a_value_after_a_tab() {
+        // Found by the fuzzer: `key:\t=` read, `key:\tfuzz-value` did not.
+        let t = "pupil_voice:\t=";
+        let m = top_map(t).unwrap();
+        let Some((_, Node::Scalar(v))) = entry(&m, "pupil_voice").unwrap() else { panic!() };
+        assert!(replace_scalar(t, v, "fuzz-value").unwrap_err().contains("tab"));
     }
 
     #[test]
