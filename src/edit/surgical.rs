@@ -139,7 +139,7 @@ fn entry_end(text: &str, key: &Scalar, value: &Node) -> usize {
     let mut end = end.max(key_end);
     // A block scalar's span runs over the blank lines after it; a new line
     // belongs right after its text (unless `+` keeps those blank lines).
-    let keep = text.get(start..end).and_then(|t| t.lines().next()).is_some_and(|h| h.contains('+'));
+    let keep = keeps_trailing_lines(text, value);
     let last_block = match value {
         Node::Scalar(s) => s.style == Style::Block,
         Node::Map(m) => matches!(m.entries.last(), Some((_, Node::Scalar(s))) if s.style == Style::Block),
@@ -150,6 +150,28 @@ fn entry_end(text: &str, key: &Scalar, value: &Node) -> usize {
         end = (start + trimmed).max(key_end);
     }
     end
+}
+
+/// Whether the block scalar whose text starts at byte `start` has `+`
+/// chomping: its header (`|+`, `>+2`, ...) ends the line before its text.
+fn block_keeps(text: &str, start: usize) -> bool {
+    let before = text.get(..start).unwrap_or("");
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let header_line = before[..line_start].trim_end_matches(['\n', '\r']);
+    let header_line = header_line.rsplit('\n').next().unwrap_or("");
+    let header_line = header_line.split(" #").next().unwrap_or("").trim_end();
+    let token = header_line.rsplit([' ', '\t']).next().unwrap_or("");
+    (token.starts_with('|') || token.starts_with('>')) && token.contains('+')
+}
+
+/// Whether the last scalar of `node` is a block scalar with `+` chomping.
+fn keeps_trailing_lines(text: &str, node: &Node) -> bool {
+    match node {
+        Node::Scalar(s) if s.style == Style::Block => block_keeps(text, bytes_of(text, s.span).0),
+        Node::Scalar(_) => false,
+        Node::Map(m) => m.entries.last().is_some_and(|(_, v)| keeps_trailing_lines(text, v)),
+        Node::Seq(q) => q.items.last().is_some_and(|v| keeps_trailing_lines(text, v)),
+    }
 }
 
 /// Adds `key: value` as a new line after the last entry of a block mapping,
@@ -165,6 +187,11 @@ pub fn insert_entry(text: &str, map: &Map, key: &str, value: &str) -> Result<Edi
     let Some(((first, _), (last_k, last_v))) = map.entries.first().zip(map.entries.last()) else {
         return Err("the mapping is empty".into());
     };
+    if keeps_trailing_lines(text, last_v) {
+        // `|+` or `>+` keeps the blank lines after it as part of its value:
+        // a new line after them would change that value.
+        return Err("the last value keeps its trailing blank lines (`|+` or `>+`)".into());
+    }
     if last_k.value.is_empty() && last_k.style == Style::Plain {
         // A bare `:` has an empty key whose mark sits before the colon, so
         // the new line would land above it: refuse rather than reorder.
@@ -364,6 +391,15 @@ mod tests {
         let m = top_map(t).unwrap();
         let Some((_, Node::Scalar(v))) = entry(&m, "pupil_voice").unwrap() else { panic!() };
         assert!(replace_scalar(t, v, "fuzz-value").unwrap_err().contains("tab"));
+    }
+
+    #[test]
+    fn insert_refuses_after_a_kept_block_scalar() {
+        // Found by the fuzzer: a line after `>+` text changes its value.
+        for t in ["a: 1\nb: >+\n  text\n\n", "a:\n  b: |+\n    text\n\n"] {
+            let m = top_map(t).unwrap();
+            assert!(insert_entry(t, &m, "x", "1").unwrap_err().contains("+"), "{t:?}");
+        }
     }
 
     #[test]
