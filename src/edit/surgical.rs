@@ -207,6 +207,9 @@ pub fn insert_entry(text: &str, map: &Map, key: &str, value: &str) -> Result<Edi
             return Err(format!("`{}` does not start its own line", k.value));
         }
     }
+    if first.span.start.column != last_k.span.start.column {
+        return Err("the first and last keys are not lined up".into());
+    }
     let indent = " ".repeat(first.span.start.column.saturating_sub(1) as usize);
     let nl = eol(text);
     let end = entry_end(text, last_k, last_v);
@@ -233,6 +236,11 @@ fn entry_lines(text: &str, map: &Map, key: &str) -> Result<Option<std::ops::Rang
     let line_start = text.get(..key_start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
     if !text.get(line_start..key_start).is_some_and(|t| t.bytes().all(|b| b == b' ')) {
         return Err(format!("`{key}` does not start its own line"));
+    }
+    // An explicit key: `?` alone on the line above (found by the fuzzer).
+    let above = text.get(..line_start.saturating_sub(1)).map_or("", |t| t.rsplit('\n').next().unwrap_or("")).trim_end();
+    if above.trim_start() == "?" || above.ends_with(" ?") {
+        return Err(format!("`{key}` is written as an explicit `?` key"));
     }
     let end = entry_end(text, k, v);
     let rest_of_line = text.get(end..).map_or("", |t| t.split('\n').next().unwrap_or(""));
@@ -367,6 +375,10 @@ mod tests {
         let t = "? a\nb: 1\n";
         let m = top_map(t).unwrap();
         assert!(insert_entry(t, &m, "x", "1").unwrap_err().contains("own line"));
+        // `?` on a line of its own, the key below it: found by the fuzzer.
+        let t = "?\n 0-9-zzzal\nttendee: >1-";
+        let m = top_map(t).unwrap();
+        assert!(insert_entry(t, &m, "x", "1").unwrap_err().contains("lined up"));
         // A list item's mapping is fine: the new key lines up under the first.
         let t = "- a: 1\n  b: 2\n";
         let Some(Node::Seq(q)) = crate::repo::yaml::parse(t).unwrap() else { panic!() };
@@ -382,6 +394,9 @@ mod tests {
             let m = top_map(t).unwrap();
             assert!(remove_entry(t, &m, "").is_err(), "{t:?}");
         }
+        let t = "\n?\n 0-9-zzzal\nttendee: >1-";
+        let m = top_map(t).unwrap();
+        assert!(remove_entry(t, &m, "0-9-zzzal").unwrap_err().contains("explicit"));
     }
 
     #[test]
