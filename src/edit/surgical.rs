@@ -73,8 +73,21 @@ pub fn join_bom(bom: bool, text: String) -> String {
     }
 }
 
+/// Refuses a text with a carriage return that ends a line alone: YAML takes
+/// it for a line break, the editors do not (found by the fuzzer: a new line
+/// after `\r ` changed a folded value).
+fn lone_cr(text: &str) -> Result<(), Refusal> {
+    if text.as_bytes().windows(2).any(|w| w[0] == b'\r' && w[1] != b'\n') || text.ends_with('\r') {
+        return Err(
+            "the file has a line ended by a carriage return alone (CR): save it with LF or CRLF line endings".into()
+        );
+    }
+    Ok(())
+}
+
 /// Parses a YAML file whose top level must be a block mapping.
 pub fn top_map(text: &str) -> Result<Map<'_>, Refusal> {
+    lone_cr(text)?;
     match yaml::parse(text) {
         Ok(Some(Node::Map(m))) if !m.flow => Ok(m),
         Ok(Some(_)) | Ok(None) => Err("the file is not a mapping of `key: value` lines".into()),
@@ -100,6 +113,7 @@ fn bytes_of(text: &str, s: yaml::Span) -> (usize, usize) {
 /// Replaces a plain scalar's text. The span is verified against the text
 /// first, so an edit can never land beside its value.
 pub fn replace_scalar(text: &str, value: &Scalar, new: &str) -> Result<Edit, Refusal> {
+    lone_cr(text)?;
     if value.style != Style::Plain || value.is_null() {
         return Err("the value is not a plain, non-empty value".into());
     }
@@ -153,15 +167,25 @@ fn entry_end(text: &str, key: &Scalar, value: &Node) -> usize {
 }
 
 /// Whether the block scalar whose text starts at byte `start` has `+`
-/// chomping: its header (`|+`, `>+2`, ...) ends the line before its text.
+/// chomping. Its header (`|+`, `>+2`, ...) is the last token before its
+/// text, on the line before it; or `start` is the header itself (the parser
+/// marks it so when the text is only blank lines).
 fn block_keeps(text: &str, start: usize) -> bool {
+    let at = text.get(start..).unwrap_or("");
+    if at.starts_with(['|', '>']) {
+        return at.split([' ', '\t', '\r', '\n']).next().unwrap_or("").contains('+');
+    }
     let before = text.get(..start).unwrap_or("");
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let header_line = before[..line_start].trim_end_matches(['\n', '\r']);
-    let header_line = header_line.rsplit('\n').next().unwrap_or("");
-    let header_line = header_line.split(" #").next().unwrap_or("").trim_end();
-    let token = header_line.rsplit([' ', '\t']).next().unwrap_or("");
-    (token.starts_with('|') || token.starts_with('>')) && token.contains('+')
+    for line in before.rsplit('\n') {
+        let code = line.split(" #").next().unwrap_or("");
+        let code = if code.trim_start().starts_with('#') { "" } else { code.trim_end_matches(['\r', ' ', '\t']) };
+        if code.trim().is_empty() {
+            continue;
+        }
+        let token = code.rsplit([' ', '\t']).next().unwrap_or("");
+        return (token.starts_with('|') || token.starts_with('>')) && token.contains('+');
+    }
+    false
 }
 
 /// Whether the last scalar of `node` is a block scalar with `+` chomping.
@@ -178,6 +202,7 @@ fn keeps_trailing_lines(text: &str, node: &Node) -> bool {
 /// at the indentation of its keys, with the file's line ending. `value` must
 /// already be YAML text (see `yaml_text`).
 pub fn insert_entry(text: &str, map: &Map, key: &str, value: &str) -> Result<Edit, Refusal> {
+    lone_cr(text)?;
     if map.flow {
         return Err("the mapping is written `{ ... }` on one line".into());
     }
@@ -254,6 +279,7 @@ fn entry_lines(text: &str, map: &Map, key: &str) -> Result<Option<std::ops::Rang
 /// Removes the whole lines of the entries `keys` of a block mapping; the
 /// inverse of `insert_entry`, byte for byte. Absent keys are skipped.
 pub fn remove_entries(text: &str, map: &Map, keys: &[&str]) -> Result<Vec<Edit>, Refusal> {
+    lone_cr(text)?;
     let mut ranges = Vec::new();
     for key in keys {
         ranges.extend(entry_lines(text, map, key)?);
@@ -411,10 +437,20 @@ mod tests {
     #[test]
     fn insert_refuses_after_a_kept_block_scalar() {
         // Found by the fuzzer: a line after `>+` text changes its value.
-        for t in ["a: 1\nb: >+\n  text\n\n", "a:\n  b: |+\n    text\n\n"] {
+        // And again with only blank lines for text (the parser then marks the header).
+        for t in ["a: 1\nb: >+\n  text\n\n", "a:\n  b: |+\n    text\n\n", "a: 1\nb: >+\n  \n", "a: 1\nb: |+ # c\n\n"] {
             let m = top_map(t).unwrap();
             assert!(insert_entry(t, &m, "x", "1").unwrap_err().contains("+"), "{t:?}");
         }
+    }
+
+    #[test]
+    fn editors_refuse_a_lone_carriage_return() {
+        // Found by the fuzzer: `>\r\n text >\r ` then a new line read back with one more line break.
+        for t in ["cription: >\r\n text >\r ", "a: 1\rb: 2\r", "a: 1\r"] {
+            assert!(top_map(t).unwrap_err().contains("carriage return"), "{t:?}");
+        }
+        assert!(top_map("a: 1\r\nb: 2\r\n").is_ok());
     }
 
     #[test]

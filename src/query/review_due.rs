@@ -158,76 +158,15 @@ pub fn pupil_items(repo: &Repo, rec: &PupilRecord, today: NaiveDate) -> Vec<(&'s
 /// The items due within the window (and all overdue ones), sorted by due
 /// date, then pupil, kind and detail.
 pub fn query(repo: &Repo, today: NaiveDate, opts: &Options) -> Vec<Item> {
-    let mut items = Vec::new();
+    use rayon::prelude::*;
     let wants = |kind: &str| opts.kinds.is_empty() || opts.kinds.iter().any(|k| k == kind);
-    for rec in repo.pupils.iter().chain(&repo.archived) {
-        let Some(pupil) = &rec.pupil else { continue };
-        if !opts.filter.matches(pupil) {
-            continue;
-        }
-        // Every other statutory deadline of the rule pack, as `check` and
-        // `senco compliance` give it: due soon or overdue, with its rule.
-        if wants("deadline") {
-            for o in rules::eval::evaluate(&repo.settings, rec, today) {
-                let (Some(due), true) = (o.due, matches!(o.status, Status::Due | Status::Overdue)) else { continue };
-                if REVIEW_RULES.contains(&o.rule.code)
-                    || rules::configured(&repo.settings, o.rule.code, o.rule.severity).is_none()
-                {
-                    continue;
-                }
-                let days = (due - today).num_days();
-                if days > opts.within && o.status != Status::Overdue {
-                    continue;
-                }
-                items.push(Item {
-                    pupil: rec.dir.clone(),
-                    name: pupil.display_name(),
-                    year_group: val(&pupil.year_group),
-                    level: pupil.level().map(|l| l.as_str().to_string()),
-                    kind: "deadline",
-                    rule: Some(o.rule.code),
-                    due: due.to_string(),
-                    days,
-                    status: if days < 0 || o.status == Status::Overdue { "overdue" } else { "due-soon" },
-                    detail: o.detail,
-                });
-            }
-        }
-        if rec.archived {
-            continue;
-        }
-        let review_rules: Vec<(&'static str, NaiveDate)> =
-            rules::due_items(&repo.settings, rec, today).into_iter().map(|d| (d.rule, d.due)).collect();
-        for (kind, due, detail) in pupil_items(repo, rec, today) {
-            let days = (due - today).num_days();
-            if days > opts.within || !wants(kind) {
-                continue;
-            }
-            // Targets and review actions are listed once they are past due, as
-            // `check` reports them; reviews, referrals and follow-ups also when due soon.
-            if matches!(kind, "target" | "action") && days >= 0 {
-                continue;
-            }
-            items.push(Item {
-                pupil: rec.dir.clone(),
-                name: pupil.display_name(),
-                year_group: val(&pupil.year_group),
-                level: pupil.level().map(|l| l.as_str().to_string()),
-                kind,
-                rule: match kind {
-                    "support-review" | "annual-review" | "reevaluation" => {
-                        review_rules.iter().find(|(_, d)| *d == due).map(|(r, _)| *r)
-                    }
-                    "access" => Some("ENG-ACCESS"),
-                    _ => None,
-                },
-                due: due.to_string(),
-                days,
-                status: if days < 0 { "overdue" } else { "due-soon" },
-                detail,
-            });
-        }
-    }
+    // Pupil by pupil on every core; the order is restored by the sort below.
+    let mut items: Vec<Item> = repo
+        .pupils
+        .par_iter()
+        .chain(repo.archived.par_iter())
+        .flat_map_iter(|rec| pupil_rows(repo, rec, today, opts, &wants))
+        .collect();
     // Staff training that lapses: a school item, with no pupil; shown only
     // when no pupil filter narrows the list.
     if wants("training") && opts.filter.is_empty() {
@@ -258,6 +197,76 @@ pub fn query(repo: &Repo, today: NaiveDate, opts: &Options) -> Vec<Item> {
         }
     }
     items.sort_by(|a, b| (&a.due, &a.pupil, a.kind, &a.detail).cmp(&(&b.due, &b.pupil, b.kind, &b.detail)));
+    items
+}
+
+/// One pupil's rows of `query`, unsorted.
+fn pupil_rows(
+    repo: &Repo,
+    rec: &PupilRecord,
+    today: NaiveDate,
+    opts: &Options,
+    wants: &(dyn Fn(&str) -> bool + Sync),
+) -> Vec<Item> {
+    let mut items = Vec::new();
+    let Some(pupil) = &rec.pupil else { return items };
+    let row = |kind, rule, due: NaiveDate, days, overdue: bool, detail| Item {
+        pupil: rec.dir.clone(),
+        name: pupil.display_name(),
+        year_group: val(&pupil.year_group),
+        level: pupil.level().map(|l| l.as_str().to_string()),
+        kind,
+        rule,
+        due: due.to_string(),
+        days,
+        status: if overdue { "overdue" } else { "due-soon" },
+        detail,
+    };
+    if !opts.filter.matches(pupil) {
+        return items;
+    }
+    // Every other statutory deadline of the rule pack, as `check` and
+    // `senco compliance` give it: due soon or overdue, with its rule.
+    if wants("deadline") {
+        for o in rules::eval::evaluate(&repo.settings, rec, today) {
+            let (Some(due), true) = (o.due, matches!(o.status, Status::Due | Status::Overdue)) else { continue };
+            if REVIEW_RULES.contains(&o.rule.code)
+                || rules::configured(&repo.settings, o.rule.code, o.rule.severity).is_none()
+            {
+                continue;
+            }
+            let days = (due - today).num_days();
+            if days > opts.within && o.status != Status::Overdue {
+                continue;
+            }
+            let overdue = days < 0 || o.status == Status::Overdue;
+            items.push(row("deadline", Some(o.rule.code), due, days, overdue, o.detail));
+        }
+    }
+    if rec.archived {
+        return items;
+    }
+    let review_rules: Vec<(&'static str, NaiveDate)> =
+        rules::due_items(&repo.settings, rec, today).into_iter().map(|d| (d.rule, d.due)).collect();
+    for (kind, due, detail) in pupil_items(repo, rec, today) {
+        let days = (due - today).num_days();
+        if days > opts.within || !wants(kind) {
+            continue;
+        }
+        // Targets and review actions are listed once they are past due, as
+        // `check` reports them; reviews, referrals and follow-ups also when due soon.
+        if matches!(kind, "target" | "action") && days >= 0 {
+            continue;
+        }
+        let rule = match kind {
+            "support-review" | "annual-review" | "reevaluation" => {
+                review_rules.iter().find(|(_, d)| *d == due).map(|(r, _)| *r)
+            }
+            "access" => Some("ENG-ACCESS"),
+            _ => None,
+        };
+        items.push(row(kind, rule, due, days, days < 0, detail));
+    }
     items
 }
 

@@ -5,7 +5,10 @@
 //! or `archive/<id>/` changed, everything when a top-level file did. So an
 //! edit in an editor or a `git pull` shows on the next page load, and a
 //! reload after one changed file costs one pupil's reading and checking, not
-//! a whole `check`. A file that does not parse becomes a finding, as in
+//! a whole `check`. When the watcher loses events (its queue overflowed) or
+//! there is none, the files are compared with a [`Scan`] taken before they
+//! were read, and only the folders that differ are read again. A file that
+//! does not parse becomes a finding, as in
 //! `check`; a `senco.toml` that no longer reads keeps the last good records
 //! and shows its error on every page.
 
@@ -13,6 +16,7 @@ use crate::check::{self, School};
 use crate::diag::{self, Finding, Tally};
 use crate::error::Error;
 use crate::repo::{self, PupilRecord, Repo};
+use crate::web::scan::Scan;
 use notify::Watcher;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -67,7 +71,9 @@ impl Snapshot {
 #[derive(Default)]
 struct Pending {
     paths: BTreeSet<PathBuf>,
-    everything: bool,
+    /// The watcher lost events (its queue overflowed) or reported an error:
+    /// compare the files with the last scan to find what changed.
+    rescan: bool,
 }
 
 pub struct Live {
@@ -75,6 +81,10 @@ pub struct Live {
     anonymise: bool,
     current: RwLock<Arc<Snapshot>>,
     pending: Arc<Mutex<Pending>>,
+    /// The files as they were just before the records in `current` were read.
+    scan: Mutex<Scan>,
+    /// How many times every record was read again (a top-level file changed).
+    full_reloads: std::sync::atomic::AtomicU64,
     /// Kept alive for as long as the server runs.
     _watcher: Option<Box<dyn Watcher + Send + Sync>>,
     watch_error: Option<String>,
@@ -85,8 +95,12 @@ impl Live {
     /// will ask for (`--today`, else the clock's), so the first page does not
     /// load everything a second time while the first load is still held.
     pub fn new(root: &Path, anonymise: bool, today: chrono::NaiveDate) -> Result<Live, Error> {
+        let scan = Scan::take(root);
         let snap = load_all(root, anonymise, today)?;
-        let pending = Arc::new(Mutex::new(Pending::default()));
+        // A change made between the scan and the watcher's start is found by
+        // the first request's comparison; so is one the watcher's own start
+        // loses (its walk of a large school overflows the kernel's queue).
+        let pending = Arc::new(Mutex::new(Pending { rescan: true, ..Default::default() }));
         let (watcher, watch_error) = match watch(root, pending.clone()) {
             Ok(w) => (Some(w), None),
             Err(e) => (None, Some(e)),
@@ -96,6 +110,8 @@ impl Live {
             anonymise,
             current: RwLock::new(Arc::new(snap)),
             pending,
+            scan: Mutex::new(scan),
+            full_reloads: Default::default(),
             _watcher: watcher,
             watch_error,
         })
@@ -107,6 +123,11 @@ impl Live {
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// How many times every record has been read again since the start.
+    pub fn full_reloads(&self) -> u64 {
+        self.full_reloads.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Marks files as changed (a form's write), so the next snapshot reads them.
@@ -121,16 +142,24 @@ impl Live {
     pub fn snapshot(&self, today: chrono::NaiveDate) -> Arc<Snapshot> {
         let pending = match self.pending.lock() {
             Ok(mut p) => std::mem::take(&mut *p),
-            Err(_) => Pending { everything: true, ..Default::default() },
+            Err(_) => Pending { rescan: true, ..Default::default() },
         };
-        // Without a watcher every request reads the folder again.
-        let everything = pending.everything || self.watch_error.is_some();
+        // Without a watcher every request compares the files with the last scan.
+        let rescan = pending.rescan || self.watch_error.is_some();
         let current = self.current.read().unwrap_or_else(|e| e.into_inner()).clone();
-        if !everything && pending.paths.is_empty() && current.today == today {
+        if !rescan && pending.paths.is_empty() && current.today == today {
             return current;
         }
         let mut folders: BTreeSet<(String, String)> = BTreeSet::new();
-        let mut full = everything;
+        let mut full = false;
+        let mut scan = self.scan.lock().unwrap_or_else(|e| e.into_inner());
+        if rescan {
+            let now = Scan::take(&self.root);
+            let (moved, top) = scan.changes(&now);
+            folders.extend(moved);
+            full |= top;
+            *scan = now;
+        }
         for path in &pending.paths {
             let Ok(rel) = path.strip_prefix(&self.root) else { continue };
             let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
@@ -152,6 +181,9 @@ impl Live {
             }
         }
         if full || current.today != today {
+            *scan = Scan::take(&self.root);
+            drop(scan);
+            self.full_reloads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let next = Arc::new(self.reload_all(today, &current));
             *self.current.write().unwrap_or_else(|e| e.into_inner()) = next.clone();
             return next;
@@ -159,6 +191,11 @@ impl Live {
         if folders.is_empty() {
             return current;
         }
+        // Scanned before they are read: a change made meanwhile shows next time.
+        for (area, dir) in &folders {
+            scan.rescan_folder(&self.root, area, dir);
+        }
+        drop(scan);
         drop(current);
         let mut guard = self.current.write().unwrap_or_else(|e| e.into_inner());
         // Between requests nothing else holds the snapshot: change it in place
@@ -380,14 +417,65 @@ fn watch(root: &Path, pending: Arc<Mutex<Pending>>) -> Result<Box<dyn Watcher + 
                     && ev.paths.iter().all(|p| p.is_dir()) => {}
             Ok(ev) => {
                 if ev.need_rescan() {
-                    p.everything = true;
+                    p.rescan = true;
                 }
                 p.paths.extend(ev.paths);
             }
-            Err(_) => p.everything = true,
+            Err(_) => p.rescan = true,
         }
     };
     let mut w = notify::recommended_watcher(handler).map_err(|e| e.to_string())?;
     w.watch(root, notify::RecursiveMode::Recursive).map_err(|e| e.to_string())?;
     Ok(Box::new(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn copy(from: &Path, to: &Path) {
+        for e in walkdir::WalkDir::new(from).sort_by_file_name() {
+            let e = e.unwrap();
+            let dest = to.join(e.path().strip_prefix(from).unwrap());
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(&dest).unwrap();
+            } else {
+                std::fs::copy(e.path(), &dest).unwrap();
+            }
+        }
+    }
+
+    fn class_of(snap: &Snapshot, dir: &str) -> Option<String> {
+        let p = snap.repo.pupils.iter().find(|p| p.dir == dir)?;
+        Some(p.pupil.as_ref()?.class.as_ref()?.value.clone())
+    }
+
+    /// When the watcher loses its events (an overflowing queue), the next
+    /// request compares the files with the last scan and reads again the
+    /// changed pupil only, not the whole school.
+    #[test]
+    fn lost_events_reload_only_what_changed() {
+        let t = tempfile::tempdir().unwrap();
+        copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/oakfield"), t.path());
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let live = Live::new(t.path(), false, today).unwrap();
+        let first = live.snapshot(today);
+        let dir = first.repo.pupils[0].dir.clone();
+        let class = class_of(&first, &dir).unwrap();
+        drop(first);
+        let file = t.path().join("pupils").join(&dir).join("pupil.yaml");
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, text.replacen(&format!("class: {class}"), "class: 6Z", 1)).unwrap();
+        live.pending.lock().unwrap().rescan = true;
+        let snap = live.snapshot(today);
+        assert_eq!(class_of(&snap, &dir).as_deref(), Some("6Z"));
+        assert_eq!(live.full_reloads(), 0);
+        drop(snap);
+        // A school file that changed is a change of everything.
+        let toml = t.path().join("senco.toml");
+        std::fs::write(&toml, std::fs::read_to_string(&toml).unwrap() + "\n").unwrap();
+        live.pending.lock().unwrap().rescan = true;
+        live.snapshot(today);
+        assert_eq!(live.full_reloads(), 1);
+    }
 }

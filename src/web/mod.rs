@@ -8,7 +8,8 @@
 //! embedded in the binary (`templates/web/`), which a school may override in
 //! its repository's `templates/web/` folder.
 //!
-//! - [`live`] keeps the loaded records and reloads only what changed on disk;
+//! - [`live`] keeps the loaded records and reloads only what changed on disk,
+//!   with [`scan`] to find what changed when the file watcher lost track;
 //! - [`guard`] is the safety layer: Host and Origin checks, access token,
 //!   CSRF token, Content-Security-Policy;
 //! - [`html`] holds the page templates and the views they receive;
@@ -19,6 +20,7 @@ pub mod guard;
 pub mod html;
 pub mod live;
 pub mod pages;
+pub mod scan;
 pub mod sessions;
 
 use crate::error::Error;

@@ -224,7 +224,11 @@ fn dashboard_data(here: &Here) -> DashboardData {
     let repo = &here.snap.repo;
     let within = i64::from(repo.settings.reviews.warn_days);
     let opts = review_due::Options { within, filter: PupilFilter::default(), kinds: vec![] };
-    let items = review_due::query(repo, here.today, &opts);
+    // The three are independent: computed side by side.
+    let (items, (s, counts)) = rayon::join(
+        || review_due::query(repo, here.today, &opts),
+        || rayon::join(|| stats::query(repo, here.today), || compliance_counts(here)),
+    );
     let row = |i: &review_due::Item| DueRow {
         name: if i.name.is_empty() { i.pupil.clone() } else { i.name.clone() },
         href: pupil_href(&i.pupil),
@@ -238,14 +242,12 @@ fn dashboard_data(here: &Here) -> DashboardData {
     let overdue_count = items.iter().filter(|i| i.status == "overdue").count();
     let overdue: Vec<DueRow> = items.iter().filter(|i| i.status == "overdue").take(DASHBOARD_ROWS).map(row).collect();
     let due_soon: Vec<DueRow> = items.iter().filter(|i| i.status != "overdue").take(DASHBOARD_ROWS).map(row).collect();
-    let s = stats::query(repo, here.today);
     let stats = vec![
         ("Pupils on roll".to_string(), stats::roll_text(&s)),
         ("On the SEN register".to_string(), stats::register_text(&s)),
         ("Statutory plans".to_string(), s.statutory_plans.to_string()),
         ("Reviews overdue".to_string(), s.reviews_overdue.to_string()),
     ];
-    let counts = compliance_counts(here);
     let compliance = counts
         .iter()
         .map(|(status, n)| (status_label(*status), *n, format!("/compliance?status={}", status_key(*status))))
