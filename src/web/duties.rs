@@ -21,7 +21,7 @@ use super::Shared;
 use crate::error::Error;
 use crate::model::settings::Jurisdiction;
 use crate::model::text;
-use crate::output::{self, num};
+use crate::output::{self, num, Document};
 use crate::query::{access, delivery, training};
 use crate::render::views::{self, words};
 use crate::repo::PupilRecord;
@@ -140,8 +140,20 @@ fn problem(e: &Error) -> String {
     }
 }
 
-fn csv(body: String, file: &str) -> Response {
-    let mut r = body.into_response();
+/// A command's `--format csv` output as a download, or the error page.
+fn csv_reply(
+    app: &Shared,
+    session: &Session,
+    q: &HashMap<String, String>,
+    file: &str,
+    doc: impl Fn(&Here, &HashMap<String, String>) -> Result<Document, Error>,
+) -> Response {
+    let here = Here::new(app, session);
+    let doc = match doc(&here, q) {
+        Ok(d) => d,
+        Err(e) => return here.error(&e),
+    };
+    let mut r = output::csv(&doc).into_response();
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
@@ -388,11 +400,7 @@ pub async fn delivery_csv(
     Extension(session): Extension<Session>,
     Query(q): Params,
 ) -> Response {
-    let here = Here::new(&app, &session);
-    match delivery_report(&here, &q) {
-        Ok(r) => csv(output::csv(&delivery::document(&r)), "delivery.csv"),
-        Err(e) => here.error(&e),
-    }
+    csv_reply(&app, &session, &q, "delivery.csv", |h, q| delivery_report(h, q).map(|r| delivery::document(&r)))
 }
 
 // ------------------------------------------------------------------ training
@@ -495,11 +503,7 @@ pub async fn training_csv(
     Extension(session): Extension<Session>,
     Query(q): Params,
 ) -> Response {
-    let here = Here::new(&app, &session);
-    match training_report(&here, &q) {
-        Ok(r) => csv(output::csv(&training::document(&r)), "training.csv"),
-        Err(e) => here.error(&e),
-    }
+    csv_reply(&app, &session, &q, "training.csv", |h, q| training_report(h, q).map(|r| training::document(&r)))
 }
 
 // ------------------------------------------------------------------ access
@@ -608,11 +612,7 @@ pub async fn access_csv(
     Extension(session): Extension<Session>,
     Query(q): Params,
 ) -> Response {
-    let here = Here::new(&app, &session);
-    match access_report(&here, &q) {
-        Ok(r) => csv(output::csv(&access::document(&r)), "access.csv"),
-        Err(e) => here.error(&e),
-    }
+    csv_reply(&app, &session, &q, "access.csv", |h, q| access_report(h, q).map(|r| access::document(&r)))
 }
 
 // ------------------------------------------------------------------ census
@@ -787,17 +787,15 @@ pub async fn census_csv(
     Extension(session): Extension<Session>,
     Query(q): Params,
 ) -> Response {
-    let here = Here::new(&app, &session);
-    if here.snap.repo.settings.school.jurisdiction != Jurisdiction::England {
-        return here.error(&Error::usage(
-            "the school census SEN return is England's; this school's records follow another jurisdiction's rules",
-            Some("the register and the dashboard give counts by level and need".into()),
-        ));
-    }
-    match census_report(&here, &q) {
-        Ok(c) => csv(output::csv(&census::document(&c, false, true)), "census.csv"),
-        Err(e) => here.error(&e),
-    }
+    csv_reply(&app, &session, &q, "census.csv", |h, q| {
+        if h.snap.repo.settings.school.jurisdiction != Jurisdiction::England {
+            return Err(Error::usage(
+                "the school census SEN return is England's; this school's records follow another jurisdiction's rules",
+                Some("the register and the dashboard give counts by level and need".into()),
+            ));
+        }
+        census_report(h, q).map(|c| census::document(&c, false, true))
+    })
 }
 
 // ------------------------------------------------------------------ pupil page and dashboard

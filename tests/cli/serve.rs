@@ -1040,6 +1040,17 @@ fn long_date(d: &str) -> String {
     chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap().format("%-d %B %Y").to_string()
 }
 
+/// The next table row from `at` on whose link reads `name`: the rows must
+/// come in the command's order.
+fn next_row<'a>(body: &'a str, at: &mut usize, name: &str) -> &'a str {
+    let link = format!(">{}</a>", esc(name));
+    let found = *at + body[*at..].find(&link).unwrap_or_else(|| panic!("{name} missing or out of order"));
+    let from = body[..found].rfind("<tr>").unwrap();
+    let row = &body[from..found + body[found..].find("</tr>").unwrap()];
+    *at = from + row.len();
+    row
+}
+
 /// A number cell as the tables print it.
 fn num_cell(n: impl std::fmt::Display) -> String {
     format!("<td class=\"num\">{n}</td>")
@@ -1062,12 +1073,7 @@ fn the_delivery_page_shows_the_figures_of_the_delivery_command() {
         let body = &page[page.find("Each pupil&#x27;s provision").unwrap()..];
         let mut at = 0;
         for p in places {
-            let name = format!(">{}</a>", esc(&field(p, "name")));
-            let found = body[at..].find(&name).unwrap_or_else(|| panic!("{query}: {name} missing or out of order"));
-            at += found;
-            let from = body[..at].rfind("<tr>").unwrap();
-            let row = &body[from..at + body[at..].find("</tr>").unwrap()];
-            at = from + row.len();
+            let row = next_row(body, &mut at, &field(p, "name"));
             let planned = num_cell(p["planned_minutes"].as_f64().unwrap().round());
             assert!(row.contains(&planned), "{query}: {row} lacks {planned}");
             let delivered = if p["recorded"].as_bool().unwrap() {
@@ -1149,10 +1155,7 @@ fn the_access_page_shows_the_register_of_the_access_command() {
         let body = &page[page.find("<tbody>").unwrap()..];
         let mut at = 0;
         for r in rows {
-            let name = format!(">{}</a>", esc(&field(r, "name")));
-            at += body[at..].find(&name).unwrap_or_else(|| panic!("{query}: {name} missing or out of order"));
-            let row = &body[at..at + body[at..].find("</tr>").unwrap()];
-            at += row.len();
+            let row = next_row(body, &mut at, &field(r, "name"));
             assert!(row.contains(&long_date(r["expires"].as_str().unwrap())), "{row}");
             let status = match r["status"].as_str().unwrap() {
                 "expired" => "Expired",
