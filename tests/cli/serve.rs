@@ -1218,6 +1218,15 @@ fn the_census_page_shows_the_return_of_the_census_command() {
     let page = wales.page("/census");
     assert!(page.contains("return made here is England") && page.contains("rules for Wales"), "{page}");
     assert_eq!(wales.get("/census.csv").status, StatusCode::BAD_REQUEST);
+    // No `[calendar]`: the delivery page says what the command says, and
+    // the other pages of the duties still answer.
+    let cli = wales.cli(&["delivery"]);
+    assert_eq!(cli.code, 2);
+    let page = wales.page("/delivery");
+    assert!(page.contains("senco.toml has no [calendar]") && page.contains(&esc("docs/format.md")), "{page}");
+    for p in ["/training", "/access", "/pupil/gwen-jones"] {
+        wales.page(p);
+    }
 }
 
 #[test]
