@@ -233,7 +233,8 @@ fn dashboard_data(here: &Here) -> DashboardData {
     let duties = super::duties::duty_alerts(here);
     let row = |i: &review_due::Item| DueRow {
         name: if i.name.is_empty() { i.pupil.clone() } else { i.name.clone() },
-        href: pupil_href(&i.pupil),
+        // A school item (staff training that lapses) has no pupil: its page is the training page.
+        href: if i.pupil.is_empty() { "/training".to_string() } else { pupil_href(&i.pupil) },
         year: query::year_cell(i.year_group),
         kind: i.kind,
         due: i.due.clone(),

@@ -1346,3 +1346,29 @@ fn anonymised_duties_pages_show_no_full_name() {
         assert!(w.page("/training").contains(">R. P.</a>") || w.page("/training").contains(">D. O.</a>"));
     }
 }
+
+#[test]
+fn every_link_on_the_duties_pages_leads_to_a_page() {
+    for school in [oakfield(), ashdown()] {
+        let w = start_on(&school, DUTY_DAY, |_| {});
+        let mut seen = std::collections::BTreeSet::new();
+        for p in DUTY_PAGES.iter().chain(&["/", "/pupil/dylan-reeves"]) {
+            if w.get(p).status == StatusCode::NOT_FOUND {
+                continue;
+            }
+            let page = w.page(p);
+            for part in page.split("href=\"").skip(1) {
+                let href = part[..part.find('"').unwrap()].replace("&#x2f;", "/").replace("&amp;", "&");
+                if href.starts_with('/') {
+                    seen.insert(href);
+                }
+            }
+        }
+        for href in &seen {
+            if href.starts_with('#') {
+                continue;
+            }
+            assert_eq!(w.get(href).status, StatusCode::OK, "{href} on the duties' pages of {}", school.display());
+        }
+    }
+}
