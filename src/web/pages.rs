@@ -232,7 +232,12 @@ fn dashboard_data(here: &Here) -> DashboardData {
     );
     let duties = super::duties::duty_alerts(here);
     let row = |i: &review_due::Item| DueRow {
-        name: if i.name.is_empty() { i.pupil.clone() } else { i.name.clone() },
+        name: match (i.name.is_empty(), i.pupil.is_empty()) {
+            (true, _) => i.pupil.clone(),
+            // A staff member (training), by initials when pupils are.
+            (false, true) if here.app.opts.anonymise => super::duties::initials(&i.name),
+            _ => i.name.clone(),
+        },
         // A school item (staff training that lapses) has no pupil: its page is the training page.
         href: if i.pupil.is_empty() { "/training".to_string() } else { pupil_href(&i.pupil) },
         year: query::year_cell(i.year_group),
