@@ -16,5 +16,8 @@ pub fn run(ctx: &Ctx, args: &DeliveryArgs) -> Result<u8, Error> {
     let report = delivery::query(&repo, ctx.today, &opts).map_err(|why| {
         Error::usage(why, Some("see `[calendar]` in docs/format.md: terms are what delivery is counted over".into()))
     })?;
+    if let Some(note) = delivery::unread_note(&report.unread_files) {
+        super::eprint(&format!("warning: {note}\n"));
+    }
     emit::emit(ctx, &args.out, &delivery::document(&report), &report)
 }

@@ -144,12 +144,12 @@ fn line_after(text: &str, end: usize) -> Option<usize> {
 
 /// The byte where an entry's text ends: its value, or its key when the value
 /// is empty (an empty value's span may sit on a later line).
-fn entry_end(text: &str, key: &Scalar, value: &Node) -> usize {
+fn entry_end(text: &str, key: &Scalar, value: &Node) -> Result<usize, Refusal> {
     let key_end = bytes_of(text, key.span).1;
     // Nothing written: the entry ends with its key. A null that is written
     // (`~`, `null`) may stand on the next line (found by the fuzzer).
     if matches!(value, Node::Scalar(s) if s.value.is_empty()) {
-        return key_end;
+        return Ok(key_end);
     }
     let (start, end) = bytes_of(text, value.span());
     let mut end = end.max(key_end);
@@ -162,10 +162,24 @@ fn entry_end(text: &str, key: &Scalar, value: &Node) -> usize {
         Node::Seq(q) => matches!(q.items.last(), Some(Node::Scalar(s)) if s.style == Style::Block),
     };
     if last_block && !keep {
-        let trimmed = text.get(start..end).map_or(0, |t| t.trim_end().len());
+        let body = text.get(start..end).unwrap_or("");
+        let trimmed = body.trim_end().len();
+        // The lines cut off must be empty for the block: spaces no deeper
+        // than its text's indentation. A deeper line of spaces is text
+        // (found by the fuzzer: `  s` then `   ` at the end of the file).
+        let indent = if body.starts_with(['|', '>']) {
+            body.lines().skip(1).find(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len())
+        } else {
+            // The span starts at the text, on its first line.
+            Some(start - text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1))
+        };
+        let tail = &body[trimmed..];
+        if tail.contains('\t') || tail.lines().any(|l| indent.is_some_and(|n| l.trim_end_matches('\r').len() > n)) {
+            return Err("the last value ends with lines of spaces that belong to it".into());
+        }
         end = (start + trimmed).max(key_end);
     }
-    end
+    Ok(end)
 }
 
 /// Whether the block scalar whose text starts at byte `start` has `+`
@@ -243,7 +257,7 @@ pub fn insert_entry(text: &str, map: &Map, key: &str, value: &str) -> Result<Edi
     }
     let indent = " ".repeat(first.span.start.column.saturating_sub(1) as usize);
     let nl = eol(text);
-    let end = entry_end(text, last_k, last_v);
+    let end = entry_end(text, last_k, last_v)?;
     let line = format!("{indent}{key}: {value}");
     Ok(match line_after(text, end) {
         Some(at) => Edit { start: at, end: at, text: format!("{line}{nl}") },
@@ -279,7 +293,7 @@ fn entry_lines(text: &str, map: &Map, key: &str) -> Result<Option<std::ops::Rang
     if explicit_above(text, line_start) {
         return Err(format!("`{key}` is written as an explicit `?` key"));
     }
-    let end = entry_end(text, k, v);
+    let end = entry_end(text, k, v)?;
     let rest_of_line = text.get(end..).map_or("", |t| t.split('\n').next().unwrap_or(""));
     let rest = rest_of_line.trim();
     if !(rest.is_empty() || rest.starts_with('#')) {
@@ -482,6 +496,20 @@ mod tests {
         let m = top_map(t).unwrap();
         let e = remove_entry(t, &m, "b").unwrap().unwrap();
         assert_eq!(apply(t, vec![e]).unwrap(), "c: 2\n");
+    }
+
+    #[test]
+    fn insert_refuses_after_a_block_that_ends_in_deeper_spaces() {
+        // Found by the fuzzer: a line of spaces deeper than the text is part of it.
+        let t = "k: >-\n  s\n   ";
+        let m = top_map(t).unwrap();
+        assert!(insert_entry(t, &m, "x", "1").unwrap_err().contains("spaces"));
+        // Blank lines no deeper than the text are not: the new key goes after the text.
+        for (t, want) in [("k: >-\n  s\n  \n", "k: >-\n  s\nx: 1\n  \n"), ("k: |\n  s\n\n", "k: |\n  s\nx: 1\n\n")] {
+            let m = top_map(t).unwrap();
+            let e = insert_entry(t, &m, "x", "1").unwrap();
+            assert_eq!(apply(t, vec![e]).unwrap(), want);
+        }
     }
 
     #[test]

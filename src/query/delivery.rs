@@ -232,6 +232,10 @@ pub struct Report {
     /// Per staff member: the minutes of the sessions they ran, each session
     /// counted once however many pupils it had.
     pub by_staff: Vec<Total>,
+    /// Delivery files that could not be read in full: the delivered figures
+    /// may be short by their sessions (omitted when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unread_files: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -327,6 +331,7 @@ pub fn query(repo: &Repo, today: NaiveDate, opts: &Options) -> Result<Report, St
         places,
         by_provision: by_provision.into_iter().map(total).collect(),
         by_staff: by_staff.into_iter().map(total).collect(),
+        unread_files: repo.delivery_unread.clone(),
     })
 }
 
@@ -401,5 +406,25 @@ pub fn document(r: &Report) -> Document {
         "By staff member (whole session time, each session once; provision with delivery records)",
         crate::output::Block::Table(totals(&r.by_staff, "staff")),
     );
+    if let Some(note) = unread_note(&r.unread_files) {
+        doc.notes.push(note);
+    }
     doc
+}
+
+/// The warning for delivery files that could not be read in full, naming
+/// them (for the SENCO's own reports; documents for parents say it in words).
+pub fn unread_note(files: &[String]) -> Option<String> {
+    let names: Vec<String> = files.iter().map(|f| format!("`{}`", crate::diag::render::escape_controls(f))).collect();
+    match names.len() {
+        0 => None,
+        1 => Some(format!(
+            "1 delivery file could not be read in full ({}), so the sessions delivered may be too few; see `senco check`",
+            names[0]
+        )),
+        n => Some(format!(
+            "{n} delivery files could not be read in full ({}), so the sessions delivered may be too few; see `senco check`",
+            names.join(", ")
+        )),
+    }
 }

@@ -121,6 +121,10 @@ pub struct Repo {
     pub archived: Vec<PupilRecord>,
     /// The sessions delivered (`delivery/<place>/YYYY-MM.yaml`), by path.
     pub delivery: Vec<DeliveryFile>,
+    /// The delivery files that could not be read in full (unreadable, not
+    /// YAML, a session with an error, or not named `YYYY-MM.yaml`), sorted:
+    /// every figure of delivered provision may be short by their sessions.
+    pub delivery_unread: Vec<String>,
     /// Top-level files (senco.toml, staff.yaml, catalogue.yaml, delivery files).
     pub files: Vec<SourceFile>,
     /// Problems found while reading the top-level files.
@@ -260,7 +264,8 @@ pub fn load_head(root: &Path) -> Result<Repo, Error> {
     let mut findings = Vec::new();
     let staff = load_list::<Staff>(root, "staff.yaml", settings.limits, &mut files, &mut findings);
     let catalogue = load_list::<Provision>(root, "catalogue.yaml", settings.limits, &mut files, &mut findings);
-    let delivery = load_delivery(root, settings.limits, &mut files, &mut findings);
+    let mut delivery_unread = Vec::new();
+    let delivery = load_delivery(root, settings.limits, &mut files, &mut findings, &mut delivery_unread);
 
     Ok(Repo {
         root: root.to_path_buf(),
@@ -270,6 +275,7 @@ pub fn load_head(root: &Path) -> Result<Repo, Error> {
         pupils: Vec::new(),
         archived: Vec::new(),
         delivery,
+        delivery_unread,
         files,
         findings,
     })
@@ -295,6 +301,7 @@ fn load_delivery(
     limits: Limits,
     files: &mut Vec<SourceFile>,
     findings: &mut Vec<Finding>,
+    unread: &mut Vec<String>,
 ) -> Vec<DeliveryFile> {
     let mut out = Vec::new();
     let mut places: Vec<String> = match std::fs::read_dir(root.join("delivery")) {
@@ -336,6 +343,7 @@ fn load_delivery(
                     )
                     .with_hint("name each month's file by its year and month, e.g. `2026-11.yaml`"),
                 );
+                unread.push(path);
                 continue;
             };
             match read_source(root, &path, limits) {
@@ -343,15 +351,22 @@ fn load_delivery(
                     let mut cx = Cx::new(&path);
                     let sessions =
                         decode_file::<Vec<crate::model::Session>>(&src, &mut cx, Top::List).unwrap_or_default();
+                    if cx.findings.iter().any(|f| f.severity == Severity::Error) {
+                        unread.push(path.clone());
+                    }
                     findings.append(&mut cx.findings);
                     files.push(src);
                     out.push(DeliveryFile { path, place: place.clone(), month, sessions });
                 }
                 Ok(None) => {}
-                Err(f) => findings.push(*f),
+                Err(f) => {
+                    unread.push(path);
+                    findings.push(*f);
+                }
             }
         }
     }
+    unread.sort();
     out
 }
 

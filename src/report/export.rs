@@ -800,6 +800,14 @@ pub fn tables(repo: &Repo, today: NaiveDate) -> Vec<Table> {
             );
         }
     }
+    // Delivery files not read in full: no pupil, but figures of delivered
+    // provision worked from this export would be short by their sessions.
+    for file in &repo.delivery_unread {
+        unreadable.push(
+            vec![Value::Null, Value::Bool(false), file.as_str().into()],
+            Origin { file: file.clone(), line: 1, column: 1 },
+        );
+    }
     // The `school` column, first in every row.
     let key = Value::Text(settings.school.key().to_string());
     for t in &mut all {

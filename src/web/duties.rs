@@ -372,6 +372,8 @@ pub async fn delivery_page(
         tables: Vec<SectionView>,
         csv_href: String,
         error: Option<String>,
+        /// Delivery files that could not be read in full (the figures may be short).
+        unread: Vec<String>,
     }
     let period = report
         .as_ref()
@@ -390,6 +392,7 @@ pub async fn delivery_page(
         tables,
         csv_href: format!("/delivery.csv{}", query_string(&q, &["term", "pupil", "provision"])),
         error,
+        unread: here.snap.repo.delivery_unread.clone(),
     };
     here.page("delivery.html.j2", &view)
 }

@@ -377,6 +377,7 @@ fn clone_repo(r: &Repo) -> Repo {
         pupils: r.pupils.clone(),
         archived: r.archived.clone(),
         delivery: r.delivery.clone(),
+        delivery_unread: r.delivery_unread.clone(),
         files: r.files.clone(),
         findings: r.findings.clone(),
     }

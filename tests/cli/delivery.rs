@@ -128,3 +128,41 @@ fn impact_shows_the_minutes_received_beside_each_gain() {
     let phonics = senco(&oakfield(), &["impact", "--provision", "phonics-catch-up", "--format", "html"]);
     assert!(phonics.stdout.contains("<td class=\"num\">240</td>"), "{}", phonics.stdout);
 }
+
+#[test]
+fn a_delivery_file_that_cannot_be_read_is_named_never_a_silent_shortfall() {
+    let (_dir, repo) = scratch();
+    // October's SALT sessions (6 and 20 Oct attended, 13 Oct cancelled) in a file that no longer parses.
+    std::fs::write(repo.join("delivery/salt-therapy/2026-10.yaml"), "- date: 2026-10-06\n  minutes: [45\n").unwrap();
+    let run = senco(&repo, &["delivery", "--term", "autumn", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["unread_files"], serde_json::json!(["delivery/salt-therapy/2026-10.yaml"]));
+    // 360 less the two attended October sessions: short, and said so.
+    assert_eq!(place(&v, "amara-osei", "salt-therapy")["delivered_minutes"], 270.0);
+    assert!(
+        run.stderr
+            .contains("warning: 1 delivery file could not be read in full (`delivery/salt-therapy/2026-10.yaml`)"),
+        "{}",
+        run.stderr
+    );
+    let table = senco(&repo, &["delivery", "--term", "autumn"]);
+    assert!(table.stdout.contains("so the sessions delivered may be too few"), "{}", table.stdout);
+    // The review pack says it in words, without the file's name.
+    let pack = senco(&repo, &["render", "review", "amara-osei"]);
+    assert!(
+        pack.stdout.contains("Some records of sessions could not be read, so this may be too few."),
+        "{}",
+        pack.stdout
+    );
+    assert!(!pack.stdout.contains("2026-10.yaml"));
+    // The export names it in its `unreadable` table.
+    let out = _dir.path().join("export");
+    let run = senco(&repo, &["export", "--format", "csv", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let csv = std::fs::read_to_string(out.join("unreadable.csv")).unwrap();
+    assert!(csv.contains("delivery/salt-therapy/2026-10.yaml"), "{csv}");
+    // Untouched records name nothing.
+    let clean = senco(&oakfield(), &["delivery", "--format", "json"]);
+    assert!(!clean.stdout.contains("unread_files") && !clean.stderr.contains("could not be read"), "{}", clean.all());
+}

@@ -147,6 +147,8 @@ pub fn delivered(cx: &Ctx, rec: &PupilRecord) -> Vec<DeliveredView> {
             crate::query::delivery::figures(cal, rec, iv, prov, &cx.repo.delivery, &cx.catalogue, from, end)
         });
         let f = f.unwrap_or_default();
+        // A delivery file of this place that could not be read: said in words.
+        let unread = cx.repo.delivery_unread.iter().any(|p| key.is_some() && p.split('/').nth(1) == key);
         let planned = (cal.is_some() && f.planned_minutes > 0.0).then_some(f.planned_minutes);
         out.push((
             start,
@@ -163,6 +165,7 @@ pub fn delivered(cx: &Ctx, rec: &PupilRecord) -> Vec<DeliveredView> {
                     .reasons
                     .iter()
                     .map(|(why, n)| format!("{why} ({n} session{})", if *n == 1 { "" } else { "s" }))
+                    .chain(unread.then(|| "some records of sessions could not be read, so this may be too few".into()))
                     .collect(),
             },
         ));

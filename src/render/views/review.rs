@@ -364,6 +364,11 @@ pub fn delivered(cx: &Ctx, rec: &PupilRecord, id: &str, since: Option<NaiveDate>
         out.push_str(&format!(". Missed: {}", missed.join("; ")));
     }
     out.push('.');
+    // A delivery file of this place that could not be read: say so in words.
+    let places = [text(&iv.provision), text(&iv.id)];
+    if cx.repo.delivery_unread.iter().any(|f| places.contains(&f.split('/').nth(1))) {
+        out.push_str(" Some records of sessions could not be read, so this may be too few.");
+    }
     Some(out)
 }
 
