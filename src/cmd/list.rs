@@ -40,6 +40,6 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<u8, Error> {
         }
         None => {}
     }
-    let doc = register::document(&rows, &columns);
+    let doc = register::document(&rows, &columns, repo.settings.school.jurisdiction);
     emit::emit(ctx, &args.out, &doc, &register::report(ctx.today, rows))
 }

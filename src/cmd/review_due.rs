@@ -17,7 +17,7 @@ pub fn run(ctx: &Ctx, args: &ReviewDueArgs) -> Result<u8, Error> {
         super::eprint(&note);
     }
     let items = review_due::query(&repo, ctx.today, &Options { within, filter, kinds });
-    let doc = review_due::document(&items, within);
+    let doc = review_due::document(&items, within, repo.settings.school.jurisdiction);
     let code = emit::emit(ctx, &args.out, &doc, &review_due::report(ctx.today, items))?;
     // A list of what is due that silently misses a pupil is worse than none.
     if ctx.incomplete() && !args.partial {

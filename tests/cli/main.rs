@@ -28,6 +28,7 @@ mod transfer;
 mod upkeep;
 mod verify;
 mod writers;
+mod years;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
