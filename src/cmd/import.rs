@@ -9,10 +9,9 @@ use super::{eprint, print, Ctx};
 use crate::cli::SafetyArgs;
 use crate::error::Error;
 use crate::model::settings::Jurisdiction;
-use crate::output::{self, Block, Column, Document, Format, Layout, Table};
+use crate::output::{self, Block, Column, Document, Format, Table};
 use crate::query::roster::{self, Located, MisPupil, Reconciliation, RosterMap};
 use serde::Serialize;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Subcommand)]
@@ -348,17 +347,6 @@ fn document(file: &Path, map: &str, r: &Reconciliation, applied: Option<&Applied
     doc
 }
 
-fn layout() -> Layout {
-    if !std::io::stdout().is_terminal() {
-        return Layout { width: None };
-    }
-    let width = terminal_size::terminal_size()
-        .map(|(w, _)| w.0)
-        .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
-        .unwrap_or(100);
-    Layout { width: Some(width) }
-}
-
 fn run_roster(ctx: &Ctx, args: &RosterArgs) -> Result<u8, Error> {
     if args.create && !args.apply && !args.diff {
         return Err(Error::usage(
@@ -421,7 +409,14 @@ fn run_roster(ctx: &Ctx, args: &RosterArgs) -> Result<u8, Error> {
             ),
         );
     }
-    let mut out = output::render_with_unreadable(format, &doc, &report, layout(), false, &ctx.unreadable.borrow());
+    let mut out = output::render_with_unreadable(
+        format,
+        &doc,
+        &report,
+        super::emit::layout_for(false),
+        false,
+        &ctx.unreadable.borrow(),
+    );
     if args.diff {
         let plan = crate::edit::roster::plan_import(&repo, &rec, &pupils, args.create, ctx.today)?;
         out.push_str(&format!("\nWhat --apply{} would write\n", if args.create { " --create" } else { "" }));
