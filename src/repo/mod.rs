@@ -127,6 +127,20 @@ pub struct Repo {
     pub findings: Vec<Finding>,
 }
 
+/// `items` by the id `id_of` reads; of two with the same id, the first.
+fn first_by_id<'a, T>(
+    items: &'a [T],
+    id_of: impl Fn(&'a T) -> Option<&'a str>,
+) -> std::collections::HashMap<&'a str, &'a T> {
+    let mut map = std::collections::HashMap::new();
+    for item in items {
+        if let Some(id) = id_of(item) {
+            map.entry(id).or_insert(item);
+        }
+    }
+    map
+}
+
 impl Repo {
     /// The text of a file, for quoting it in a finding.
     pub fn source(&self, path: &str) -> Option<&str> {
@@ -151,24 +165,12 @@ impl Repo {
 
     /// Staff members by id (the first of two with the same id; `check` reports the second).
     pub fn staff_by_id(&self) -> std::collections::HashMap<&str, &Staff> {
-        let mut map = std::collections::HashMap::new();
-        for s in &self.staff {
-            if let Some(id) = crate::model::text(&s.id) {
-                map.entry(id).or_insert(s);
-            }
-        }
-        map
+        first_by_id(&self.staff, |s| crate::model::text(&s.id))
     }
 
     /// Catalogue entries by id (the first of two with the same id).
     pub fn catalogue_by_id(&self) -> std::collections::HashMap<&str, &Provision> {
-        let mut map = std::collections::HashMap::new();
-        for c in &self.catalogue {
-            if let Some(id) = crate::model::text(&c.id) {
-                map.entry(id).or_insert(c);
-            }
-        }
-        map
+        first_by_id(&self.catalogue, |c| crate::model::text(&c.id))
     }
 
     pub fn pupil(&self, id: &str) -> Option<&PupilRecord> {
