@@ -686,10 +686,11 @@ pub async fn new_pupil_post(
         );
     }
     let dob = date_field(&f, "dob", &mut errors, true);
-    let year = match values.year.parse::<i64>() {
-        Ok(y) if (-2..=14).contains(&y) => Some(y),
+    // A number, or as the pages and records write it (`R`, `N2`, `Y4`).
+    let year = match crate::model::year::parse(&values.year) {
+        Some(y) if (-2..=14).contains(&y) => Some(y),
         _ => {
-            errors.insert("year".into(), "Enter the year group as a whole number, e.g. 4 (Reception is 0).".into());
+            errors.insert("year".into(), "Enter the year group, e.g. 4, R (Reception) or N2 (nursery).".into());
             None
         }
     };

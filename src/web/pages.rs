@@ -326,10 +326,11 @@ fn register_doc(here: &Here, q: &HashMap<String, String>) -> Result<(FilterView,
     let repo = &here.snap.repo;
     let mut years = Vec::new();
     for y in words(&f.year) {
-        years.push(y.parse::<i64>().map_err(|_| {
+        // As the year column writes it (`R`, `N2`) or as a number, like `senco list --year`.
+        years.push(crate::model::year::parse(&y).ok_or_else(|| {
             Error::usage(
                 format!("`{y}` is not a year group"),
-                Some("give a whole number, e.g. 4 (Reception is 0)".into()),
+                Some(format!("give a year group as the records write it: {}", crate::model::year::EXAMPLES)),
             )
         })?);
     }

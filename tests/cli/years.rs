@@ -111,6 +111,14 @@ fn the_browser_shows_r_on_the_dashboard_and_the_register() {
         assert!(page.contains(">N2</td>") && page.contains(">N1</td>"), "{path}:\n{page}");
         assert!(!page.contains(">0</td>") && !page.contains(">-1</td>"), "{path}:\n{page}");
     }
+    // The register's filter takes the year as the column writes it.
+    let page = get("/register?year=R%2CN2");
+    assert!(page.contains("rosie-hart") && page.contains("noah-pike"), "{page}");
+    assert!(!page.contains("isla-moss") && !page.contains("sam-cole"), "{page}");
+    assert_eq!(
+        get("/register?year=0").matches("rosie-hart").count(),
+        get("/register?year=R").matches("rosie-hart").count()
+    );
     let page = get("/pupil/rosie-hart");
     assert!(page.contains("<dt>Year group</dt><dd>R</dd>"), "{page}");
 }
