@@ -12,7 +12,7 @@ pub fn run(ctx: &Ctx, args: &ReviewDueArgs) -> Result<u8, Error> {
     let repo = ctx.load()?;
     let within = i64::from(args.within.unwrap_or(repo.settings.reviews.warn_days));
     let kinds = args.kind.iter().filter_map(|k| kind_name(*k)).collect();
-    let filter = PupilFilter::new(&repo.settings, &args.level, &args.year, &args.class)?;
+    let filter = PupilFilter::new(&repo.settings, &args.level, &args.groups.year, &args.groups.class)?;
     if let Some(note) = filter.nobody_note(&repo) {
         super::eprint(&note);
     }
