@@ -49,13 +49,12 @@ fn session_text(s: &NewSession, nl: &str) -> String {
 
 /// The header of a new month's file.
 pub fn new_file_header(place: &str) -> String {
-    let place: String = place.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    // The first line points editors at the schema (docs/schema.md).
-    let modeline = crate::model::schema::Kind::Delivery.modeline("delivery/p/m.yaml").unwrap_or_default();
-    format!(
-        "{modeline}\n# Sessions of {place} delivered this month, one entry per session, logged once for every pupil in it\n\
-         # (docs/format.md, delivery/). `minutes` is the whole session's length.\n"
-    )
+    crate::edit::log::file_header(crate::model::schema::Kind::Delivery, "delivery/p/m.yaml", place, |place| {
+        format!(
+            "# Sessions of {place} delivered this month, one entry per session, logged once for every pupil in it\n\
+             # (docs/format.md, delivery/). `minutes` is the whole session's length.\n"
+        )
+    })
 }
 
 /// `old` (the file as read, or a new file's header) with the session

@@ -44,14 +44,28 @@ fn entry_text(e: &NewEntry, nl: &str) -> String {
 
 /// The header of a new log file.
 pub fn new_file_header(name: &str) -> String {
+    file_header(crate::model::schema::Kind::Log, "pupils/p/log.yaml", name, |name| {
+        format!(
+            "# The dated log of {name}: meetings, contacts with the family and agencies, concerns,\n\
+             # observations, progress reports. Newest last; add entries with `senco log` or by hand\n\
+             # (docs/format.md, log.yaml). Entries are never edited away: correct with a new entry.\n"
+        )
+    })
+}
+
+/// The header of a new file that only grows: the line that points editors
+/// at the schema of `kind` (docs/schema.md; `rel` is a path of that kind),
+/// then the comment `comment` writes about what the file holds, given
+/// `name` (a pupil's, a place's) with every control character made a space
+/// so it stays in its comment line.
+pub(crate) fn file_header(
+    kind: crate::model::schema::Kind,
+    rel: &str,
+    name: &str,
+    comment: impl FnOnce(&str) -> String,
+) -> String {
     let name: String = name.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    // The first line points editors at the schema (docs/schema.md).
-    let modeline = crate::model::schema::Kind::Log.modeline("pupils/p/log.yaml").unwrap_or_default();
-    format!(
-        "{modeline}\n# The dated log of {name}: meetings, contacts with the family and agencies, concerns,\n\
-         # observations, progress reports. Newest last; add entries with `senco log` or by hand\n\
-         # (docs/format.md, log.yaml). Entries are never edited away: correct with a new entry.\n"
-    )
+    format!("{}\n{}", kind.modeline(rel).unwrap_or_default(), comment(&name))
 }
 
 /// `old` (the file as read, or the new file's header) with the entry
