@@ -292,6 +292,22 @@ pub struct DeliveryFile {
 
 /// Reads every `delivery/<place>/YYYY-MM.yaml`, sorted by path; a file named
 /// otherwise is reported, not read.
+/// The names in `dir` that `keep` accepts, sorted, hidden ones (`.name`)
+/// left out; none when `dir` cannot be read.
+fn names_in(dir: &Path, keep: impl Fn(&std::fs::DirEntry) -> bool) -> Vec<String> {
+    let mut names: Vec<String> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd
+            .flatten()
+            .filter(|e| keep(e))
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with('.'))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    names.sort();
+    names
+}
+
 fn load_delivery(
     root: &Path,
     limits: Limits,
@@ -299,28 +315,8 @@ fn load_delivery(
     findings: &mut Vec<Finding>,
 ) -> Vec<DeliveryFile> {
     let mut out = Vec::new();
-    let mut places: Vec<String> = match std::fs::read_dir(root.join("delivery")) {
-        Ok(rd) => rd
-            .flatten()
-            .filter(|e| e.path().is_dir())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| !n.starts_with('.'))
-            .collect(),
-        Err(_) => return out,
-    };
-    places.sort();
-    for place in places {
-        let mut names: Vec<String> = match std::fs::read_dir(root.join("delivery").join(&place)) {
-            Ok(rd) => rd
-                .flatten()
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| !n.starts_with('.'))
-                .collect(),
-            Err(_) => Vec::new(),
-        };
-        names.sort();
-        for name in names {
+    for place in names_in(&root.join("delivery"), |e| e.path().is_dir()) {
+        for name in names_in(&root.join("delivery").join(&place), |e| e.file_type().is_ok_and(|t| t.is_file())) {
             let path = format!("delivery/{place}/{name}");
             let month = name.strip_suffix(".yaml").and_then(|stem| {
                 let (y, m) = stem.split_once('-')?;
@@ -647,19 +643,9 @@ pub fn load_pupil_with(root: &Path, folder: &str, dir: String, archived: bool, l
         rec.broken_reviews.push(path);
         return rec;
     }
-    let mut names: Vec<String> = match std::fs::read_dir(&reviews_dir) {
-        Ok(rd) => rd
-            .flatten()
-            // Not only regular files: a FIFO or a link named like a review is
-            // reported by `read_record`, never silently skipped.
-            .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| !n.starts_with('.'))
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    names.sort();
-    for name in names {
+    // Not only regular files: a FIFO or a link named like a review is
+    // reported by `read_record`, never silently skipped.
+    for name in names_in(&reviews_dir, |e| e.file_type().is_ok_and(|t| !t.is_dir())) {
         let path = format!("{rel}/reviews/{name}");
         let Some(stem) = name.strip_suffix(".yaml") else {
             if name.ends_with(".yml") {
