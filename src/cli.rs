@@ -536,6 +536,17 @@ pub enum QueryFormat {
     Html,
 }
 
+/// `--year` and `--class`, as `list`, `review-due` and `compliance` take them.
+#[derive(Debug, Args)]
+pub struct YearClassArgs {
+    /// Only pupils in these year groups (`5`, `Y5`, `R`, `N2`; repeat or separate with commas).
+    #[arg(long, value_name = "YEAR", value_delimiter = ',', allow_hyphen_values = true, value_parser = parse_year)]
+    pub year: Vec<i64>,
+    /// Only pupils in these classes (case-insensitive).
+    #[arg(long, value_name = "CLASS", value_delimiter = ',')]
+    pub class: Vec<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct ReviewDueArgs {
     /// Show items due within this many days of today: `14`, `14d` or `2w` (overdue items always show) [default: reviews.warn_days].
@@ -544,12 +555,8 @@ pub struct ReviewDueArgs {
     /// Only pupils at these support levels (repeat or separate with commas).
     #[arg(long, value_name = "LEVEL", value_delimiter = ',')]
     pub level: Vec<String>,
-    /// Only pupils in these year groups (`5`, `Y5`, `R`, `N2`; repeat or separate with commas).
-    #[arg(long, value_name = "YEAR", value_delimiter = ',', allow_hyphen_values = true, value_parser = parse_year)]
-    pub year: Vec<i64>,
-    /// Only pupils in these classes (case-insensitive).
-    #[arg(long, value_name = "CLASS", value_delimiter = ',')]
-    pub class: Vec<String>,
+    #[command(flatten)]
+    pub groups: YearClassArgs,
     /// Only these kinds of item.
     #[arg(long, value_enum, value_name = "KIND", value_delimiter = ',')]
     pub kind: Vec<DueKind>,
@@ -573,12 +580,8 @@ pub struct ComplianceArgs {
     /// Only pupils at these support levels.
     #[arg(long, value_name = "LEVEL", value_delimiter = ',')]
     pub level: Vec<String>,
-    /// Only pupils in these year groups (`5`, `Y5`, `R`, `N2`; repeat or separate with commas).
-    #[arg(long, value_name = "YEAR", value_delimiter = ',', allow_hyphen_values = true, value_parser = parse_year)]
-    pub year: Vec<i64>,
-    /// Only pupils in these classes (case-insensitive).
-    #[arg(long, value_name = "CLASS", value_delimiter = ',')]
-    pub class: Vec<String>,
+    #[command(flatten)]
+    pub groups: YearClassArgs,
     #[command(flatten)]
     pub out: OutputArgs,
 }
@@ -622,12 +625,8 @@ pub struct ListArgs {
     /// Only pupils with a need of this type code, e.g. SPLD, ASD.
     #[arg(long, value_name = "TYPE", value_delimiter = ',')]
     pub need: Vec<String>,
-    /// Only pupils in these year groups (`5`, `Y5`, `R`, `N2`; repeat or separate with commas).
-    #[arg(long, value_name = "YEAR", value_delimiter = ',', allow_hyphen_values = true, value_parser = parse_year)]
-    pub year: Vec<i64>,
-    /// Only pupils in these classes (case-insensitive).
-    #[arg(long, value_name = "CLASS", value_delimiter = ',')]
-    pub class: Vec<String>,
+    #[command(flatten)]
+    pub groups: YearClassArgs,
     /// Only pupils this staff member is key worker for or runs a current intervention with.
     #[arg(long, value_name = "STAFF", value_delimiter = ',')]
     pub staff: Vec<String>,

@@ -16,5 +16,5 @@ pub fn run(ctx: &Ctx, args: &AccessArgs) -> Result<u8, Error> {
     let repo = ctx.load()?;
     let window = args.expiring.unwrap_or(access::DEFAULT_WINDOW);
     let report = access::query(&repo, ctx.today, window, args.expiring.is_some());
-    emit::emit(ctx, &args.out, &access::document(&report), &report)
+    emit::emit(ctx, &args.out, &access::document(&report, repo.settings.school.jurisdiction), &report)
 }

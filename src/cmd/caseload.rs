@@ -21,7 +21,7 @@ pub fn run(ctx: &Ctx, args: &CaseloadArgs) -> Result<u8, Error> {
     };
     let report = caseload::query(&repo, ctx.today, args.max_hours, only.as_deref());
     let doc = match (&only, report.staff.first()) {
-        (Some(_), Some(s)) => caseload::detail(&report, s),
+        (Some(_), Some(s)) => caseload::detail(&report, s, repo.settings.school.jurisdiction),
         _ => caseload::document(&report),
     };
     emit::emit(ctx, &args.out, &doc, &report)

@@ -33,7 +33,7 @@ pub fn run(ctx: &Ctx, args: &CensusArgs) -> Result<u8, Error> {
         None => args.date.unwrap_or(ctx.today),
     };
     let report = census::census(&repo, date, term, ctx.today, args.show_upn);
-    let doc = census::document(&report, args.show_upn, format == Format::Csv);
+    let doc = census::document(&report, args.show_upn, format == Format::Csv, repo.settings.school.jurisdiction);
     emit::emit(ctx, &args.out, &doc, &report)?;
     if report.errors > 0 {
         super::eprint(&format!(

@@ -45,7 +45,7 @@ pub fn run(ctx: &Ctx, args: &ComplianceArgs) -> Result<u8, Error> {
         }
     };
     let statuses = args.status.iter().map(|s| status(*s)).collect();
-    let filter = PupilFilter::new(&repo.settings, &args.level, &args.year, &args.class)?;
+    let filter = PupilFilter::new(&repo.settings, &args.level, &args.groups.year, &args.groups.class)?;
     let rows = compliance::query(&repo, ctx.today, &Options { pupil, rules, statuses, filter });
     let doc = compliance::document(&rows);
     emit::emit(ctx, &args.out, &doc, &compliance::report(&repo, ctx.today, rows))

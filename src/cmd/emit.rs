@@ -110,7 +110,13 @@ pub fn format(out: &OutputArgs) -> Result<Format, Error> {
 /// Terminal tables wrap to the terminal's width; anything else (pipes,
 /// files) gets unwrapped tables, so output is stable.
 fn layout(out: &OutputArgs) -> Layout {
-    if out.output.is_some() || !std::io::stdout().is_terminal() {
+    layout_for(out.output.is_some())
+}
+
+/// The layout of output written to a file (`to_file`), else to stdout:
+/// the terminal's width on a terminal, unwrapped otherwise.
+pub fn layout_for(to_file: bool) -> Layout {
+    if to_file || !std::io::stdout().is_terminal() {
         return Layout { width: None };
     }
     let width = terminal_size::terminal_size()

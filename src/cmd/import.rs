@@ -8,10 +8,10 @@ use super::upkeep::guard_git;
 use super::{eprint, print, Ctx};
 use crate::cli::SafetyArgs;
 use crate::error::Error;
-use crate::output::{self, Block, Column, Document, Format, Layout, Table};
+use crate::model::settings::Jurisdiction;
+use crate::output::{self, Block, Column, Document, Format, Table};
 use crate::query::roster::{self, Located, MisPupil, Reconciliation, RosterMap};
 use serde::Serialize;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Subcommand)]
@@ -187,7 +187,8 @@ fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map_or(String::new(), T::to_string)
 }
 
-fn document(file: &Path, map: &str, r: &Reconciliation, applied: Option<&Applied>) -> Document {
+fn document(file: &Path, map: &str, r: &Reconciliation, applied: Option<&Applied>, j: Jurisdiction) -> Document {
+    let year = |y: Option<i64>| crate::query::year_cell(j, y);
     let s = &r.summary;
     let mut doc =
         Document { title: Some(format!("Roster {} (columns: {map})", file.display())), ..Document::default() };
@@ -234,7 +235,7 @@ fn document(file: &Path, map: &str, r: &Reconciliation, applied: Option<&Applied
             n.line.to_string(),
             n.name.clone(),
             n.date_of_birth.to_string(),
-            opt(&n.year_group),
+            year(n.year_group),
             opt(&n.class),
             n.mis_sen.clone(),
             id,
@@ -252,7 +253,8 @@ fn document(file: &Path, map: &str, r: &Reconciliation, applied: Option<&Applied
         "none",
     );
     for m in &r.moves {
-        let y = m.year_group.as_ref().map_or(String::new(), |c| format!("{} -> {}", c.from, c.to));
+        let y =
+            m.year_group.as_ref().map_or(String::new(), |c| format!("{} -> {}", year(Some(c.from)), year(Some(c.to))));
         let c = m.class.as_ref().map_or(String::new(), |c| {
             format!("{} -> {}", c.from.as_deref().unwrap_or("(none)"), c.to.as_deref().unwrap_or(""))
         });
@@ -282,7 +284,7 @@ fn document(file: &Path, map: &str, r: &Reconciliation, applied: Option<&Applied
         "none",
     );
     for p in &r.not_on_roll {
-        t.push(vec![p.pupil.clone(), p.name.clone(), opt(&p.year_group), opt(&p.class), opt(&p.level)]);
+        t.push(vec![p.pupil.clone(), p.name.clone(), year(p.year_group), opt(&p.class), opt(&p.level)]);
     }
     doc.section("On record but not on the roll (likely leavers)", Block::Table(t));
     let mut t = Table::new(
@@ -345,17 +347,6 @@ fn document(file: &Path, map: &str, r: &Reconciliation, applied: Option<&Applied
     doc
 }
 
-fn layout() -> Layout {
-    if !std::io::stdout().is_terminal() {
-        return Layout { width: None };
-    }
-    let width = terminal_size::terminal_size()
-        .map(|(w, _)| w.0)
-        .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
-        .unwrap_or(100);
-    Layout { width: Some(width) }
-}
-
 fn run_roster(ctx: &Ctx, args: &RosterArgs) -> Result<u8, Error> {
     if args.create && !args.apply && !args.diff {
         return Err(Error::usage(
@@ -408,7 +399,7 @@ fn run_roster(ctx: &Ctx, args: &RosterArgs) -> Result<u8, Error> {
         reconciliation: &rec,
         applied,
     };
-    let mut doc = document(file, &map.source, &rec, report.applied.as_ref());
+    let mut doc = document(file, &map.source, &rec, report.applied.as_ref(), jurisdiction);
     for (i, m) in missing.iter().enumerate() {
         doc.notes.insert(
             i,
@@ -418,7 +409,14 @@ fn run_roster(ctx: &Ctx, args: &RosterArgs) -> Result<u8, Error> {
             ),
         );
     }
-    let mut out = output::render_with_unreadable(format, &doc, &report, layout(), false, &ctx.unreadable.borrow());
+    let mut out = output::render_with_unreadable(
+        format,
+        &doc,
+        &report,
+        super::emit::layout_for(false),
+        false,
+        &ctx.unreadable.borrow(),
+    );
     if args.diff {
         let plan = crate::edit::roster::plan_import(&repo, &rec, &pupils, args.create, ctx.today)?;
         out.push_str(&format!("\nWhat --apply{} would write\n", if args.create { " --create" } else { "" }));

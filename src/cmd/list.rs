@@ -14,7 +14,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<u8, Error> {
     if args.archived {
         ctx.include_archive(&repo, true);
     }
-    let filter = PupilFilter::new(&repo.settings, &args.level, &args.year, &args.class)?;
+    let filter = PupilFilter::new(&repo.settings, &args.level, &args.groups.year, &args.groups.class)?;
     let nobody = if args.archived { None } else { filter.nobody_note(&repo) };
     let mut staff = Vec::new();
     for s in &args.staff {
@@ -40,6 +40,6 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<u8, Error> {
         }
         None => {}
     }
-    let doc = register::document(&rows, &columns);
+    let doc = register::document(&rows, &columns, repo.settings.school.jurisdiction);
     emit::emit(ctx, &args.out, &doc, &register::report(ctx.today, rows))
 }

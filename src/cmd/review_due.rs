@@ -12,12 +12,12 @@ pub fn run(ctx: &Ctx, args: &ReviewDueArgs) -> Result<u8, Error> {
     let repo = ctx.load()?;
     let within = i64::from(args.within.unwrap_or(repo.settings.reviews.warn_days));
     let kinds = args.kind.iter().filter_map(|k| kind_name(*k)).collect();
-    let filter = PupilFilter::new(&repo.settings, &args.level, &args.year, &args.class)?;
+    let filter = PupilFilter::new(&repo.settings, &args.level, &args.groups.year, &args.groups.class)?;
     if let Some(note) = filter.nobody_note(&repo) {
         super::eprint(&note);
     }
     let items = review_due::query(&repo, ctx.today, &Options { within, filter, kinds });
-    let doc = review_due::document(&items, within);
+    let doc = review_due::document(&items, within, repo.settings.school.jurisdiction);
     let code = emit::emit(ctx, &args.out, &doc, &review_due::report(ctx.today, items))?;
     // A list of what is due that silently misses a pupil is worse than none.
     if ctx.incomplete() && !args.partial {

@@ -16,5 +16,5 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> Result<u8, Error> {
             Some("run `senco check` to see what is wrong with it".into()),
         ));
     };
-    emit::emit(ctx, &args.out, &show::document(&report), &report)
+    emit::emit(ctx, &args.out, &show::document(&report, repo.settings.school.jurisdiction), &report)
 }

@@ -9,5 +9,5 @@ pub fn run(ctx: &Ctx, args: &StatsArgs) -> Result<u8, Error> {
     emit::format(&args.out)?;
     let repo = ctx.load()?;
     let report = stats::query(&repo, ctx.today);
-    emit::emit(ctx, &args.out, &stats::document(&report), &report)
+    emit::emit(ctx, &args.out, &stats::document(&report, repo.settings.school.jurisdiction), &report)
 }

@@ -7,7 +7,6 @@
 use crate::edit::log::AppendError;
 use crate::edit::surgical::{yaml_flow_text, yaml_text};
 use crate::model::{Attendance, Session};
-use crate::repo::decode::{Cx, Decode};
 use chrono::NaiveDate;
 
 /// One session as logged for its group.
@@ -50,57 +49,18 @@ fn session_text(s: &NewSession, nl: &str) -> String {
 
 /// The header of a new month's file.
 pub fn new_file_header(place: &str) -> String {
-    let place: String = place.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    // The first line points editors at the schema (docs/schema.md).
-    let modeline = crate::model::schema::Kind::Delivery.modeline("delivery/p/m.yaml").unwrap_or_default();
-    format!(
-        "{modeline}\n# Sessions of {place} delivered this month, one entry per session, logged once for every pupil in it\n\
-         # (docs/format.md, delivery/). `minutes` is the whole session's length.\n"
-    )
+    crate::edit::log::file_header(crate::model::schema::Kind::Delivery, "delivery/p/m.yaml", place, |place| {
+        format!(
+            "# Sessions of {place} delivered this month, one entry per session, logged once for every pupil in it\n\
+             # (docs/format.md, delivery/). `minutes` is the whole session's length.\n"
+        )
+    })
 }
 
 /// `old` (the file as read, or a new file's header) with the session
 /// appended; read back before it is returned.
 pub fn append(old: &str, session: &NewSession) -> Result<String, AppendError> {
-    let nl = if old.contains("\r\n") { "\r\n" } else { "\n" };
-    let body: Vec<&str> =
-        old.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#') && *l != "---").collect();
-    let new = if body == ["[]"] {
-        let at = old.find("[]").ok_or(AppendError::Shape)?;
-        let line_start = old[..at].rfind('\n').map_or(0, |i| i + 1);
-        if !old[line_start..at].trim().is_empty() {
-            return Err(AppendError::Shape);
-        }
-        let line_end = old[at..].find('\n').map_or(old.len(), |i| at + i + 1);
-        format!("{}{}{}", &old[..line_start], session_text(session, nl), &old[line_end..])
-    } else if body.is_empty() || body[0].starts_with("- ") || body[0] == "-" {
-        let mut s = old.to_string();
-        if !s.is_empty() && !s.ends_with('\n') {
-            s.push_str(nl);
-        }
-        s.push_str(&session_text(session, nl));
-        s
-    } else {
-        return Err(AppendError::Shape);
-    };
-    let count = |text: &str| -> Result<usize, String> {
-        let mut cx = Cx::new("delivery.yaml");
-        let sessions = match crate::repo::yaml::parse(crate::edit::surgical::split_bom(text).1) {
-            Ok(Some(node)) => Vec::<Session>::decode(&node, &mut cx).unwrap_or_default(),
-            Ok(None) => Vec::new(),
-            Err(e) => return Err(e.message),
-        };
-        match cx.findings.first() {
-            Some(f) => Err(f.message.clone()),
-            None => Ok(sessions.len()),
-        }
-    };
-    let before = count(old).map_err(AppendError::ReadBack)?;
-    let after = count(&new).map_err(AppendError::ReadBack)?;
-    if after != before + 1 {
-        return Err(AppendError::ReadBack(format!("{before} sessions became {after}")));
-    }
-    Ok(new)
+    crate::edit::log::append_item::<Session>(old, |nl| session_text(session, nl), "delivery.yaml", "sessions")
 }
 
 #[cfg(test)]

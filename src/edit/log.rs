@@ -44,22 +44,55 @@ fn entry_text(e: &NewEntry, nl: &str) -> String {
 
 /// The header of a new log file.
 pub fn new_file_header(name: &str) -> String {
+    file_header(crate::model::schema::Kind::Log, "pupils/p/log.yaml", name, |name| {
+        format!(
+            "# The dated log of {name}: meetings, contacts with the family and agencies, concerns,\n\
+             # observations, progress reports. Newest last; add entries with `senco log` or by hand\n\
+             # (docs/format.md, log.yaml). Entries are never edited away: correct with a new entry.\n"
+        )
+    })
+}
+
+/// The header of a new file that only grows: the line that points editors
+/// at the schema of `kind` (docs/schema.md; `rel` is a path of that kind),
+/// then the comment `comment` writes about what the file holds, given
+/// `name` (a pupil's, a place's) with every control character made a space
+/// so it stays in its comment line.
+pub(crate) fn file_header(
+    kind: crate::model::schema::Kind,
+    rel: &str,
+    name: &str,
+    comment: impl FnOnce(&str) -> String,
+) -> String {
     let name: String = name.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    // The first line points editors at the schema (docs/schema.md).
-    let modeline = crate::model::schema::Kind::Log.modeline("pupils/p/log.yaml").unwrap_or_default();
-    format!(
-        "{modeline}\n# The dated log of {name}: meetings, contacts with the family and agencies, concerns,\n\
-         # observations, progress reports. Newest last; add entries with `senco log` or by hand\n\
-         # (docs/format.md, log.yaml). Entries are never edited away: correct with a new entry.\n"
-    )
+    format!("{}\n{}", kind.modeline(rel).unwrap_or_default(), comment(&name))
 }
 
 /// `old` (the file as read, or the new file's header) with the entry
 /// appended; read back before it is returned.
 pub fn append(old: &str, entry: &NewEntry) -> Result<String, AppendError> {
+    append_item::<LogEntry>(old, |nl| entry_text(entry, nl), "log.yaml", "entries")
+}
+
+/// `old`, a YAML list of `T` that only grows (a pupil's log, a month of
+/// delivered sessions) or a new file's header, with one item appended: the
+/// lines `item` writes for the file's line ending (`\n` or `\r\n`). Every
+/// byte of `old` stays; the one exception is a file that is just `[]`, whose
+/// empty list is replaced by the item. A flow list is [`AppendError::Shape`].
+/// The result is read back before it is returned: it must decode as `file`
+/// without a finding, holding the old items (`noun`, in the message) and one more.
+pub(crate) fn append_item<T>(
+    old: &str,
+    item: impl Fn(&str) -> String,
+    file: &str,
+    noun: &str,
+) -> Result<String, AppendError>
+where
+    Vec<T>: Decode,
+{
     let nl = if old.contains("\r\n") { "\r\n" } else { "\n" };
     let body: Vec<&str> =
-        old.lines().map(|l| l.trim()).filter(|l| !l.is_empty() && !l.starts_with('#') && *l != "---").collect();
+        old.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#') && *l != "---").collect();
     let new = if body == ["[]"] {
         // An empty flow list: the one case where a byte changes.
         let at = old.find("[]").ok_or(AppendError::Shape)?;
@@ -68,41 +101,35 @@ pub fn append(old: &str, entry: &NewEntry) -> Result<String, AppendError> {
             return Err(AppendError::Shape);
         }
         let line_end = old[at..].find('\n').map_or(old.len(), |i| at + i + 1);
-        format!("{}{}{}", &old[..line_start], entry_text(entry, nl), &old[line_end..])
+        format!("{}{}{}", &old[..line_start], item(nl), &old[line_end..])
     } else if body.is_empty() || body[0].starts_with("- ") || body[0] == "-" {
         let mut s = old.to_string();
         if !s.is_empty() && !s.ends_with('\n') {
             s.push_str(nl);
         }
-        s.push_str(&entry_text(entry, nl));
+        s.push_str(&item(nl));
         s
     } else {
         return Err(AppendError::Shape);
     };
-    read_back(old, &new)?;
-    Ok(new)
-}
-
-/// The new text must decode without a finding, holding the old entries and one more.
-fn read_back(old: &str, new: &str) -> Result<(), AppendError> {
     let count = |text: &str| -> Result<usize, String> {
-        let mut cx = Cx::new("log.yaml");
-        let entries = match crate::repo::yaml::parse(text) {
-            Ok(Some(node)) => Vec::<LogEntry>::decode(&node, &mut cx).unwrap_or_default(),
+        let mut cx = Cx::new(file);
+        let items = match crate::repo::yaml::parse(crate::edit::surgical::split_bom(text).1) {
+            Ok(Some(node)) => Vec::<T>::decode(&node, &mut cx).unwrap_or_default(),
             Ok(None) => Vec::new(),
-            Err(e) => return Err(format!("{e:?}")),
+            Err(e) => return Err(e.message),
         };
         match cx.findings.first() {
             Some(f) => Err(f.message.clone()),
-            None => Ok(entries.len()),
+            None => Ok(items.len()),
         }
     };
     let before = count(old).map_err(AppendError::ReadBack)?;
-    let after = count(new).map_err(AppendError::ReadBack)?;
+    let after = count(&new).map_err(AppendError::ReadBack)?;
     if after != before + 1 {
-        return Err(AppendError::ReadBack(format!("{before} entries became {after}")));
+        return Err(AppendError::ReadBack(format!("{before} {noun} became {after}")));
     }
-    Ok(())
+    Ok(new)
 }
 
 #[cfg(test)]

@@ -144,21 +144,26 @@ impl School {
     }
 }
 
-/// `urn = 123456` or `urn = "123456"`: six digits.
-fn urn<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+/// A school number written as a whole number or as text, as text (trimmed);
+/// anything else is an error that says `expected`.
+fn number_or_text<'de, D: Deserializer<'de>>(d: D, expected: &str) -> Result<String, D::Error> {
     use serde::de::Error;
     #[derive(Deserialize)]
     #[serde(untagged)]
-    enum Urn {
+    enum NumberOrText {
         Number(i64),
         Text(String),
     }
-    let text = match Urn::deserialize(d)
-        .map_err(|_| D::Error::custom("expected the school's URN, six digits, e.g. `urn = 123456`"))?
-    {
-        Urn::Number(n) => n.to_string(),
-        Urn::Text(s) => s.trim().to_string(),
-    };
+    Ok(match NumberOrText::deserialize(d).map_err(|_| D::Error::custom(expected))? {
+        NumberOrText::Number(n) => n.to_string(),
+        NumberOrText::Text(s) => s.trim().to_string(),
+    })
+}
+
+/// `urn = 123456` or `urn = "123456"`: six digits.
+fn urn<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    use serde::de::Error;
+    let text = number_or_text(d, "expected the school's URN, six digits, e.g. `urn = 123456`")?;
     if text.len() == 6 && text.bytes().all(|b| b.is_ascii_digit()) {
         Ok(Some(text))
     } else {
@@ -172,18 +177,7 @@ fn urn<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
 /// `id = "W6612345"`: 1 to 64 letters, digits, `-`, `_` or `.`.
 fn school_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     use serde::de::Error;
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Id {
-        Number(i64),
-        Text(String),
-    }
-    let text = match Id::deserialize(d)
-        .map_err(|_| D::Error::custom("expected the school's identifier as text, e.g. `id = \"6612345\"`"))?
-    {
-        Id::Number(n) => n.to_string(),
-        Id::Text(s) => s.trim().to_string(),
-    };
+    let text = number_or_text(d, "expected the school's identifier as text, e.g. `id = \"6612345\"`")?;
     let ok = (1..=64).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
     if ok {
         Ok(Some(text))

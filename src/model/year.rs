@@ -42,6 +42,22 @@ pub fn in_words(j: Jurisdiction, year: i64) -> String {
     }
 }
 
+/// The year group as a table cell or a staff page shows it: what the school
+/// calls the year. England and Wales: `R` (Reception), `N2` (nursery),
+/// `N1`; the US: `K` (kindergarten), `PK` (pre-K); other years as their
+/// number. JSON keeps the number.
+pub fn short(j: Jurisdiction, year: i64) -> String {
+    match (j, year) {
+        (Jurisdiction::UsIdea, -1) => "PK".into(),
+        (Jurisdiction::UsIdea, 0) => "K".into(),
+        (Jurisdiction::UsIdea, n) => n.to_string(),
+        (_, -2) => "N1".into(),
+        (_, -1) => "N2".into(),
+        (_, 0) => "R".into(),
+        (_, n) => n.to_string(),
+    }
+}
+
 /// How to write `year` in a record whose old value was written `old`:
 /// a number stays a number; `R`, `N1`, `Y5` style stays that style.
 pub fn written_like(old: &str, year: i64) -> String {
@@ -92,6 +108,17 @@ mod tests {
         assert_eq!(in_words(Jurisdiction::England, 0), "Reception");
         assert_eq!(in_words(Jurisdiction::Wales, 5), "Year 5");
         assert_eq!(in_words(Jurisdiction::UsIdea, 0), "Kindergarten");
+        assert_eq!([-2, -1, 0, 1, 11].map(|y| short(Jurisdiction::England, y)), ["N1", "N2", "R", "1", "11"]);
+        assert_eq!([-2, -1, 0, 4].map(|y| short(Jurisdiction::Wales, y)), ["N1", "N2", "R", "4"]);
+        assert_eq!([-1, 0, 4].map(|y| short(Jurisdiction::UsIdea, y)), ["PK", "K", "4"]);
+        // Every short form reads back as the same year group.
+        for y in -2..=15 {
+            for j in [Jurisdiction::England, Jurisdiction::Wales, Jurisdiction::UsIdea] {
+                if j != Jurisdiction::UsIdea || y >= -1 {
+                    assert_eq!(parse(&short(j, y)), Some(y), "{j:?} {y}");
+                }
+            }
+        }
         assert_eq!(
             ["4", "R", "N1", "N2", "Y5", "Year 5", "Reception"].map(|o| written_like(o, parse(o).unwrap() + 1)),
             ["5", "Y1", "N2", "R", "Y6", "Year 6", "Year 1"]

@@ -143,7 +143,7 @@ pub fn arrangement_cell(r: &Row) -> String {
     }
 }
 
-pub fn document(r: &Report) -> Document {
+pub fn document(r: &Report, j: crate::model::settings::Jurisdiction) -> Document {
     let mut t = Table::new(
         vec![
             Column::left("pupil"),
@@ -164,7 +164,7 @@ pub fn document(r: &Report) -> Document {
         t.push(vec![
             row.pupil.clone(),
             row.name.clone(),
-            year_cell(row.year_group),
+            year_cell(j, row.year_group),
             arrangement_cell(row),
             row.evidence.clone().unwrap_or_default(),
             row.assessor.clone().unwrap_or_default(),

@@ -187,7 +187,7 @@ pub fn document(r: &Report) -> Document {
 }
 
 /// One member of staff in detail.
-pub fn detail(r: &Report, s: &StaffLoad) -> Document {
+pub fn detail(r: &Report, s: &StaffLoad, j: crate::model::settings::Jurisdiction) -> Document {
     let mut d = Document { title: Some(format!("{} ({})", s.name, s.id)), ..Default::default() };
     d.section(
         "Summary",
@@ -207,7 +207,12 @@ pub fn detail(r: &Report, s: &StaffLoad) -> Document {
         "Key worker of no pupil.",
     );
     for p in &s.key_worker_of {
-        t.push(vec![p.id.clone(), p.name.clone(), super::year_cell(p.year_group), p.level.clone().unwrap_or_default()]);
+        t.push(vec![
+            p.id.clone(),
+            p.name.clone(),
+            super::year_cell(j, p.year_group),
+            p.level.clone().unwrap_or_default(),
+        ]);
     }
     d.section("Key worker of", Block::Table(t));
     let mut t = Table::new(

@@ -14,6 +14,7 @@ pub mod stats;
 pub mod training;
 
 use crate::error::Error;
+use crate::model::settings::Jurisdiction;
 use crate::model::{text, val, Area, Intervention, Level, Need, Pupil, Settings, Staff};
 use crate::repo::decode::{list, suggest};
 use crate::repo::{PupilRecord, Repo};
@@ -185,7 +186,9 @@ pub fn cell(s: Option<&str>) -> String {
     s.unwrap_or("").to_string()
 }
 
-/// Year group as the records write it; empty when missing.
-pub fn year_cell(y: Option<i64>) -> String {
-    y.map_or(String::new(), |y| y.to_string())
+/// Year group as the school calls it (`R` for Reception, `N2` and `N1` for
+/// nursery; `K` and `PK` in the US; [`crate::model::year::short`]); empty
+/// when missing. For tables, CSV, Markdown and pages: JSON keeps the number.
+pub fn year_cell(j: Jurisdiction, y: Option<i64>) -> String {
+    y.map_or(String::new(), |y| crate::model::year::short(j, y))
 }

@@ -3,6 +3,7 @@
 
 use super::{cell, date, is_current, primary_need, year_cell, PupilFilter, VERSION};
 use crate::error::Error;
+use crate::model::settings::Jurisdiction;
 use crate::model::{text, val, Area, Level};
 use crate::output::{Column, Document, Table};
 use crate::repo::decode::{list, suggest};
@@ -262,7 +263,7 @@ pub fn report(today: NaiveDate, pupils: Vec<Row>) -> Report {
     Report { version: VERSION, today: today.to_string(), pupils }
 }
 
-fn value(r: &Row, column: &str) -> String {
+fn value(r: &Row, column: &str, j: Jurisdiction) -> String {
     let o = |s: &Option<String>| cell(s.as_deref());
     match column {
         "id" => r.id.clone(),
@@ -270,7 +271,7 @@ fn value(r: &Row, column: &str) -> String {
         "first" => o(&r.first_name),
         "last" => o(&r.last_name),
         "dob" => o(&r.date_of_birth),
-        "year" => year_cell(r.year_group),
+        "year" => year_cell(j, r.year_group),
         "class" => o(&r.class),
         "gender" => o(&r.gender),
         "first-language" => o(&r.first_language),
@@ -308,7 +309,8 @@ fn access_words(a: &AccessCell) -> String {
     }
 }
 
-pub fn document(rows: &[Row], columns: &[&str]) -> Document {
+/// The table of `rows`; `j` says how year groups are written (`R` for Reception).
+pub fn document(rows: &[Row], columns: &[&str], j: Jurisdiction) -> Document {
     let cols =
         columns
             .iter()
@@ -322,7 +324,7 @@ pub fn document(rows: &[Row], columns: &[&str]) -> Document {
             .collect();
     let mut t = Table::new(cols, "No pupils match.");
     for r in rows {
-        t.push(columns.iter().map(|c| value(r, c)).collect());
+        t.push(columns.iter().map(|c| value(r, c, j)).collect());
     }
     Document::table(t)
 }
@@ -365,7 +367,7 @@ mod tests {
             upn: Some("x".into()),
         };
         for c in COLUMNS {
-            assert!(!value(&r, c).is_empty(), "column {c}");
+            assert!(!value(&r, c, Jurisdiction::England).is_empty(), "column {c}");
         }
     }
 

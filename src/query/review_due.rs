@@ -274,7 +274,7 @@ pub fn report(today: NaiveDate, items: Vec<Item>) -> Report {
     Report { version: VERSION, today: today.to_string(), items }
 }
 
-pub fn document(items: &[Item], within: i64) -> Document {
+pub fn document(items: &[Item], within: i64, j: crate::model::settings::Jurisdiction) -> Document {
     let mut t = Table::new(
         vec![
             Column::left("pupil"),
@@ -294,7 +294,7 @@ pub fn document(items: &[Item], within: i64) -> Document {
         t.push(vec![
             i.pupil.clone(),
             i.name.clone(),
-            super::year_cell(i.year_group),
+            super::year_cell(j, i.year_group),
             i.level.clone().unwrap_or_default(),
             i.kind.to_string(),
             i.rule.unwrap_or("").to_string(),

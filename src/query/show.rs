@@ -402,7 +402,8 @@ fn days_words(days: i64) -> String {
     }
 }
 
-pub fn document(r: &Report) -> Document {
+/// The pupil's page; `j` says how the year group is written (`R` for Reception).
+pub fn document(r: &Report, j: crate::model::settings::Jurisdiction) -> Document {
     let p = &r.pupil;
     let mut d = Document { title: Some(format!("{} ({})", p.name, p.id)), ..Default::default() };
     let mut fields: Vec<(String, String)> = Vec::new();
@@ -414,7 +415,7 @@ pub fn document(r: &Report) -> Document {
     field("Name", Some(format!("{} {}", o(&p.first_name), o(&p.last_name)).trim().to_string()));
     field("Preferred name", p.preferred_name.clone());
     field("Date of birth", p.date_of_birth.clone());
-    field("Year group", p.year_group.map(|y| y.to_string()));
+    field("Year group", p.year_group.map(|y| super::year_cell(j, Some(y))));
     field("Class", p.class.clone());
     field("Support level", p.level.clone());
     field("Since", p.since.clone());

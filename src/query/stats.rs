@@ -244,9 +244,14 @@ pub fn query(repo: &Repo, today: NaiveDate) -> Report {
 }
 
 fn count_table(first: &str, counts: &[Count]) -> Block {
+    count_table_as(first, counts, &|k| k.to_string())
+}
+
+/// A count table whose first column shows each key as `label` says.
+fn count_table_as(first: &str, counts: &[Count], label: &dyn Fn(&str) -> String) -> Block {
     let mut t = Table::new(vec![Column::left(first), Column::right("pupils"), Column::right("percent")], "None.");
     for c in counts {
-        t.push(vec![c.key.clone(), c.pupils.to_string(), c.percent.map_or_else(|| NO_ROLL.to_string(), num)]);
+        t.push(vec![label(&c.key), c.pupils.to_string(), c.percent.map_or_else(|| NO_ROLL.to_string(), num)]);
     }
     Block::Table(t)
 }
@@ -268,7 +273,8 @@ pub fn register_text(r: &Report) -> String {
     }
 }
 
-pub fn document(r: &Report) -> Document {
+/// The tables; `j` says how year groups are written (`R` for Reception).
+pub fn document(r: &Report, j: crate::model::settings::Jurisdiction) -> Document {
     let mut d = Document { title: Some(format!("{}: SEN statistics on {}", r.school, r.today)), ..Default::default() };
     let (roll, register) = (roll_text(r), register_text(r));
     let mut summary = vec![
@@ -288,7 +294,13 @@ pub fn document(r: &Report) -> Document {
     d.section("By primary area of need (register)", count_table("area", &r.by_primary_area));
     d.section("By area of need, any need (register, share of the roll)", count_table("area", &r.by_area));
     d.section("By primary need type (register)", count_table("need", &r.by_primary_need));
-    d.section("By year group (register)", count_table("year", &r.by_year_group));
+    d.section(
+        "By year group (register)",
+        count_table_as("year", &r.by_year_group, &|k| match k.parse::<i64>() {
+            Ok(y) => super::year_cell(j, Some(y)),
+            Err(_) => k.to_string(),
+        }),
+    );
     let mut t = Table::new(
         vec![Column::left("course"), Column::right("staff"), Column::right("expiring"), Column::right("lapsed")],
         "No staff training recorded in staff.yaml.",

@@ -131,6 +131,20 @@ pub struct Repo {
     pub findings: Vec<Finding>,
 }
 
+/// `items` by the id `id_of` reads; of two with the same id, the first.
+fn first_by_id<'a, T>(
+    items: &'a [T],
+    id_of: impl Fn(&'a T) -> Option<&'a str>,
+) -> std::collections::HashMap<&'a str, &'a T> {
+    let mut map = std::collections::HashMap::new();
+    for item in items {
+        if let Some(id) = id_of(item) {
+            map.entry(id).or_insert(item);
+        }
+    }
+    map
+}
+
 impl Repo {
     /// The text of a file, for quoting it in a finding.
     pub fn source(&self, path: &str) -> Option<&str> {
@@ -155,24 +169,12 @@ impl Repo {
 
     /// Staff members by id (the first of two with the same id; `check` reports the second).
     pub fn staff_by_id(&self) -> std::collections::HashMap<&str, &Staff> {
-        let mut map = std::collections::HashMap::new();
-        for s in &self.staff {
-            if let Some(id) = crate::model::text(&s.id) {
-                map.entry(id).or_insert(s);
-            }
-        }
-        map
+        first_by_id(&self.staff, |s| crate::model::text(&s.id))
     }
 
     /// Catalogue entries by id (the first of two with the same id).
     pub fn catalogue_by_id(&self) -> std::collections::HashMap<&str, &Provision> {
-        let mut map = std::collections::HashMap::new();
-        for c in &self.catalogue {
-            if let Some(id) = crate::model::text(&c.id) {
-                map.entry(id).or_insert(c);
-            }
-        }
-        map
+        first_by_id(&self.catalogue, |c| crate::model::text(&c.id))
     }
 
     pub fn pupil(&self, id: &str) -> Option<&PupilRecord> {
@@ -296,6 +298,22 @@ pub struct DeliveryFile {
 
 /// Reads every `delivery/<place>/YYYY-MM.yaml`, sorted by path; a file named
 /// otherwise is reported, not read.
+/// The names in `dir` that `keep` accepts, sorted, hidden ones (`.name`)
+/// left out; none when `dir` cannot be read.
+fn names_in(dir: &Path, keep: impl Fn(&std::fs::DirEntry) -> bool) -> Vec<String> {
+    let mut names: Vec<String> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd
+            .flatten()
+            .filter(|e| keep(e))
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with('.'))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    names.sort();
+    names
+}
+
 fn load_delivery(
     root: &Path,
     limits: Limits,
@@ -304,28 +322,8 @@ fn load_delivery(
     unread: &mut Vec<String>,
 ) -> Vec<DeliveryFile> {
     let mut out = Vec::new();
-    let mut places: Vec<String> = match std::fs::read_dir(root.join("delivery")) {
-        Ok(rd) => rd
-            .flatten()
-            .filter(|e| e.path().is_dir())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| !n.starts_with('.'))
-            .collect(),
-        Err(_) => return out,
-    };
-    places.sort();
-    for place in places {
-        let mut names: Vec<String> = match std::fs::read_dir(root.join("delivery").join(&place)) {
-            Ok(rd) => rd
-                .flatten()
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| !n.starts_with('.'))
-                .collect(),
-            Err(_) => Vec::new(),
-        };
-        names.sort();
-        for name in names {
+    for place in names_in(&root.join("delivery"), |e| e.path().is_dir()) {
+        for name in names_in(&root.join("delivery").join(&place), |e| e.file_type().is_ok_and(|t| t.is_file())) {
             let path = format!("delivery/{place}/{name}");
             let month = name.strip_suffix(".yaml").and_then(|stem| {
                 let (y, m) = stem.split_once('-')?;
@@ -660,19 +658,9 @@ pub fn load_pupil_with(root: &Path, folder: &str, dir: String, archived: bool, l
         rec.broken_reviews.push(path);
         return rec;
     }
-    let mut names: Vec<String> = match std::fs::read_dir(&reviews_dir) {
-        Ok(rd) => rd
-            .flatten()
-            // Not only regular files: a FIFO or a link named like a review is
-            // reported by `read_record`, never silently skipped.
-            .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| !n.starts_with('.'))
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    names.sort();
-    for name in names {
+    // Not only regular files: a FIFO or a link named like a review is
+    // reported by `read_record`, never silently skipped.
+    for name in names_in(&reviews_dir, |e| e.file_type().is_ok_and(|t| !t.is_dir())) {
         let path = format!("{rel}/reviews/{name}");
         let Some(stem) = name.strip_suffix(".yaml") else {
             if name.ends_with(".yml") {

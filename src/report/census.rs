@@ -285,7 +285,7 @@ pub fn census(repo: &Repo, date: NaiveDate, term: Option<Term>, today: NaiveDate
 
 /// The census as one table per pupil (the CSV for upload checks), then the
 /// totals and errors in the `table` and `markdown` formats.
-pub fn document(c: &Census, show_upn: bool, for_csv: bool) -> Document {
+pub fn document(c: &Census, show_upn: bool, for_csv: bool, j: crate::model::settings::Jurisdiction) -> Document {
     let mut cols = vec![Column::left("pupil"), Column::left("name")];
     if show_upn {
         cols.push(Column::left("upn"));
@@ -307,7 +307,7 @@ pub fn document(c: &Census, show_upn: bool, for_csv: bool) -> Document {
             row.push(cell(r.upn.as_deref()));
         }
         row.extend([
-            year_cell(r.year_group),
+            year_cell(j, r.year_group),
             cell(r.provision),
             cell(r.primary_type.as_deref()),
             cell(r.secondary_type.as_deref()),

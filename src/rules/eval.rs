@@ -276,29 +276,13 @@ pub fn roles(review: &Review) -> Vec<Role> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testkit::{d, rec};
     use super::*;
 
     const ENGLAND: &str = "[school]\nname = \"T\"\nsenco = \"S\"\njurisdiction = \"england\"\n[calendar]\nyear_start = 2026-09-02\nyear_end = 2027-07-21\nterms = [\n { name = \"Autumn\", start = 2026-09-02, end = 2026-12-18 },\n { name = \"Spring\", start = 2027-01-04, end = 2027-03-26 },\n { name = \"Summer\", start = 2027-04-12, end = 2027-07-21 },\n]\n";
 
     fn settings(juris: &str) -> Settings {
         Settings::parse(&ENGLAND.replace("england", juris)).unwrap()
-    }
-
-    fn d(s: &str) -> NaiveDate {
-        crate::repo::decode::parse_date(s).unwrap()
-    }
-
-    /// A pupil folder from YAML texts: `files` are (path in the folder, text).
-    fn rec(files: &[(&str, &str)]) -> PupilRecord {
-        let dir = tempfile::tempdir().unwrap();
-        let base = dir.path().join("pupils/kit-lane");
-        std::fs::create_dir_all(base.join("reviews")).unwrap();
-        for (name, text) in files {
-            std::fs::write(base.join(name), text).unwrap();
-        }
-        let rec = crate::repo::load_pupil(dir.path(), "pupils", "kit-lane".into(), false);
-        assert!(rec.findings.is_empty(), "{:?}", rec.findings);
-        rec
     }
 
     fn pupil(level: &str, dob: &str, year: i64, support_extra: &str, extra: &str) -> String {

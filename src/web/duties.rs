@@ -615,7 +615,9 @@ pub async fn access_csv(
     Extension(session): Extension<Session>,
     Query(q): Params,
 ) -> Response {
-    csv_reply(&app, &session, &q, "access.csv", |h, q| access_report(h, q).map(|r| access::document(&r)))
+    csv_reply(&app, &session, &q, "access.csv", |h, q| {
+        access_report(h, q).map(|r| access::document(&r, h.snap.repo.settings.school.jurisdiction))
+    })
 }
 
 // ------------------------------------------------------------------ census
@@ -797,7 +799,7 @@ pub async fn census_csv(
                 Some("the register and the dashboard give counts by level and need".into()),
             ));
         }
-        census_report(h, q).map(|c| census::document(&c, false, true))
+        census_report(h, q).map(|c| census::document(&c, false, true, h.snap.repo.settings.school.jurisdiction))
     })
 }
 

@@ -10,12 +10,14 @@ use super::html::{self, url_part, Frame};
 use super::pages::{pupil_href, Here, Refill};
 use super::Shared;
 use crate::edit::batch::Batch;
+use crate::edit::log::AppendError;
 use crate::edit::outcome::{self, NewAction, Outcome};
 use crate::edit::review::{self as review_edit, NewReview};
 use crate::edit::scaffold;
 use crate::error::Error;
 use crate::model::{text, val, Level, Review, ReviewKind, Status};
 use crate::repo::decode::{parse_date, Cx, Decode};
+use crate::repo::PupilRecord;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -27,17 +29,17 @@ type Fields = Form<Vec<(String, String)>>;
 type Errors = BTreeMap<String, String>;
 
 /// The value of a form field (the last, trimmed; absent is empty).
-fn field(f: &[(String, String)], name: &str) -> String {
+pub(super) fn field(f: &[(String, String)], name: &str) -> String {
     f.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_string()).unwrap_or_default()
 }
 
 /// A form whose CSRF token is missing or wrong changes nothing.
-fn csrf_ok(session: &Session, f: &[(String, String)]) -> bool {
+pub(super) fn csrf_ok(session: &Session, f: &[(String, String)]) -> bool {
     let given = field(f, "csrf");
     !given.is_empty() && same_secret(&given, &session.csrf)
 }
 
-fn csrf_refused(here: &Here) -> Response {
+pub(super) fn csrf_refused(here: &Here) -> Response {
     here.message(
         StatusCode::FORBIDDEN,
         "Nothing was saved",
@@ -45,6 +47,93 @@ fn csrf_refused(here: &Here) -> Response {
               Open the form again and resend it."
             .into()],
     )
+}
+
+/// The start of every pupil form's POST: the CSRF token checked, then the
+/// pupil on roll found; `Err` is the refusal to send back (nothing changes).
+// The refusal is the response itself, built once per request: boxing it gains nothing.
+#[allow(clippy::result_large_err)]
+fn posted_for<'h>(
+    here: &'h Here,
+    session: &Session,
+    f: &[(String, String)],
+    id: &str,
+) -> Result<&'h PupilRecord, Response> {
+    if !csrf_ok(session, f) {
+        return Err(csrf_refused(here));
+    }
+    here.pupil(id).ok_or_else(|| here.not_found("pupil with this id on roll"))
+}
+
+/// A file a form writes: its path, its bytes as read (`None`: a new file)
+/// and its new bytes.
+pub(super) type Write = (String, Option<Vec<u8>>, Vec<u8>);
+
+/// Writes a form's files through one batch (the writers' lock, the journal,
+/// compare-before-replace, every file read back), then tells the live view
+/// what changed (`touched`, else the files written) and commits the files
+/// with `message` when serve commits. `Err`: the message for the form, with
+/// nothing written.
+pub(super) fn save(
+    app: &Shared,
+    here: &Here,
+    writes: Vec<Write>,
+    touched: Option<&str>,
+    message: &str,
+) -> Result<(), String> {
+    let mut batch = Batch::new(&here.snap.repo.root);
+    batch.set_command("serve");
+    let written: Vec<String> = writes.iter().map(|(rel, _, _)| rel.clone()).collect();
+    for (rel, old, new) in writes {
+        match old {
+            Some(old) => batch.change(rel, old, new),
+            None => batch.create(rel, new),
+        }
+    }
+    batch.apply().map_err(|e| write_error(&e))?;
+    match touched {
+        Some(t) => app.live.touched(&[t.to_string()]),
+        None => app.live.touched(&written),
+    }
+    app.committed(&written, message);
+    Ok(())
+}
+
+/// Adds one item to `rel`, a file that only grows (a pupil's log, a month of
+/// delivered sessions; `crate::edit::log::append_item`): the file as read
+/// now, or `header` when there is none, with `append` applied, then saved
+/// as [`save`] does. `noun` names the item in a message. `Err`: the status
+/// and the message for the form; nothing was written.
+pub(super) fn append_and_save(
+    app: &Shared,
+    here: &Here,
+    rel: &str,
+    header: impl FnOnce() -> String,
+    append: impl FnOnce(&str) -> Result<String, AppendError>,
+    noun: &str,
+    message: &str,
+) -> Result<(), (StatusCode, String)> {
+    let refused = |why: String| (StatusCode::UNPROCESSABLE_ENTITY, why);
+    let old = match read_record(here, rel) {
+        Ok(Some(bytes)) => Some(
+            String::from_utf8(bytes)
+                .map_err(|_| refused(format!("`{rel}` is not UTF-8 text, so senco will not add to it.")))?,
+        ),
+        Ok(None) => None,
+        Err(why) => return Err(refused(format!("{why}. Nothing was saved."))),
+    };
+    let base = old.clone().unwrap_or_else(header);
+    let new = append(&base).map_err(|e| {
+        refused(match e {
+            AppendError::Shape => format!(
+                "`{rel}` is not written as a list of `- date: ...` entries (a flow list, `[...]`, is not added to), \
+                 so senco cannot add to it safely."
+            ),
+            AppendError::ReadBack(why) => format!("The {noun} would not read back ({why}); nothing was written."),
+        })
+    })?;
+    save(app, here, vec![(rel.to_string(), old.map(String::into_bytes), new.into_bytes())], None, message)
+        .map_err(|why| (StatusCode::CONFLICT, why))
 }
 
 /// A short fingerprint of a file's bytes, to notice a change since a form was loaded.
@@ -85,12 +174,12 @@ pub fn read_record(here: &Here, rel: &str) -> Result<Option<Vec<u8>>, String> {
 
 /// One pupil folder as on disk now (not as anonymised for the screen), read
 /// with the school's limits.
-fn disk_pupil(here: &Here, dir: &str) -> crate::repo::PupilRecord {
+fn disk_pupil(here: &Here, dir: &str) -> PupilRecord {
     let repo = &here.snap.repo;
     crate::repo::load_pupil_with(&repo.root, "pupils", dir.to_string(), false, repo.settings.limits)
 }
 
-fn pupil_name(rec: &crate::repo::PupilRecord) -> String {
+fn pupil_name(rec: &PupilRecord) -> String {
     rec.pupil.as_ref().map(|p| p.display_name()).filter(|n| !n.is_empty()).unwrap_or_else(|| rec.dir.clone())
 }
 
@@ -163,10 +252,10 @@ pub async fn new_review_post(
     Form(f): Fields,
 ) -> Response {
     let here = Here::new(&app, &session);
-    if !csrf_ok(&session, &f) {
-        return csrf_refused(&here);
-    }
-    let Some(snap_rec) = here.pupil(&id) else { return here.not_found("pupil with this id on roll") };
+    let snap_rec = match posted_for(&here, &session, &f, &id) {
+        Ok(rec) => rec,
+        Err(refused) => return refused,
+    };
     let values = ReviewValues { date: field(&f, "date"), kind: field(&f, "kind"), slug: field(&f, "slug") };
     let mut errors = Errors::new();
     let date = date_field(&f, "date", &mut errors, true);
@@ -217,15 +306,11 @@ pub async fn new_review_post(
         );
         return new_review_page(&here, &id, values, errors, StatusCode::INTERNAL_SERVER_ERROR);
     }
-    let mut batch = Batch::new(&repo.root);
-    batch.create(rel.clone(), text);
-    if let Err(e) = batch.apply() {
-        errors.insert("form".into(), write_error(&e));
+    let message = format!("Review prepared for {}: {} review on {date}", commit_name(&here, &rec), kind.as_str());
+    if let Err(why) = save(&app, &here, vec![(rel, None, text.into_bytes())], None, &message) {
+        errors.insert("form".into(), why);
         return new_review_page(&here, &id, values, errors, StatusCode::CONFLICT);
     }
-    app.live.touched(std::slice::from_ref(&rel));
-    let who = commit_name(&here, &rec);
-    app.committed(&[rel], &format!("Review prepared for {who}: {} review on {date}", kind.as_str()));
     Redirect::to(&format!("{}/review/{}?saved=prepared", pupil_href(&rec.dir), url_part(&stem))).into_response()
 }
 
@@ -234,7 +319,7 @@ fn stem_date(stem: &str) -> &str {
     stem.get(..10).unwrap_or(stem)
 }
 
-fn write_error(e: &Error) -> String {
+pub(super) fn write_error(e: &Error) -> String {
     match e.hint() {
         Some(h) => format!("Nothing was saved: {e} ({h})"),
         None => format!("Nothing was saved: {e}"),
@@ -401,15 +486,14 @@ pub async fn outcome_post(
     Form(f): Fields,
 ) -> Response {
     let here = Here::new(&app, &session);
-    if !csrf_ok(&session, &f) {
-        return csrf_refused(&here);
-    }
-    let Some(rec) = here.pupil(&id) else { return here.not_found("pupil with this id on roll") };
+    let rec = match posted_for(&here, &session, &f, &id) {
+        Ok(rec) => rec,
+        Err(refused) => return refused,
+    };
     if !valid_stem(&stem) {
         return here.not_found("review with this date");
     }
     let rel = format!("{}/reviews/{stem}.yaml", rec.rel);
-    let root = here.snap.repo.root.clone();
     let raw = match read_record(&here, &rel) {
         Ok(Some(raw)) => raw,
         Ok(None) => return here.not_found("review with this date"),
@@ -515,15 +599,12 @@ pub async fn outcome_post(
             .insert("form".into(), format!("The change would make the review unreadable ({why}). Nothing was saved."));
         return outcome_page(&here, &id, &stem, Some(&f), Some(now), errors, None, StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let mut batch = Batch::new(&root);
-    batch.change(rel.clone(), raw, new.into_bytes());
-    if let Err(e) = batch.apply() {
-        errors.insert("form".into(), write_error(&e));
+    let message =
+        format!("Review outcome recorded for {}: the review of {}", commit_name(&here, rec), stem_date(&stem));
+    if let Err(why) = save(&app, &here, vec![(rel, Some(raw), new.into_bytes())], None, &message) {
+        errors.insert("form".into(), why);
         return outcome_page(&here, &id, &stem, Some(&f), None, errors, None, StatusCode::CONFLICT);
     }
-    app.live.touched(std::slice::from_ref(&rel));
-    let who = commit_name(&here, rec);
-    app.committed(&[rel], &format!("Review outcome recorded for {who}: the review of {}", stem_date(&stem)));
     Redirect::to(&format!("{}/review/{}?saved=outcome", pupil_href(&rec.dir), url_part(&stem))).into_response()
 }
 
@@ -605,10 +686,11 @@ pub async fn new_pupil_post(
         );
     }
     let dob = date_field(&f, "dob", &mut errors, true);
-    let year = match values.year.parse::<i64>() {
-        Ok(y) if (-2..=14).contains(&y) => Some(y),
+    // A number, or as the pages and records write it (`R`, `N2`, `Y4`).
+    let year = match crate::model::year::parse(&values.year) {
+        Some(y) if (-2..=14).contains(&y) => Some(y),
         _ => {
-            errors.insert("year".into(), "Enter the year group as a whole number, e.g. 4 (Reception is 0).".into());
+            errors.insert("year".into(), "Enter the year group, e.g. 4, R (Reception) or N2 (nursery).".into());
             None
         }
     };
@@ -647,24 +729,20 @@ pub async fn new_pupil_post(
         today: here.today,
         since: here.today,
     });
-    // A batch: the writers' lock, the journal, and every file read back.
-    let mut batch = Batch::new(&root);
-    batch.set_command("serve");
-    for (rel, text) in &files {
-        batch.create(format!("pupils/{}/{rel}", values.id), text.as_bytes());
-    }
-    if let Err(e) = batch.apply() {
-        errors.insert("form".into(), write_error(&e));
-        return new_pupil_page(&here, values, errors, StatusCode::CONFLICT);
-    }
-    app.live.touched(&[format!("pupils/{}", values.id)]);
-    let written: Vec<String> = files.iter().map(|(rel, _)| format!("pupils/{}/{rel}", values.id)).collect();
+    let writes = files
+        .iter()
+        .map(|(rel, text)| (format!("pupils/{}/{rel}", values.id), None, text.as_bytes().to_vec()))
+        .collect();
     let who = if app.opts.anonymise {
         values.id.clone()
     } else {
         format!("{} {} ({})", values.first, values.last, values.id)
     };
-    app.committed(&written, &format!("Pupil added: {who}"));
+    if let Err(why) = save(&app, &here, writes, Some(&format!("pupils/{}", values.id)), &format!("Pupil added: {who}"))
+    {
+        errors.insert("form".into(), why);
+        return new_pupil_page(&here, values, errors, StatusCode::CONFLICT);
+    }
     Redirect::to(&pupil_href(&values.id)).into_response()
 }
 
@@ -694,10 +772,10 @@ pub async fn log_post(
     Form(f): Fields,
 ) -> Response {
     let here = Here::new(&app, &session);
-    if !csrf_ok(&session, &f) {
-        return csrf_refused(&here);
-    }
-    let Some(rec) = here.pupil(&id) else { return here.not_found("pupil with this id on roll") };
+    let rec = match posted_for(&here, &session, &f, &id) {
+        Ok(rec) => rec,
+        Err(refused) => return refused,
+    };
     let values = LogValues {
         date: field(&f, "log_date"),
         kind: field(&f, "log_kind"),
@@ -733,59 +811,17 @@ pub async fn log_post(
         return super::pages::pupil_page(&here, rec, Refill::log(values, errors), StatusCode::UNPROCESSABLE_ENTITY);
     };
     let rel = rec.file("log.yaml");
-    let root = here.snap.repo.root.clone();
-    let old = match read_record(&here, &rel) {
-        Ok(Some(bytes)) => match String::from_utf8(bytes) {
-            Ok(t) => Some(t),
-            Err(_) => {
-                errors.insert("form".into(), format!("`{rel}` is not UTF-8 text, so senco will not add to it."));
-                return super::pages::pupil_page(
-                    &here,
-                    rec,
-                    Refill::log(values, errors),
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                );
-            }
-        },
-        Ok(None) => None,
-        Err(why) => {
-            errors.insert("form".into(), format!("{why}. Nothing was added."));
-            return super::pages::pupil_page(&here, rec, Refill::log(values, errors), StatusCode::UNPROCESSABLE_ENTITY);
-        }
-    };
     let with: Vec<String> =
         values.with.split(',').map(str::trim).filter(|w| !w.is_empty()).map(str::to_string).collect();
-    // The header names the pupil as on disk, not as anonymised for the screen.
-    let disk = disk_pupil(&here, &rec.dir);
-    let base = old.clone().unwrap_or_else(|| crate::edit::log::new_file_header(&pupil_name(&disk)));
     let entry = crate::edit::log::NewEntry { date, kind, with: &with, summary: &values.summary, follow_up };
-    let new = match crate::edit::log::append(&base, &entry) {
-        Ok(t) => t,
-        Err(e) => {
-            let why = match e {
-                crate::edit::log::AppendError::Shape => {
-                    format!("`{rel}` is written as a flow list (`[...]`), so senco cannot append to it safely.")
-                }
-                crate::edit::log::AppendError::ReadBack(why) => {
-                    format!("The entry would not read back ({why}); nothing was written.")
-                }
-            };
-            errors.insert("form".into(), why);
-            return super::pages::pupil_page(&here, rec, Refill::log(values, errors), StatusCode::UNPROCESSABLE_ENTITY);
-        }
-    };
-    let mut batch = Batch::new(&root);
-    match old {
-        Some(old) => batch.change(rel.clone(), old, new),
-        None => batch.create(rel.clone(), new),
+    // The header names the pupil as on disk, not as anonymised for the screen.
+    let header = || crate::edit::log::new_file_header(&pupil_name(&disk_pupil(&here, &rec.dir)));
+    let message = format!("Log entry for {}: {} on {date}", commit_name(&here, rec), kind.as_str());
+    let append = |base: &str| crate::edit::log::append(base, &entry);
+    if let Err((status, why)) = append_and_save(&app, &here, &rel, header, append, "entry", &message) {
+        errors.insert("form".into(), why);
+        return super::pages::pupil_page(&here, rec, Refill::log(values, errors), status);
     }
-    if let Err(e) = batch.apply() {
-        errors.insert("form".into(), write_error(&e));
-        return super::pages::pupil_page(&here, rec, Refill::log(values, errors), StatusCode::CONFLICT);
-    }
-    app.live.touched(std::slice::from_ref(&rel));
-    let who = commit_name(&here, rec);
-    app.committed(&[rel], &format!("Log entry for {who}: {} on {date}", kind.as_str()));
     Redirect::to(&format!("{}?saved=log#log", pupil_href(&rec.dir))).into_response()
 }
 
@@ -807,7 +843,7 @@ enum Loaded {
     Refused(Response),
 }
 
-fn load_for_edit(here: &Here, rec: &crate::repo::PupilRecord, rel: &str, hash: &str, refill: &mut Refill) -> Loaded {
+fn load_for_edit(here: &Here, rec: &PupilRecord, rel: &str, hash: &str, refill: &mut Refill) -> Loaded {
     let raw = match read_record(here, rel) {
         Ok(Some(raw)) => raw,
         Ok(None) => {
@@ -848,37 +884,46 @@ fn load_for_edit(here: &Here, rec: &crate::repo::PupilRecord, rel: &str, hash: &
     }
 }
 
-/// Writes one changed file through the batch (lock, journal, read back),
-/// after checking that it decodes with no more findings than before.
+/// The rest of a pupil-page form that edits one file: `rel` as read now
+/// (refused, keeping what was chosen, when it changed since the page was
+/// loaded: `hash`), `edit` applied, checked to decode with no more findings
+/// than before, written as [`save`] does, and back to the pupil's page at
+/// `saved`.
 #[allow(clippy::too_many_arguments)]
-fn write_one(
+fn edit_one(
     app: &Shared,
     here: &Here,
-    rec: &crate::repo::PupilRecord,
+    rec: &PupilRecord,
     rel: &str,
-    raw: Vec<u8>,
-    old: &str,
-    new: String,
+    hash: &str,
     mut refill: Refill,
-    message: String,
-) -> Option<Response> {
-    let before = crate::repo::decode_text(rel, old).len();
+    edit: impl FnOnce(&str) -> Result<String, String>,
+    message: &str,
+    saved: &str,
+) -> Response {
+    let (raw, old) = match load_for_edit(here, rec, rel, hash, &mut refill) {
+        Loaded::Ready(raw, old) => (raw, old),
+        Loaded::Refused(r) => return r,
+    };
+    let new = match edit(&old) {
+        Ok(t) => t,
+        Err(why) => {
+            refill.errors.insert("form".into(), format!("senco will not edit `{rel}`: {why}. Nothing was saved."));
+            return super::pages::pupil_page(here, rec, refill, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    let before = crate::repo::decode_text(rel, &old).len();
     let after = crate::repo::decode_text(rel, &new);
     if after.len() > before {
         let why = after.first().map(|f| f.message.clone()).unwrap_or_default();
         refill.errors.insert("form".into(), format!("The change would not read back ({why}). Nothing was saved."));
-        return Some(super::pages::pupil_page(here, rec, refill, StatusCode::UNPROCESSABLE_ENTITY));
+        return super::pages::pupil_page(here, rec, refill, StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let mut batch = Batch::new(&here.snap.repo.root);
-    batch.set_command("serve");
-    batch.change(rel.to_string(), raw, new.into_bytes());
-    if let Err(e) = batch.apply() {
-        refill.errors.insert("form".into(), write_error(&e));
-        return Some(super::pages::pupil_page(here, rec, refill, StatusCode::CONFLICT));
+    if let Err(why) = save(app, here, vec![(rel.to_string(), Some(raw), new.into_bytes())], None, message) {
+        refill.errors.insert("form".into(), why);
+        return super::pages::pupil_page(here, rec, refill, StatusCode::CONFLICT);
     }
-    app.live.touched(&[rel.to_string()]);
-    app.committed(&[rel.to_string()], &message);
-    None
+    Redirect::to(&format!("{}?saved={saved}", pupil_href(&rec.dir))).into_response()
 }
 
 /// Marks one action of a review done (`done: DATE` in the review file).
@@ -889,10 +934,10 @@ pub async fn action_done_post(
     Form(f): Fields,
 ) -> Response {
     let here = Here::new(&app, &session);
-    if !csrf_ok(&session, &f) {
-        return csrf_refused(&here);
-    }
-    let Some(rec) = here.pupil(&id) else { return here.not_found("pupil with this id on roll") };
+    let rec = match posted_for(&here, &session, &f, &id) {
+        Ok(rec) => rec,
+        Err(refused) => return refused,
+    };
     let stem = field(&f, "review");
     let index = field(&f, "index").parse::<usize>().ok();
     let (Some(index), true) = (index, valid_stem(&stem)) else { return here.not_found("action of this review") };
@@ -921,23 +966,10 @@ pub async fn action_done_post(
         return super::pages::pupil_page(&here, rec, refill, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let Some(done) = done else { return here.not_found("action of this review") };
-    let (raw, old) = match load_for_edit(&here, rec, &rel, &field(&f, "hash"), &mut refill) {
-        Loaded::Ready(raw, old) => (raw, old),
-        Loaded::Refused(r) => return r,
-    };
-    let new = match outcome::mark_action_done(&old, index, done) {
-        Ok(t) => t,
-        Err(why) => {
-            refill.errors.insert("form".into(), format!("senco will not edit `{rel}`: {why}. Nothing was saved."));
-            return super::pages::pupil_page(&here, rec, refill, StatusCode::UNPROCESSABLE_ENTITY);
-        }
-    };
     let what = text(&action.action).unwrap_or("an action");
     let message = format!("Action done for {}: {what}", commit_name(&here, rec));
-    if let Some(refused) = write_one(&app, &here, rec, &rel, raw, &old, new, refill, message) {
-        return refused;
-    }
-    Redirect::to(&format!("{}?saved=action#actions", pupil_href(&rec.dir))).into_response()
+    let edit = |old: &str| outcome::mark_action_done(old, index, done);
+    edit_one(&app, &here, rec, &rel, &field(&f, "hash"), refill, edit, &message, "action#actions")
 }
 
 /// Sets a target's status (e.g. achieved) in `targets.yaml`.
@@ -948,10 +980,10 @@ pub async fn target_status_post(
     Form(f): Fields,
 ) -> Response {
     let here = Here::new(&app, &session);
-    if !csrf_ok(&session, &f) {
-        return csrf_refused(&here);
-    }
-    let Some(rec) = here.pupil(&id) else { return here.not_found("pupil with this id on roll") };
+    let rec = match posted_for(&here, &session, &f, &id) {
+        Ok(rec) => rec,
+        Err(refused) => return refused,
+    };
     let target = field(&f, "target");
     let Some(t) = rec.targets.iter().find(|t| text(&t.id) == Some(target.as_str())) else {
         return here.not_found("target with this id");
@@ -965,28 +997,15 @@ pub async fn target_status_post(
         return super::pages::pupil_page(&here, rec, refill, StatusCode::UNPROCESSABLE_ENTITY);
     };
     let rel = rec.file("targets.yaml");
-    let (raw, old) = match load_for_edit(&here, rec, &rel, &field(&f, "hash"), &mut refill) {
-        Loaded::Ready(raw, old) => (raw, old),
-        Loaded::Refused(r) => return r,
-    };
-    let new = match outcome::set_target_status(&old, &target, status.as_str()) {
-        Ok(t) => t,
-        Err(why) => {
-            refill.errors.insert("form".into(), format!("senco will not edit `{rel}`: {why}. Nothing was saved."));
-            return super::pages::pupil_page(&here, rec, refill, StatusCode::UNPROCESSABLE_ENTITY);
-        }
-    };
     let what = text(&t.outcome).unwrap_or(target.as_str());
     let message = format!("Target {} for {}: {what}", status.as_str(), commit_name(&here, rec));
-    if let Some(refused) = write_one(&app, &here, rec, &rel, raw, &old, new, refill, message) {
-        return refused;
-    }
-    Redirect::to(&format!("{}?saved=target#targets", pupil_href(&rec.dir))).into_response()
+    let edit = |old: &str| outcome::set_target_status(old, &target, status.as_str());
+    edit_one(&app, &here, rec, &rel, &field(&f, "hash"), refill, edit, &message, "target#targets")
 }
 
 /// Whom a commit message names: the pupil's name as on disk and their id
 /// (the id only when the screen is anonymised).
-fn commit_name(here: &Here, rec: &crate::repo::PupilRecord) -> String {
+fn commit_name(here: &Here, rec: &PupilRecord) -> String {
     if !here.app.opts.commit {
         return String::new();
     }

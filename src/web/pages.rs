@@ -240,7 +240,7 @@ fn dashboard_data(here: &Here) -> DashboardData {
         },
         // A school item (staff training that lapses) has no pupil: its page is the training page.
         href: if i.pupil.is_empty() { "/training".to_string() } else { pupil_href(&i.pupil) },
-        year: query::year_cell(i.year_group),
+        year: query::year_cell(repo.settings.school.jurisdiction, i.year_group),
         kind: i.kind,
         due: i.due.clone(),
         when: when(i.days),
@@ -335,10 +335,11 @@ fn register_doc(here: &Here, q: &HashMap<String, String>) -> Result<(FilterView,
     let repo = &here.snap.repo;
     let mut years = Vec::new();
     for y in words(&f.year) {
-        years.push(y.parse::<i64>().map_err(|_| {
+        // As the year column writes it (`R`, `N2`) or as a number, like `senco list --year`.
+        years.push(crate::model::year::parse(&y).ok_or_else(|| {
             Error::usage(
                 format!("`{y}` is not a year group"),
-                Some("give a whole number, e.g. 4 (Reception is 0)".into()),
+                Some(format!("give a year group as the records write it: {}", crate::model::year::EXAMPLES)),
             )
         })?);
     }
@@ -363,7 +364,7 @@ fn register_doc(here: &Here, q: &HashMap<String, String>) -> Result<(FilterView,
     let columns: Vec<&str> =
         register::DEFAULT_COLUMNS.iter().copied().filter(|c| !(here.app.opts.anonymise && *c == "id")).collect();
     let ids = rows.iter().map(|r| r.id.clone()).collect();
-    Ok((f, register::document(&rows, &columns), ids))
+    Ok((f, register::document(&rows, &columns, repo.settings.school.jurisdiction), ids))
 }
 
 pub async fn register(State(app): State<Shared>, Extension(session): Extension<Session>, Query(q): Params) -> Response {
@@ -375,7 +376,12 @@ pub async fn register(State(app): State<Shared>, Extension(session): Extension<S
                 Some(h) => format!("{e} ({h})"),
                 None => e.to_string(),
             };
-            (FilterView::default(), register::document(&[], register::DEFAULT_COLUMNS), vec![], Some(msg))
+            (
+                FilterView::default(),
+                register::document(&[], register::DEFAULT_COLUMNS, here.snap.repo.settings.school.jurisdiction),
+                vec![],
+                Some(msg),
+            )
         }
     };
     let mut view = doc_view(&doc, &|_, _, _| None);
@@ -579,7 +585,9 @@ pub fn pupil_page(here: &Here, rec: &PupilRecord, refill: Refill, status: Status
     let name =
         rec.pupil.as_ref().map(|p| p.display_name()).filter(|n| !n.is_empty()).unwrap_or_else(|| rec.dir.clone());
     let doc = match show::query(&here.snap.repo, rec, here.today, false) {
-        Some(report) => doc_view(&show::document(&report), &linker(&here.snap)),
+        Some(report) => {
+            doc_view(&show::document(&report, here.snap.repo.settings.school.jurisdiction), &linker(&here.snap))
+        }
         None => DocView {
             title: None,
             sections: vec![],
@@ -1002,7 +1010,7 @@ pub async fn caseload(
     let report =
         crate::query::caseload::query(repo, here.today, crate::query::caseload::DEFAULT_MAX_HOURS, Some(&staff));
     let Some(s) = report.staff.first() else { return here.not_found("member of staff with this id") };
-    let doc = crate::query::caseload::detail(&report, s);
+    let doc = crate::query::caseload::detail(&report, s, repo.settings.school.jurisdiction);
     let view = DocPage {
         frame: here.frame(s.name.clone(), "caseloads"),
         heading: s.name.clone(),

@@ -6,12 +6,11 @@
 //! session logged by someone else since the form was loaded is noticed
 //! before a second, possibly duplicate, one is written.
 
-use super::forms::{fingerprint, read_record};
-use super::guard::{same_secret, Session};
+use super::forms::{append_and_save, csrf_ok, csrf_refused, field, fingerprint, read_record};
+use super::guard::Session;
 use super::html::{self, Frame};
 use super::pages::Here;
 use super::Shared;
-use crate::edit::batch::Batch;
 use crate::edit::delivery::{self as delivery_edit, NewSession};
 use crate::model::{text, val, Attendance, Intervention};
 use crate::query::delivery::place_key;
@@ -66,10 +65,6 @@ fn places(here: &Here, date: NaiveDate) -> BTreeMap<String, Place<'_>> {
 /// A place key that is one plain folder name.
 fn safe_key(key: &str) -> bool {
     !key.is_empty() && !key.starts_with('.') && key.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-}
-
-fn field(f: &[(String, String)], name: &str) -> String {
-    f.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_string()).unwrap_or_default()
 }
 
 /// The fingerprint of everything logged for a place: every file's name and bytes.
@@ -290,15 +285,8 @@ pub async fn session_post(
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
     let here = Here::new(&app, &session);
-    let given = field(&f, "csrf");
-    if given.is_empty() || !same_secret(&given, &session.csrf) {
-        return here.message(
-            StatusCode::FORBIDDEN,
-            "Nothing was saved",
-            vec!["This form's security token is missing or out of date (the page may be old, or come from another \
-                  site). Open the form again and resend it."
-                .into()],
-        );
+    if !csrf_ok(&session, &f) {
+        return csrf_refused(&here);
     }
     let values = Values {
         date: field(&f, "date"),
@@ -412,20 +400,6 @@ pub async fn session_post(
         return form_page(&here, &key, values, Some(&f), None, errors, false, StatusCode::CONFLICT);
     }
     let rel = format!("delivery/{key}/{:04}-{:02}.yaml", date.year(), date.month());
-    let old = match read_record(&here, &rel) {
-        Ok(Some(bytes)) => match String::from_utf8(bytes) {
-            Ok(t) => Some(t),
-            Err(_) => {
-                errors.insert("form".into(), format!("`{rel}` is not UTF-8 text, so senco will not add to it."));
-                return form_page(&here, &key, values, Some(&f), None, errors, false, StatusCode::UNPROCESSABLE_ENTITY);
-            }
-        },
-        Ok(None) => None,
-        Err(why) => {
-            errors.insert("form".into(), format!("{why}. Nothing was saved."));
-            return form_page(&here, &key, values, Some(&f), None, errors, false, StatusCode::UNPROCESSABLE_ENTITY);
-        }
-    };
     let new_session = NewSession {
         date,
         minutes,
@@ -433,40 +407,13 @@ pub async fn session_post(
         pupils: if cancelled.is_some() { vec![] } else { pupils },
         cancelled,
     };
-    let base = old.clone().unwrap_or_else(|| delivery_edit::new_file_header(&place.name));
-    let new = match delivery_edit::append(&base, &new_session) {
-        Ok(t) => t,
-        Err(e) => {
-            let why = match e {
-                crate::edit::log::AppendError::Shape => {
-                    format!(
-                        "`{rel}` is not written as a list of `- date: ...` entries, so senco cannot add to it safely."
-                    )
-                }
-                crate::edit::log::AppendError::ReadBack(why) => {
-                    format!("The session would not read back ({why}); nothing was written.")
-                }
-            };
-            errors.insert("form".into(), why);
-            return form_page(&here, &key, values, Some(&f), None, errors, false, StatusCode::UNPROCESSABLE_ENTITY);
-        }
-    };
-    let mut batch = Batch::new(&here.snap.repo.root);
-    batch.set_command("serve");
-    match old {
-        Some(old) => batch.change(rel.clone(), old, new),
-        None => batch.create(rel.clone(), new),
-    }
-    if let Err(e) = batch.apply() {
-        let msg = match e.hint() {
-            Some(h) => format!("Nothing was saved: {e} ({h})"),
-            None => format!("Nothing was saved: {e}"),
-        };
-        errors.insert("form".into(), msg);
-        return form_page(&here, &key, values, Some(&f), None, errors, false, StatusCode::CONFLICT);
-    }
-    app.live.touched(std::slice::from_ref(&rel));
     let what = if new_session.cancelled.is_some() { "Session cancelled" } else { "Session delivered" };
-    app.committed(&[rel], &format!("{what}: {} on {date}", place.name));
+    let message = format!("{what}: {} on {date}", place.name);
+    let header = || delivery_edit::new_file_header(&place.name);
+    let append = |base: &str| delivery_edit::append(base, &new_session);
+    if let Err((status, why)) = append_and_save(&app, &here, &rel, header, append, "session", &message) {
+        errors.insert("form".into(), why);
+        return form_page(&here, &key, values, Some(&f), None, errors, false, status);
+    }
     Redirect::to(&format!("/sessions/{}?saved=1", html::url_part(&key))).into_response()
 }

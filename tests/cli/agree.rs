@@ -5,33 +5,10 @@
 //! `show` and `export`; each staff member's weekly hours across `caseload`
 //! and the provision map.
 
-use crate::{copy_dir, oakfield, senco};
+use crate::{copy_dir, generated, oakfield, senco};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-/// A generated school of `n` pupils (examples/gen.rs), built if needed.
-fn generated(dir: &Path, n: usize) -> PathBuf {
-    let bin = Path::new(env!("CARGO_BIN_EXE_senco"))
-        .parent()
-        .unwrap()
-        .join(format!("examples/gen{}", std::env::consts::EXE_SUFFIX));
-    if !bin.exists() {
-        let status = std::process::Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "--example", "gen"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .expect("cargo build --example gen");
-        assert!(status.success());
-    }
-    let out = dir.join("generated");
-    let status = std::process::Command::new(bin)
-        .args([out.to_str().unwrap(), "--pupils", &n.to_string(), "--seed", "7"])
-        .output()
-        .expect("run gen");
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
-    out
-}
 
 /// A copy of `repo` whose notional threshold is 0, so `check` states every
 /// pupil's yearly cost.
@@ -167,7 +144,7 @@ fn every_command_gives_the_same_figure_for_the_same_thing() {
     let dir = tempfile::tempdir().unwrap();
     let n = compare(&with_zero_threshold(&oakfield(), &dir.path().join("oakfield")));
     assert!(n > 40, "only {n} figures compared");
-    let generated = generated(dir.path(), 60);
+    let generated = generated(dir.path(), "generated", 60, 7);
     let n = compare(&with_zero_threshold(&generated, &dir.path().join("generated-0")));
     assert!(n > 100, "only {n} figures compared");
 }

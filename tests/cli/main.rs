@@ -28,6 +28,7 @@ mod transfer;
 mod upkeep;
 mod verify;
 mod writers;
+mod years;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -104,6 +105,30 @@ fn walkdir(root: &Path, dir: &Path) -> BTreeMap<String, Vec<u8>> {
             out.insert(rel, std::fs::read(e.path()).unwrap());
         }
     }
+    out
+}
+
+/// A generated school (examples/gen.rs) of `n` pupils from `seed`, in
+/// `dir/name`; the generator is built if needed.
+pub fn generated(dir: &Path, name: &str, n: usize, seed: u64) -> PathBuf {
+    let bin = Path::new(env!("CARGO_BIN_EXE_senco"))
+        .parent()
+        .unwrap()
+        .join(format!("examples/gen{}", std::env::consts::EXE_SUFFIX));
+    if !bin.exists() {
+        let status = std::process::Command::new(env!("CARGO"))
+            .args(["build", "--quiet", "--example", "gen"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .expect("cargo build --example gen");
+        assert!(status.success());
+    }
+    let out = dir.join(name);
+    let run = std::process::Command::new(bin)
+        .args([out.to_str().unwrap(), "--pupils", &n.to_string(), "--seed", &seed.to_string()])
+        .output()
+        .expect("run gen");
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     out
 }
 

@@ -7,29 +7,6 @@ use crate::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// A generated school (examples/gen.rs) of `n` pupils, built if needed.
-fn generated(dir: &Path, name: &str, n: usize, seed: u64) -> PathBuf {
-    let bin = Path::new(env!("CARGO_BIN_EXE_senco"))
-        .parent()
-        .unwrap()
-        .join(format!("examples/gen{}", std::env::consts::EXE_SUFFIX));
-    if !bin.exists() {
-        let status = std::process::Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "--example", "gen"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .expect("cargo build --example gen");
-        assert!(status.success());
-    }
-    let out = dir.join(name);
-    let run = std::process::Command::new(bin)
-        .args([out.to_str().unwrap(), "--pupils", &n.to_string(), "--seed", &seed.to_string()])
-        .output()
-        .expect("run gen");
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-    out
-}
-
 fn clean(repo: &Path) {
     let r = senco(repo, &["check", "--quiet"]);
     assert_eq!(r.code, 0, "{}", r.all());
