@@ -189,10 +189,11 @@ pub fn kind_label(k: ReviewKind) -> &'static str {
 
 pub fn year_label(j: Jurisdiction, year: i64) -> String {
     match (j, year) {
-        (Jurisdiction::UsIdea, -1) => "Pre-K".into(),
+        (Jurisdiction::UsIdea, n) if n < 0 => "Pre-K".into(),
         (Jurisdiction::UsIdea, 0) => "Kindergarten".into(),
         (Jurisdiction::UsIdea, n) => format!("Grade {n}"),
-        (_, -1) => "Nursery".into(),
+        // Both nursery years (N1, N2): "Nursery" in documents, no code.
+        (_, n) if n < 0 => "Nursery".into(),
         (_, 0) => "Reception".into(),
         (_, n) => format!("Year {n}"),
     }
