@@ -217,10 +217,11 @@ pub fn insert_entry(text: &str, map: &Map, key: &str, value: &str) -> Result<Edi
         // a new line after them would change that value.
         return Err("the last value keeps its trailing blank lines (`|+` or `>+`)".into());
     }
-    if last_k.value.is_empty() && last_k.style == Style::Plain {
-        // A bare `:` has an empty key whose mark sits before the colon, so
-        // the new line would land above it: refuse rather than reorder.
-        return Err("the last entry has no key (a bare `:`)".into());
+    if map.entries.iter().any(|(k, _)| k.value.is_empty()) {
+        // A bare `:` or a `?` alone has an empty key whose mark may sit
+        // before its line or after its value, so the new line could land in
+        // the wrong place: refuse rather than reorder (found by the fuzzer).
+        return Err("an entry has no key (a bare `:` or `?`)".into());
     }
     // The first and last keys must start their lines (after the `- ` of a
     // list item at most; not `? key`), so the new line can take their
@@ -230,6 +231,9 @@ pub fn insert_entry(text: &str, map: &Map, key: &str, value: &str) -> Result<Edi
         let line_start = text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
         if !text.get(line_start..start).is_some_and(|t| t.bytes().all(|b| b == b' ' || b == b'-')) {
             return Err(format!("`{}` does not start its own line", k.value));
+        }
+        if explicit_above(text, line_start) {
+            return Err(format!("`{}` is written as an explicit `?` key", k.value));
         }
     }
     if first.span.start.column != last_k.span.start.column {
@@ -243,6 +247,14 @@ pub fn insert_entry(text: &str, map: &Map, key: &str, value: &str) -> Result<Edi
         Some(at) => Edit { start: at, end: at, text: format!("{line}{nl}") },
         None => Edit { start: text.len(), end: text.len(), text: format!("{nl}{line}") },
     })
+}
+
+/// Whether the line above the one starting at `line_start` ends with an
+/// explicit-key `?`, so the key on this line belongs to it (found by the fuzzer).
+fn explicit_above(text: &str, line_start: usize) -> bool {
+    let above = text.get(..line_start.saturating_sub(1)).map_or("", |t| t.rsplit('\n').next().unwrap_or(""));
+    let above = above.trim_end_matches(['\r', ' ', '\t']);
+    above.trim_start() == "?" || above.ends_with(" ?")
 }
 
 /// The lines of the entry `key` of a block mapping: from the start of its
@@ -262,9 +274,7 @@ fn entry_lines(text: &str, map: &Map, key: &str) -> Result<Option<std::ops::Rang
     if !text.get(line_start..key_start).is_some_and(|t| t.bytes().all(|b| b == b' ')) {
         return Err(format!("`{key}` does not start its own line"));
     }
-    // An explicit key: `?` alone on the line above (found by the fuzzer).
-    let above = text.get(..line_start.saturating_sub(1)).map_or("", |t| t.rsplit('\n').next().unwrap_or("")).trim_end();
-    if above.trim_start() == "?" || above.ends_with(" ?") {
+    if explicit_above(text, line_start) {
         return Err(format!("`{key}` is written as an explicit `?` key"));
     }
     let end = entry_end(text, k, v);
@@ -404,7 +414,7 @@ mod tests {
         // `?` on a line of its own, the key below it: found by the fuzzer.
         let t = "?\n 0-9-zzzal\nttendee: >1-";
         let m = top_map(t).unwrap();
-        assert!(insert_entry(t, &m, "x", "1").unwrap_err().contains("lined up"));
+        assert!(insert_entry(t, &m, "x", "1").unwrap_err().contains("explicit"));
         // A list item's mapping is fine: the new key lines up under the first.
         let t = "- a: 1\n  b: 2\n";
         let Some(Node::Seq(q)) = crate::repo::yaml::parse(t).unwrap() else { panic!() };
@@ -459,6 +469,10 @@ mod tests {
         let t = "id: a\n:\n";
         let m = top_map(t).unwrap();
         assert!(insert_entry(t, &m, "x", "1").unwrap_err().contains("no key"));
+        // And a `?` alone, its key on the next line (found by the fuzzer).
+        let t = "\n?\n :?> :>+0-0-";
+        let m = top_map(t).unwrap();
+        assert!(insert_entry(t, &m, "x", "1").unwrap_err().contains("explicit"));
     }
 
     #[test]
