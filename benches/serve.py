@@ -44,7 +44,8 @@ checkbench = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(checkbench)
 
 SMALL_PAGES = ["/", "/register", "/register.csv", "/pupil/{id}", "/pupil/{id}/doc/plan", "/classes",
-               "/caseloads", "/provision-map", "/impact", "/compliance", "/findings"]
+               "/caseloads", "/provision-map", "/impact", "/compliance", "/findings",
+               "/delivery", "/training", "/access", "/census", "/census.csv"]
 BIG_PAGES = ["/", "/pupil/{id}"]
 
 

@@ -146,7 +146,9 @@ fn line_after(text: &str, end: usize) -> Option<usize> {
 /// is empty (an empty value's span may sit on a later line).
 fn entry_end(text: &str, key: &Scalar, value: &Node) -> usize {
     let key_end = bytes_of(text, key.span).1;
-    if value.is_null() {
+    // Nothing written: the entry ends with its key. A null that is written
+    // (`~`, `null`) may stand on the next line (found by the fuzzer).
+    if matches!(value, Node::Scalar(s) if s.value.is_empty()) {
         return key_end;
     }
     let (start, end) = bytes_of(text, value.span());
@@ -461,6 +463,25 @@ mod tests {
             assert!(top_map(t).unwrap_err().contains("carriage return"), "{t:?}");
         }
         assert!(top_map("a: 1\r\nb: 2\r\n").is_ok());
+    }
+
+    #[test]
+    fn insert_goes_after_a_written_null_on_the_next_line() {
+        // Found by the fuzzer: the new key landed between `at_home:` and its `null`.
+        for (t, want) in [
+            ("a: 3\nb:\n  null\n", "a: 3\nb:\n  null\nx: 1\n"),
+            ("a: 3\nb:\n  ~\n", "a: 3\nb:\n  ~\nx: 1\n"),
+            ("a: 3\nb: null\n", "a: 3\nb: null\nx: 1\n"),
+            ("a: 3\nb:\n", "a: 3\nb:\nx: 1\n"),
+        ] {
+            let m = top_map(t).unwrap();
+            let e = insert_entry(t, &m, "x", "1").unwrap();
+            assert_eq!(apply(t, vec![e]).unwrap(), want);
+        }
+        let t = "b:\n  null\nc: 2\n";
+        let m = top_map(t).unwrap();
+        let e = remove_entry(t, &m, "b").unwrap().unwrap();
+        assert_eq!(apply(t, vec![e]).unwrap(), "c: 2\n");
     }
 
     #[test]

@@ -43,6 +43,10 @@ builtin! {
     "outcome.html.j2",
     "new-pupil.html.j2",
     "message.html.j2",
+    "delivery.html.j2",
+    "training.html.j2",
+    "access.html.j2",
+    "census.html.j2",
 }
 
 /// The one stylesheet.

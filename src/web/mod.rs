@@ -13,8 +13,11 @@
 //! - [`guard`] is the safety layer: Host and Origin checks, access token,
 //!   CSRF token, Content-Security-Policy;
 //! - [`html`] holds the page templates and the views they receive;
-//! - [`pages`] the read-only pages, [`forms`] the forms.
+//! - [`pages`] the read-only pages, [`duties`] the pages of the duties'
+//!   queries (delivery, training, access arrangements, census), [`forms`]
+//!   the forms.
 
+pub mod duties;
 pub mod forms;
 pub mod guard;
 pub mod html;
@@ -122,6 +125,14 @@ pub fn router(app: Shared) -> Router {
         .route("/impact", get(pages::impact))
         .route("/compliance", get(pages::compliance))
         .route("/findings", get(pages::findings))
+        .route("/delivery", get(duties::delivery_page))
+        .route("/delivery.csv", get(duties::delivery_csv))
+        .route("/training", get(duties::training_page))
+        .route("/training.csv", get(duties::training_csv))
+        .route("/access", get(duties::access_page))
+        .route("/access.csv", get(duties::access_csv))
+        .route("/census", get(duties::census_page))
+        .route("/census.csv", get(duties::census_csv))
         .route("/style.css", get(pages::stylesheet))
         .route("/login", get(guard::login))
         .route("/logout", post(guard::logout))

@@ -218,6 +218,7 @@ struct DashboardData {
     stats: Vec<(String, String)>,
     tally: TallyView,
     compliance: Vec<(String, usize, String)>,
+    duties: super::duties::DutyAlerts,
 }
 
 fn dashboard_data(here: &Here) -> DashboardData {
@@ -229,9 +230,16 @@ fn dashboard_data(here: &Here) -> DashboardData {
         || review_due::query(repo, here.today, &opts),
         || rayon::join(|| stats::query(repo, here.today), || compliance_counts(here)),
     );
+    let duties = super::duties::duty_alerts(here);
     let row = |i: &review_due::Item| DueRow {
-        name: if i.name.is_empty() { i.pupil.clone() } else { i.name.clone() },
-        href: pupil_href(&i.pupil),
+        name: match (i.name.is_empty(), i.pupil.is_empty()) {
+            (true, _) => i.pupil.clone(),
+            // A staff member (training), by initials when pupils are.
+            (false, true) if here.app.opts.anonymise => super::duties::initials(&i.name),
+            _ => i.name.clone(),
+        },
+        // A school item (staff training that lapses) has no pupil: its page is the training page.
+        href: if i.pupil.is_empty() { "/training".to_string() } else { pupil_href(&i.pupil) },
         year: query::year_cell(i.year_group),
         kind: i.kind,
         due: i.due.clone(),
@@ -262,6 +270,7 @@ fn dashboard_data(here: &Here) -> DashboardData {
         stats,
         tally: TallyView { errors: t.errors, warnings: t.warnings },
         compliance,
+        duties,
     }
 }
 
@@ -641,6 +650,7 @@ pub fn pupil_page(here: &Here, rec: &PupilRecord, refill: Refill, status: Status
         progress_href: String,
         can_write: bool,
         new_review_href: String,
+        duties: super::duties::PupilDuties,
     }
     let view = V {
         frame: here.frame(name.clone(), "register"),
@@ -664,6 +674,7 @@ pub fn pupil_page(here: &Here, rec: &PupilRecord, refill: Refill, status: Status
         progress_href: format!("{base}/doc/progress"),
         can_write: !here.app.opts.readonly,
         new_review_href: format!("{base}/review/new"),
+        duties: super::duties::pupil_duties(here, rec),
     };
     here.page_status(status, "pupil.html.j2", &view)
 }

@@ -5,7 +5,7 @@
 //! CSRF token, a foreign Origin and a wrong Host, and each refusal is shown
 //! to change nothing on disk.
 
-use super::{copy_dir, oakfield, senco, tree, TODAY};
+use super::{copy_dir, fixture, oakfield, senco, senco_in, tree, Run, TODAY};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use senco::web::{self, Options};
@@ -27,23 +27,29 @@ struct Reply {
     bytes: Vec<u8>,
 }
 
-fn today() -> chrono::NaiveDate {
-    chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap()
-}
-
-fn start(from: &Path, tweak: impl FnOnce(&mut Options)) -> Web {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("school");
-    copy_dir(from, &root);
-    let mut opts = Options {
-        root: root.clone(),
-        fixed_today: Some(today()),
+/// The options of a plain `senco serve --today DAY` over `root`.
+fn options(root: PathBuf, day: &str) -> Options {
+    Options {
+        root,
+        fixed_today: Some(chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap()),
         readonly: false,
         anonymise: false,
         token: None,
         extra_hosts: vec![],
         commit: false,
-    };
+    }
+}
+
+fn start(from: &Path, tweak: impl FnOnce(&mut Options)) -> Web {
+    start_on(from, TODAY, tweak)
+}
+
+/// The application over a copy of `from`, every page computed for `day`.
+fn start_on(from: &Path, day: &str, tweak: impl FnOnce(&mut Options)) -> Web {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("school");
+    copy_dir(from, &root);
+    let mut opts = options(root.clone(), day);
     tweak(&mut opts);
     let shared = Arc::new(web::App::new(opts, None).unwrap());
     Web { app: web::router(shared.clone()), shared, _tmp: tmp, root }
@@ -101,6 +107,48 @@ impl Web {
     fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.root.join(rel)).unwrap()
     }
+
+    /// A POST from one of our pages that must succeed (a redirect to the saved page).
+    fn saved(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let r = self.post(path, fields);
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}: {}", r.body);
+        r
+    }
+
+    /// A page that must answer 200 with a `main` landmark: its body.
+    fn page(&self, path: &str) -> String {
+        let r = self.get(path);
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+        assert!(r.body.contains("<main"), "{path} has no main landmark");
+        r.body
+    }
+
+    /// A command on the served records, for the date the pages are computed for.
+    fn cli(&self, args: &[&str]) -> Run {
+        let day = self.shared.opts.fixed_today.unwrap().to_string();
+        let mut all = vec!["-C", self.root.to_str().unwrap(), "--today", day.as_str()];
+        all.extend_from_slice(args);
+        senco_in(Path::new(env!("CARGO_MANIFEST_DIR")), &all)
+    }
+
+    /// A command's `--format json` output, parsed.
+    fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut all = args.to_vec();
+        all.extend(["--format", "json"]);
+        let run = self.cli(&all);
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}\n{}", run.all()))
+    }
+
+    /// A download that must be the command's `--format csv` output byte for byte.
+    fn same_csv(&self, path: &str, args: &[&str]) {
+        let r = self.get(path);
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+        assert!(r.headers.get(header::CONTENT_TYPE).unwrap().to_str().unwrap().starts_with("text/csv"), "{path}");
+        let mut all = args.to_vec();
+        all.extend(["--format", "csv"]);
+        let run = self.cli(&all);
+        assert_eq!(r.body, run.stdout, "{path} is not `senco {}`", all.join(" "));
+    }
 }
 
 /// Text as the page templates escape it.
@@ -146,6 +194,14 @@ const PAGES: &[&str] = &[
     "/findings",
     "/sessions",
     "/sessions/phonics-catch-up",
+    "/delivery",
+    "/delivery?term=Autumn&provision=phonics-catch-up",
+    "/training",
+    "/training?expiring=60",
+    "/access",
+    "/access?expiring=60",
+    "/census",
+    "/census?term=autumn",
 ];
 
 #[test]
@@ -348,8 +404,7 @@ fn read_only_refuses_every_write() {
 #[test]
 fn prepare_a_review_writes_what_new_review_writes() {
     let w = start(&oakfield(), |_| {});
-    let r = w.post("/pupil/ava-brown/review/new", &[("date", "2026-11-24"), ("kind", "termly"), ("slug", "")]);
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = w.saved("/pupil/ava-brown/review/new", &[("date", "2026-11-24"), ("kind", "termly"), ("slug", "")]);
     assert_eq!(r.headers.get(header::LOCATION).unwrap(), "/pupil/ava-brown/review/2026-11-24?saved=prepared");
     let written = w.read("pupils/ava-brown/reviews/2026-11-24.yaml");
     // The same file as the command writes in another copy of the school.
@@ -376,8 +431,7 @@ fn prepare_a_review_writes_what_new_review_writes() {
 #[test]
 fn record_an_outcome_changes_only_the_values_typed_and_refuses_a_stale_form() {
     let w = start(&oakfield(), |_| {});
-    let r = w.post("/pupil/ava-brown/review/new", &[("date", "2026-11-24"), ("kind", "termly")]);
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    w.saved("/pupil/ava-brown/review/new", &[("date", "2026-11-24"), ("kind", "termly")]);
     let rel = "pupils/ava-brown/reviews/2026-11-24.yaml";
     let prepared = w.read(rel);
     let form = w.get("/pupil/ava-brown/review/2026-11-24?saved=prepared");
@@ -392,7 +446,7 @@ fn record_an_outcome_changes_only_the_values_typed_and_refuses_a_stale_form() {
         .unwrap()
         .to_string();
     let (pname, nname) = (format!("progress-{target}"), format!("note-{target}"));
-    let saved = w.post(
+    w.saved(
         "/pupil/ava-brown/review/2026-11-24",
         &[
             ("hash", &hash),
@@ -404,7 +458,6 @@ fn record_an_outcome_changes_only_the_values_typed_and_refuses_a_stale_form() {
             ("due1", "2026-12-04"),
         ],
     );
-    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let after = w.read(rel);
     // Every line of the prepared file is still there, or is one of the lines the form filled.
     let changed: Vec<&str> = prepared.lines().filter(|l| !after.lines().any(|a| a == *l)).collect();
@@ -467,8 +520,7 @@ fn add_a_pupil_writes_what_new_pupil_writes_and_escapes_names() {
         ("level", "sen-support"),
         ("plan_issued", ""),
     ];
-    let r = w.post("/pupils/new", &fields);
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    w.saved("/pupils/new", &fields);
     let other = tempfile::tempdir().unwrap();
     copy_dir(&oakfield(), other.path());
     let cli = senco(
@@ -499,7 +551,7 @@ fn add_a_pupil_writes_what_new_pupil_writes_and_escapes_names() {
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(again.body.contains("id=\"id-error\""));
     // A name with markup is stored as typed and shown escaped.
-    let r = w.post(
+    w.saved(
         "/pupils/new",
         &[
             ("first", "<script>x</script>"),
@@ -510,7 +562,6 @@ fn add_a_pupil_writes_what_new_pupil_writes_and_escapes_names() {
             ("level", "sen-support"),
         ],
     );
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = w.get("/register").body;
     assert!(
         page.contains("&lt;script&gt;x&lt;&#x2f;script&gt;") || page.contains("&lt;script&gt;x&lt;/script&gt;"),
@@ -586,7 +637,7 @@ fn log_a_note_appends_to_the_pupils_log_and_keeps_every_byte() {
     let w = start(&oakfield(), |_| {});
     let rel = "pupils/ava-brown/log.yaml";
     let before = std::fs::read_to_string(w.root.join(rel)).unwrap_or_default();
-    let r = w.post(
+    w.saved(
         "/pupil/ava-brown/log",
         &[
             ("log_date", "2026-11-24"),
@@ -596,7 +647,6 @@ fn log_a_note_appends_to_the_pupils_log_and_keeps_every_byte() {
             ("log_follow_up", ""),
         ],
     );
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let after = w.read(rel);
     assert!(after.starts_with(&before), "what was there is kept byte for byte");
     let page = w.get("/pupil/ava-brown?saved=log").body;
@@ -756,9 +806,7 @@ fn mark_a_target_achieved_sets_its_status_and_refuses_a_stale_form() {
     );
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(w.read(rel), before);
-    let ok =
-        w.post("/pupil/ava-brown/target-status", &[("target", "hfw-100"), ("hash", &hash), ("status", "achieved")]);
-    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    w.saved("/pupil/ava-brown/target-status", &[("target", "hfw-100"), ("hash", &hash), ("status", "achieved")]);
     let after = w.read(rel);
     let at = before.find("- id: hfw-100").unwrap();
     let want = format!("{}{}", &before[..at], before[at..].replacen("status: open", "status: achieved", 1));
@@ -927,15 +975,7 @@ fn with_commit_each_write_is_one_commit_of_exactly_its_files() {
     let tmp = tempfile::tempdir().unwrap();
     let plain = tmp.path().join("school");
     copy_dir(&oakfield(), &plain);
-    let opts = Options {
-        root: plain,
-        fixed_today: Some(today()),
-        readonly: false,
-        anonymise: false,
-        token: None,
-        extra_hosts: vec![],
-        commit: true,
-    };
+    let opts = Options { commit: true, ..options(plain, TODAY) };
     let Err(e) = web::App::new(opts, None) else { panic!("--commit outside git must be refused") };
     assert!(e.to_string().contains("git repository"), "{e}");
     assert!(e.hint().unwrap_or_default().contains("git init"));
@@ -946,15 +986,7 @@ fn with_commit_each_write_is_one_commit_of_exactly_its_files() {
     git(&root, &["init", "-q"]);
     git(&root, &["add", "-A"]);
     git(&root, &["commit", "-q", "-m", "the records"]);
-    let opts = Options {
-        root: root.clone(),
-        fixed_today: Some(today()),
-        readonly: false,
-        anonymise: false,
-        token: None,
-        extra_hosts: vec![],
-        commit: true,
-    };
+    let opts = Options { commit: true, ..options(root.clone(), TODAY) };
     let shared = Arc::new(web::App::new(opts, None).unwrap());
     let w = Web { app: web::router(shared.clone()), shared, _tmp: tmp, root };
     // Someone's own work in progress: one file changed, one staged.
@@ -963,11 +995,10 @@ fn with_commit_each_write_is_one_commit_of_exactly_its_files() {
     git(&w.root, &["add", "notes.txt"]);
     let page = w.get("/pupil/ava-brown").body;
     let hash = input_value(&page, "hash");
-    let ok = w.post(
+    w.saved(
         "/pupil/ava-brown/action-done",
         &[("review", "2026-10-14"), ("index", "0"), ("hash", &hash), ("done", "2026-11-20")],
     );
-    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     let last = git(&w.root, &["log", "-1", "--name-only", "--format=%s"]);
     assert_eq!(
         last.trim(),
@@ -977,11 +1008,10 @@ fn with_commit_each_write_is_one_commit_of_exactly_its_files() {
     // A new file (a month of sessions) is committed too.
     let form = w.get("/sessions/phonics-catch-up").body;
     let hash = input_value(&form, "hash");
-    let r = w.post(
+    w.saved(
         "/sessions/phonics-catch-up",
         &[("hash", &hash), ("date", "2026-10-20"), ("staff", "ta-jones"), ("cancelled", "Trip")],
     );
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let last = git(&w.root, &["log", "-1", "--name-only", "--format=%s"]);
     assert!(last.ends_with("\n\ndelivery/phonics-catch-up/2026-10.yaml\n"), "{last}");
     assert!(last.starts_with("Session cancelled: Phonics catch-up group on 2026-10-20"), "{last}");
@@ -989,4 +1019,361 @@ fn with_commit_each_write_is_one_commit_of_exactly_its_files() {
     let status = git(&w.root, &["status", "--porcelain"]);
     assert_eq!(status, "A  notes.txt\n M staff.yaml\n");
     assert_eq!(git(&w.root, &["rev-list", "--count", "HEAD"]).trim(), "3");
+}
+
+// ------------------------------------------------------------------ the duties' pages
+
+/// The day the duties' pages are compared with their commands on.
+const DUTY_DAY: &str = "2026-11-30";
+
+fn ashdown() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ashdown")
+}
+
+/// The cell text of a JSON string field (empty for null).
+fn field(v: &serde_json::Value, k: &str) -> String {
+    v[k].as_str().unwrap_or_default().to_string()
+}
+
+/// "2026-11-09" as the pages write it: "9 November 2026".
+fn long_date(d: &str) -> String {
+    chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap().format("%-d %B %Y").to_string()
+}
+
+/// The next table row from `at` on whose link reads `name`: the rows must
+/// come in the command's order.
+fn next_row<'a>(body: &'a str, at: &mut usize, name: &str) -> &'a str {
+    let link = format!(">{}</a>", esc(name));
+    let found = *at + body[*at..].find(&link).unwrap_or_else(|| panic!("{name} missing or out of order"));
+    let from = body[..found].rfind("<tr>").unwrap();
+    let row = &body[from..found + body[found..].find("</tr>").unwrap()];
+    *at = from + row.len();
+    row
+}
+
+/// A number cell as the tables print it.
+fn num_cell(n: impl std::fmt::Display) -> String {
+    format!("<td class=\"num\">{n}</td>")
+}
+
+#[test]
+fn the_delivery_page_shows_the_figures_of_the_delivery_command() {
+    let w = start_on(&oakfield(), DUTY_DAY, |_| {});
+    for (query, args) in [
+        ("", vec!["delivery"]),
+        ("?term=Autumn", vec!["delivery", "--term", "Autumn"]),
+        ("?pupil=ava-brown", vec!["delivery", "--pupil", "ava-brown"]),
+        ("?provision=phonics-catch-up", vec!["delivery", "--provision", "phonics-catch-up"]),
+    ] {
+        let page = w.page(&format!("/delivery{query}"));
+        let json = w.json(&args);
+        let places = json["places"].as_array().unwrap();
+        assert!(!places.is_empty(), "{query}");
+        // One row per place, in the command's order, each with its figures.
+        let body = &page[page.find("Each pupil&#x27;s provision").unwrap()..];
+        let mut at = 0;
+        for p in places {
+            let row = next_row(body, &mut at, &field(p, "name"));
+            let planned = num_cell(p["planned_minutes"].as_f64().unwrap().round());
+            assert!(row.contains(&planned), "{query}: {row} lacks {planned}");
+            let delivered = if p["recorded"].as_bool().unwrap() {
+                num_cell(p["delivered_minutes"].as_f64().unwrap().round())
+            } else {
+                num_cell("not recorded")
+            };
+            assert!(row.contains(&delivered), "{query}: {row} lacks {delivered}");
+            if let Some(share) = p["share"].as_f64() {
+                assert!(row.contains(&num_cell(format!("{}%", (share * 100.0).round()))), "{query}: {row}");
+            }
+            assert!(row.contains(&format!("href=\"{}\"", esc(&format!("/pupil/{}", field(p, "pupil"))))), "{row}");
+        }
+        assert_eq!(
+            body.matches("<tr><td").count(),
+            places.len() + json["by_provision"].as_array().unwrap().len() + json["by_staff"].as_array().unwrap().len(),
+            "{query}: rows"
+        );
+        for t in json["by_provision"].as_array().unwrap().iter().chain(json["by_staff"].as_array().unwrap()) {
+            let figures = format!(
+                "{}{}",
+                num_cell(t["planned_minutes"].as_f64().unwrap().round()),
+                num_cell(t["delivered_minutes"].as_f64().unwrap().round())
+            );
+            assert!(body.contains(&figures), "{query}: totals of {} missing", t["key"]);
+        }
+        w.same_csv(&format!("/delivery.csv{query}"), &args);
+    }
+    // Plain words: dates and staff by name, not ids.
+    let page = w.page("/delivery");
+    assert!(page.contains("2 September 2026 to 30 November 2026") && page.contains(">Mrs K. Jones</a>"), "{page}");
+    // A term that is not one: said on the page, as the command says it.
+    let bad = w.page("/delivery?term=Winter");
+    assert!(bad.contains("no term named `Winter`"), "{bad}");
+    assert_eq!(w.get("/delivery.csv?term=Winter").status, StatusCode::BAD_REQUEST);
+}
+
+#[test]
+fn the_training_page_shows_the_rows_of_the_training_command() {
+    for school in [oakfield(), ashdown()] {
+        let w = start_on(&school, DUTY_DAY, |_| {});
+        for (query, args) in [("", vec!["training"]), ("?expiring=60", vec!["training", "--expiring", "60"])] {
+            let page = w.page(&format!("/training{query}"));
+            let json = w.json(&args);
+            let rows = json["rows"].as_array().unwrap();
+            assert_eq!(page.matches("<tr><td").count(), rows.len(), "{query}");
+            for r in rows {
+                assert!(page.contains(&esc(&field(r, "course"))), "{query}: {}", r["course"]);
+                if let Some(e) = r["expires"].as_str() {
+                    assert!(page.contains(&long_date(e)), "{query}: {e}");
+                }
+            }
+            let lapsed = rows.iter().filter(|r| r["status"] == "expired").count();
+            if lapsed > 0 {
+                assert!(page.contains(&format!("{lapsed} course")), "{page}");
+                assert!(page.contains("Lapsed 21 days ago"), "{page}");
+            }
+            w.same_csv(&format!("/training.csv{query}"), &args);
+        }
+        let bad = w.page("/training?expiring=soon");
+        assert!(bad.contains("`soon` is not a number of days"), "{bad}");
+    }
+}
+
+#[test]
+fn the_access_page_shows_the_register_of_the_access_command() {
+    // Oakfield, a primary school, has none: the page says so in words.
+    let w = start_on(&oakfield(), DUTY_DAY, |_| {});
+    assert_eq!(w.json(&["access"])["rows"].as_array().unwrap().len(), 0);
+    assert!(w.page("/access").contains("No exam access arrangements are recorded"));
+    w.same_csv("/access.csv", &["access"]);
+    let w = start_on(&ashdown(), DUTY_DAY, |_| {});
+    for (query, args) in [("", vec!["access"]), ("?expiring=60", vec!["access", "--expiring", "60"])] {
+        let page = w.page(&format!("/access{query}"));
+        let json = w.json(&args);
+        let rows = json["rows"].as_array().unwrap();
+        assert!(!rows.is_empty());
+        assert_eq!(page.matches("<tr><td").count(), rows.len(), "{query}");
+        let body = &page[page.find("<tbody>").unwrap()..];
+        let mut at = 0;
+        for r in rows {
+            let row = next_row(body, &mut at, &field(r, "name"));
+            assert!(row.contains(&long_date(r["expires"].as_str().unwrap())), "{row}");
+            let status = match r["status"].as_str().unwrap() {
+                "expired" => "Expired",
+                "expires-soon" => "Expires soon",
+                "current" => "Current",
+                _ => "Not recorded",
+            };
+            assert!(row.contains(&format!("<td>{status}")), "{row}: {status}");
+        }
+        let n = |s: &str| rows.iter().filter(|r| r["status"] == s).count();
+        assert!(page.contains(&format!("{} expired, {} expiring", n("expired"), n("expires-soon"))), "{page}");
+        w.same_csv(&format!("/access.csv{query}"), &args);
+    }
+}
+
+#[test]
+fn the_census_page_shows_the_return_of_the_census_command() {
+    let w = start_on(&oakfield(), DUTY_DAY, |_| {});
+    for (query, args) in [
+        ("", vec!["census"]),
+        ("?term=autumn", vec!["census", "--term", "autumn"]),
+        ("?date=2026-10-01", vec!["census", "--date", "2026-10-01"]),
+    ] {
+        let page = w.page(&format!("/census{query}"));
+        let json = w.json(&args);
+        for c in json["by_provision"].as_array().unwrap() {
+            let code = c["code"].as_str().unwrap();
+            let words = match code {
+                "E" => "EHC plan",
+                "K" => "SEN support",
+                _ => "No SEN provision",
+            };
+            let cells = format!("<td>{code}: {words}</td>{}", num_cell(&c["pupils"]));
+            assert!(page.contains(&cells), "{query}: {cells}");
+        }
+        for t in json["by_type"].as_array().unwrap() {
+            let cells = format!("{}{}", num_cell(&t["primary"]), num_cell(&t["secondary"]));
+            let want = format!("({})</td>{cells}", t["type"].as_str().unwrap()).to_lowercase();
+            assert!(page.to_lowercase().contains(&want), "{query}: {t}");
+        }
+        let pupils = json["pupils"].as_array().unwrap();
+        for p in pupils {
+            assert!(page.contains(&format!(">{}</a>", esc(&field(p, "name")))), "{query}: {}", p["name"]);
+        }
+        assert!(page.contains(&long_date(json["date"].as_str().unwrap())), "{query}");
+        w.same_csv(&format!("/census.csv{query}"), &args);
+    }
+    // A pupil who cannot be coded: counted and explained, as the command exits 1.
+    let needs = w.read("pupils/ava-brown/needs.yaml");
+    std::fs::write(w.root.join("pupils/ava-brown/needs.yaml"), needs.replace("primary: true", "primary: false"))
+        .unwrap();
+    w.shared.live.touched(&["pupils/ava-brown/needs.yaml".into()]);
+    let page = w.page("/census");
+    assert_eq!(w.cli(&["census"]).code, 1);
+    assert!(page.contains("1 pupil cannot be coded") && page.contains("no need is marked `primary: true`"), "{page}");
+    // A school in Wales: the page says what the command says, in words.
+    let cli = senco_in(&fixture("query-wales"), &["census"]);
+    assert!(cli.stderr.contains("England's school census"), "{}", cli.stderr);
+    let wales = start_on(&fixture("query-wales"), DUTY_DAY, |_| {});
+    let page = wales.page("/census");
+    assert!(page.contains("return made here is England") && page.contains("rules for Wales"), "{page}");
+    assert_eq!(wales.get("/census.csv").status, StatusCode::BAD_REQUEST);
+    // No `[calendar]`: the delivery page says what the command says, and
+    // the other pages of the duties still answer.
+    let cli = wales.cli(&["delivery"]);
+    assert_eq!(cli.code, 2);
+    let page = wales.page("/delivery");
+    assert!(page.contains("senco.toml has no [calendar]") && page.contains(&esc("docs/format.md")), "{page}");
+    for p in ["/training", "/access", "/pupil/gwen-jones"] {
+        wales.page(p);
+    }
+}
+
+#[test]
+fn the_pupil_page_shows_their_delivery_and_access_arrangements() {
+    let w = start_on(&oakfield(), DUTY_DAY, |_| {});
+    let page = w.page("/pupil/ava-brown");
+    let json = w.json(&["delivery", "--pupil", "ava-brown"]);
+    assert!(
+        page.contains("Provision planned and delivered") && page.contains("href=\"&#x2f;delivery?pupil=ava-brown\"")
+    );
+    for p in json["places"].as_array().unwrap() {
+        assert!(page.contains(&num_cell(p["planned_minutes"].as_f64().unwrap().round())), "{}", p["provision"]);
+    }
+    assert!(!page.contains("Exam access arrangements</h2>"));
+    // A pupil with no provision: neither part.
+    let none = w.page("/pupil/grace-liu");
+    assert!(!none.contains("Provision planned and delivered</h2>") && !none.contains("Exam access arrangements</h2>"));
+    let w = start_on(&ashdown(), DUTY_DAY, |_| {});
+    let page = w.page("/pupil/dylan-reeves");
+    assert!(page.contains("Exam access arrangements</h2>") && page.contains("href=\"&#x2f;access\""), "{page}");
+    for r in w.json(&["access"])["rows"].as_array().unwrap().iter().filter(|r| r["pupil"] == "dylan-reeves") {
+        assert!(
+            page.contains(&esc(&field(r, "arrangement"))) && page.contains(&long_date(r["expires"].as_str().unwrap()))
+        );
+    }
+}
+
+#[test]
+fn the_dashboard_flags_lapsed_training_and_expiring_access_arrangements() {
+    let w = start_on(&ashdown(), DUTY_DAY, |_| {});
+    let page = w.page("/");
+    let training = w.json(&["training", "--expiring", "60"]);
+    let lapsed = training["rows"].as_array().unwrap().iter().filter(|r| r["status"] == "expired").count();
+    assert_eq!(lapsed, 1);
+    assert!(page.contains(&format!("Staff training: {lapsed} lapsed")), "{page}");
+    assert!(page.contains("href=\"/training?expiring=60\""));
+    let access = w.json(&["access", "--expiring", "60"]);
+    let n = |s: &str| access["rows"].as_array().unwrap().iter().filter(|r| r["status"] == s).count();
+    assert!(page.contains(&format!(
+        "Exam access arrangements: {} expired, {} expiring",
+        n("expired"),
+        n("expires-soon")
+    )));
+    assert!(page.contains("href=\"/access?expiring=60\""));
+    // Nothing flagged: no line.
+    let w = start_on(&oakfield(), DUTY_DAY, |_| {});
+    assert_eq!(w.json(&["training", "--expiring", "60"])["rows"].as_array().unwrap().len(), 0);
+    assert!(!w.page("/").contains("Staff training:"));
+}
+
+const DUTY_PAGES: &[&str] = &["/delivery", "/training", "/access", "/census", "/pupil/ava-brown"];
+
+#[test]
+fn a_script_in_a_record_is_escaped_on_the_duties_pages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let from = tmp.path().join("oak");
+    copy_dir(&oakfield(), &from);
+    let script = "<script>alert(1)</script>";
+    let edit = |rel: &str, from_text: &str, to: &str| {
+        let path = from.join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from_text), "{rel}: {from_text}");
+        std::fs::write(&path, text.replacen(from_text, to, 1)).unwrap();
+    };
+    edit(
+        "pupils/ava-brown/pupil.yaml",
+        "first: Ava, last: Brown, preferred: Ava",
+        &format!("first: \"{script}\", last: Brown"),
+    );
+    edit(
+        "pupils/ava-brown/pupil.yaml",
+        "\ncontacts:",
+        &format!("\naccess_arrangements:\n  - arrangement: \"{script}\"\n    assessed: 2026-09-01\n    assessor: \"{script}\"\ncontacts:"),
+    );
+    edit("staff.yaml", "course: Precision teaching", &format!("course: \"{script}\""));
+    let w = start_on(&from, DUTY_DAY, |_| {});
+    for p in DUTY_PAGES {
+        let page = w.page(p);
+        assert!(!page.contains("<script"), "{p} has a script");
+        assert!(page.contains("&lt;script&gt;"), "{p} lost the value");
+    }
+    assert!(w.page("/access").contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"));
+}
+
+#[test]
+fn anonymised_duties_pages_show_no_full_name() {
+    for school in [oakfield(), ashdown()] {
+        let w = start_on(&school, DUTY_DAY, |o| o.anonymise = true);
+        let list = w.json(&["list", "--all-levels"]);
+        let names: Vec<String> = list["pupils"]
+            .as_array()
+            .or(list["rows"].as_array())
+            .unwrap()
+            .iter()
+            .map(|r| field(r, "name"))
+            .filter(|n| !n.is_empty())
+            .collect();
+        assert!(names.len() > 3);
+        let staff: Vec<String> =
+            w.json(&["training"])["rows"].as_array().unwrap().iter().map(|r| field(r, "name")).collect();
+        for p in DUTY_PAGES.iter().chain(&["/pupil/dylan-reeves", "/"]) {
+            let r = w.get(p);
+            if r.status == StatusCode::NOT_FOUND {
+                continue;
+            }
+            for n in &names {
+                assert!(!r.body.contains(&esc(n)), "{p} shows {n}");
+            }
+            // The staff and assessors these pages name, too (the pupil page's
+            // own parts are `show`'s, which names staff).
+            if !p.starts_with("/pupil") && *p != "/" {
+                for n in staff.iter().chain(&["Mr D. Osei".to_string()]) {
+                    assert!(!r.body.contains(&esc(n)), "{p} shows {n}");
+                }
+            }
+        }
+        assert!(w.page("/training").contains(">R. P.</a>") || w.page("/training").contains(">D. O.</a>"));
+        // The dashboard's row for a lapsed course names its staff member by initials too.
+        let dashboard = w.page("/");
+        for n in &staff {
+            assert!(!dashboard.contains(&esc(n)), "the dashboard shows {n}");
+        }
+    }
+}
+
+#[test]
+fn every_link_on_the_duties_pages_leads_to_a_page() {
+    for school in [oakfield(), ashdown()] {
+        let w = start_on(&school, DUTY_DAY, |_| {});
+        let mut seen = std::collections::BTreeSet::new();
+        for p in DUTY_PAGES.iter().chain(&["/", "/pupil/dylan-reeves"]) {
+            if w.get(p).status == StatusCode::NOT_FOUND {
+                continue;
+            }
+            let page = w.page(p);
+            for part in page.split("href=\"").skip(1) {
+                let href = part[..part.find('"').unwrap()].replace("&#x2f;", "/").replace("&amp;", "&");
+                if href.starts_with('/') {
+                    seen.insert(href);
+                }
+            }
+        }
+        for href in &seen {
+            if href.starts_with('#') {
+                continue;
+            }
+            assert_eq!(w.get(href).status, StatusCode::OK, "{href} on the duties' pages of {}", school.display());
+        }
+    }
 }
