@@ -480,13 +480,22 @@ fn group_table(first: &str, with_name: bool, groups: &[&Group], empty: &str) -> 
     let mut t = Table::new(cols, empty);
     for g in groups {
         // An intervention outside the catalogue has no id to show; its name says what it is.
-        let mut row = vec![if g.key.starts_with("name:") { String::new() } else { g.key.clone() }];
+        // Without a name column the first column names the group in words
+        // (an area of need as governors read it, not the format's word).
+        let mut row = vec![if g.key.starts_with("name:") {
+            String::new()
+        } else if with_name {
+            g.key.clone()
+        } else {
+            g.name.clone()
+        }];
         if with_name {
             row.push(g.name.clone());
         }
         row.extend([
             g.measure.clone().unwrap_or_default(),
-            g.scale.clone().unwrap_or_default(),
+            // In words, as the HTML report has it: `standard score`, not `standard-score`.
+            g.scale.as_deref().unwrap_or_default().replace('-', " "),
             g.pupils.to_string(),
             g.completed.to_string(),
             g.in_progress.to_string(),
@@ -550,7 +559,7 @@ pub fn document(r: &Report) -> Document {
         gs.iter().collect()
     }
     d.section("By provision", group_table("provision", true, &all(&r.by_provision), "No interventions."));
-    d.section("By area of need", group_table("area", false, &all(&r.by_area), "No interventions."));
+    d.section("By area of need", group_table("area of need", false, &all(&r.by_area), "No interventions."));
     // Governors read this report: a staff group of fewer than 5 pupils is
     // withheld (the JSON keeps it, flagged `fewer_than_5_pupils`).
     let (staff, withheld): (Vec<&Group>, Vec<&Group>) = r.by_staff.iter().partition(|g| !g.fewer_than_5_pupils);

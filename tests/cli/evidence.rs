@@ -893,6 +893,12 @@ fn impact_markdown_withholds_small_staff_groups_and_json_flags_them() {
         md.stdout
     );
     assert!(md.stdout.contains("fewer than 5 pupils: too few to judge"), "the caveat on small provision groups");
+    let areas = &md.stdout[md.stdout.find("By area of need").unwrap()..md.stdout.find("By staff member").unwrap()];
+    assert!(
+        areas.contains("| Cognition and learning | reading | standard score |"),
+        "areas and scales in words: {areas}"
+    );
+    assert!(!areas.contains("cognition-and-learning") && !areas.contains("standard-score"), "{areas}");
     let csv = senco(&brookside(), &["impact", "--format", "csv"]);
     assert_eq!(csv.code, 0, "{}", csv.all());
     assert!(!csv.stdout.contains("Mrs P. Ames") && !csv.stdout.contains("Mr O. Bell"), "{}", csv.stdout);
