@@ -265,12 +265,13 @@ fn block(n: &Node, width: usize, out: &mut Vec<Block>) {
             push_p(out, if class.contains("note") || class.contains("meta") { p.italic().color("555555") } else { p });
         }
         "ul" | "ol" => {
-            for li in children {
-                if let Node::Element { tag, .. } = li {
-                    if tag == "li" {
-                        push_p(out, para(li, false).numbering(NumberingId::new(BULLETS), IndentLevel::new(0)));
-                    }
-                }
+            let items: Vec<&Node> =
+                children.iter().filter(|li| matches!(li, Node::Element { tag, .. } if tag == "li")).collect();
+            for (i, li) in items.iter().enumerate() {
+                let p = para(li, false).numbering(NumberingId::new(BULLETS), IndentLevel::new(0));
+                // Room after the last item, so the next paragraph does not read as part of the list.
+                let p = if i + 1 == items.len() { p.line_spacing(docx_rs::LineSpacing::new().after(120)) } else { p };
+                push_p(out, p);
             }
         }
         "table" => {
@@ -662,6 +663,8 @@ mod tests {
         assert!(doc.contains("<w:pStyle w:val=\"Heading2\" />"));
         assert!(doc.contains("<w:tbl>"), "real tables");
         assert!(doc.contains("Mrs S. Brown") && doc.contains("<w:numId w:val=\"2\" />"));
+        let two = &doc[doc.find(">Two<").unwrap() - 700..doc.find(">Two<").unwrap()];
+        assert!(two.contains("w:after=\"120\""), "room after a list's last item: {two}");
         assert!(doc.contains("w:w=\"11906\"") && doc.contains("w:h=\"16838\""), "A4 portrait");
         assert!(!doc.contains("hidden") && !doc.contains("axis") && !doc.contains("p { x"), "{doc}");
         assert!(!doc.contains("Reading"), "a chart's caption goes with the chart: {doc}");
