@@ -10,10 +10,10 @@
 
 use crate::error::Error;
 use docx_rs::{
-    AbstractNumbering, BreakType, Docx, Footer, HeightRule, IndentLevel, Level, LevelJc, LevelText, NumPages,
-    NumberFormat, Numbering, NumberingId, PageMargin, PageNum, PageOrientationType, Paragraph, Run, RunFonts, Shading,
-    ShdType, SpecialIndentType, Start, Style, StyleType, Tab, TabValueType, Table, TableCell, TableLayoutType,
-    TableRow, TextDirectionType, WidthType,
+    AbstractNumbering, BreakType, Docx, FieldCharType, Footer, HeightRule, IndentLevel, InstrNUMPAGES, InstrPAGE,
+    InstrText, Level, LevelJc, LevelText, NumberFormat, Numbering, NumberingId, PageMargin, PageOrientationType,
+    Paragraph, Run, RunFonts, Shading, ShdType, SpecialIndentType, Start, Style, StyleType, Tab, TabValueType, Table,
+    TableCell, TableCellMargins, TableLayoutType, TableRow, TextDirectionType, WidthType,
 };
 
 /// A4 in twentieths of a point.
@@ -31,7 +31,16 @@ enum Node {
 }
 
 /// A page rendered from a built-in or school template, as a Word document.
+/// docx-rs numbers paragraphs (`w14:paraId`) from one counter for the whole
+/// process and resets it when a document is built: two documents made at
+/// once (`senco serve` answers requests on several threads) would number
+/// each other's paragraphs. One document at a time keeps every document the
+/// same bytes as the command's.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 pub fn html_to_docx(html: &str, footer: &str, landscape: bool) -> Result<Vec<u8>, Error> {
+    // A panic while holding the lock leaves nothing half-made: the counter is reset at every build.
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let tree = parse(html);
     let body = find(&tree, "body").map_or(tree.as_slice(), |b| children(b));
     let (w, h) = if landscape { (A4.1, A4.0) } else { A4 };
@@ -52,6 +61,8 @@ pub fn html_to_docx(html: &str, footer: &str, landscape: bool) -> Result<Vec<u8>
         .add_style(heading("Heading1", "heading 1", 36, 1))
         .add_style(heading("Heading2", "heading 2", 28, 2))
         .add_style(heading("Heading3", "heading 3", 23, 3))
+        // The footer's small grey type, for its page-number fields too.
+        .add_style(Style::new("Footer", StyleType::Paragraph).name("footer").size(17).color("555555"))
         .add_abstract_numbering(
             AbstractNumbering::new(BULLETS).add_level(
                 Level::new(0, Start::new(1), NumberFormat::new("bullet"), LevelText::new("•"), LevelJc::new("left"))
@@ -67,11 +78,15 @@ pub fn html_to_docx(html: &str, footer: &str, landscape: bool) -> Result<Vec<u8>
     for n in body {
         block(n, text_width, &mut blocks);
     }
+    let mut after_table = false;
     for b in blocks {
         doc = match b {
             Block::P(p) => doc.add_paragraph(*p),
+            // Two tables side by side in the XML are one table to Word: a small gap keeps them two.
+            Block::T(t) if after_table => doc.add_paragraph(Paragraph::new().size(8)).add_table(*t),
             Block::T(t) => doc.add_table(*t),
         };
+        after_table = matches!(doc.document.children.last(), Some(docx_rs::DocumentChild::Table(_)));
     }
     let mut out = std::io::Cursor::new(Vec::new());
     doc.build().pack(&mut out).map_err(|e| Error::usage(format!("could not write the Word document: {e}"), None))?;
@@ -94,6 +109,7 @@ fn page_footer(name: &str, width: usize) -> Footer {
     let small = |t: &str| Run::new().add_text(t).size(17).color("555555");
     Footer::new().add_paragraph(
         Paragraph::new()
+            .style("Footer")
             .add_tab(Tab::new().val(TabValueType::Center).pos(width / 2))
             .add_tab(Tab::new().val(TabValueType::Right).pos(width))
             .add_run(small(name))
@@ -101,10 +117,21 @@ fn page_footer(name: &str, width: usize) -> Footer {
             .add_run(small("Confidential").bold())
             .add_run(Run::new().add_tab())
             .add_run(small("Page "))
-            .add_page_num(PageNum::new())
+            .add_run(field(small(""), InstrText::PAGE(InstrPAGE {})))
             .add_run(small(" of "))
-            .add_num_pages(NumPages::new()),
+            .add_run(field(small(""), InstrText::NUMPAGES(InstrNUMPAGES {}))),
     )
+}
+
+/// A page-number field in the footer's own small grey type (docx-rs's
+/// `PageNum` and `NumPages` print in the body size, larger than the words
+/// around them).
+fn field(run: Run, instr: InstrText) -> Run {
+    run.add_field_char(FieldCharType::Begin, false)
+        .add_instr_text(instr)
+        .add_field_char(FieldCharType::Separate, false)
+        .add_text("1")
+        .add_field_char(FieldCharType::End, false)
 }
 
 enum Block {
@@ -238,12 +265,13 @@ fn block(n: &Node, width: usize, out: &mut Vec<Block>) {
             push_p(out, if class.contains("note") || class.contains("meta") { p.italic().color("555555") } else { p });
         }
         "ul" | "ol" => {
-            for li in children {
-                if let Node::Element { tag, .. } = li {
-                    if tag == "li" {
-                        push_p(out, para(li, false).numbering(NumberingId::new(BULLETS), IndentLevel::new(0)));
-                    }
-                }
+            let items: Vec<&Node> =
+                children.iter().filter(|li| matches!(li, Node::Element { tag, .. } if tag == "li")).collect();
+            for (i, li) in items.iter().enumerate() {
+                let p = para(li, false).numbering(NumberingId::new(BULLETS), IndentLevel::new(0));
+                // Room after the last item, so the next paragraph does not read as part of the list.
+                let p = if i + 1 == items.len() { p.line_spacing(docx_rs::LineSpacing::new().after(120)) } else { p };
+                push_p(out, p);
             }
         }
         "table" => {
@@ -256,20 +284,13 @@ fn block(n: &Node, width: usize, out: &mut Vec<Block>) {
             out.push(Block::T(Box::new(table(n, width))));
         }
         "div" if class.contains("write") => out.push(Block::T(Box::new(answer_box(width)))),
-        // Shown on screen only (`class="screen"`): a chart and its heading, whose figures a table carries.
-        _ if class.split_whitespace().any(|c| c == "screen") => {}
-        "svg" | "style" | "script" | "head" | "title" | "figure" => {
-            // Charts: the data table beside each carries its figures.
-            if tag == "figure" {
-                for c in children {
-                    if let Node::Element { tag, .. } = c {
-                        if tag == "figcaption" {
-                            block(c, width, out);
-                        }
-                    }
-                }
-            }
-        }
+        // Shown on screen only (`class="screen"`): a chart and its heading, whose figures a table carries;
+        // likewise a group of charts under their headings (`class="charts"`).
+        _ if class.split_whitespace().any(|c| c == "screen" || c == "charts") => {}
+        // Charts: Word gets no picture of one, so neither its caption (which
+        // would describe shading that is not there); the table beside each
+        // chart carries its figures.
+        "svg" | "style" | "script" | "head" | "title" | "figure" => {}
         _ => {
             for c in children {
                 block(c, width, out);
@@ -291,6 +312,8 @@ fn answer_box(width: usize) -> Table {
 fn table(n: &Node, width: usize) -> Table {
     // The provision map's grid (`class="grid"`) has many narrow columns: 8pt, not 10.5pt.
     let small = matches!(n, Node::Element { class, .. } if class.split_whitespace().any(|c| c == "grid"));
+    // A sign-off (`class="sign"`): every row is a line to sign on, names filled in or not.
+    let sign = matches!(n, Node::Element { class, .. } if class.split_whitespace().any(|c| c == "sign"));
     // Table text is 9.5pt (8pt in the grid); a character is about 115 (95) twips wide.
     let (char_w, line, size) = if small { (95, VERTICAL_LINE * 4 / 3, 16) } else { (115, VERTICAL_LINE, 19) };
     let mut rows: Vec<Vec<(&Node, bool, usize, bool)>> = Vec::new();
@@ -310,7 +333,17 @@ fn table(n: &Node, width: usize) -> Table {
             } else if *span == 1 && i < cols {
                 let t = text_of(cell);
                 weight[i] = weight[i].max(t.chars().count().min(60));
-                floor[i] = floor[i].max(t.split_whitespace().map(|w| w.chars().count()).max().unwrap_or(0).min(18));
+                // A date or phone number (`class="date"`) is read as one word.
+                let word = if nowrap(cell) {
+                    t.chars().count().min(20)
+                } else {
+                    t.split_whitespace().map(|w| w.chars().count()).max().unwrap_or(0).min(18)
+                };
+                floor[i] = floor[i].max(word);
+                if sign {
+                    // Room to write a name, a signature and a date by hand.
+                    weight[i] = weight[i].max(14);
+                }
             }
             i += span;
         }
@@ -335,9 +368,14 @@ fn table(n: &Node, width: usize) -> Table {
     } else {
         floors.iter().map(|f| f * width / sum_floor).collect()
     };
+    // A short table is kept on one page (each row kept with the next), as
+    // the printed page keeps it; a long one breaks between rows.
+    let keep = rows.len() <= KEEP_ROWS;
+    let last = rows.len().saturating_sub(1);
     let trs: Vec<TableRow> = rows
         .iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(ri, r)| {
             let mut i = 0;
             let cells: Vec<TableCell> = r
                 .iter()
@@ -345,7 +383,7 @@ fn table(n: &Node, width: usize) -> Table {
                     let w: usize = grid[i.min(cols - 1)..(i + span).min(cols)].iter().sum();
                     i += span;
                     let p = if vertical(cell) { vertical_para(cell, line) } else { para(cell, *head) };
-                    let p = shrink(p, size);
+                    let p = shrink(p, size).keep_next(keep && ri < last);
                     let mut c = TableCell::new().add_paragraph(p).width(w, WidthType::Dxa);
                     if *span > 1 {
                         c = c.grid_span(*span);
@@ -360,7 +398,9 @@ fn table(n: &Node, width: usize) -> Table {
                 })
                 .collect();
             let tall = r.iter().any(|c| vertical(c.0));
-            let answer = r.iter().any(|c| c.3) || (r.iter().all(|c| text_of(c.0).is_empty()) && !r.is_empty());
+            let answer = r.iter().any(|c| c.3)
+                || (r.iter().all(|c| text_of(c.0).is_empty()) && !r.is_empty())
+                || (sign && !r.iter().all(|c| c.1));
             let row = TableRow::new(cells).cant_split();
             if tall {
                 row.row_height(2800.0).height_rule(HeightRule::AtLeast)
@@ -371,7 +411,12 @@ fn table(n: &Node, width: usize) -> Table {
             }
         })
         .collect();
-    Table::new(trs).set_grid(grid).width(width, WidthType::Dxa).layout(TableLayoutType::Fixed)
+    // A little room above and below the text of every cell, as the printed page has.
+    Table::new(trs)
+        .set_grid(grid)
+        .width(width, WidthType::Dxa)
+        .layout(TableLayoutType::Fixed)
+        .margins(TableCellMargins::new().margin(30, 100, 30, 100))
 }
 
 /// Characters in a line of a bottom-to-top header cell: Word and LibreOffice
@@ -415,6 +460,14 @@ fn shrink(mut p: Paragraph, size: usize) -> Paragraph {
         }
     }
     p
+}
+
+/// Tables of up to this many rows are kept on one page in Word.
+const KEEP_ROWS: usize = 12;
+
+/// A cell kept on one line (`class="date"`: dates and phone numbers).
+fn nowrap(n: &Node) -> bool {
+    matches!(n, Node::Element { class, .. } if class.split_whitespace().any(|c| c == "date"))
 }
 
 /// A header cell written bottom to top (`class="vertical"`), as in the provision map's grid.
@@ -610,9 +663,12 @@ mod tests {
         assert!(doc.contains("<w:pStyle w:val=\"Heading2\" />"));
         assert!(doc.contains("<w:tbl>"), "real tables");
         assert!(doc.contains("Mrs S. Brown") && doc.contains("<w:numId w:val=\"2\" />"));
+        let two = &doc[doc.find(">Two<").unwrap() - 700..doc.find(">Two<").unwrap()];
+        assert!(two.contains("w:after=\"120\""), "room after a list's last item: {two}");
         assert!(doc.contains("w:w=\"11906\"") && doc.contains("w:h=\"16838\""), "A4 portrait");
         assert!(!doc.contains("hidden") && !doc.contains("axis") && !doc.contains("p { x"), "{doc}");
-        assert!(doc.contains("Reading"));
+        assert!(!doc.contains("Reading"), "a chart's caption goes with the chart: {doc}");
+        assert!(doc.contains("<w:top w:w=\"30\" w:type=\"dxa\" />"), "cells have room above the text: {doc}");
         let styles = xml(&bytes, "word/styles.xml");
         assert!(styles.contains("heading 1"));
         let footer = xml(&bytes, "word/footer1.xml");
@@ -662,5 +718,41 @@ mod tests {
             second.split("<w:gridCol w:w=\"").skip(1).filter_map(|c| c.split('"').next()?.parse().ok()).collect();
         assert_eq!(widths.len(), 3);
         assert!(widths[0] >= 9 * 115 + 240 && widths[1] >= 13 * 115 + 240, "{widths:?}");
+    }
+
+    fn grid(doc: &str) -> Vec<usize> {
+        doc.split("<w:gridCol w:w=\"").skip(1).filter_map(|c| c.split('"').next()?.parse().ok()).collect()
+    }
+
+    /// A date (`class="date"`) is one word: its column is never narrower than all of it.
+    #[test]
+    fn a_date_column_holds_the_whole_date() {
+        let long = "a b c d e f g h i j k l m n o p q r s t u v w x y z a b c d e f g h i j k l m n o p q r s t";
+        let t = format!(
+            "<body><table><tr><td class=\"date\">18 November 2025</td><td>{long}</td><td>{long}</td></tr></table></body>"
+        );
+        let doc = xml(&html_to_docx(&t, "x", false).unwrap(), "word/document.xml");
+        assert!(grid(&doc)[0] >= 16 * 115 + 240, "{:?}", grid(&doc));
+        let plain = t.replace(" class=\"date\"", "");
+        let doc = xml(&html_to_docx(&plain, "x", false).unwrap(), "word/document.xml");
+        assert!(grid(&doc)[0] < 16 * 115 + 240, "without the class the date may wrap: {:?}", grid(&doc));
+    }
+
+    /// Two tables one after the other stay two tables (Word joins adjacent
+    /// ones); a sign-off's rows are tall enough to sign on; a short table's
+    /// rows are kept with the next, so it does not split over a page.
+    #[test]
+    fn tables_stay_apart_sign_offs_have_room_and_short_tables_hold_together() {
+        let t = "<body><table><tr><td>One</td></tr><tr><td>Two</td></tr></table>\
+                 <table class=\"sign\"><thead><tr><th>Name</th><th>Signature</th></tr></thead>\
+                 <tbody><tr><td>Ms R. Patel</td><td></td></tr></tbody></table></body>";
+        let doc = xml(&html_to_docx(t, "x", false).unwrap(), "word/document.xml");
+        let between = &doc[doc.find("</w:tbl>").unwrap()..doc.rfind("<w:tbl>").unwrap()];
+        assert!(between.contains("<w:p "), "a paragraph between the tables: {between}");
+        let sign = &doc[doc.rfind("<w:tbl>").unwrap()..];
+        let patel = &sign[..sign.find("Ms R. Patel").unwrap()];
+        assert!(patel.contains("w:hRule=\"atLeast\"") && patel.contains("w:val=\"560\""), "{sign}");
+        let first = &doc[..doc.find("</w:tbl>").unwrap()];
+        assert_eq!(first.matches("<w:keepNext />").count(), 1, "row one kept with row two: {first}");
     }
 }

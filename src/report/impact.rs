@@ -58,6 +58,11 @@ pub struct Place {
     pub status: &'static str,
 }
 
+/// Groups of fewer pupils carry a caveat ("too few to judge"), and staff
+/// groups of fewer are left out of the governors' report: with so few
+/// pupils a figure judges a person, not a provision.
+pub const FEW_PUPILS: usize = 5;
+
 /// A summary of the places sharing a provision (or area, or staff member) and
 /// a measure and scale.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -68,6 +73,10 @@ pub struct Group {
     pub scale: Option<String>,
     /// Distinct pupils with a place in the group.
     pub pupils: usize,
+    /// Fewer than [`FEW_PUPILS`] pupils: too few to judge a provision on, and
+    /// a staff group this small is withheld from governors' reports (a
+    /// consumer of the JSON withholds it too).
+    pub fewer_than_5_pupils: bool,
     /// Places in the group (a pupil may have more than one).
     pub places: usize,
     pub completed: usize,
@@ -273,6 +282,7 @@ fn group<'a>(places: impl Iterator<Item = (&'a Place, String, String)>) -> Vec<G
                 name,
                 measure,
                 scale,
+                fewer_than_5_pupils: pupils.len() < FEW_PUPILS,
                 pupils: pupils.len(),
                 places: ps.len(),
                 completed,
@@ -446,7 +456,7 @@ fn signed(x: Option<f64>) -> String {
     }
 }
 
-fn group_table(first: &str, with_name: bool, groups: &[Group]) -> Block {
+fn group_table(first: &str, with_name: bool, groups: &[&Group], empty: &str) -> Block {
     let mut cols = vec![Column::left(first)];
     if with_name {
         cols.push(Column::left("name"));
@@ -465,17 +475,27 @@ fn group_table(first: &str, with_name: bool, groups: &[Group]) -> Block {
         Column::right("improved %"),
         Column::right("cost per pupil to date"),
         Column::right("cost per point"),
+        Column::left("caveat"),
     ]);
-    let mut t = Table::new(cols, "No interventions.");
+    let mut t = Table::new(cols, empty);
     for g in groups {
         // An intervention outside the catalogue has no id to show; its name says what it is.
-        let mut row = vec![if g.key.starts_with("name:") { String::new() } else { g.key.clone() }];
+        // Without a name column the first column names the group in words
+        // (an area of need as governors read it, not the format's word).
+        let mut row = vec![if g.key.starts_with("name:") {
+            String::new()
+        } else if with_name {
+            g.key.clone()
+        } else {
+            g.name.clone()
+        }];
         if with_name {
             row.push(g.name.clone());
         }
         row.extend([
             g.measure.clone().unwrap_or_default(),
-            g.scale.clone().unwrap_or_default(),
+            // In words, as the HTML report has it: `standard score`, not `standard-score`.
+            g.scale.as_deref().unwrap_or_default().replace('-', " "),
             g.pupils.to_string(),
             g.completed.to_string(),
             g.in_progress.to_string(),
@@ -487,10 +507,23 @@ fn group_table(first: &str, with_name: bool, groups: &[Group]) -> Block {
             g.improved.map_or(String::new(), |x| num((x * 1000.0).round() / 10.0)),
             money(g.cost_per_pupil),
             g.cost_per_point.map_or(String::new(), money),
+            if g.fewer_than_5_pupils { FEW_CAVEAT.to_string() } else { String::new() },
         ]);
         t.push(row);
     }
     Block::Table(t)
+}
+
+/// The caveat beside a group of fewer than [`FEW_PUPILS`] pupils.
+const FEW_CAVEAT: &str = "fewer than 5 pupils: too few to judge";
+
+/// Why staff groups are missing from the breakdown by staff member.
+pub fn staff_withheld_note(withheld: usize) -> String {
+    let (groups, verb) = if withheld == 1 { ("group", "is") } else { ("groups", "are") };
+    format!(
+        "By staff member: {withheld} {groups} with fewer than {FEW_PUPILS} pupils {verb} not shown: too few pupils \
+         to judge anyone's work on."
+    )
 }
 
 /// Summary, the three groupings, then every place.
@@ -522,9 +555,20 @@ pub fn document(r: &Report) -> Document {
         fields.push(("Filter".to_string(), filters.join(", ")));
     }
     d.section("Summary", Block::Fields(fields));
-    d.section("By provision", group_table("provision", true, &r.by_provision));
-    d.section("By area of need", group_table("area", false, &r.by_area));
-    d.section("By staff member", group_table("staff", true, &r.by_staff));
+    fn all(gs: &[Group]) -> Vec<&Group> {
+        gs.iter().collect()
+    }
+    d.section("By provision", group_table("provision", true, &all(&r.by_provision), "No interventions."));
+    d.section("By area of need", group_table("area of need", false, &all(&r.by_area), "No interventions."));
+    // Governors read this report: a staff group of fewer than 5 pupils is
+    // withheld (the JSON keeps it, flagged `fewer_than_5_pupils`).
+    let (staff, withheld): (Vec<&Group>, Vec<&Group>) = r.by_staff.iter().partition(|g| !g.fewer_than_5_pupils);
+    let empty = if r.by_staff.is_empty() {
+        "No interventions.".to_string()
+    } else {
+        format!("No staff member has {FEW_PUPILS} pupils or more.")
+    };
+    d.section("By staff member", group_table("staff", true, &staff, &empty));
     let mut t = Table::new(
         vec![
             Column::left("pupil"),
@@ -561,6 +605,9 @@ pub fn document(r: &Report) -> Document {
         ]);
     }
     d.section("Places", Block::Table(t));
+    if !withheld.is_empty() {
+        d.notes.push(staff_withheld_note(withheld.len()));
+    }
     d.notes.push(
         "Like with like: gains are exit minus entry on the same measure and scale; each measure and scale is a row \
          of its own, never averaged with another. Costs are each place's cost since it started, up to its end or today, \
@@ -581,5 +628,14 @@ mod tests {
         assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
         assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), Some(2.5));
         assert_eq!(median(&mut []), None);
+    }
+
+    #[test]
+    fn the_staff_note_counts_in_words() {
+        assert_eq!(
+            staff_withheld_note(1),
+            "By staff member: 1 group with fewer than 5 pupils is not shown: too few pupils to judge anyone's work on."
+        );
+        assert!(staff_withheld_note(2).contains("2 groups with fewer than 5 pupils are not shown"));
     }
 }

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 const AXE: &str = include_str!("../browser/axe/axe.min.js");
 
 /// A child process that is stopped when the test ends, however it ends.
-struct Kill(Child);
+pub(super) struct Kill(Child);
 
 impl Drop for Kill {
     fn drop(&mut self) {
@@ -31,13 +31,13 @@ impl Drop for Kill {
     }
 }
 
-fn find(names: &[&str]) -> Option<PathBuf> {
+pub(super) fn find(names: &[&str]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path).flat_map(|d| names.iter().map(move |n| d.join(n))).find(|p| p.is_file())
 }
 
 /// One HTTP request to the WebDriver server; the JSON `value` of its answer.
-fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<Value, String> {
+pub(super) fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<Value, String> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
     s.set_read_timeout(Some(Duration::from_secs(120))).ok();
     let body = body.map(|b| b.to_string()).unwrap_or_default();
@@ -91,14 +91,14 @@ fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<Val
     Ok(v["value"].clone())
 }
 
-struct Browser {
+pub(super) struct Browser {
     port: u16,
     session: String,
     _driver: Kill,
 }
 
 impl Browser {
-    fn start(driver: &Path, chromium: &Path) -> Browser {
+    pub(super) fn start(driver: &Path, chromium: &Path) -> Browser {
         let port = free_port();
         let child = Command::new(driver)
             .arg(format!("--port={port}"))
@@ -124,12 +124,12 @@ impl Browser {
         Browser { port, session, _driver: driver_guard }
     }
 
-    fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+    pub(super) fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
         let p = format!("/session/{}{path}", self.session);
         http(self.port, method, &p, body.as_ref()).unwrap_or_else(|e| panic!("{e}"))
     }
 
-    fn go(&self, url: &str) {
+    pub(super) fn go(&self, url: &str) {
         self.cmd("POST", "/url", Some(json!({ "url": url })));
     }
 

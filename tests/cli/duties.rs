@@ -203,7 +203,9 @@ fn chronology_lists_every_dated_event_in_order() {
     // The same events in HTML and Word, named in the page's footer.
     let html = senco(&repo, &["render", "chronology", "kit-marlow", "--format", "html"]);
     assert_eq!(html.code, 0, "{}", html.all());
-    assert!(html.stdout.contains("<td>8 March 2026</td><td>Exam access arrangement lapsed: 25% extra time</td>"));
+    assert!(html
+        .stdout
+        .contains("<td class=\"date\">8 March 2026</td><td>Exam access arrangement lapsed: 25% extra time</td>"));
     assert!(html.stdout.contains("@bottom-left { content: \"Kit Marlow\""));
     let out = repo.join("kit.docx");
     let docx = senco(&repo, &["render", "chronology", "kit-marlow", "-o", out.to_str().unwrap()]);

@@ -66,6 +66,7 @@ struct Group {
     measure: Option<String>,
     scale: Option<String>,
     pupils: usize,
+    fewer_than_5_pupils: bool,
     places: usize,
     completed: usize,
     in_progress: usize,
@@ -873,4 +874,42 @@ fn impact_html_is_fit_for_governors() {
     assert!(!staff.contains("Mrs P. Ames") && !staff.contains("Mr O. Bell"), "no staff breakdown under 5 pupils");
     assert!(staff.contains("groups with fewer than 5 pupils are not shown"), "{staff}");
     assert!(!html.contains('…'), "no name cut short");
+}
+
+/// The Markdown (and the CSV made from the same document) for governors
+/// shows no staff group of fewer than 5 pupils and says why in words;
+/// provision groups that small carry the caveat. The JSON keeps every
+/// group for the data manager, each flagged `fewer_than_5_pupils`.
+#[test]
+fn impact_markdown_withholds_small_staff_groups_and_json_flags_them() {
+    let md = senco(&brookside(), &["impact", "--format", "markdown"]);
+    assert_eq!(md.code, 0, "{}", md.all());
+    let staff = &md.stdout[md.stdout.find("By staff member").unwrap()..];
+    let staff = &staff[..staff.find("Places").unwrap()];
+    assert!(!staff.contains("Mrs P. Ames") && !staff.contains("Mr O. Bell"), "no staff breakdown under 5: {staff}");
+    assert!(
+        md.stdout.contains("groups with fewer than 5 pupils are not shown: too few pupils to judge anyone's work on"),
+        "{}",
+        md.stdout
+    );
+    assert!(md.stdout.contains("fewer than 5 pupils: too few to judge"), "the caveat on small provision groups");
+    let areas = &md.stdout[md.stdout.find("By area of need").unwrap()..md.stdout.find("By staff member").unwrap()];
+    assert!(
+        areas.contains("| Cognition and learning | reading | standard score |"),
+        "areas and scales in words: {areas}"
+    );
+    assert!(!areas.contains("cognition-and-learning") && !areas.contains("standard-score"), "{areas}");
+    let csv = senco(&brookside(), &["impact", "--format", "csv"]);
+    assert_eq!(csv.code, 0, "{}", csv.all());
+    assert!(!csv.stdout.contains("Mrs P. Ames") && !csv.stdout.contains("Mr O. Bell"), "{}", csv.stdout);
+
+    let json = senco(&brookside(), &["impact", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let groups = v["by_staff"].as_array().unwrap();
+    assert!(!groups.is_empty());
+    for g in groups.iter().chain(v["by_provision"].as_array().unwrap()) {
+        let pupils = g["pupils"].as_u64().unwrap();
+        assert_eq!(g["fewer_than_5_pupils"], serde_json::json!(pupils < 5), "{g}");
+    }
+    assert!(groups.iter().any(|g| g["name"] == "Mrs P. Ames"), "the JSON keeps the figures");
 }

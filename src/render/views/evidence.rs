@@ -25,7 +25,7 @@ pub struct ImpactView<'a> {
 }
 
 /// Groups of fewer pupils carry a caveat; staff groups of fewer are not shown.
-pub const FEW: usize = 5;
+pub const FEW: usize = impact::FEW_PUPILS;
 
 /// Median entry and exit of a group's completed places.
 fn medians(report: &impact::Report, g: &impact::Group) -> Option<(f64, f64)> {
