@@ -205,6 +205,12 @@ pub fn run(ctx: &Ctx, args: &NewPupilArgs) -> Result<u8, Error> {
             Some("add `--plan-issued YYYY-MM-DD`".into()),
         ));
     }
+    if let Some(d) = args.plan_issued.filter(|d| *d > ctx.today) {
+        return Err(Error::usage(
+            format!("`--plan-issued {d}` is in the future (today is {})", ctx.today),
+            Some("give the date the plan was issued, on or before today".into()),
+        ));
+    }
     for folder in ["pupils", "archive"] {
         if root.join(folder).join(&args.id).exists() {
             return Err(Error::usage(

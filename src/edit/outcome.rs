@@ -80,14 +80,46 @@ fn set(text: &str, map: &Map, key: &str, plain: &str, value: &str) -> Result<Opt
 }
 
 fn replace_quoted(text: &str, s: &Scalar, value: &str) -> Result<Option<Edit>, Refusal> {
-    let (start, end) = bytes(text, s.span);
-    let found = text.get(start..end).unwrap_or("");
-    let trimmed = found.trim_end();
-    let quoted = |q: char| trimmed.starts_with(q) && trimmed.ends_with(q);
-    if (quoted('"') || quoted('\'')) && trimmed.len() >= 2 && !trimmed.contains('\n') {
-        Ok(Some(Edit { start, end: start + trimmed.len(), text: value.to_string() }))
-    } else {
-        Err("a quoted value could not be located exactly in the file".into())
+    let (start, _) = bytes(text, s.span);
+    // The closing quote, found by reading the quoted text itself (a span's
+    // end is not to be trusted past escapes): `\"` escapes in double quotes,
+    // `''` in single quotes. Only on one line, and nothing but a comment after.
+    let rest = text.get(start..).unwrap_or("");
+    let line = &rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())];
+    let close = match line.chars().next() {
+        Some('"') => {
+            let mut escaped = false;
+            line.char_indices().skip(1).find(|&(_, c)| {
+                let end = !escaped && c == '"';
+                escaped = !escaped && c == '\\';
+                end
+            })
+        }
+        Some('\'') => {
+            let b = line.as_bytes();
+            let mut i = 1;
+            let mut found = None;
+            while i < b.len() {
+                if b[i] == b'\'' {
+                    if b.get(i + 1) == Some(&b'\'') {
+                        i += 2;
+                        continue;
+                    }
+                    found = Some((i, '\''));
+                    break;
+                }
+                i += 1;
+            }
+            found
+        }
+        _ => None,
+    };
+    let after = close.map(|(i, _)| line[i + 1..].trim_start());
+    match (close, after) {
+        (Some((i, _)), Some(after)) if after.is_empty() || after.starts_with('#') => {
+            Ok(Some(Edit { start, end: start + i + 1, text: value.to_string() }))
+        }
+        _ => Err("a quoted value could not be located exactly in the file".into()),
     }
 }
 
@@ -394,5 +426,26 @@ next_review: 2026-06-01              # 12 weeks
         assert_eq!(set_target_status(&c, "c", "partly-achieved").unwrap(), c);
         assert!(set_target_status(text, "nope", "achieved").unwrap_err().contains("`nope`"));
         assert!(set_target_status("- id: a\n- id: a\n", "a", "achieved").unwrap_err().contains("two"));
+    }
+}
+
+#[cfg(test)]
+mod requoted {
+    use super::*;
+
+    #[test]
+    fn a_value_it_wrote_quoted_with_escapes_can_be_changed_again() {
+        let o = |v: &str| Outcome { pupil_voice: Some(v.into()), ..Outcome::default() };
+        let once = apply(tests_prepared(), &o(r#"The pen helps: "I can read it myself"."#)).unwrap();
+        assert!(once.contains(r#"pupil_voice: "The pen helps: \"I can read it myself\".""#), "{once}");
+        let twice = apply(&once, &o("changed")).unwrap();
+        assert!(twice.contains("pupil_voice: changed"), "{twice}");
+        let back = apply(&twice, &o("it's 'single': quoted")).unwrap();
+        let again = apply(&back, &o("done")).unwrap();
+        assert!(again.contains("pupil_voice: done"), "{again}");
+    }
+
+    fn tests_prepared() -> &'static str {
+        "date: 2026-03-02\nkind: termly\npupil_voice:                         # what the pupil said\nnext_review: 2026-05-25\n"
     }
 }

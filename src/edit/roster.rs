@@ -200,7 +200,12 @@ pub fn plan_import(
         }
         let mut what = Vec::new();
         if let Some(c) = mv.and_then(|m| m.year_group.as_ref()) {
-            what.push(format!("year group {} -> {}", c.from, c.to));
+            let j = repo.settings.school.jurisdiction;
+            what.push(format!(
+                "year group {} -> {}",
+                crate::model::year::short(j, c.from),
+                crate::model::year::short(j, c.to)
+            ));
         }
         if let Some(c) = mv.and_then(|m| m.class.as_ref()) {
             what.push(format!("class {} -> {}", c.from.as_deref().unwrap_or("(none)"), c.to.as_deref().unwrap_or("")));

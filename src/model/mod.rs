@@ -7,6 +7,7 @@ pub mod cost;
 pub mod schema;
 pub mod settings;
 pub mod span;
+pub mod texts;
 pub mod year;
 
 use crate::{record, vocab};

@@ -351,6 +351,8 @@ macro_rules! vocab {
             }
         }
 
+        impl $crate::model::texts::Texts for $name {}
+
         impl $crate::repo::decode::Decode for $name {
             fn decode(node: &$crate::repo::yaml::Node, cx: &mut $crate::repo::decode::Cx) -> Option<Self> {
                 let text = <String as $crate::repo::decode::Decode>::decode(node, cx)?;
@@ -404,6 +406,12 @@ macro_rules! record {
                         schema: <$ty as $crate::model::schema::Schema>::schema,
                     },
                 )*])
+            }
+        }
+
+        impl $crate::model::texts::Texts for $name {
+            fn texts(&mut self, f: &mut dyn FnMut(&mut String)) {
+                $( $crate::model::texts::Texts::texts(&mut self.$field, f); )*
             }
         }
 

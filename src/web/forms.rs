@@ -28,6 +28,30 @@ use std::collections::{BTreeMap, HashMap};
 type Fields = Form<Vec<(String, String)>>;
 type Errors = BTreeMap<String, String>;
 
+/// The longest value a form field takes, in characters: a long meeting note
+/// fits; a pasted document does not (the record file would outgrow what
+/// senco reads).
+pub(super) const MAX_FIELD_CHARS: usize = 20_000;
+
+/// The problems of a form's values that no field's own check looks for: text
+/// that did not arrive as UTF-8 (the browser's bytes were not text) and
+/// values too long for a record. Each by its field's name, so the error
+/// shows next to the field.
+pub(super) fn field_errors(f: &[(String, String)]) -> Errors {
+    let mut errors = Errors::new();
+    for (k, v) in f {
+        if v.contains('\u{fffd}') {
+            errors.insert(k.clone(), "This holds characters that did not arrive as text; type it again.".into());
+        } else if v.chars().count() > MAX_FIELD_CHARS {
+            errors.insert(
+                k.clone(),
+                format!("This is too long: at most {MAX_FIELD_CHARS} characters (it has {}).", v.chars().count()),
+            );
+        }
+    }
+    errors
+}
+
 /// The value of a form field (the last, trimmed; absent is empty).
 pub(super) fn field(f: &[(String, String)], name: &str) -> String {
     f.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_string()).unwrap_or_default()
@@ -81,6 +105,16 @@ pub(super) fn save(
     touched: Option<&str>,
     message: &str,
 ) -> Result<(), String> {
+    // Never write a file senco would then refuse to read.
+    let limit = here.snap.repo.settings.limits.max_file_bytes();
+    if let Some((rel, _, new)) = writes.iter().find(|(_, _, new)| new.len() as u64 > limit) {
+        return Err(format!(
+            "Saving this would make `{rel}` {} KB, more than senco reads ({} KB, `[limits] max_file_kb` in \
+             senco.toml), so nothing was saved. Shorten what you typed, or start a new file for older entries.",
+            new.len().div_ceil(1024),
+            limit / 1024
+        ));
+    }
     let mut batch = Batch::new(&here.snap.repo.root);
     batch.set_command("serve");
     let written: Vec<String> = writes.iter().map(|(rel, _, _)| rel.clone()).collect();
@@ -134,6 +168,16 @@ pub(super) fn append_and_save(
     })?;
     save(app, here, vec![(rel.to_string(), old.map(String::into_bytes), new.into_bytes())], None, message)
         .map_err(|why| (StatusCode::CONFLICT, why))
+}
+
+/// The fingerprint of a pupil's `log.yaml` as on disk now: `absent` when
+/// there is none, empty when it cannot be read (no form matches that).
+pub fn log_fingerprint(here: &Here, rec: &PupilRecord) -> String {
+    match read_record(here, &rec.file("log.yaml")) {
+        Ok(Some(bytes)) => fingerprint(&bytes),
+        Ok(None) => "absent".into(),
+        Err(_) => String::new(),
+    }
 }
 
 /// A short fingerprint of a file's bytes, to notice a change since a form was loaded.
@@ -257,7 +301,7 @@ pub async fn new_review_post(
         Err(refused) => return refused,
     };
     let values = ReviewValues { date: field(&f, "date"), kind: field(&f, "kind"), slug: field(&f, "slug") };
-    let mut errors = Errors::new();
+    let mut errors = field_errors(&f);
     let date = date_field(&f, "date", &mut errors, true);
     let kind = ReviewKind::parse(&values.kind);
     if kind.is_none() {
@@ -380,6 +424,18 @@ fn outcome_page(
         Some(t) => field(t, name),
         None => current,
     };
+    // Under `--anonymise` the current texts show with initials and cannot be
+    // changed here (what was typed over them would lose the names); saving
+    // them as shown keeps the names on disk (`Live::unchanged`).
+    let masked = std::cell::RefCell::new(Vec::<String>::new());
+    let shown_as = |name: &str, v: &Option<crate::repo::decode::Spanned<String>>| {
+        let disk = text(v).unwrap_or("");
+        let shown = here.app.live.shown(disk);
+        if shown != disk {
+            masked.borrow_mut().push(name.to_string());
+        }
+        shown
+    };
     let targets: Vec<TargetRow> = review
         .targets
         .iter()
@@ -394,7 +450,7 @@ fn outcome_page(
                     &format!("progress-{tid}"),
                     val(&t.progress).map(|p| p.as_str().to_string()).unwrap_or_default(),
                 ),
-                note: get(&format!("note-{tid}"), text(&t.note).unwrap_or("").to_string()),
+                note: get(&format!("note-{tid}"), shown_as(&format!("note-{tid}"), &t.note)),
                 progress_name: format!("progress-{tid}"),
                 note_name: format!("note-{tid}"),
                 id: tid,
@@ -404,8 +460,8 @@ fn outcome_page(
         })
         .collect();
     let mut values: BTreeMap<String, String> = BTreeMap::new();
-    values.insert("pupil_voice".into(), get("pupil_voice", text(&review.pupil_voice).unwrap_or("").to_string()));
-    values.insert("parent_voice".into(), get("parent_voice", text(&review.parent_voice).unwrap_or("").to_string()));
+    values.insert("pupil_voice".into(), get("pupil_voice", shown_as("pupil_voice", &review.pupil_voice)));
+    values.insert("parent_voice".into(), get("parent_voice", shown_as("parent_voice", &review.parent_voice)));
     values.insert(
         "next_review".into(),
         get("next_review", val(&review.next_review).map(|d| d.to_string()).unwrap_or_default()),
@@ -436,6 +492,8 @@ fn outcome_page(
         targets: Vec<TargetRow>,
         progress_options: Vec<(String, String)>,
         values: BTreeMap<String, String>,
+        masked: Vec<String>,
+        masked_hint: &'static str,
         doc: Option<html::DocView>,
     }
     let heading = format!("{} review for {name}, {date}", capital(kind));
@@ -451,6 +509,8 @@ fn outcome_page(
         targets,
         progress_options,
         values,
+        masked: masked.into_inner(),
+        masked_hint: "Names are hidden on this screen (--anonymise), so this text cannot be changed here.",
         doc: None,
     };
     here.page_status(status, "outcome.html.j2", &view)
@@ -500,7 +560,7 @@ pub async fn outcome_post(
         Err(why) => return here.message(StatusCode::UNPROCESSABLE_ENTITY, "This review cannot be opened", vec![why]),
     };
     let now = fingerprint(&raw);
-    let mut errors = Errors::new();
+    let mut errors = field_errors(&f);
     if field(&f, "hash") != now {
         errors.insert(
             "form".into(),
@@ -532,14 +592,14 @@ pub async fn outcome_post(
             errors.insert(format!("progress-{tid}"), format!("`{p}` is not a target progress word."));
         }
         let progress = (!p.is_empty() && p != cur_p).then_some(p);
-        let note = (!n.is_empty() && n != cur_n).then_some(n);
+        let note = (!n.is_empty() && !app.live.unchanged(&n, &cur_n)).then_some(n);
         if progress.is_some() || note.is_some() {
             o.ratings.push((tid.to_string(), progress, note));
         }
     }
     for (key, cur) in [("pupil_voice", text(&review.pupil_voice)), ("parent_voice", text(&review.parent_voice))] {
         let v = field(&f, key);
-        if !v.is_empty() && Some(v.as_str()) != cur {
+        if !v.is_empty() && !app.live.unchanged(&v, cur.unwrap_or("")) {
             if key == "pupil_voice" {
                 o.pupil_voice = Some(v);
             } else {
@@ -670,7 +730,7 @@ pub async fn new_pupil_post(
         level: field(&f, "level"),
         plan_issued: field(&f, "plan_issued"),
     };
-    let mut errors = Errors::new();
+    let mut errors = field_errors(&f);
     for (k, what) in [("first", "first name"), ("last", "last name")] {
         let v = field(&f, k);
         if v.is_empty() {
@@ -686,6 +746,10 @@ pub async fn new_pupil_post(
         );
     }
     let dob = date_field(&f, "dob", &mut errors, true);
+    // As `senco new-pupil`: support begins today, so not before the birth.
+    if let Some(d) = dob.filter(|d| *d > here.today) {
+        errors.insert("dob".into(), format!("{d} is after today: enter the date of birth."));
+    }
     // A number, or as the pages and records write it (`R`, `N2`, `Y4`).
     let year = match crate::model::year::parse(&values.year) {
         Some(y) if (-2..=14).contains(&y) => Some(y),
@@ -700,6 +764,9 @@ pub async fn new_pupil_post(
         errors.insert("level".into(), "Choose a support level.".into());
     }
     let plan_issued = date_field(&f, "plan_issued", &mut errors, level.is_some_and(Level::statutory));
+    if let Some(d) = plan_issued.filter(|d| *d > here.today) {
+        errors.insert("plan_issued".into(), format!("{d} is after today: enter the date the plan was issued."));
+    }
     if values.class.chars().any(char::is_control) {
         errors.insert("class".into(), "The class cannot hold line breaks or control characters.".into());
     }
@@ -783,7 +850,7 @@ pub async fn log_post(
         summary: field(&f, "log_summary"),
         follow_up: field(&f, "log_follow_up"),
     };
-    let mut errors = Errors::new();
+    let mut errors = field_errors(&f);
     let date = date_field(&f, "log_date", &mut errors, true);
     let follow_up = date_field(&f, "log_follow_up", &mut errors, false);
     let kind = crate::model::LogKind::parse(&values.kind);
@@ -797,6 +864,15 @@ pub async fn log_post(
         if fu < d {
             errors.insert("log_follow_up".into(), format!("The follow-up date is before the entry's date {d}."));
         }
+    }
+    if errors.is_empty() && field(&f, "log_hash") != log_fingerprint(&here, rec) {
+        errors.insert(
+            "form".into(),
+            "The log was changed on disk after you opened this page (by someone else, or in an editor), so nothing \
+             was added. What you typed is kept below: look at the log, then add it again."
+                .into(),
+        );
+        return super::pages::pupil_page(&here, rec, Refill::log(values, errors), StatusCode::CONFLICT);
     }
     if rec.is_broken("log.yaml") {
         errors.insert(
@@ -944,7 +1020,7 @@ pub async fn action_done_post(
     let name = format!("done-{stem}-{index}");
     let mut refill = Refill::default();
     refill.values.insert(name.clone(), field(&f, "done"));
-    let mut errors = Errors::new();
+    let mut errors = field_errors(&f);
     let done = date_field(&f, "done", &mut errors, true);
     let rel = format!("{}/reviews/{stem}.yaml", rec.rel);
     let review = rec.reviews.iter().find(|r| r.stem == stem);

@@ -13,7 +13,6 @@
 //!   record pages.
 
 use super::Shared;
-use axum::body::Body;
 use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -104,6 +103,12 @@ pub fn host_ok(allowed: &[String], host: &str, port_known: bool) -> bool {
     allowed.iter().any(|a| a == name)
 }
 
+/// Whether a Host header is an IP address (v4, or v6 in brackets) with `port`.
+pub fn ip_host(host: &str, port: Option<u16>) -> bool {
+    let Some(port) = port else { return false };
+    host.trim().parse::<SocketAddr>().is_ok_and(|a| a.port() == port)
+}
+
 /// One cookie's value from the Cookie header.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
@@ -113,25 +118,42 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 fn refuse(status: StatusCode, message: &str) -> Response {
+    plain_page(status, "Refused", message)
+}
+
+/// A page of the guard's own (no template: nothing of the records is read).
+fn plain_page(status: StatusCode, title: &str, message: &str) -> Response {
     let body = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>senco: refused</title></head>\
-         <body><main><h1>Refused</h1><p>{}</p></main></body></html>",
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>senco: {}</title></head>\
+         <body><main><h1>{}</h1><p>{}</p></main></body></html>",
+        super::html::escape(&title.to_lowercase()),
+        super::html::escape(title),
         super::html::escape(message)
     );
     let mut r = (status, body).into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    secure(r.headers_mut());
     r
 }
 
-/// Whether a POST comes from a page of this server.
+/// Whether a POST comes from a page of this server: its Origin is this
+/// server's, or (a browser that sends none) its Referer is a page of this
+/// server. A POST with neither is refused: every browser our pages serve
+/// sends one of them (our Referrer-Policy is `same-origin`).
 fn same_origin(headers: &HeaderMap) -> bool {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        let Ok(origin) = origin.to_str() else { return false };
-        let expected = [format!("http://{host}"), format!("https://{host}")];
-        if !expected.iter().any(|e| e.eq_ignore_ascii_case(origin)) {
-            return false;
-        }
+    let expected = [format!("http://{host}"), format!("https://{host}")];
+    let origin = headers.get(header::ORIGIN).map(|v| v.to_str().unwrap_or("\u{0}"));
+    let referer = headers.get(header::REFERER).map(|v| v.to_str().unwrap_or("\u{0}"));
+    let ours = match (origin, referer) {
+        (Some(o), _) => expected.iter().any(|e| e.eq_ignore_ascii_case(o)),
+        (None, Some(r)) => expected
+            .iter()
+            .any(|e| r.get(..e.len()).is_some_and(|p| p.eq_ignore_ascii_case(e)) && r[e.len()..].starts_with('/')),
+        (None, None) => false,
+    };
+    if !ours {
+        return false;
     }
     match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         Some(site) => site == "same-origin" || site == "none",
@@ -139,10 +161,21 @@ fn same_origin(headers: &HeaderMap) -> bool {
     }
 }
 
+/// The headers every answer carries, refusals included.
+fn secure(h: &mut HeaderMap) {
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_CSP));
+    }
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+}
+
 pub async fn guard(State(app): State<Shared>, mut req: Request, next: Next) -> Response {
     let headers = req.headers();
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-    if !host_ok(&app.hosts, host, app.port_known) {
+    if !(host_ok(&app.hosts, host, app.port_known) || app.any_ip && ip_host(host, app.port)) {
         return refuse(
             StatusCode::MISDIRECTED_REQUEST,
             "This address is not one senco serves. Open the address senco serve printed, or start it with \
@@ -186,13 +219,7 @@ pub async fn guard(State(app): State<Shared>, mut req: Request, next: Next) -> R
             h.append(header::SET_COOKIE, v);
         }
     }
-    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_CSP));
-    }
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    secure(h);
     resp
 }
 
@@ -214,7 +241,7 @@ pub async fn login(State(app): State<Shared>, Query(q): Query<HashMap<String, St
 
 /// Forgets the access cookie on this browser.
 pub async fn logout() -> Response {
-    let mut r = Response::new(Body::from("Logged out."));
+    let mut r = plain_page(StatusCode::OK, "Logged out", "Open the login link senco serve printed to come back.");
     r.headers_mut().insert(
         header::SET_COOKIE,
         HeaderValue::from_static("senco_access=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
@@ -236,6 +263,9 @@ mod tests {
         assert!(!host_ok(&ok, "evil.example:8411", true));
         assert!(!host_ok(&ok, "127.0.0.1:9999", true));
         assert!(!host_ok(&ok, "", true));
+        assert!(ip_host("192.0.2.7:8411", Some(8411)) && ip_host("[2001:db8::7]:8411", Some(8411)));
+        assert!(!ip_host("192.0.2.7:9999", Some(8411)) && !ip_host("evil.example:8411", Some(8411)));
+        assert!(!ip_host("192.0.2.7", Some(8411)));
         let any_port = allowed_hosts(None, &[]);
         assert!(host_ok(&any_port, "localhost:1234", false));
         assert!(!host_ok(&any_port, "rebind.example:1234", false));

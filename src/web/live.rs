@@ -79,6 +79,9 @@ struct Pending {
 pub struct Live {
     root: PathBuf,
     anonymise: bool,
+    /// The words of people's names seen in the records (`--anonymise` only):
+    /// what the texts of a pupil read again are masked with.
+    names: Mutex<NameWords>,
     current: RwLock<Arc<Snapshot>>,
     pending: Arc<Mutex<Pending>>,
     /// The files as they were just before the records in `current` were read.
@@ -96,7 +99,8 @@ impl Live {
     /// load everything a second time while the first load is still held.
     pub fn new(root: &Path, anonymise: bool, today: chrono::NaiveDate) -> Result<Live, Error> {
         let scan = Scan::take(root);
-        let snap = load_all(root, anonymise, today)?;
+        let mut names = NameWords::default();
+        let snap = load_all(root, anonymise.then_some(&mut names), today)?;
         // A change made between the scan and the watcher's start is found by
         // the first request's comparison; so is one the watcher's own start
         // loses (its walk of a large school overflows the kernel's queue).
@@ -108,6 +112,7 @@ impl Live {
         Ok(Live {
             root: root.to_path_buf(),
             anonymise,
+            names: Mutex::new(names),
             current: RwLock::new(Arc::new(snap)),
             pending,
             scan: Mutex::new(scan),
@@ -128,6 +133,23 @@ impl Live {
     /// How many times every record has been read again since the start.
     pub fn full_reloads(&self) -> u64 {
         self.full_reloads.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// A text as the screen shows it: people's names as initials under
+    /// `--anonymise` (a form's current values read from disk), else as is.
+    pub fn shown(&self, s: &str) -> String {
+        if !self.anonymise {
+            return s.to_string();
+        }
+        let names = self.names.lock().unwrap_or_else(|e| e.into_inner());
+        names.mask(s).unwrap_or_else(|| s.to_string())
+    }
+
+    /// Whether a form's value is the current one as the form showed it
+    /// (under `--anonymise`, with initials): then it is not a change, and the
+    /// names on disk stay as they are.
+    pub fn unchanged(&self, typed: &str, current: &str) -> bool {
+        typed == current || (self.anonymise && typed == self.shown(current))
     }
 
     /// Marks files as changed (a form's write), so the next snapshot reads them.
@@ -211,7 +233,8 @@ impl Live {
     }
 
     fn reload_all(&self, today: chrono::NaiveDate, old: &Snapshot) -> Snapshot {
-        match load_all(&self.root, self.anonymise, today) {
+        let mut names = self.names.lock().unwrap_or_else(|e| e.into_inner());
+        match load_all(&self.root, self.anonymise.then_some(&mut *names), today) {
             Ok(s) => s,
             // Keep serving the last good records, with the error on every page.
             Err(e) => Snapshot { settings_error: Some(error_text(&e)), ..clone_snapshot(old) },
@@ -236,7 +259,10 @@ impl Live {
                 (true, at) => {
                     let mut rec = repo::load_pupil_with(&self.root, top, dir.clone(), top == "archive", limits);
                     if self.anonymise {
-                        anonymise(&mut rec);
+                        let mut names = self.names.lock().unwrap_or_else(|e| e.into_inner());
+                        names.add_record(&rec);
+                        names.add_staff(&repo.staff);
+                        anonymise(&mut rec, &names);
                     }
                     match at {
                         Ok(i) => list[i] = rec,
@@ -287,7 +313,10 @@ pub fn error_text(e: &Error) -> String {
     }
 }
 
-fn load_all(root: &Path, anonymise_names: bool, today: chrono::NaiveDate) -> Result<Snapshot, Error> {
+/// Loads and checks every record. With `names` (`--anonymise`), the people's
+/// names in them become initials once everything is read (a pupil's text
+/// may name another pupil), and `names` gains their words.
+fn load_all(root: &Path, names: Option<&mut NameWords>, today: chrono::NaiveDate) -> Result<Snapshot, Error> {
     // A batch that did not finish (a crash, or another senco command writing
     // right now) leaves the records half changed: say so instead of serving them.
     crate::edit::journal::refuse_if_unfinished(root)?;
@@ -300,9 +329,6 @@ fn load_all(root: &Path, anonymise_names: bool, today: chrono::NaiveDate) -> Res
         let school = School::new(&repo, today);
         let load = |folder: &str| {
             repo::map_pupils(root, folder, limits, |mut rec| {
-                if anonymise_names {
-                    anonymise(&mut rec);
-                }
                 let found = check::pupil_findings(&school, &rec);
                 shed_texts(&mut rec, &found, &[]);
                 // The reading findings are the first of `found`: not kept twice.
@@ -326,6 +352,15 @@ fn load_all(root: &Path, anonymise_names: bool, today: chrono::NaiveDate) -> Res
     repo.archived = keep(archived);
     let school_findings = check::school_findings(&repo);
     restore_texts(&mut repo, &school_findings);
+    if let Some(names) = names {
+        for rec in repo.pupils.iter().chain(&repo.archived) {
+            names.add_record(rec);
+        }
+        names.add_staff(&repo.staff);
+        use rayon::prelude::*;
+        let names = &*names;
+        repo.pupils.par_iter_mut().chain(repo.archived.par_iter_mut()).for_each(|rec| anonymise(rec, names));
+    }
     Ok(Snapshot { repo, pupil_findings, school_findings, settings_error: None, today, derived: Default::default() })
 }
 
@@ -384,23 +419,178 @@ fn clone_repo(r: &Repo) -> Repo {
 }
 
 /// Initials instead of names, in memory only (`--anonymise`): the pupil's
-/// names and their contacts' names, phones and e-mails.
-pub fn anonymise(rec: &mut PupilRecord) {
+/// names, their contacts' names (their phones and e-mails dropped), and
+/// every word of a person's name wherever it stands in the pupil's texts (a
+/// review's attendees, invitees and signatories, the log's `with`, a target
+/// or a view that names the pupil, a parent or another pupil), the quoted
+/// lines of their findings included. Staff keep their names, as on every
+/// other page.
+pub fn anonymise(rec: &mut PupilRecord, names: &NameWords) {
     fn initial(s: &mut crate::repo::decode::Spanned<String>) {
         let i: String =
             s.value.chars().find(|c| c.is_alphanumeric()).map(|c| c.to_uppercase().collect()).unwrap_or_default();
         s.value = if i.is_empty() { String::new() } else { format!("{i}.") };
     }
-    let Some(p) = rec.pupil.as_mut() else { return };
-    if let Some(n) = p.name.as_mut() {
-        n.first.as_mut().map(initial);
-        n.last.as_mut().map(initial);
-        n.preferred = None;
+    use crate::model::texts::Texts;
+    if let Some(p) = rec.pupil.as_mut() {
+        if let Some(n) = p.name.as_mut() {
+            n.first.as_mut().map(initial);
+            n.last.as_mut().map(initial);
+            n.preferred = None;
+        }
+        for c in p.contacts.iter_mut().flatten() {
+            c.name.as_mut().map(initial);
+            c.phone = None;
+            c.email = None;
+        }
     }
-    for c in p.contacts.iter_mut().flatten() {
-        c.name.as_mut().map(initial);
-        c.phone = None;
-        c.email = None;
+    let mut mask = |s: &mut String| {
+        if let Some(m) = names.mask(s) {
+            *s = m;
+        }
+    };
+    rec.pupil.texts(&mut mask);
+    rec.needs.texts(&mut mask);
+    rec.assessments.texts(&mut mask);
+    rec.targets.texts(&mut mask);
+    rec.interventions.texts(&mut mask);
+    rec.log.texts(&mut mask);
+    for r in &mut rec.reviews {
+        r.review.texts(&mut mask);
+    }
+    for f in &mut rec.files {
+        mask(&mut f.text);
+    }
+}
+
+/// The words of people's names in the records, for `--anonymise`: each word
+/// of two letters or more that starts with a capital, in a pupil's name, a
+/// contact's, or a parent's, carer's or pupil's at a review (always masked),
+/// or in another name given with a title ("Ms D. Fraser (casework
+/// officer)": `Fraser`) among a review's attendees, invitees and signatories
+/// or the log's `with` (masked unless it is a word of a staff member's
+/// name: staff keep their names, as on every other page). A service ("Speech
+/// and language therapy") is not a person; titles are not names.
+#[derive(Default)]
+pub struct NameWords {
+    family: std::collections::HashSet<String>,
+    others: std::collections::HashSet<String>,
+    staff: std::collections::HashSet<String>,
+}
+
+impl NameWords {
+    const TITLES: &'static [&'static str] = &["Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Sir", "Dame", "Rev"];
+
+    fn words(s: &str) -> impl Iterator<Item = &str> {
+        s.split(|c: char| !c.is_alphabetic())
+            .filter(|w| w.chars().nth(1).is_some() && w.starts_with(char::is_uppercase) && !Self::TITLES.contains(w))
+    }
+
+    fn add(set: &mut std::collections::HashSet<String>, s: &str) {
+        for w in Self::words(s) {
+            if !set.contains(w) {
+                set.insert(w.to_string());
+            }
+        }
+    }
+
+    /// A person named with a title, less what follows in brackets or after a comma.
+    fn titled(s: &str) -> Option<&str> {
+        let name = s.split(['(', ',']).next().unwrap_or_default().trim();
+        let first = name.split(|c: char| !c.is_alphabetic()).next().unwrap_or_default();
+        Self::TITLES.contains(&first).then_some(name)
+    }
+
+    /// A name at a review: a family member's always, another's when titled.
+    fn add_person(&mut self, name: &str, family: bool) {
+        if family {
+            Self::add(&mut self.family, name);
+        } else if let Some(n) = Self::titled(name) {
+            Self::add(&mut self.others, n);
+        }
+    }
+
+    fn hides(&self, w: &str) -> bool {
+        self.family.contains(w) || (self.others.contains(w) && !self.staff.contains(w))
+    }
+
+    /// Adds the words of the names in one pupil's records.
+    pub fn add_record(&mut self, rec: &PupilRecord) {
+        use crate::model::text;
+        if let Some(p) = &rec.pupil {
+            if let Some(n) = &p.name {
+                for part in [&n.first, &n.last, &n.preferred] {
+                    if let Some(t) = text(part) {
+                        Self::add(&mut self.family, t);
+                    }
+                }
+            }
+            for c in p.contacts.iter().flatten() {
+                if let Some(t) = text(&c.name) {
+                    Self::add(&mut self.family, t);
+                }
+            }
+        }
+        use crate::model::Role;
+        for r in &rec.reviews {
+            for a in r.review.attendees.iter().chain(&r.review.invited).flatten() {
+                let family =
+                    a.role.as_ref().is_some_and(|x| matches!(x.value, Role::Parent | Role::Carer | Role::Pupil));
+                if let Some(t) = text(&a.name) {
+                    self.add_person(t, family);
+                }
+            }
+            for s in r.review.signed.iter().flatten() {
+                let role = text(&s.role).unwrap_or_default().trim().to_ascii_lowercase();
+                let family = ["parent", "carer", "pupil", "mother", "father"].iter().any(|w| role.contains(w));
+                if let Some(t) = text(&s.name) {
+                    self.add_person(t, family);
+                }
+            }
+        }
+        for e in &rec.log {
+            for w in e.with.iter().flatten() {
+                self.add_person(&w.value, false);
+            }
+        }
+    }
+
+    /// The staff's names, which stay as they are unless a pupil or a
+    /// contact shares a word of them.
+    pub fn add_staff(&mut self, staff: &[crate::model::Staff]) {
+        for s in staff {
+            if let Some(n) = crate::model::text(&s.name) {
+                Self::add(&mut self.staff, n);
+            }
+        }
+    }
+
+    /// `s` with each name word as its initial (`Okonkwo` as `O.`), or none
+    /// when it names no one.
+    pub fn mask(&self, s: &str) -> Option<String> {
+        if !Self::words(s).any(|w| self.hides(w)) {
+            return None;
+        }
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s;
+        while let Some(start) = rest.find(char::is_alphabetic) {
+            out.push_str(&rest[..start]);
+            rest = &rest[start..];
+            let end = rest.find(|c: char| !c.is_alphabetic()).unwrap_or(rest.len());
+            let (word, after) = rest.split_at(end);
+            if self.hides(word) {
+                out.extend(word.chars().next());
+                // "Okonkwo." stays one full stop.
+                if !after.starts_with('.') {
+                    out.push('.');
+                }
+            } else {
+                out.push_str(word);
+            }
+            rest = after;
+        }
+        out.push_str(rest);
+        Some(out)
     }
 }
 

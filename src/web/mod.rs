@@ -58,6 +58,9 @@ pub struct App {
     pub hosts: Vec<String>,
     /// Whether the port is known (a real server), so a Host header must carry it.
     pub port_known: bool,
+    /// Bound to every address with an access token: any IP address with our port is a Host of ours.
+    pub any_ip: bool,
+    pub port: Option<u16>,
 }
 
 impl App {
@@ -78,7 +81,12 @@ impl App {
         let today = opts.fixed_today.unwrap_or_else(|| chrono::Local::now().date_naive());
         let live = live::Live::new(&opts.root, opts.anonymise, today)?;
         let hosts = guard::allowed_hosts(bound, &opts.extra_hosts);
-        Ok(App { opts, live, hosts, port_known: bound.is_some() })
+        // Bound to every address (`--bind 0.0.0.0`): reached by any of the
+        // computer's addresses, which cannot all be known, so any address
+        // written as an IP is let through; a name still needs --allow-host.
+        // The access token guards such a server (a rebinding page lacks it).
+        let any_ip = bound.is_some_and(|b| b.ip().is_unspecified()) && opts.token.is_some();
+        Ok(App { opts, live, hosts, port_known: bound.is_some(), any_ip, port: bound.map(|b| b.port()) })
     }
 
     /// With `--commit`, commits the files a form just wrote. The write has
@@ -163,9 +171,23 @@ impl Server {
     }
 
     pub fn url(&self) -> String {
+        // Bound to every address: the one other computers most likely reach
+        // this one by (the address of the default route's interface: asking
+        // the kernel sends nothing), else this computer's own.
+        let outward = |probe: &str| {
+            std::net::UdpSocket::bind(if probe.starts_with('[') { "[::]:0" } else { "0.0.0.0:0" })
+                .and_then(|u| u.connect(probe).and_then(|_| u.local_addr()))
+                .ok()
+                .map(|a| a.ip().to_canonical())
+                .filter(|ip| !ip.is_unspecified() && !ip.is_loopback())
+        };
         let host = match self.addr.ip() {
-            IpAddr::V4(v4) if v4.is_unspecified() => "127.0.0.1".to_string(),
-            IpAddr::V6(v6) if v6.is_unspecified() => "[::1]".to_string(),
+            IpAddr::V4(v4) if v4.is_unspecified() => {
+                outward("192.0.2.1:9").map_or_else(|| "127.0.0.1".to_string(), |ip| ip.to_string())
+            }
+            IpAddr::V6(v6) if v6.is_unspecified() => {
+                outward("[2001:db8::1]:9").map_or_else(|| "[::1]".to_string(), |ip| format!("[{ip}]"))
+            }
             IpAddr::V6(v6) => format!("[{v6}]"),
             IpAddr::V4(v4) => v4.to_string(),
         };

@@ -635,6 +635,7 @@ pub fn pupil_page(here: &Here, rec: &PupilRecord, refill: Refill, status: Status
         ..Default::default()
     });
     let (actions, targets, targets_hash) = open_items(here, rec, &typed);
+    let log_hash = super::forms::log_fingerprint(here, rec);
     #[derive(Serialize)]
     struct V {
         frame: Frame,
@@ -650,6 +651,8 @@ pub fn pupil_page(here: &Here, rec: &PupilRecord, refill: Refill, status: Status
         targets: Vec<TargetRow>,
         target_post: String,
         targets_hash: String,
+        /// The fingerprint of `log.yaml` as on disk now (`absent` when there is none).
+        log_hash: String,
         target_statuses: Vec<(String, String)>,
         doc: DocView,
         documents: Vec<(String, String)>,
@@ -674,6 +677,7 @@ pub fn pupil_page(here: &Here, rec: &PupilRecord, refill: Refill, status: Status
         targets,
         target_post: format!("{base}/target-status"),
         targets_hash,
+        log_hash,
         target_statuses: super::forms::target_statuses(),
         doc,
         documents,

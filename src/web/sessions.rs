@@ -294,7 +294,7 @@ pub async fn session_post(
         staff: field(&f, "staff"),
         cancelled: field(&f, "cancelled"),
     };
-    let mut errors = Errors::new();
+    let mut errors = super::forms::field_errors(&f);
     let date = match crate::repo::decode::parse_date(&values.date) {
         Ok(d) if d > here.today => {
             errors.insert("date".into(), format!("{d} is after today: log a session once it has happened."));

@@ -353,13 +353,32 @@ fn hostile_requests_change_nothing() {
     let r = w.post_with("/pupil/ava-brown/review/new", &fields, Some(&csrf), Some("http://evil.example"));
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // No CSRF token, a wrong one, no cookie.
-    let r = w.post_with("/pupil/ava-brown/review/new", &fields[1..], Some(&csrf), None);
+    let ours = Some("http://127.0.0.1:8411");
+    let r = w.post_with("/pupil/ava-brown/review/new", &fields[1..], Some(&csrf), ours);
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let wrong = [("csrf", "0123456789abcdef0123456789abcdef"), ("date", "2026-11-24"), ("kind", "termly")];
-    let r = w.post_with("/pupil/ava-brown/review/new", &wrong, Some(&csrf), None);
+    let r = w.post_with("/pupil/ava-brown/review/new", &wrong, Some(&csrf), ours);
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = w.post_with("/pupil/ava-brown/review/new", &fields, None, None);
+    let r = w.post_with("/pupil/ava-brown/review/new", &fields, None, ours);
     assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // A right token with no Origin and no Referer, or a foreign Referer.
+    let r = w.post_with("/pupil/ava-brown/review/new", &fields, Some(&csrf), None);
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let body = fields.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
+    let foreign_referer = Request::post("/pupil/ava-brown/review/new")
+        .header(header::HOST, "127.0.0.1:8411")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, format!("senco_csrf={csrf}"))
+        .header(header::REFERER, "http://127.0.0.1:8411.evil.example/x")
+        .body(Body::from(body))
+        .unwrap();
+    let r = w.send(foreign_referer);
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Every refusal carries the same protective headers as a page.
+    for h in ["content-security-policy", "x-frame-options", "x-content-type-options", "cache-control"] {
+        assert!(r.headers.contains_key(h), "{h}");
+    }
+    assert!(r.body.contains("<main>"));
     // Other methods.
     let r = w.send(Request::delete("/pupil/ava-brown").header(header::HOST, "localhost").body(Body::empty()).unwrap());
     assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
@@ -637,9 +656,11 @@ fn log_a_note_appends_to_the_pupils_log_and_keeps_every_byte() {
     let w = start(&oakfield(), |_| {});
     let rel = "pupils/ava-brown/log.yaml";
     let before = std::fs::read_to_string(w.root.join(rel)).unwrap_or_default();
+    let hash = input_value(&w.page("/pupil/ava-brown"), "log_hash");
     w.saved(
         "/pupil/ava-brown/log",
         &[
+            ("log_hash", &hash),
             ("log_date", "2026-11-24"),
             ("log_kind", "parent-contact"),
             ("log_with", "parent"),
@@ -682,6 +703,71 @@ fn log_a_note_appends_to_the_pupils_log_and_keeps_every_byte() {
             && bad.body.contains("value=\"senco\"")
     );
     assert_eq!(w.read(rel), after);
+    // The page's fingerprint of the log is the one before the entry: a form
+    // loaded then is stale now, refused with what was typed kept.
+    let stale = w.post(
+        "/pupil/ava-brown/log",
+        &[("log_hash", &hash), ("log_date", "2026-11-24"), ("log_kind", "meeting"), ("log_summary", "Second note")],
+    );
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert!(stale.body.contains("changed on disk") && stale.body.contains("Second note"), "{}", stale.body);
+    assert_eq!(w.read(rel), after);
+}
+
+#[test]
+fn form_values_that_would_break_a_record_are_refused_next_to_their_field() {
+    let w = start(&oakfield(), |_| {});
+    let before = tree(&w.root);
+    let hash = input_value(&w.page("/pupil/ava-brown"), "log_hash");
+    let long = "word ".repeat(5000);
+    let log = |summary: &str| {
+        w.post(
+            "/pupil/ava-brown/log",
+            &[("log_hash", &hash), ("log_date", "2026-11-24"), ("log_kind", "meeting"), ("log_summary", summary)],
+        )
+    };
+    let r = log(&long);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("id=\"log_summary-error\"") && r.body.contains("too long"), "{}", r.body);
+    // Bytes that are not UTF-8 arrive as U+FFFD: refused, never stored.
+    let r = log("bad \u{fffd} bytes");
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("did not arrive as text"), "{}", r.body);
+    // A new pupil born after today, or a plan issued after today.
+    let csrf = w.session();
+    let r = w.post_with(
+        "/pupils/new",
+        &[
+            ("csrf", &csrf),
+            ("first", "Nia"),
+            ("last", "Hughes"),
+            ("id", "nia-hughes"),
+            ("dob", "2030-01-01"),
+            ("year", "3"),
+            ("level", "ehcp"),
+            ("plan_issued", "2031-01-01"),
+        ],
+        Some(&csrf),
+        Some("http://127.0.0.1:8411"),
+    );
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("id=\"dob-error\"") && r.body.contains("id=\"plan_issued-error\""), "{}", r.body);
+    assert_eq!(tree(&w.root), before, "nothing written");
+    // Within each field's limit but past the school's file limit: refused
+    // before writing, so the pupil never becomes unreadable.
+    let small = tempfile::tempdir().unwrap();
+    copy_dir(&oakfield(), small.path());
+    let toml = std::fs::read_to_string(small.path().join("senco.toml")).unwrap();
+    std::fs::write(small.path().join("senco.toml"), format!("{toml}\n[limits]\nmax_file_kb = 2\n")).unwrap();
+    let w = start(small.path(), |_| {});
+    let hash = input_value(&w.page("/pupil/ava-brown"), "log_hash");
+    let r = w.post(
+        "/pupil/ava-brown/log",
+        &[("log_hash", &hash), ("log_date", "2026-11-24"), ("log_kind", "meeting"), ("log_summary", &"x".repeat(3000))],
+    );
+    assert!(r.status == StatusCode::CONFLICT || r.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("more than senco reads"), "{}", r.body);
+    assert!(!w.root.join("pupils/ava-brown/log.yaml").exists() || w.read("pupils/ava-brown/log.yaml").len() < 2048);
 }
 
 /// One GET over a real socket: status line and body.
@@ -760,10 +846,11 @@ fn mark_an_action_done_writes_done_in_the_review_and_keeps_every_other_byte() {
     // Missing or wrong CSRF token: refused, nothing written.
     let csrf = w.session();
     let fields = [("review", "2026-10-14"), ("index", "0"), ("hash", hash.as_str()), ("done", "2026-11-20")];
-    assert_eq!(w.post_with("/pupil/ava-brown/action-done", &fields, Some(&csrf), None).status, StatusCode::FORBIDDEN);
+    let ours = Some("http://127.0.0.1:8411");
+    assert_eq!(w.post_with("/pupil/ava-brown/action-done", &fields, Some(&csrf), ours).status, StatusCode::FORBIDDEN);
     let mut wrong = vec![("csrf", "0123456789abcdef0123456789abcdef")];
     wrong.extend_from_slice(&fields);
-    assert_eq!(w.post_with("/pupil/ava-brown/action-done", &wrong, Some(&csrf), None).status, StatusCode::FORBIDDEN);
+    assert_eq!(w.post_with("/pupil/ava-brown/action-done", &wrong, Some(&csrf), ours).status, StatusCode::FORBIDDEN);
     assert_eq!(w.read(rel), before);
     // Success: `done:` added inside the action's `{ ... }`, nothing else changed.
     let ok = post(form("2026-11-20", &hash));
@@ -865,7 +952,7 @@ fn log_a_session_appends_to_the_months_file_and_refuses_duplicates_and_stale_for
         "/sessions/phonics-catch-up",
         &[("hash", hash.as_str()), ("date", "2026-11-24")],
         Some(&csrf),
-        None,
+        Some("http://127.0.0.1:8411"),
     );
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(w.read(rel), before);
@@ -1376,4 +1463,136 @@ fn every_link_on_the_duties_pages_leads_to_a_page() {
             assert_eq!(w.get(href).status, StatusCode::OK, "{href} on the duties' pages of {}", school.display());
         }
     }
+}
+
+/// Every page and download reachable by following links from the dashboard
+/// (GET only; Word files left out: their text is the HTML document's), as
+/// (path, body).
+fn crawl(w: &Web) -> Vec<(String, String)> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut todo = vec!["/".to_string()];
+    let mut out = Vec::new();
+    while let Some(path) = todo.pop() {
+        if !seen.insert(path.clone()) {
+            continue;
+        }
+        let r = w.get(&path);
+        assert!(r.status == StatusCode::OK || r.status == StatusCode::NOT_FOUND, "{path}: {}", r.status);
+        let body = r.body.replace("&#x2f;", "/").replace("&amp;", "&");
+        for part in body.split("href=\"").skip(1) {
+            let link = part.split('"').next().unwrap_or_default();
+            let link = link.split('#').next().unwrap_or_default();
+            if link.starts_with('/') && !link.contains("as=docx") && !link.starts_with("/style.css") {
+                todo.push(link.to_string());
+            }
+        }
+        out.push((path, r.body));
+    }
+    out
+}
+
+#[test]
+fn anonymised_no_page_or_download_names_a_pupil_or_their_family() {
+    for school in [oakfield(), ashdown()] {
+        let w = start(&school, |o| o.anonymise = true);
+        // Every word of the pupils', their contacts' and the families' names
+        // at reviews (not the staff's, which stay; a surname the family shares
+        // with a member of staff is left out here).
+        let repo = senco::repo::load(&w.root).unwrap();
+        let staff: Vec<String> = repo.staff.iter().filter_map(|s| s.name.as_ref().map(|n| n.value.clone())).collect();
+        let mut words = std::collections::BTreeSet::new();
+        let mut add = |s: &str| {
+            for word in s.split(|c: char| !c.is_alphabetic()) {
+                let staff_word = staff.iter().any(|n| n.split(|c: char| !c.is_alphabetic()).any(|x| x == word));
+                if word.chars().count() > 2 && !["Mrs", "Miss"].contains(&word) && !staff_word {
+                    words.insert(word.to_string());
+                }
+            }
+        };
+        for p in repo.pupils.iter().chain(&repo.archived) {
+            let pupil = p.pupil.as_ref().unwrap();
+            let n = pupil.name.as_ref().unwrap();
+            for part in [&n.first, &n.last, &n.preferred].into_iter().flatten() {
+                add(&part.value);
+            }
+            for c in pupil.contacts.iter().flatten() {
+                if let Some(x) = c.name.as_ref() {
+                    add(&x.value);
+                }
+            }
+            for r in &p.reviews {
+                for a in r.review.attendees.iter().chain(&r.review.invited).flatten() {
+                    let role = a.role.as_ref().map(|x| x.value.as_str()).unwrap_or_default();
+                    if ["parent", "carer", "pupil"].contains(&role) {
+                        if let Some(x) = a.name.as_ref() {
+                            add(&x.value);
+                        }
+                    }
+                }
+            }
+        }
+        assert!(words.contains("Brown") || words.contains("Okonkwo"), "{words:?}");
+        let pages = crawl(&w);
+        assert!(pages.len() > 40, "{}", pages.len());
+        for (path, body) in &pages {
+            for word in &words {
+                let hit = body.match_indices(word.as_str()).find(|(i, _)| {
+                    let before = body[..*i].chars().next_back().is_none_or(|c| !c.is_alphabetic());
+                    let after = body[i + word.len()..].chars().next().is_none_or(|c| !c.is_alphabetic());
+                    before && after
+                });
+                if let Some((i, _)) = hit {
+                    let from = body.floor_char_boundary(i.saturating_sub(80));
+                    panic!("{path} shows {word}: …{}…", &body[from..body.ceil_char_boundary(i + 40)]);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn anonymised_the_outcome_form_shows_initials_and_saving_it_keeps_the_names_on_disk() {
+    let w = start(&oakfield(), |o| o.anonymise = true);
+    let rel = "pupils/theo-clarke/reviews/2026-07-08.yaml";
+    let before = w.read(rel);
+    let path = "/pupil/theo-clarke/review/2026-07-08";
+    let page = w.page(path);
+    assert!(!page.contains("Theo is much happier") && page.contains("T. is much happier"), "{page}");
+    // Shown as initials, so not editable here: typing over it would lose the names.
+    assert!(page.contains("name=\"parent_voice\" rows=\"3\" readonly"), "{page}");
+    // The browser sends back what it showed: nothing changes on disk, the
+    // hash still matches, and a new action is the only write.
+    let fields: Vec<(String, String)> =
+        ["hash", "parent_voice", "pupil_voice", "note-independent-moving", "next_review"]
+            .iter()
+            .map(|n| (n.to_string(), html_unescape(&input_value_or_text(&page, n))))
+            .collect();
+    let mut send: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    send.push(("action1", "Try a visual timetable"));
+    w.saved(path, &send);
+    let after = w.read(rel);
+    assert!(after.contains("parent_voice: Theo is much happier"), "{after}");
+    assert!(after.contains("note: Hall and classroom routes independent"), "{after}");
+    assert!(after.contains("Try a visual timetable"));
+    assert_eq!(before.lines().filter(|l| !after.contains(*l)).count(), 0, "only added lines:\n{after}");
+}
+
+/// A form field's current value: an input's `value` or a textarea's text.
+fn input_value_or_text(page: &str, name: &str) -> String {
+    let open = format!("<textarea id=\"{name}\"");
+    if let Some(at) = page.find(&open) {
+        let rest = &page[at..];
+        let start = rest.find('>').unwrap() + 1;
+        return rest[start..rest.find("</textarea>").unwrap()].to_string();
+    }
+    input_value(page, name)
+}
+
+fn html_unescape(s: &str) -> String {
+    s.replace("&#x2f;", "/")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
