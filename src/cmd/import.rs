@@ -371,6 +371,25 @@ fn run_roster(ctx: &Ctx, args: &RosterArgs) -> Result<u8, Error> {
         roster::read_roster(&rows, &map, jurisdiction).map_err(|list| many_errors(file, &list))?;
     let missing = rows.first().map(|h| roster::missing_columns(h, &map)).unwrap_or_default();
     let rec = roster::reconcile(&repo, &pupils);
+    // A pupil whose pupil.yaml cannot be read cannot be matched by UPN: a
+    // "new SEN pupil" may be them, and a second record would be made.
+    let unidentified: Vec<String> = repo
+        .pupils
+        .iter()
+        .chain(&repo.archived)
+        .filter(|p| p.pupil.is_none() || p.is_broken("pupil.yaml"))
+        .map(|p| format!("`{}`", p.file("pupil.yaml")))
+        .collect();
+    if args.create && !unidentified.is_empty() {
+        return Err(Error::usage(
+            format!(
+                "`--create` would make records for new SEN pupils, but {} cannot be read, so senco cannot tell whether a new pupil on the roster is already on record: {}",
+                if unidentified.len() == 1 { "one pupil's pupil.yaml" } else { "some pupils' pupil.yaml files" },
+                unidentified.join(", ")
+            ),
+            Some("fix them first (`senco check` shows what is wrong), or run without `--create`".into()),
+        ));
+    }
     let applied = if args.apply {
         let plan = crate::edit::roster::plan_import(&repo, &rec, &pupils, args.create, ctx.today)?;
         let (changed, created, not_created) = (plan.changes, plan.created, plan.not_created);

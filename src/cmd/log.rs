@@ -31,14 +31,19 @@ pub fn run(ctx: &Ctx, args: &LogArgs) -> Result<u8, Error> {
         ));
     }
     let rel = rec.file("log.yaml");
-    let path = repo.root.join(&rel);
+    // The bounded reader: a FIFO, a huge file or a link outside is refused.
     let old =
-        match std::fs::read(&path) {
-            Ok(bytes) => Some(String::from_utf8(bytes).map_err(|_| {
+        match crate::repo::read::read_record(&repo.root, &rel, repo.settings.limits) {
+            Ok(Some(bytes)) => Some(String::from_utf8(bytes).map_err(|_| {
                 Error::usage(format!("`{rel}` is not UTF-8 text"), Some("`senco check` says more".into()))
             })?),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(Error::io(&path, e)),
+            Ok(None) => None,
+            Err(f) => {
+                return Err(Error::usage(
+                    format!("`{rel}`: {}, so nothing was added to it", f.message),
+                    Some("`senco check` says more".into()),
+                ))
+            }
         };
     let name = rec.pupil.as_ref().map(|p| p.display_name()).unwrap_or_else(|| rec.dir.clone());
     let base = old.clone().unwrap_or_else(|| log::new_file_header(&name));

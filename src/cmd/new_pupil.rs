@@ -160,7 +160,7 @@ fn tidy(s: &str, flag: &str) -> Result<String, Error> {
 
 pub fn run(ctx: &Ctx, args: &NewPupilArgs) -> Result<u8, Error> {
     let root = ctx.root()?;
-    let settings_text = std::fs::read_to_string(root.join("senco.toml")).map_err(|e| Error::io(&root, e))?;
+    let settings_text = crate::repo::read::read_school_text(&root, crate::repo::SETTINGS_FILE)?;
     let settings = crate::model::Settings::parse(&settings_text).map_err(|e| Error::settings(&settings_text, &e))?;
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let mut filled =

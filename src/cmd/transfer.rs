@@ -158,7 +158,16 @@ fn out(ctx: &Ctx, args: &OutArgs) -> Result<u8, Error> {
         );
     }
     if !cat_ids.is_empty() {
-        let source = std::fs::read(repo.root.join("catalogue.yaml")).unwrap_or_default();
+        // The bounded reader: a FIFO or a link outside is refused, never read.
+        let source = match crate::repo::read::read_record(&repo.root, "catalogue.yaml", repo.settings.limits) {
+            Ok(b) => b.unwrap_or_default(),
+            Err(f) => {
+                return Err(Error::usage(
+                    format!("`catalogue.yaml` cannot be read: {}", f.message),
+                    Some("run `senco check`".into()),
+                ))
+            }
+        };
         let (entries, not_found) = pack::pick_entries(&String::from_utf8_lossy(&source), &cat_ids).map_err(|why| {
             Error::usage(format!("`catalogue.yaml` cannot be read: {why}"), Some("run `senco check`".into()))
         })?;
@@ -219,7 +228,7 @@ fn out(ctx: &Ctx, args: &OutArgs) -> Result<u8, Error> {
     let mut batch = Batch::new(&repo.root);
     batch.set_command("transfer out");
     let already = if rec.archived {
-        pack::plan_file_transferred(&mut batch, &repo.root, &rec.file("pupil.yaml"), ctx.today)?
+        pack::plan_file_transferred(&mut batch, &repo.root, &rec.file("pupil.yaml"), ctx.today, repo.settings.limits)?
     } else {
         None
     };

@@ -69,7 +69,7 @@ pub fn archive(ctx: &Ctx, args: &ArchiveArgs) -> Result<u8, Error> {
     let rec = repo.resolve_pupil(id)?;
     let mut batch = Batch::new(&repo.root);
     batch.set_command("archive");
-    upkeep::plan_archive(&mut batch, &repo.root, rec, left, args.destination.as_deref())?;
+    upkeep::plan_archive(&mut batch, &repo.root, rec, left, args.destination.as_deref(), repo.settings.limits)?;
     guard_git(&repo.root, &batch, &args.safety)?;
     let done = batch.apply()?;
     eprint(&format!(
@@ -86,7 +86,7 @@ pub fn restore(ctx: &Ctx, args: &RestoreArgs) -> Result<u8, Error> {
     let rec = repo.resolve_archived(&args.id)?;
     let mut batch = Batch::new(&repo.root);
     batch.set_command("restore");
-    upkeep::plan_restore(&mut batch, &repo.root, rec)?;
+    upkeep::plan_restore(&mut batch, &repo.root, rec, repo.settings.limits)?;
     guard_git(&repo.root, &batch, &args.safety)?;
     let done = batch.apply()?;
     eprint(&format!("{}restored {} to the roll\n", done_message(&done), rec.dir));

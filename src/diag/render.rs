@@ -114,23 +114,84 @@ fn hide_upn_in_line(line: &str, prefix: usize) -> Option<String> {
     Some(format!("{head}{indent}{keytext} {UPN_HIDDEN}"))
 }
 
-/// A unified diff (or any record text) with every `upn:` value hidden.
+/// Whether `w` has the shape of a UPN: a letter, eleven digits, and a digit
+/// or a letter (England's and Wales's unique pupil numbers).
+fn upn_shaped(w: &str) -> bool {
+    let b = w.as_bytes();
+    b.len() == 13
+        && b[0].is_ascii_uppercase()
+        && b[1..12].iter().all(u8::is_ascii_digit)
+        && (b[12].is_ascii_digit() || b[12].is_ascii_uppercase())
+}
+
+/// `line` with every word shaped like a UPN hidden, whatever its key (a
+/// misspelt `unp:`, a UPN pasted into a note): `None` when there is none.
+fn hide_upn_shapes(line: &str) -> Option<String> {
+    let words = line.split(|c: char| !c.is_ascii_alphanumeric());
+    if !words.clone().any(upn_shaped) {
+        return None;
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while !rest.is_empty() {
+        let end = rest.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(rest.len());
+        let (word, after) = rest.split_at(end);
+        out.push_str(if upn_shaped(word) { UPN_HIDDEN } else { word });
+        let mut chars = after.chars();
+        if let Some(c) = chars.next() {
+            out.push(c);
+        }
+        rest = chars.as_str();
+    }
+    Some(out)
+}
+
+/// A unified diff (or any record text) with every `upn:` value hidden: on
+/// the key's line, on the lines below it when the value is written there
+/// (`upn:` then the number on the next line, or a block `upn: >-`), and
+/// wherever a word has the shape of a UPN.
 pub fn hide_upns(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    // The indent of a `upn:` key whose value is on the lines below.
+    let mut below: Option<usize> = None;
     for line in text.split_inclusive('\n') {
         let (body, end) = match line.strip_suffix('\n') {
             Some(b) => (b, "\n"),
             None => (line, ""),
         };
-        let prefix =
-            usize::from(body.starts_with([' ', '+', '-']) && !body.starts_with("+++") && !body.starts_with("---"));
-        match hide_upn_in_line(body, prefix).or_else(|| hide_upn_in_line(body, 0)) {
-            Some(hidden) => {
-                out.push_str(&hidden);
+        let header = body.starts_with("+++") || body.starts_with("---") || body.starts_with("@@");
+        let prefix = usize::from(body.starts_with([' ', '+', '-']) && !header);
+        let rest = &body[prefix..];
+        let indent = rest.len() - rest.trim_start_matches(' ').len();
+        if header {
+            below = None;
+        } else if let Some(key_indent) = below {
+            if rest.trim().is_empty() || indent > key_indent {
+                out.push_str(&body[..prefix]);
+                out.push_str(&rest[..indent]);
+                out.push_str(if rest.trim().is_empty() { "" } else { UPN_HIDDEN });
                 out.push_str(end);
+                continue;
             }
-            None => out.push_str(line),
+            below = None;
         }
+        let t = rest.trim();
+        let bare = ["upn:", "\"upn\":", "'upn':"].iter().any(|k| {
+            t.strip_prefix(k).is_some_and(|v| {
+                let v = v.split(" #").next().unwrap_or("").trim();
+                v.is_empty() || v.starts_with(['|', '>'])
+            })
+        });
+        if bare && !header {
+            below = Some(indent);
+        }
+        let hidden = hide_upn_in_line(body, prefix).or_else(|| hide_upn_in_line(body, 0));
+        let shown = hidden.as_deref().unwrap_or(body);
+        match hide_upn_shapes(shown) {
+            Some(h) => out.push_str(&h),
+            None => out.push_str(shown),
+        }
+        out.push_str(end);
     }
     out
 }
@@ -209,8 +270,9 @@ fn source_excerpt(text: &str, span: crate::repo::yaml::Span) -> Option<(String, 
         }
         let ix = cell.as_ref()?;
         let (start, line) = ix.line(text, span.start.line)?;
-        // A finding on the UPN's line quotes the line without the UPN.
-        if let Some(hidden) = hide_upn_in_line(line, 0) {
+        // A finding on the UPN's line quotes the line without the UPN (and
+        // a line holding anything shaped like one, under any key).
+        if let Some(hidden) = hide_upn_in_line(line, 0).or_else(|| hide_upn_shapes(line)) {
             let col = span.start.column.saturating_sub(1) as usize;
             let at = hidden.char_indices().nth(col.min(hidden.chars().count())).map_or(hidden.len(), |(b, _)| b);
             return Some(quote(&hidden, at));
@@ -612,6 +674,21 @@ mod tests {
         assert!(!hidden.contains("A123456789012") && !hidden.contains("B1"), "{hidden}");
         assert!(hidden.contains(" upn: (UPN hidden)\n-year_group: 3\n"), "{hidden}");
         assert_eq!(hide_upns("upnote: x\n"), "upnote: x\n");
+        // The value on the lines below its key, or as a block.
+        let below = " id: ava\n upn:\n   W742381058662\n-year_group: 3\n upn: >-\n   X\n   Y\n name: Ava\n";
+        let hidden = hide_upns(below);
+        assert!(!hidden.contains("W742") && !hidden.contains(" X\n") && !hidden.contains(" Y\n"), "{hidden}");
+        assert!(hidden.contains("-year_group: 3\n") && hidden.contains(" name: Ava\n"), "{hidden}");
+        // Anything shaped like a UPN, under any key.
+        assert_eq!(hide_upns("+unp: W742381058662 # typo\n"), "+unp: (UPN hidden) # typo\n");
+        let f = Finding::new(Severity::Error, "unknown-key", "p.yaml", Some(Span::point(start)), "unknown");
+        let mut out = String::new();
+        human(&mut out, &f, Some("id: ava-brown\nunp: W742381058662\n"), Paint { on: false });
+        assert!(!out.contains("W742381058662"), "{out}");
+        // Not a UPN: too short, too long, lower case.
+        for keep in ["A12345678901\n", "A1234567890123\n", "a123456789012\n", "ABC123456789012\n"] {
+            assert_eq!(hide_upns(keep), keep);
+        }
     }
 
     #[test]

@@ -166,6 +166,15 @@ impl Batch {
                 drop(lock);
                 if undo_failures.is_empty() {
                     Err(nothing_changed(e.0))
+                } else if undo_failures.iter().any(|f| f.contains(EDITED)) {
+                    // Undoing would put the old file back over someone's change.
+                    Err(Error::usage(
+                        format!(
+                            "{e}; senco had already changed some files, and undoing them now would lose a change someone else made since, so senco undid nothing and the records are part-way through this change:\n  {}",
+                            undo_failures.join("\n  ")
+                        ),
+                        Some("keep a copy of that change (`git diff` shows it), put the version before senco's back in its place, then run `senco recover --undo` (every senco command refuses to run until then) and make the change again".into()),
+                    ))
                 } else {
                     Err(Error::usage(
                         format!("{e}; and undoing the changes already made failed for: {}", undo_failures.join(", ")),
@@ -460,9 +469,12 @@ struct Run {
     warnings: Vec<String>,
 }
 
+/// How a roll-back names a file it left alone because someone changed it.
+const EDITED: &str = "was changed by someone else after senco wrote it, and their change is there now";
+
 enum Done1 {
-    Replaced { target: PathBuf, undo: PathBuf },
-    Created { target: PathBuf },
+    Replaced { target: PathBuf, undo: PathBuf, new_sha256: String },
+    Created { target: PathBuf, new_sha256: String },
     Moved { from: PathBuf, to: PathBuf },
 }
 
@@ -563,7 +575,12 @@ impl Run {
             let target = self.root.join(&w.rel);
             // Compare again right before replacing: the last chance to
             // notice an edit made since the plan was read.
-            match (&w.old, fs::read(&target)) {
+            // Only a regular file is read (a FIFO swapped in would block).
+            let now = match fs::symlink_metadata(&target) {
+                Ok(m) if !m.is_file() => Err(std::io::Error::other("it is no longer a regular file")),
+                _ => fs::read(&target),
+            };
+            match (&w.old, now) {
                 (Some(old), Ok(now)) if &now == old => {}
                 (Some(_), Ok(_)) => {
                     return Err(Failure(format!(
@@ -576,9 +593,10 @@ impl Run {
                 (None, _) => return Err(Failure(format!("`{}` appeared while senco was working", w.shown))),
             }
             fs::rename(self.root.join(&w.temp), &target).map_err(|e| fail(&w.shown, e))?;
+            let new_sha256 = sha256(&w.new);
             self.committed.push(match &w.old {
-                Some(_) => Done1::Replaced { target, undo: undo_dir.join(i.to_string()) },
-                None => Done1::Created { target },
+                Some(_) => Done1::Replaced { target, undo: undo_dir.join(i.to_string()), new_sha256 },
+                None => Done1::Created { target, new_sha256 },
             });
             self.steps.step();
         }
@@ -599,13 +617,61 @@ impl Run {
 
     /// Undoes every committed step in reverse and removes every temporary.
     /// Returns the paths it could not restore.
+    ///
+    /// A file senco already replaced that someone has changed since (a
+    /// colleague's save, an editor) is never put back over their change:
+    /// then nothing is undone, the journal stays, and the failures name
+    /// the file, for `senco recover` once a person has looked.
     fn roll_back(&mut self) -> Vec<String> {
+        let ours = |target: &Path, new: &str| matches!(journal::file_sha256(target), Ok(Some(h)) if h == new);
+        let edited: Vec<String> = self
+            .committed
+            .iter()
+            .filter_map(|step| match step {
+                Done1::Replaced { target, undo, new_sha256 } => (!ours(target, new_sha256)).then(|| {
+                    format!(
+                        "`{}` {EDITED}; the version before senco's is `{}`",
+                        rel_of(&self.root, target),
+                        rel_of(&self.root, undo)
+                    )
+                }),
+                Done1::Created { target, new_sha256 } => (!ours(target, new_sha256))
+                    .then(|| format!("`{}` (a new file) {EDITED}", rel_of(&self.root, target))),
+                Done1::Moved { from, to } => (fs::symlink_metadata(from).is_ok() || fs::symlink_metadata(to).is_err())
+                    .then(|| format!("`{}` {EDITED}", rel_of(&self.root, to))),
+            })
+            .collect();
+        if !edited.is_empty() {
+            // The journal keeps only what was done, so `senco recover`
+            // judges those files alone (a file the batch never reached
+            // may hold someone's change too, and is theirs).
+            let done: Vec<String> = self
+                .committed
+                .iter()
+                .map(|d| match d {
+                    Done1::Replaced { target, .. } | Done1::Created { target, .. } => rel_of(&self.root, target),
+                    Done1::Moved { to, .. } => rel_of(&self.root, to),
+                })
+                .collect();
+            self.journal.steps.retain(|step| match step {
+                Step::Replace { target, .. } | Step::Create { target, .. } => done.contains(target),
+                Step::Move { to, .. } => done.contains(to),
+            });
+            let mut kept = edited;
+            if let Err(e) = self.journal.write(&self.root) {
+                kept.push(format!("the journal could not be brought up to date ({e})"));
+            }
+            for tmp in self.temps.drain(..) {
+                let _ = fs::remove_file(tmp);
+            }
+            return kept;
+        }
         let mut failures = Vec::new();
         while let Some(step) = self.committed.pop() {
             let result = match &step {
                 Done1::Moved { from, to } => fs::rename(to, from).map_err(|e| (from.clone(), e)),
-                Done1::Replaced { target, undo } => fs::rename(undo, target).map_err(|e| (target.clone(), e)),
-                Done1::Created { target } => fs::remove_file(target).map_err(|e| (target.clone(), e)),
+                Done1::Replaced { target, undo, .. } => fs::rename(undo, target).map_err(|e| (target.clone(), e)),
+                Done1::Created { target, .. } => fs::remove_file(target).map_err(|e| (target.clone(), e)),
             };
             if let Err((p, e)) = result {
                 failures.push(format!("`{}` ({e})", rel_of(&self.root, &p)));
@@ -628,7 +694,7 @@ impl Run {
             .committed
             .iter()
             .flat_map(|s| match s {
-                Done1::Replaced { target, .. } | Done1::Created { target } => {
+                Done1::Replaced { target, .. } | Done1::Created { target, .. } => {
                     vec![target.parent().map(Path::to_path_buf)]
                 }
                 Done1::Moved { from, to } => {

@@ -12,10 +12,42 @@ use std::process::{Command, Stdio};
 /// (so a `status` never competes with the user's own git for the index lock).
 pub fn git(root: &Path) -> Command {
     let mut cmd = Command::new("git");
-    cmd.args(GIT_SAFE_ARGS).arg("-C").arg(root);
+    cmd.args(GIT_SAFE_ARGS);
+    // A filter named in the repository's own config (`filter.NAME.clean`,
+    // `.smudge`, `.process`) is a program git would run on `add` or
+    // `status`: each is set empty, which turns it off.
+    for name in filter_drivers(root) {
+        for var in ["clean", "smudge", "process"] {
+            cmd.arg("-c").arg(format!("filter.{name}.{var}="));
+        }
+        cmd.arg("-c").arg(format!("filter.{name}.required=false"));
+    }
+    cmd.arg("-C").arg(root);
     cmd.env("GIT_TERMINAL_PROMPT", "0").env("GIT_OPTIONAL_LOCKS", "0").env_remove("GIT_EXTERNAL_DIFF");
     cmd.stdin(Stdio::null());
     cmd
+}
+
+/// The names of the filter drivers git's config defines for `root`
+/// (reading the config runs no program).
+fn filter_drivers(root: &Path) -> Vec<String> {
+    let out = Command::new("git")
+        .args(GIT_SAFE_ARGS)
+        .arg("-C")
+        .arg(root)
+        .args(["config", "--get-regexp", r"^filter\."])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output();
+    let Ok(out) = out else { return Vec::new() };
+    let mut names: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split(' ').next()?.strip_prefix("filter.")?.rsplit_once('.').map(|(n, _)| n.to_string()))
+        .filter(|n| !n.is_empty() && !n.contains(['\n', '\0']))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// The options every git call gets, before the subcommand.
@@ -119,6 +151,37 @@ mod tests {
         let joined = args.join(" ");
         assert!(joined.contains("-c core.fsmonitor=false"), "{joined}");
         assert!(joined.contains("-c core.hooksPath=/dev/null"), "{joined}");
+    }
+
+    /// A repository whose config names a clean filter (and a long-running
+    /// filter process) for every file: committing a file must run neither.
+    #[test]
+    fn a_hostile_filter_is_not_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = Command::new("git").arg("init").arg("-q").arg(dir.path()).status();
+        if !ok.is_ok_and(|s| s.success()) {
+            return; // no git here
+        }
+        let marker = dir.path().join("pwned");
+        let set = |k: &str, v: String| {
+            assert!(Command::new("git")
+                .arg("-C")
+                .arg(dir.path())
+                .args(["config", k])
+                .arg(v)
+                .status()
+                .unwrap()
+                .success())
+        };
+        set("filter.x.y.clean", format!("sh -c 'touch {}; cat'", marker.display()));
+        set("filter.x.y.process", format!("sh -c 'touch {}'", marker.display()));
+        std::fs::write(dir.path().join(".gitattributes"), "* filter=x.y\n").unwrap();
+        std::fs::write(dir.path().join("a.yaml"), "a: 1\n").unwrap();
+        assert_eq!(uncommitted(dir.path(), &["a.yaml".to_string()]), ["a.yaml"]);
+        commit_paths(dir.path(), &["a.yaml".to_string()], "add a").unwrap();
+        assert!(!marker.exists(), "git ran the repository's filter");
+        let log = Command::new("git").arg("-C").arg(dir.path()).args(["log", "--oneline"]).output().unwrap();
+        assert!(String::from_utf8_lossy(&log.stdout).contains("add a"));
     }
 
     /// A repository whose config names an fsmonitor program: `uncommitted`

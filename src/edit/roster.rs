@@ -184,7 +184,7 @@ pub fn plan_import(
         let year = mv.and_then(|m| m.year_group.as_ref()).map(|c| c.to);
         let class = mv.and_then(|m| m.class.as_ref()).and_then(|c| c.to.as_deref());
         let rel = p.file("pupil.yaml");
-        let f = match read(&repo.root, &rel) {
+        let f = match read(&repo.root, &rel, repo.settings.limits) {
             Ok(f) => f,
             Err(e) => {
                 problems.push(format!("`{rel}`: {e}"));

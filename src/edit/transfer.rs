@@ -22,6 +22,7 @@ use super::batch::Batch;
 use super::surgical::{self, Edit};
 use super::upkeep::FileText;
 use crate::error::Error;
+use crate::model::settings::Limits as RecordLimits;
 use crate::repo::yaml::{self, Node, Scalar, Style};
 use crate::repo::Repo;
 use serde::{Deserialize, Serialize};
@@ -692,7 +693,14 @@ fn added_text(
 
 /// Plans the edit of this school's `staff.yaml` or `catalogue.yaml` that
 /// appends `add` (text with `\n` endings).
-fn plan_append(batch: &mut Batch, root: &Path, rel: &str, add: &str, header: &str) -> Result<(), Error> {
+fn plan_append(
+    batch: &mut Batch,
+    root: &Path,
+    rel: &str,
+    add: &str,
+    header: &str,
+    limits: RecordLimits,
+) -> Result<(), Error> {
     if add.is_empty() {
         return Ok(());
     }
@@ -700,7 +708,7 @@ fn plan_append(batch: &mut Batch, root: &Path, rel: &str, add: &str, header: &st
         batch.create(rel, format!("{header}\n{add}"));
         return Ok(());
     }
-    let f = super::upkeep::read(root, rel)?;
+    let f = super::upkeep::read(root, rel, limits)?;
     let refuse = |why: String| super::upkeep::refuse(rel, why);
     let eol = surgical::eol(&f.text);
     let (indent, empty_flow) = match yaml::parse(&f.text) {
@@ -835,6 +843,7 @@ const LEAVING_KEYS: &[&str] = &["left", "destination", "file_transferred", "last
 /// Plans placing `pack` in `repo`: see the module documentation.
 pub fn plan_in(repo: &Repo, pack: &Pack, as_id: Option<&str>) -> Result<InPlan, Error> {
     let root = &repo.root;
+    let limits = repo.settings.limits;
     let mine = repo.settings.school.jurisdiction.as_str();
     let theirs = &pack.manifest.school.jurisdiction;
     if theirs != mine {
@@ -919,10 +928,10 @@ pub fn plan_in(repo: &Repo, pack: &Pack, as_id: Option<&str>) -> Result<InPlan, 
         }
     };
     let here_items = |rel: &str| -> Result<Vec<Item>, Error> {
-        match std::fs::read(root.join(rel)) {
-            Ok(b) => items(&String::from_utf8_lossy(&b)).map_err(|why| super::upkeep::refuse(rel, why)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-            Err(e) => Err(Error::io(&root.join(rel), e)),
+        match crate::repo::read::read_record(root, rel, limits) {
+            Ok(Some(b)) => items(&String::from_utf8_lossy(&b)).map_err(|why| super::upkeep::refuse(rel, why)),
+            Ok(None) => Ok(Vec::new()),
+            Err(f) => Err(super::upkeep::refuse(rel, f.message.clone())),
         }
     };
     let (staff_pack, cat_pack) = (pack_items(STAFF)?, pack_items(CATALOGUE)?);
@@ -946,10 +955,10 @@ pub fn plan_in(repo: &Repo, pack: &Pack, as_id: Option<&str>) -> Result<InPlan, 
     );
     let staff_add =
         added_text(&staff_pack, &staff, &school_name, true, 0).map_err(|w| super::upkeep::refuse(STAFF, w))?;
-    plan_append(&mut batch, root, "staff.yaml", &staff_add, &header)?;
+    plan_append(&mut batch, root, "staff.yaml", &staff_add, &header, limits)?;
     let cat_add =
         added_text(&cat_pack, &catalogue, &school_name, false, 0).map_err(|w| super::upkeep::refuse(CATALOGUE, w))?;
-    plan_append(&mut batch, root, "catalogue.yaml", &cat_add, &header)?;
+    plan_append(&mut batch, root, "catalogue.yaml", &cat_add, &header, limits)?;
 
     let mut files = Vec::new();
     let mut removed_keys = Vec::new();
@@ -1001,8 +1010,9 @@ pub fn plan_file_transferred(
     root: &Path,
     rel: &str,
     date: chrono::NaiveDate,
+    limits: RecordLimits,
 ) -> Result<Option<String>, Error> {
-    let f = super::upkeep::read(root, rel)?;
+    let f = super::upkeep::read(root, rel, limits)?;
     let map = surgical::top_map(&f.text).map_err(|why| super::upkeep::refuse(rel, why))?;
     if let Some((_, v)) = surgical::entry(&map, "file_transferred").map_err(|why| super::upkeep::refuse(rel, why))? {
         return Ok(scalar_text(Some(v)));

@@ -6,6 +6,7 @@
 use super::batch::Batch;
 use super::surgical::{self, Edit, Refusal};
 use crate::error::Error;
+use crate::model::settings::Limits;
 use crate::model::settings::{Calendar, Closure, Settings, Term};
 use crate::repo::yaml::Node;
 use crate::repo::{PupilRecord, Repo};
@@ -23,9 +24,23 @@ pub struct FileText {
     pub text: String,
 }
 
-pub fn read(root: &Path, rel: &str) -> Result<FileText, Error> {
-    let path = root.join(rel);
-    let raw = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+pub fn read(root: &Path, rel: &str, limits: Limits) -> Result<FileText, Error> {
+    // The loader's bounded reader: a regular file inside the repository,
+    // within `[limits] max_file_kb`; a FIFO or a device is refused, never
+    // opened (it would block for ever), and so is a link leading outside.
+    let raw = match crate::repo::read::read_record(root, rel, limits) {
+        Ok(Some(raw)) => raw,
+        Ok(None) => {
+            let path = root.join(rel);
+            return Err(Error::io(&path, std::io::Error::from(std::io::ErrorKind::NotFound)));
+        }
+        Err(f) => {
+            return Err(Error::usage(
+                format!("`{rel}`: {}, so senco will not edit it", f.message),
+                f.hint.clone().or_else(|| Some("`senco check` shows the problem".into())),
+            ))
+        }
+    };
     FileText::from_bytes(rel, raw)
 }
 
@@ -79,6 +94,7 @@ pub fn plan_archive(
     rec: &PupilRecord,
     left: NaiveDate,
     destination: Option<&str>,
+    limits: Limits,
 ) -> Result<(), Error> {
     let to = format!("archive/{}", rec.dir);
     if root.join(&to).exists() {
@@ -87,7 +103,7 @@ pub fn plan_archive(
             Some("an archived record with this id is already there: compare the two folders by hand".into()),
         ));
     }
-    let f = read(root, &rec.file("pupil.yaml"))?;
+    let f = read(root, &rec.file("pupil.yaml"), limits)?;
     let map = surgical::top_map(&f.text).map_err(|why| refuse(&f.rel, why))?;
     for key in ["left", "destination"] {
         if surgical::entry(&map, key).map_err(|why| refuse(&f.rel, why))?.is_some() {
@@ -112,7 +128,7 @@ pub fn plan_archive(
 
 /// Plans `senco restore`: remove the `left:` and `destination:` lines that
 /// `archive` added, then move `archive/ID/` back to `pupils/ID/`.
-pub fn plan_restore(batch: &mut Batch, root: &Path, rec: &PupilRecord) -> Result<(), Error> {
+pub fn plan_restore(batch: &mut Batch, root: &Path, rec: &PupilRecord, limits: Limits) -> Result<(), Error> {
     let to = format!("pupils/{}", rec.dir);
     if root.join(&to).exists() {
         return Err(Error::usage(
@@ -120,7 +136,7 @@ pub fn plan_restore(batch: &mut Batch, root: &Path, rec: &PupilRecord) -> Result
             Some("a pupil on roll already has this id: compare the two folders by hand".into()),
         ));
     }
-    let f = read(root, &rec.file("pupil.yaml"))?;
+    let f = read(root, &rec.file("pupil.yaml"), limits)?;
     let map = surgical::top_map(&f.text).map_err(|why| refuse(&f.rel, why))?;
     let edits = surgical::remove_entries(&f.text, &map, &["left", "destination"]).map_err(|w| refuse(&f.rel, w))?;
     if !edits.is_empty() {
@@ -425,7 +441,8 @@ pub fn plan_rollover_with_classes(
             Some("add [calendar] with year_start, year_end and terms for the current year (docs/format.md)".into()),
         ));
     };
-    let settings = read(root, crate::repo::SETTINGS_FILE)?;
+    let limits = repo.settings.limits;
+    let settings = read(root, crate::repo::SETTINGS_FILE, limits)?;
     let (cal_edits, terms_rewritten) =
         calendar_edits(&settings.text, old, &new).map_err(|w| refuse(&settings.rel, w))?;
     let new_settings = settings.edited(cal_edits)?;
@@ -457,7 +474,7 @@ pub fn plan_rollover_with_classes(
     let (mut renamed, mut stale) = (Vec::new(), Vec::new());
     for rec in &repo.pupils {
         let rel = rec.file("pupil.yaml");
-        let f = match read(root, &rel) {
+        let f = match read(root, &rel, limits) {
             Ok(f) => f,
             Err(e) => {
                 problems.push(format!("`{rel}`: {e}"));
@@ -537,7 +554,7 @@ pub fn plan_rollover_with_classes(
         promoted.push(Promotion { id: rec.dir.clone(), from: year, to: next });
     }
     for rec in to_archive {
-        if let Err(e) = plan_archive(&mut batch, root, rec, old.year_end, None) {
+        if let Err(e) = plan_archive(&mut batch, root, rec, old.year_end, None, limits) {
             problems.push(format!("`{}`: {e}", rec.rel));
         }
     }
@@ -680,7 +697,7 @@ mod tests {
     fn byte_order_mark_is_kept() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("p.yaml"), "\u{feff}year_group: 3 # c\n").unwrap();
-        let f = read(dir.path(), "p.yaml").unwrap();
+        let f = read(dir.path(), "p.yaml", Limits::default()).unwrap();
         assert!(f.bom);
         let m = surgical::top_map(&f.text).unwrap();
         let Some((_, Node::Scalar(s))) = surgical::entry(&m, "year_group").unwrap() else { panic!() };
@@ -692,13 +709,17 @@ mod tests {
     fn cr_only_files_keep_their_line_endings() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("p.yaml"), "# c\ryear_group: 3\rsupport:\r  level: monitoring\r").unwrap();
-        let f = read(dir.path(), "p.yaml").unwrap();
+        let f = read(dir.path(), "p.yaml", Limits::default()).unwrap();
         assert!(f.cr_only);
         let m = surgical::top_map(&f.text).unwrap();
         let out = f.edited(vec![surgical::insert_entry(&f.text, &m, "left", "2026-07-22").unwrap()]).unwrap();
         assert_eq!(out, b"# c\ryear_group: 3\rsupport:\r  level: monitoring\rleft: 2026-07-22\r");
         std::fs::write(dir.path().join("m.yaml"), "a: 1\rb: 2\n").unwrap();
-        assert!(read(dir.path(), "m.yaml").err().unwrap().to_string().contains("mixes line endings"));
+        assert!(read(dir.path(), "m.yaml", Limits::default())
+            .err()
+            .unwrap()
+            .to_string()
+            .contains("mixes line endings"));
     }
 
     #[test]

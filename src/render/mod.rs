@@ -138,12 +138,14 @@ impl Templates {
             let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
                 .map_err(|e| Error::io(&dir, e))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "j2"))
+                // Every `.j2` file: one that is not a regular file (a FIFO, a
+                // link leading outside) is an error below, never skipped.
+                .filter(|p| !p.is_dir() && p.extension().is_some_and(|x| x == "j2"))
                 .collect();
             files.sort();
             for path in files {
                 let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else { continue };
-                let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+                let text = crate::repo::read::read_school_text(root, &format!("{TEMPLATE_DIR}/{name}"))?;
                 let rel = PathBuf::from(TEMPLATE_DIR).join(&name);
                 school.insert(name.clone(), format!("{TEMPLATE_DIR}/{name}"));
                 match list.iter_mut().find(|t| t.name == name) {

@@ -150,6 +150,24 @@ pub fn read_record(root: &Path, rel: &str, limits: Limits) -> Result<Option<Vec<
     Ok(Some(bytes))
 }
 
+/// A school's file that is not a record (a template, `senco.toml` read on
+/// its own) as text, through the same bounded reader: a regular file inside
+/// the repository, within the default size limit, UTF-8. A FIFO, a device
+/// or a link leading outside is an error naming the file, never a hang and
+/// never another file's contents.
+pub fn read_school_text(root: &Path, rel: &str) -> Result<String, crate::error::Error> {
+    let refuse = |message: String, hint: Option<String>| {
+        crate::error::Error::usage(format!("`{rel}` cannot be used: {message}"), hint)
+    };
+    match read_record(root, rel, Limits::default()) {
+        Ok(Some(bytes)) => {
+            String::from_utf8(bytes).map_err(|_| refuse("it is not UTF-8 text".into(), Some("save it as UTF-8".into())))
+        }
+        Ok(None) => Err(refuse("there is no such file".into(), None)),
+        Err(f) => Err(refuse(f.message.clone(), f.hint.clone())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

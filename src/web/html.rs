@@ -103,7 +103,7 @@ pub fn environment(root: &Path) -> Result<Environment<'static>, Error> {
         files.sort();
         for path in files {
             let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else { continue };
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            let text = crate::repo::read::read_school_text(root, &format!("{WEB_TEMPLATE_DIR}/{name}"))?;
             env.add_template_owned(name, text).map_err(|e| template_error(&e))?;
         }
     }

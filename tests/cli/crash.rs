@@ -253,6 +253,58 @@ fn an_edit_during_a_slow_rollover_is_kept_and_the_batch_refused() {
 }
 
 #[test]
+fn an_edit_to_a_file_senco_already_replaced_is_never_undone_over() {
+    // A colleague saves a file senco has just rewritten, and another one it
+    // has not reached yet: the batch stops at the second, and undoing the
+    // first would put the old file back over their save. Nothing is undone;
+    // the journal says where things stand; after the person puts the old
+    // version back, `recover --undo` brings back the state before.
+    let (_d, repo) = generated_school(6);
+    let before = tree(&repo);
+    let pupils: Vec<String> = before.keys().filter(|k| k.ends_with("pupil.yaml")).cloned().collect();
+    let (first, last) = (pupils[0].clone(), pupils[pupils.len() - 1].clone());
+    let child = cmd(&repo, JULY, &["rollover"])
+        .env("SENCO_STEP_DELAY_MS", "150")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let t0 = std::time::Instant::now();
+    while std::fs::read(repo.join(&first)).ok().as_ref() == Some(&before[&first]) {
+        assert!(t0.elapsed().as_secs() < 30, "the rollover never replaced {first}");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let rolled = std::fs::read(repo.join(&first)).unwrap();
+    let save = |rel: &str, text: Vec<u8>| {
+        std::fs::write(repo.join("edit.tmp"), text).unwrap();
+        std::fs::rename(repo.join("edit.tmp"), repo.join(rel)).unwrap();
+    };
+    let mut mine = rolled.clone();
+    mine.extend_from_slice(b"# a colleague's note\n");
+    save(&first, mine.clone());
+    let mut theirs = before[&last].clone();
+    theirs.extend_from_slice(b"# another note\n");
+    save(&last, theirs.clone());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("senco undid nothing") && stderr.contains(&format!("`{first}` was changed")), "{stderr}");
+    assert_eq!(std::fs::read(repo.join(&first)).unwrap(), mine, "the colleague's save is there");
+    assert_eq!(std::fs::read(repo.join(&last)).unwrap(), theirs);
+    // Every command stops while the change is part-way.
+    assert_eq!(go(&repo, JULY, &["list"]).code, 2);
+    // As the message says: the version before senco's back in place, then undo.
+    let undo = stderr.split("the version before senco's is `").nth(1).unwrap().split('`').next().unwrap();
+    std::fs::copy(repo.join(undo), repo.join(&first)).unwrap();
+    let r = go(&repo, JULY, &["recover", "--undo"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let mut want = before.clone();
+    want.insert(last.clone(), theirs);
+    assert!(differing(&tree(&repo), &want).is_empty(), "{:?}", differing(&tree(&repo), &want));
+}
+
+#[test]
 fn a_second_writer_is_refused_while_the_first_runs() {
     let (_d, repo) = generated_school(3);
     let mut child = cmd(&repo, JULY, &["rollover"])

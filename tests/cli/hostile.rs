@@ -215,6 +215,39 @@ fn a_fifo_in_place_of_a_record_is_refused_without_hanging() {
 
 #[cfg(unix)]
 #[test]
+fn a_fifo_never_blocks_a_writer_or_a_template() {
+    // Each writer reads the files it changes through the loader's bounded
+    // reader: a FIFO in place of pupil.yaml, catalogue.yaml, a log or a
+    // template is refused by name, never opened (it would block for ever).
+    let fifo = |p: &std::path::Path| {
+        let _ = std::fs::remove_file(p);
+        std::process::Command::new("mkfifo").arg(p).status().is_ok_and(|s| s.success())
+    };
+    let cases: &[(&str, &[&str])] = &[
+        ("pupils/ava-brown/pupil.yaml", &["archive", "ava-brown", "--left", "2026-11-01"]),
+        ("pupils/ava-brown/pupil.yaml", &["rollover", "--dry-run", "--force"]),
+        ("pupils/ava-brown/log.yaml", &["log", "ava-brown", "--kind", "meeting", "Met"]),
+        ("catalogue.yaml", &["transfer", "out", "zain-ahmed", "-o", "pack-out"]),
+        ("templates/plan.md.j2", &["render", "plan", "zain-ahmed"]),
+    ];
+    for (file, args) in cases {
+        let (_d, repo) = school();
+        if let Some(dir) = repo.join(file).parent() {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        if !fifo(&repo.join(file)) {
+            return;
+        }
+        let (r, _) = senco_timed(&repo, args, Duration::from_secs(30));
+        assert_ne!(r.code, 0, "{args:?}: {}", r.all());
+        let name = file.rsplit('/').next().unwrap();
+        assert!(r.stderr.contains(name), "{args:?}: {}", r.all());
+        assert!(r.stderr.contains("named pipe") || r.stderr.contains("could not be read"), "{args:?}: {}", r.all());
+    }
+}
+
+#[cfg(unix)]
+#[test]
 fn links_leading_outside_the_repository_are_refused() {
     let (d, repo) = school();
     let secret = d.path().join("secret.yaml");

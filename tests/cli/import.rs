@@ -135,6 +135,19 @@ fn apply_writes_moves_and_names_keeping_comments_and_check_stays_clean() {
 }
 
 #[test]
+fn create_is_refused_while_a_pupils_identity_cannot_be_read() {
+    // The unreadable pupil might be a "new SEN pupil" of the roster: a
+    // second record of them would be made.
+    let (_d, repo) = scratch();
+    std::fs::write(repo.join("pupils/cara-diaz/pupil.yaml"), "name: [broken\n").unwrap();
+    let before = tree(&repo);
+    let r = senco(&repo, &["import", "roster", SIMS, "--apply", "--create"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("`pupils/cara-diaz/pupil.yaml`") && r.stderr.contains("cannot tell"), "{}", r.all());
+    assert_eq!(tree(&repo), before, "nothing written");
+}
+
+#[test]
 fn no_upn_is_written_where_the_school_records_none() {
     let (_d, repo) = scratch();
     for id in ["ava-brown", "cara-diaz", "gus-hill"] {
