@@ -405,6 +405,23 @@ fn plan(root: &Path, ops: &[Op]) -> Result<Plan, Failure> {
                 if fs::symlink_metadata(&t).is_ok() {
                     return Err(Failure(format!("`{to}` already exists; not overwriting it")));
                 }
+                // A link in the folder that names a place inside it by its
+                // full path would point at nothing once the folder moves.
+                let inside = fs::canonicalize(&f).unwrap_or_else(|_| f.clone());
+                for e in walkdir::WalkDir::new(&f).max_depth(3).into_iter().flatten() {
+                    if !e.path_is_symlink() {
+                        continue;
+                    }
+                    let Ok(target) = fs::read_link(e.path()) else { continue };
+                    let resolved = fs::canonicalize(e.path()).unwrap_or_else(|_| target.clone());
+                    if target.is_absolute() && (resolved.starts_with(&inside) || target.starts_with(&f)) {
+                        let shown = rel_of(root, e.path());
+                        return Err(Failure(format!(
+                            "`{shown}` is a link to `{}` by its full path, inside the folder being moved, so it would point at nothing afterwards; make it a relative link (`ln -sfr`) or a file of its own, and run the command again",
+                            target.display()
+                        )));
+                    }
+                }
                 if let Some(parent) = t.parent() {
                     want_dir(parent, &mut dirs);
                 }
@@ -443,8 +460,20 @@ fn read_back(rel: &str, old: Option<&[u8]>, new: &[u8]) -> Result<(), String> {
             .map(|f| (f.span.map_or(0, |s| s.start.line), format!("{}: {}", f.code, f.message)))
             .collect()
     };
-    let before: Vec<String> = old_text.map(|o| errors(o).into_iter().map(|(_, m)| m).collect()).unwrap_or_default();
-    match errors(text).into_iter().find(|(_, m)| !before.contains(m)) {
+    // Each error the file had before may stay (counted, not searched: a
+    // file of many thousand bad keys stays linear).
+    let mut before: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (_, m) in old_text.map(errors).unwrap_or_default() {
+        *before.entry(m).or_default() += 1;
+    }
+    let mut new_error = |m: &String| match before.get_mut(m) {
+        Some(n) if *n > 0 => {
+            *n -= 1;
+            false
+        }
+        _ => true,
+    };
+    match errors(text).into_iter().find(|(_, m)| new_error(m)) {
         Some((line, m)) if line > 0 => Err(format!("line {line}: {m}")),
         Some((_, m)) => Err(m),
         None => Ok(()),

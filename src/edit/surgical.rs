@@ -261,7 +261,28 @@ pub fn insert_entry(text: &str, map: &Map, key: &str, value: &str) -> Result<Edi
     let line = format!("{indent}{key}: {value}");
     Ok(match line_after(text, end) {
         Some(at) => Edit { start: at, end: at, text: format!("{line}{nl}") },
-        None => Edit { start: text.len(), end: text.len(), text: format!("{nl}{line}") },
+        None => {
+            // The file ends without a line break: a block value (`|`, `>`)
+            // that ends it would gain one, so its value would change.
+            let mut last = last_v;
+            loop {
+                match last {
+                    Node::Map(m) => match m.entries.last() {
+                        Some((_, v)) => last = v,
+                        None => break,
+                    },
+                    Node::Seq(q) => match q.items.last() {
+                        Some(v) => last = v,
+                        None => break,
+                    },
+                    Node::Scalar(_) => break,
+                }
+            }
+            if matches!(last, Node::Scalar(s) if s.style == Style::Block) {
+                return Err("the file ends inside a block value (`|` or `>`) with no line break after it: adding a line would change that value; save the file with a final line break".into());
+            }
+            Edit { start: text.len(), end: text.len(), text: format!("{nl}{line}") }
+        }
     })
 }
 

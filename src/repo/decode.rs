@@ -13,11 +13,14 @@ use chrono::NaiveDate;
 pub struct Cx<'a> {
     pub file: &'a str,
     pub findings: Vec<Finding>,
+    /// The records whose keys an unknown-key hint has listed in this file:
+    /// listed once, so a file of many bad keys gives output in proportion.
+    listed: Vec<&'static str>,
 }
 
 impl<'a> Cx<'a> {
     pub fn new(file: &'a str) -> Cx<'a> {
-        Cx { file, findings: Vec::new() }
+        Cx { file, findings: Vec::new(), listed: Vec::new() }
     }
 
     pub fn error(&mut self, code: &'static str, span: Span, message: String, hint: Option<String>) {
@@ -34,11 +37,19 @@ impl<'a> Cx<'a> {
         self.error("wrong-type", node.span(), format!("expected {expected}, found {found}"), hint);
     }
 
-    pub fn unknown_key(&mut self, key: &Scalar, known: &[&str], what: &str) {
+    pub fn unknown_key(&mut self, key: &Scalar, known: &[&str], what: &'static str) {
         let shown = shorten(&key.value);
         let hint = match suggest(&key.value, known.iter().copied()) {
             Some(s) => format!("did you mean `{s}`? (a school's own keys start with `x-`, e.g. `x-{shown}`)"),
-            None => format!("{what} keys are: {}; a school's own keys start with `x-`", list(known)),
+            None if self.listed.contains(&what) => {
+                format!(
+                    "not a {what} key (the first unknown key above lists them); a school's own keys start with `x-`"
+                )
+            }
+            None => {
+                self.listed.push(what);
+                format!("{what} keys are: {}; a school's own keys start with `x-`", list(known))
+            }
         };
         self.error("unknown-key", key.span, format!("unknown key `{shown}` in {what}"), Some(hint));
     }
@@ -472,6 +483,21 @@ mod tests {
         assert_eq!(dups[100_000], Some(8));
         let Some(Node::Map(small)) = parse("a: 1\nb: 2\na: 3\n").unwrap() else { panic!() };
         assert_eq!(earlier_duplicates(&small), [None, None, Some(1)]);
+    }
+
+    #[test]
+    fn an_unknown_key_hint_lists_the_keys_once_per_file() {
+        let text: String = (0..1000).map(|i| format!("zz{i}: v\n")).collect();
+        let doc = parse(&text).unwrap().unwrap();
+        let mut cx = Cx::new("p.yaml");
+        crate::model::Pupil::decode(&doc, &mut cx);
+        let hints: Vec<&str> =
+            cx.findings.iter().filter(|f| f.code == "unknown-key").filter_map(|f| f.hint.as_deref()).collect();
+        assert_eq!(hints.len(), 1000);
+        assert_eq!(hints.iter().filter(|h| h.contains(" keys are: ")).count(), 1, "{:?}", &hints[..2]);
+        // The output grows with the file, not with the file times the key list.
+        let total: usize = hints.iter().map(|h| h.len()).sum();
+        assert!(total < 1000 * 120, "{total}");
     }
 
     #[test]

@@ -71,18 +71,30 @@ fn check_spans(text: &str, node: &Node, depth: usize) {
     }
 }
 
-/// The plain values of a mapping, by key, as text (for "nothing else changed").
+/// The values of a mapping, by key, as text (for "nothing else changed"):
+/// a scalar as its value, a nested mapping or list in full (every value in
+/// it, so a change deep inside, such as a block scalar gaining a line break,
+/// is seen too).
 fn values(map: &yaml::Map) -> Vec<(String, Option<String>)> {
-    map.entries
-        .iter()
-        .map(|(k, v)| {
-            let v = match v {
-                Node::Scalar(s) => Some(s.value.to_string()),
-                _ => None,
-            };
-            (k.value.to_string(), v)
-        })
-        .collect()
+    map.entries.iter().map(|(k, v)| (k.value.to_string(), Some(deep(v, 0)))).collect()
+}
+
+fn deep(n: &Node, depth: usize) -> String {
+    if depth > 64 {
+        return "...".into();
+    }
+    match n {
+        Node::Scalar(s) => format!("{:?}", s.value),
+        Node::Map(m) => {
+            let inner: Vec<String> =
+                m.entries.iter().map(|(k, v)| format!("{:?}: {}", k.value, deep(v, depth + 1))).collect();
+            format!("{{{}}}", inner.join(", "))
+        }
+        Node::Seq(q) => {
+            let inner: Vec<String> = q.items.iter().map(|i| deep(i, depth + 1)).collect();
+            format!("[{}]", inner.join(", "))
+        }
+    }
 }
 
 fn reparse_map(text: &str) -> Option<Vec<(String, Option<String>)>> {
@@ -107,7 +119,7 @@ fn edit_each_value(text: &str, map: &yaml::Map) {
         assert_eq!(after.len(), before.len(), "{text:?} -> {new:?}");
         for (j, (b, a)) in before.iter().zip(&after).enumerate() {
             if i == j {
-                assert_eq!(a.1.as_deref(), Some("fuzz-value"), "{text:?} -> {new:?}");
+                assert_eq!(a.1.as_deref(), Some("\"fuzz-value\""), "{text:?} -> {new:?}");
             } else {
                 assert_eq!(a, b, "{text:?} -> {new:?}");
             }
@@ -124,7 +136,7 @@ fn insert_and_remove(text: &str, map: &yaml::Map) {
             let kept: Vec<_> = after.iter().filter(|(k, _)| k != "x-fuzz").cloned().collect();
             assert_eq!(kept, before, "{text:?} -> {new:?}");
             assert_eq!(after.last().map(|(k, _)| k.as_str()), Some("x-fuzz"), "{text:?} -> {new:?}");
-            assert!(after.iter().any(|(k, v)| k == "x-fuzz" && v.as_deref() == Some("1")), "{text:?} -> {new:?}");
+            assert!(after.iter().any(|(k, v)| k == "x-fuzz" && v.as_deref() == Some("\"1\"")), "{text:?} -> {new:?}");
         }
     }
     if let Some((k, _)) = map.entries.first() {
@@ -290,5 +302,18 @@ mod tests {
         let after = reparse_map("a: 1\nb: 3\n").unwrap();
         assert_ne!(before, after);
         assert!(std::panic::catch_unwind(|| one_input(b"a: 1\nb: 2\n")).is_ok());
+        // A change deep inside a nested value is seen too.
+        let nested = reparse_map("a:\n  b: |\n    x\n").unwrap();
+        assert_ne!(nested, reparse_map("a:\n  b: |\n    x\n    y\n").unwrap());
+    }
+
+    #[test]
+    fn a_new_key_after_a_block_that_ends_the_file_is_refused() {
+        // Found by a hostile review: the block's value would gain a line break
+        // (for a reader that follows the YAML spec; our parser already adds it).
+        let text = "id: a\nprofile:\n  about_me: |\n    I read faster.";
+        let Ok(Some(Node::Map(m))) = yaml::parse(text) else { panic!() };
+        assert!(surgical::insert_entry(text, &m, "left", "2026-07-01").unwrap_err().contains("block value"));
+        one_input(text.as_bytes());
     }
 }

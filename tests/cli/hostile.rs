@@ -248,6 +248,32 @@ fn a_fifo_never_blocks_a_writer_or_a_template() {
 
 #[cfg(unix)]
 #[test]
+fn archive_refuses_a_folder_whose_link_would_break_and_keeps_a_relative_one() {
+    let (_d, repo) = school();
+    let dir = repo.join("pupils/ava-brown");
+    std::fs::rename(dir.join("pupil.yaml"), dir.join(".pupil-real.yaml")).unwrap();
+    std::os::unix::fs::symlink(dir.join(".pupil-real.yaml"), dir.join("pupil.yaml")).unwrap();
+    assert_eq!(senco_timed(&repo, &["check"], Duration::from_secs(30)).0.code, 0);
+    let before = tree(&repo);
+    let (r, _) = senco_timed(&repo, &["archive", "ava-brown", "--left", "2026-11-01"], Duration::from_secs(30));
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.stderr.contains("`pupils/ava-brown/pupil.yaml` is a link") && r.stderr.contains("ln -sfr"),
+        "{}",
+        r.all()
+    );
+    assert_eq!(tree(&repo), before);
+    // A relative link moves with its folder and still reads.
+    std::fs::remove_file(dir.join("pupil.yaml")).unwrap();
+    std::os::unix::fs::symlink(".pupil-real.yaml", dir.join("pupil.yaml")).unwrap();
+    let (r, _) = senco_timed(&repo, &["archive", "ava-brown", "--left", "2026-11-01"], Duration::from_secs(30));
+    assert_eq!(r.code, 0, "{}", r.all());
+    let (r, _) = senco_timed(&repo, &["check"], Duration::from_secs(30));
+    assert!(!r.stdout.contains("unreadable"), "{}", r.all());
+}
+
+#[cfg(unix)]
+#[test]
 fn links_leading_outside_the_repository_are_refused() {
     let (d, repo) = school();
     let secret = d.path().join("secret.yaml");
