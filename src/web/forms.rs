@@ -901,6 +901,11 @@ pub async fn log_post(
     Redirect::to(&format!("{}?saved=log#log", pupil_href(&rec.dir))).into_response()
 }
 
+/// GET on a form's address (after a refused save, a reload): the pupil's page.
+pub async fn back_to_pupil(Path(id): Path<String>) -> Response {
+    Redirect::to(&pupil_href(&id)).into_response()
+}
+
 // ------------------------------------------------------------------ mark an action done, set a target's status
 
 /// The statuses a target can be given from the pupil page.

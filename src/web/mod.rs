@@ -119,9 +119,11 @@ pub fn router(app: Shared) -> Router {
         .route("/pupil/{id}/doc/{kind}", get(pages::pupil_document))
         .route("/pupil/{id}/review/new", get(forms::new_review_form).post(forms::new_review_post))
         .route("/pupil/{id}/review/{stem}", get(forms::outcome_form).post(forms::outcome_post))
-        .route("/pupil/{id}/log", post(forms::log_post))
-        .route("/pupil/{id}/action-done", post(forms::action_done_post))
-        .route("/pupil/{id}/target-status", post(forms::target_status_post))
+        // A form's address left in the browser after a refused save (a
+        // reload, a bookmark) goes back to the pupil's page, never a blank one.
+        .route("/pupil/{id}/log", get(forms::back_to_pupil).post(forms::log_post))
+        .route("/pupil/{id}/action-done", get(forms::back_to_pupil).post(forms::action_done_post))
+        .route("/pupil/{id}/target-status", get(forms::back_to_pupil).post(forms::target_status_post))
         .route("/pupils/new", get(forms::new_pupil_form).post(forms::new_pupil_post))
         .route("/sessions", get(sessions::sessions))
         .route("/sessions/{place}", get(sessions::session_form).post(sessions::session_post))
@@ -142,6 +144,8 @@ pub fn router(app: Shared) -> Router {
         .route("/census", get(duties::census_page))
         .route("/census.csv", get(duties::census_csv))
         .route("/style.css", get(pages::stylesheet))
+        // Browsers ask for it on every page: nothing, rather than a 404 in their console.
+        .route("/favicon.ico", get(|| async { axum::http::StatusCode::NO_CONTENT }))
         .route("/login", get(guard::login))
         .route("/logout", post(guard::logout))
         .fallback(pages::not_found)

@@ -379,6 +379,13 @@ fn hostile_requests_change_nothing() {
         assert!(r.headers.contains_key(h), "{h}");
     }
     assert!(r.body.contains("<main>"));
+    // GET on a form's address writes nothing and goes back to the pupil.
+    for path in ["/pupil/ava-brown/log", "/pupil/ava-brown/action-done", "/pupil/ava-brown/target-status"] {
+        let r = w.get(path);
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(r.headers.get(header::LOCATION).unwrap(), "/pupil/ava-brown");
+    }
+    assert_eq!(w.get("/favicon.ico").status, StatusCode::NO_CONTENT);
     // Other methods.
     let r = w.send(Request::delete("/pupil/ava-brown").header(header::HOST, "localhost").body(Body::empty()).unwrap());
     assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
