@@ -623,3 +623,25 @@ fn request_pack_has_provision_delivered_and_requests_on_record() {
         html.contains("<h3>Provision delivered</h3>") && html.contains("<h2>Requests for assessment on record</h2>")
     );
 }
+
+/// Issue 14.1: the phase transfer section is for an EHC plan in a transfer
+/// year (a transfer recorded within 12 months, or the last year of a phase),
+/// never for every pupil because the rule pack answered "not applicable".
+#[test]
+fn phase_transfer_only_in_an_ehc_plans_transfer_year() {
+    let ashdown = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ashdown");
+    let moving = "Moving to a new school or setting";
+    for (repo, id, shown) in [
+        (&ashdown, "maya-okonkwo", false),    // SEN support, Year 11
+        (&ashdown, "priya-shah", false),      // EHC plan, Year 10
+        (&ashdown, "leah-ford", false),       // watch list
+        (&oakfield(), "amara-osei", false),   // EHC plan, Year 3
+        (&oakfield(), "oliver-green", false), // SEN support with a transition recorded
+        (&oakfield(), "leo-nowak", true),     // EHC plan, Year 6, moving to secondary
+    ] {
+        for format in ["md", "html"] {
+            let pack = ok(repo, &["render", "review", id, "--format", format]);
+            assert_eq!(pack.contains(moving), shown, "{id} ({format}):\n{pack}");
+        }
+    }
+}

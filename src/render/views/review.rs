@@ -63,8 +63,9 @@ pub struct ReviewPack {
     /// `keep`, `amend`, `cease`.
     pub recommendation_code: Option<&'static str>,
     pub proposed_amendments: Option<String>,
-    /// A phase transfer is coming (the pupil's `transition`, or the last year
-    /// of a phase in England): the plan must name the new setting in time.
+    /// An EHC plan (England) in a transfer year: a transfer recorded within
+    /// 12 months (ENG-PHASE applies) or the last year of a phase. The plan
+    /// must name the new setting in time. None for every other pupil.
     pub phase_transfer: Option<PhaseTransferView>,
     /// Year 9 and above in England: preparing-for-adulthood questions apply.
     pub preparing_for_adulthood: bool,
@@ -389,18 +390,24 @@ pub fn specified(i: &InterventionView) -> String {
 }
 
 fn phase_transfer(cx: &Ctx, rec: &PupilRecord, pupil: &PupilView) -> Option<PhaseTransferView> {
-    let j = cx.settings.school.jurisdiction;
-    let outcome =
-        crate::rules::eval::evaluate(cx.settings, rec, cx.today).into_iter().find(|o| o.rule.code == "ENG-PHASE");
-    let end_of_phase = j == Jurisdiction::England
-        && pupil.statutory
-        && pupil
-            .year_group
-            .is_some_and(|y| y == 2 || y == 6 || y == 11 || Some(y) == cx.settings.school.last_year_group);
-    let t = pupil.transition.as_ref();
-    if outcome.is_none() && !end_of_phase && t.is_none_or(|t| t.date.is_none()) {
+    // Reg. 18 is a duty of an EHC plan in England: the section shows only in
+    // a transfer year, when ENG-PHASE applies (a transfer recorded within the
+    // coming 12 months) or the pupil is in the last year of a phase. The rule
+    // pack answers for every pupil, so a not-applicable outcome is no answer.
+    if cx.settings.school.jurisdiction != Jurisdiction::England
+        || rec.pupil.as_ref().and_then(|p| p.level()) != Some(Level::Ehcp)
+    {
         return None;
     }
+    let outcome = crate::rules::eval::evaluate(cx.settings, rec, cx.today)
+        .into_iter()
+        .find(|o| o.rule.code == "ENG-PHASE" && o.status != crate::rules::eval::Status::NotApplicable);
+    let end_of_phase =
+        pupil.year_group.is_some_and(|y| y == 2 || y == 6 || y == 11 || Some(y) == cx.settings.school.last_year_group);
+    if outcome.is_none() && !end_of_phase {
+        return None;
+    }
+    let t = pupil.transition.as_ref();
     Some(PhaseTransferView {
         next_setting: t.and_then(|t| t.next_setting.clone()),
         date: t.and_then(|t| t.date.clone()),
