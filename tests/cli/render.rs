@@ -645,3 +645,47 @@ fn phase_transfer_only_in_an_ehc_plans_transfer_year() {
         }
     }
 }
+
+fn paperwork() -> std::path::PathBuf {
+    fixture("paperwork")
+}
+
+/// Issue 14.2: the review and request packs figure provision delivered with
+/// one function, so for the same place over the same span they agree; weeks
+/// before a place's log began are never counted as minutes missed; a place
+/// that ended before its log began is "Not recorded", its dates in order.
+#[test]
+fn review_and_request_packs_agree_on_provision_delivered() {
+    let cells = |l: &str| l.split('|').map(|c| c.trim().to_string()).collect::<Vec<_>>();
+    let mut compared = 0;
+    for id in ["siobhan-oconnor-fitzgerald", "amelia-rose-st-john-smith"] {
+        let review = ok(&paperwork(), &["render", "review", id]);
+        let request = ok(&paperwork(), &["render", "request", id]);
+        let table = &request[request.find("### Provision delivered").unwrap()..request.find("### Reviews").unwrap()];
+        for row in review.lines().filter(|l| l.contains("planned minutes received")) {
+            let c = cells(row);
+            let (name, said) = (&c[1], &c[5]);
+            let words: Vec<&str> = said.split(' ').collect();
+            let (got, planned) = (words[0], words[2]);
+            // Both spans start at the log's first month: the figures must be the same.
+            assert!(said.contains("since its sessions were first logged"), "{said}");
+            let same = table.lines().map(cells).find(|r| r.len() > 6 && &r[1] == name && r[4] != "Not recorded");
+            let same = same.unwrap_or_else(|| panic!("{name} missing from the request pack:\n{table}"));
+            assert_eq!((same[4].as_str(), same[5].as_str()), (planned, got), "{id}: {name}\n{row}\n{table}");
+            assert!(said.contains(&format!("({})", same[6])), "{said} against {}", same[6]);
+            if same[7] != "None" {
+                assert!(said.contains(&same[7]), "missed sessions in the same words: {said} against {}", same[7]);
+            }
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 4, "the mentoring and travel places of Siobhan, the mentoring and literacy of Amelia");
+    let review = ok(&paperwork(), &["render", "review", "siobhan"]);
+    // Her literacy place ended in July 2026; its log began in November 2026.
+    assert!(review.contains("| 8 September 2025 to 17 July 2026 | Not recorded |"), "{review}");
+    let request = ok(&paperwork(), &["render", "request", "amelia"]);
+    assert!(
+        request.contains("| Learning mentor sessions | 6 October 2025 | 27 March 2026 | Not recorded |"),
+        "{request}"
+    );
+}

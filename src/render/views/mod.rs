@@ -7,6 +7,7 @@
 pub mod chart;
 pub mod checklist;
 pub mod chronology;
+pub mod delivered;
 pub mod evidence;
 pub mod provision;
 pub mod request;

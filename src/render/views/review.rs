@@ -6,7 +6,6 @@
 //! the actions come from the last review *held*. Every fact the records do
 //! not hold is `None` (an empty answer box), never invented text.
 
-use super::words;
 use super::{
     due, interventions, pupil_view, review_view, targets, Ctx, DueView, InterventionView, PupilView, ReviewView,
     SchoolView, TargetView, Terms,
@@ -312,67 +311,38 @@ fn default_invitees(cx: &Ctx, pupil: &PupilView) -> Vec<InviteeView> {
     invitees
 }
 
-/// `5 sessions of 10 minutes a week, in a group of 4`.
-/// What the place received, in words, from the delivery records: since the
-/// last review held (else since it started) to its end or today. `None`
-/// ("Not recorded") when its provision has no delivery records at all.
+/// What the place received, in words, from the delivery records
+/// (`super::delivered`, the request pack's figures too): since the last
+/// review held (else since it started, or since its sessions were first
+/// logged) to its end or today. `None` ("Not recorded") when its provision
+/// has no delivery records for that span.
 pub fn delivered(cx: &Ctx, rec: &PupilRecord, id: &str, since: Option<NaiveDate>) -> Option<String> {
-    use crate::query::delivery;
     let iv = rec.interventions.iter().find(|iv| text(&iv.id) == Some(id))?;
-    let start = val(&iv.start)?;
-    let from = since.map_or(start, |s| s.max(start));
-    let to = val(&iv.end).map_or(cx.today, |e| e.min(cx.today));
-    if to < from {
-        return None;
-    }
-    let provision = text(&iv.provision).and_then(|p| cx.catalogue.get(p).copied());
-    let f = match crate::rules::dates::SchoolCalendar::from_settings(cx.settings) {
-        Some(cal) => delivery::figures(&cal, rec, iv, provision, &cx.repo.delivery, &cx.catalogue, from, to),
-        None => delivery::delivered(rec, iv, provision, &cx.repo.delivery, &cx.catalogue, from, to),
-    };
-    if !f.recorded {
-        return None;
-    }
+    let d = super::delivered::delivered(cx, rec, iv, since).filter(|d| d.recorded)?;
     let n = |m: f64| crate::render::fmt_num(m.round());
-    let period = match since {
-        Some(s) if s >= start => format!("since the last review on {}", words::long_date(s)),
-        _ => format!("since it began on {}", words::long_date(start)),
-    };
-    let mut out = if f.planned_minutes > 0.0 {
-        let share = (f.delivered_minutes / f.planned_minutes * 100.0).round();
-        format!(
+    let f = &d.figures;
+    let period = d.period();
+    let mut out = match (d.planned_minutes.filter(|p| *p > 0.0), d.percent()) {
+        (Some(planned), Some(share)) => format!(
             "{} of {} planned minutes received {period} ({}%)",
             n(f.delivered_minutes),
-            n(f.planned_minutes),
+            n(planned),
             crate::render::fmt_num(share)
-        )
-    } else {
-        format!("{} minutes received {period}", n(f.delivered_minutes))
+        ),
+        _ => format!("{} minutes received {period}", n(f.delivered_minutes)),
     };
-    let missed: Vec<String> = f
-        .reasons
-        .iter()
-        .map(|(why, count)| {
-            let times = if *count == 1 { "once".to_string() } else { format!("{count} times") };
-            let why = match why.split_once(": ") {
-                Some((status, reason)) => format!("{} ({reason})", words::sentence(status)),
-                None => words::sentence(why),
-            };
-            format!("{why} {times}")
-        })
-        .collect();
+    let missed = d.missed();
     if !missed.is_empty() {
         out.push_str(&format!(". Missed: {}", missed.join("; ")));
     }
     out.push('.');
-    // A delivery file of this place that could not be read: say so in words.
-    let places = [text(&iv.provision), text(&iv.id)];
-    if cx.repo.delivery_unread.iter().any(|f| places.contains(&f.split('/').nth(1))) {
+    if d.unread {
         out.push_str(" Some records of sessions could not be read, so this may be too few.");
     }
     Some(out)
 }
 
+/// `5 sessions of 10 minutes a week, in a group of 4`.
 pub fn specified(i: &InterventionView) -> String {
     let n = crate::render::fmt_num;
     let sessions = if i.sessions_per_week == 1.0 {
