@@ -689,3 +689,18 @@ fn review_and_request_packs_agree_on_provision_delivered() {
         "{request}"
     );
 }
+
+/// Issue 14.3: an exit score without its own `scale` is on the entry's scale
+/// (docs/format.md), so it is said in words like the entry, never raw.
+#[test]
+fn an_exit_score_borrows_the_entrys_scale() {
+    for kind in ["plan", "review", "request"] {
+        for format in ["md", "html"] {
+            let doc = ok(&paperwork(), &["render", kind, "siobhan", "--format", format]);
+            // entry { score: 124, scale: age-months }, exit { score: 131 }
+            assert!(doc.contains("10 years 4 months") && doc.contains("10 years 11 months"), "{kind} {format}:\n{doc}");
+            // (The HTML plan's chart of entry and exit keeps its bare figures, on screen only.)
+            assert!(!doc.contains("131 (") && !doc.contains("| 131 |"), "{kind} {format}: a raw exit score\n{doc}");
+        }
+    }
+}

@@ -637,19 +637,22 @@ pub fn interventions(cx: &Ctx, rec: &PupilRecord) -> Vec<InterventionView> {
             let (sessions, minutes) = cost::sessions_and_minutes(iv, prov);
             let start = val(&iv.start);
             let end = val(&iv.end);
-            let m = |x: &Option<crate::model::Measurement>| {
+            // An exit that names no measure or scale was taken on the entry's
+            // (docs/format.md), so it is read, and said in words, on that scale.
+            let m = |x: &Option<crate::model::Measurement>, like: Option<&crate::model::Measurement>| {
                 x.as_ref().and_then(|m| {
+                    let scale = val(&m.scale).or_else(|| like.and_then(|e| val(&e.scale)));
                     Some(MeasureView {
                         date: d(val(&m.date)),
                         score: val(&m.score)?,
-                        measure: t(&m.measure),
-                        scale: val(&m.scale).map(|s| s.as_str()),
-                        result: words::score(val(&m.score)?, val(&m.scale)),
+                        measure: t(&m.measure).or_else(|| like.and_then(|e| t(&e.measure))),
+                        scale: scale.map(|s| s.as_str()),
+                        result: words::score(val(&m.score)?, scale),
                     })
                 })
             };
-            let entry = m(&iv.entry);
-            let exit = m(&iv.exit);
+            let entry = m(&iv.entry, None);
+            let exit = m(&iv.exit, iv.entry.as_ref());
             let id = text(&iv.id).unwrap_or_default().to_string();
             InterventionView {
                 name: text(&iv.name)
