@@ -704,3 +704,20 @@ fn an_exit_score_borrows_the_entrys_scale() {
         }
     }
 }
+
+/// Issue 14.4: a meeting being prepared (a review file dated after today) is
+/// not a review held: no target takes its "rating" from it, and the plan's
+/// reviews table leaves it out, naming it as the next meeting instead.
+#[test]
+fn a_meeting_being_prepared_is_not_a_rating() {
+    for format in ["md", "html"] {
+        let plan = ok(&paperwork(), &["render", "plan", "siobhan", "--format", format]);
+        assert!(!plan.contains("at the review of 15 January 2027"), "{plan}");
+        assert!(plan.contains("Next meeting: 15 January 2027 (being prepared)."), "{plan}");
+        assert_eq!(plan.matches("15 January 2027").count(), 1, "only as the next meeting:\n{plan}");
+        assert!(plan.contains("Partly achieved at the review of 18 May 2026") || format == "html", "{plan}");
+        let review = ok(&paperwork(), &["render", "review", "siobhan", "--format", format]);
+        assert!(!review.contains("Not rated (15 January 2027)"), "{review}");
+        assert!(review.contains("Not yet reviewed"), "{review}");
+    }
+}

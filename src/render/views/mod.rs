@@ -522,8 +522,17 @@ pub fn targets(cx: &Ctx, rec: &PupilRecord) -> Vec<TargetView> {
             let need = text(&tg.need).unwrap_or_default().to_string();
             let status = val(&tg.status).unwrap_or(Status::Open);
             let due = val(&tg.due);
+            // A review held by today that recorded a rating or a note for it:
+            // a meeting being prepared (dated after today, or nothing recorded
+            // yet) is no rating.
             let latest_progress = rec.reviews.iter().rev().find_map(|r| {
+                if val(&r.review.date).is_none_or(|x| x > cx.today) {
+                    return None;
+                }
                 let tp = r.review.targets.iter().flatten().find(|p| text(&p.target) == Some(id.as_str()))?;
+                if tp.progress.is_none() && t(&tp.note).is_none() {
+                    return None;
+                }
                 Some(ProgressView {
                     date: val(&r.review.date).map_or_else(|| r.stem.clone(), |d| d.to_string()),
                     rating: val(&tp.progress).map(|s| s.as_str()),
@@ -923,11 +932,14 @@ pub struct PlanView {
     pub targets: Vec<TargetView>,
     pub interventions: Vec<InterventionView>,
     pub assessments: Vec<AssessmentView>,
-    /// Oldest first.
+    /// Reviews held by today, oldest first.
     pub reviews: Vec<ReviewView>,
     /// The latest review held by today: the views, aspirations and home
     /// support the plan carries come from it.
     pub latest_review: Option<ReviewView>,
+    /// The date of the next meeting being prepared (the earliest review file
+    /// dated after today), if any: a meeting to come, not a review held.
+    pub next_meeting: Option<String>,
     pub due: Vec<DueView>,
     /// The earliest due date, from `due`.
     pub next_review: Option<String>,
@@ -960,7 +972,14 @@ pub fn plan(cx: &Ctx, rec: &PupilRecord) -> PlanView {
             .rev()
             .find(|r| val(&r.review.date).is_some_and(|x| x <= cx.today))
             .map(|r| review_view(cx, rec, r)),
-        reviews: reviews(cx, rec),
+        reviews: reviews(cx, rec).into_iter().filter(|r| r.held).collect(),
+        next_meeting: rec
+            .reviews
+            .iter()
+            .filter_map(|r| val(&r.review.date))
+            .filter(|x| *x > cx.today)
+            .min()
+            .map(|x| x.to_string()),
         due,
     }
 }
