@@ -721,3 +721,30 @@ fn a_meeting_being_prepared_is_not_a_rating() {
         assert!(review.contains("Not yet reviewed"), "{review}");
     }
 }
+
+/// Issue 14.5-14.7: documents for parents name every census SEN type in
+/// words (DS too), the pupil's checklist says roles, money and census
+/// returns in words (no negative zero, no currency code), and the review
+/// pack's sign-off gives roles in the invitee table's words.
+#[test]
+fn parents_read_needs_roles_and_money_in_words() {
+    for format in ["md", "html"] {
+        let plan = ok(&paperwork(), &["render", "plan", "kai-o-neill", "--format", format]);
+        assert!(plan.contains("Down syndrome (DS)"), "{plan}");
+        let list = ok(&paperwork(), &["render", "checklist", "kai-o-neill", "--format", format]);
+        for raw in ["local-authority", "social-care", "GBP", "-0.00", "census code E", "types DS", "6000.00"] {
+            assert!(!list.contains(raw), "`{raw}` in the pupil's checklist ({format}):\n{list}");
+        }
+        assert!(list.contains("records no invitee or attendee for: local authority, health, social care"), "{list}");
+        assert!(list.contains("costs £0.00 this academic year"), "{list}");
+        assert!(list.contains("notional threshold of £6,000.00"), "{list}");
+        assert!(list.contains("main need Down syndrome (DS) and second need Multi-sensory impairment (MSI)"), "{list}");
+        let review = ok(&paperwork(), &["render", "review", "siobhan", "--format", format]);
+        let signed = &review[review.rfind("Signed").unwrap()..];
+        assert!(!signed.contains("parent"), "a raw role in the sign-off: {signed}");
+        assert!(signed.contains("Parent"), "{signed}");
+    }
+    // The school's own checklist keeps the codes, behind their label.
+    let school = ok(&paperwork(), &["render", "checklist"]);
+    assert!(school.contains("census code E, types DS and MSI"), "{school}");
+}

@@ -264,7 +264,12 @@ pub fn review_pack(cx: &Ctx, rec: &PupilRecord) -> ReviewPack {
                     .flatten()
                     .map(|s| SignatureView {
                         name: text(&s.name).unwrap_or_default().to_string(),
-                        role: text(&s.role).map(str::to_string),
+                        // A recorded role in the invitee table's words ("parent" is
+                        // "Parent"); any other role as written.
+                        role: text(&s.role).map(|r| {
+                            crate::model::Role::parse(r)
+                                .map_or_else(|| r.to_string(), |r| super::role_label(r).to_string())
+                        }),
                         date: val(&s.date).map(|d| d.to_string()),
                     })
                     .collect()
