@@ -1026,10 +1026,50 @@ pub struct ClassPupil {
     pub needs: Vec<NeedView>,
     /// Strategies of every need, primary first, without repeats.
     pub strategies: Vec<String>,
+    /// What helps, for the sheet: every item of the pupil's own profile
+    /// (never cut), then the strategies of their needs while the list holds
+    /// fewer than 6.
+    pub what_helps: Vec<String>,
     /// Open targets.
     pub targets: Vec<TargetView>,
     /// Interventions running on `today`.
     pub interventions: Vec<InterventionView>,
+    /// The row is likely taller than a landscape page: it may break across
+    /// pages (`class="tall"`), where a short row is kept whole.
+    pub tall: bool,
+}
+
+/// The class sheet's "what helps": the pupil's own items, all of them, then
+/// the needs' strategies up to 6 items in all, without repeats.
+fn what_helps(own: &[String], strategies: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in own {
+        if !out.contains(s) {
+            out.push(s.clone());
+        }
+    }
+    for s in strategies {
+        if out.len() >= 6 {
+            break;
+        }
+        if !out.contains(s) {
+            out.push(s.clone());
+        }
+    }
+    out
+}
+
+/// Whether a class sheet row is likely taller than a landscape A4 page: its
+/// tallest cell, at about 25 characters a line in a 7-column grid at 8.5pt,
+/// over 30 lines (a page holds about 44 under the header). Chromium moves a
+/// row it may not break to the next page and splits it there anyway,
+/// leaving a blank page; a row this tall is let break instead.
+fn tall_row(cells: &[Vec<String>]) -> bool {
+    const CHARS_PER_LINE: usize = 25;
+    let lines = |items: &Vec<String>| -> usize {
+        items.iter().map(|s| s.chars().count().div_ceil(CHARS_PER_LINE).max(1)).sum()
+    };
+    cells.iter().map(lines).max().unwrap_or(0) > 30
 }
 
 /// The classes of pupils on the register, sorted.
@@ -1060,13 +1100,34 @@ pub fn class(cx: &Ctx, class: &str) -> ClassView {
         .map(|rec| {
             let needs = needs(cx, rec);
             let pupil = pupil_view(cx, rec);
+            let strategies = strategies(&needs);
+            let what_helps = what_helps(&pupil.profile.what_helps, &strategies);
+            let targets: Vec<TargetView> = targets(cx, rec).into_iter().filter(|t| t.open).collect();
+            let interventions: Vec<InterventionView> =
+                interventions(cx, rec).into_iter().filter(|i| i.current).collect();
+            // Each cell as the sheet prints it (a date in words is about as
+            // long as "24 November 2026", the sessions as "5 × 30 min").
+            let p = &pupil.profile;
+            let tall = tall_row(&[
+                needs.iter().map(|n| n.label.clone()).collect(),
+                what_helps.clone(),
+                p.what_doesnt_help.iter().chain(&p.triggers).cloned().collect(),
+                p.medical.iter().chain(&p.access).cloned().collect(),
+                targets.iter().map(|t| format!("{} (by 24 November 2026)", t.outcome)).collect(),
+                interventions
+                    .iter()
+                    .map(|i| format!("{} (5 × 30 min, {})", i.name, i.staff.as_deref().unwrap_or("")))
+                    .collect(),
+            ]);
             ClassPupil {
                 watch_list: !pupil.on_register,
                 pupil,
-                strategies: strategies(&needs),
+                strategies,
+                what_helps,
                 needs,
-                targets: targets(cx, rec).into_iter().filter(|t| t.open).collect(),
-                interventions: interventions(cx, rec).into_iter().filter(|i| i.current).collect(),
+                targets,
+                interventions,
+                tall,
             }
         })
         .collect();
