@@ -81,7 +81,8 @@ pub fn pupil_yearly<'a>(
     staff: impl Fn(&'a Intervention) -> Option<&'a Staff>,
     provision: impl Fn(&'a Intervention) -> Option<&'a Provision>,
 ) -> f64 {
-    interventions.iter().map(|iv| yearly(settings, iv, staff(iv), provision(iv))).sum()
+    // `+ 0.0`: an empty sum is -0.0, which would show as "-0.00".
+    interventions.iter().map(|iv| yearly(settings, iv, staff(iv), provision(iv))).sum::<f64>() + 0.0
 }
 
 /// Whether a place runs on `day` (started on or before it, not ended before it).
@@ -143,6 +144,29 @@ pub fn round_money(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
+/// An amount for a parent to read: the currency's sign for the common ones
+/// (`£6,000.00`), else the amount and the currency as written; thousands
+/// separated, 2 decimals, never a negative zero.
+pub fn money_in_words(x: f64, currency: &str) -> String {
+    let x = round_money(x) + 0.0;
+    let cents = format!("{:.2}", x.abs());
+    let (whole, frac) = cents.split_once('.').unwrap_or((&cents, "00"));
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    match currency.trim().to_ascii_uppercase().as_str() {
+        "GBP" => format!("{sign}£{grouped}.{frac}"),
+        "EUR" => format!("{sign}€{grouped}.{frac}"),
+        "USD" => format!("{sign}${grouped}.{frac}"),
+        other => format!("{sign}{grouped}.{frac} {other}"),
+    }
+}
+
 /// Minutes as shown and as every JSON output gives them: whole minutes.
 pub fn round_minutes(x: f64) -> f64 {
     x.round()
@@ -170,6 +194,17 @@ fn days(a: NaiveDate, b: NaiveDate) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_for_a_parent_has_its_sign_and_no_negative_zero() {
+        assert_eq!(money_in_words(6000.0, "GBP"), "£6,000.00");
+        assert_eq!(money_in_words(-0.0, "GBP"), "£0.00");
+        assert_eq!(money_in_words(1234567.891, "usd"), "$1,234,567.89");
+        assert_eq!(money_in_words(999.995, "EUR"), "€1,000.00");
+        assert_eq!(money_in_words(12.5, "CHF"), "12.50 CHF");
+        let none = pupil_yearly(&settings(true), &[], |_| None, |_| None);
+        assert!(none == 0.0 && none.is_sign_positive(), "{none}");
+    }
 
     fn settings(calendar: bool) -> Settings {
         let cal = if calendar { "[calendar]\nyear_start = 2026-09-01\nyear_end = 2027-07-20\n" } else { "" };

@@ -127,6 +127,7 @@ pub fn outcomes(repo: &Repo, rec: &PupilRecord, today: NaiveDate) -> Vec<Outcome
                     status: Status::NotApplicable,
                     due: None,
                     detail: format!("does not apply: {why}"),
+                    words: None,
                     file: rec.file("pupil.yaml"),
                     span: None,
                 });

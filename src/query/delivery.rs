@@ -72,6 +72,23 @@ pub fn attendance<'a>(
         .then(|| (Attendance::Cancelled, text(&session.cancelled)))
 }
 
+/// The minutes a session ran: its own `minutes`, else the minutes of the
+/// place it was logged for, as the per-pupil figures count it (`delivered`):
+/// the place of the first pupil it lists (or of any pupil whose place it
+/// is, for a session that lists none), else the catalogue's default.
+pub fn session_minutes(repo: &Repo, place: &str, session: &Session, catalogue: &HashMap<&str, &Provision>) -> f64 {
+    if let Some(m) = val(&session.minutes) {
+        return m;
+    }
+    let listed: Vec<&str> = session.pupils.iter().flatten().filter_map(|p| text(&p.pupil)).collect();
+    let recs = repo.pupils.iter().filter(|r| listed.is_empty() || listed.contains(&r.dir.as_str()));
+    let joined = recs
+        .filter_map(|r| joined_place(r, place, session, catalogue))
+        .map(|iv| sessions_and_minutes(iv, text(&iv.provision).and_then(|p| catalogue.get(p).copied())).1)
+        .find(|m| *m > 0.0);
+    joined.or_else(|| catalogue.get(place).and_then(|p| val(&p.default_minutes))).unwrap_or(0.0)
+}
+
 /// Planned and delivered minutes of one place over a period.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Figures {
@@ -317,7 +334,8 @@ pub fn query(repo: &Repo, today: NaiveDate, opts: &Options) -> Result<Report, St
             for s in &file.sessions {
                 let (Some(staff), Some(d)) = (text(&s.staff), val(&s.date)) else { continue };
                 if from <= d && d <= to && s.cancelled.is_none() {
-                    by_staff.entry(staff.to_string()).or_default().1 += val(&s.minutes).unwrap_or(0.0);
+                    let m = session_minutes(repo, &file.place, s, &catalogue);
+                    by_staff.entry(staff.to_string()).or_default().1 += m;
                 }
             }
         }

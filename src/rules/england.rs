@@ -457,9 +457,9 @@ fn eng_ar_invitees(cx: &mut Cx) {
     let groups: [(&str, &[Role]); 5] = [
         (if young { "parent or young person" } else { "parent" }, parent),
         ("school", &[Role::Senco, Role::Teacher, Role::SchoolLeader, Role::TeachingAssistant]),
-        ("local-authority", &[Role::LocalAuthority]),
+        ("local authority", &[Role::LocalAuthority]),
         ("health", &[Role::Health, Role::Therapist]),
-        ("social-care", &[Role::SocialCare]),
+        ("social care", &[Role::SocialCare]),
     ];
     let missing: Vec<&str> =
         groups.iter().filter(|(_, rs)| !rs.iter().any(|r| have.contains(r))).map(|(n, _)| *n).collect();
@@ -818,6 +818,7 @@ fn eng_cost_of(cx: &mut Cx, cost: f64) {
         .calendar
         .as_ref()
         .map_or("a year".to_string(), |cal| format!("this academic year ({} to {})", cal.year_start, cal.year_end));
+    let cost = cost + 0.0; // an empty sum is -0.0: never "-0.00"
     let (status, detail) = if cost > c.notional_threshold {
         (
             Status::NotMet,
@@ -832,8 +833,16 @@ fn eng_cost_of(cx: &mut Cx, cost: f64) {
             format!("additional provision costs {cost:.2} {} {year}, within {:.2}", c.currency, c.notional_threshold),
         )
     };
+    let money = |x: f64| crate::model::cost::money_in_words(x, &c.currency);
+    let words = format!(
+        "additional provision costs {} {year}, {} the school's notional threshold of {}",
+        money(cost),
+        if status == Status::NotMet { "above" } else { "within" },
+        money(c.notional_threshold)
+    );
     let file = cx.rec.file("interventions.yaml");
     cx.push("ENG-COST", status, None, detail, file, None);
+    cx.words(words);
 }
 
 pub static ENG_CENSUS: Rule = Rule {
@@ -908,7 +917,16 @@ fn eng_census(cx: &mut Cx) {
                 Some(s) => format!("census code {code}, types {} and {}", t.value, s.value),
                 None => format!("census code {code}, primary type {}", t.value),
             };
-            cx.push(CODE, Status::Met, None, detail, file, Some(t.span))
+            let level = if cx.level == Level::Ehcp { "an EHC plan" } else { "SEN support" };
+            let words = match second {
+                Some(s) => format!(
+                    "returned in the school census with {level}, main need {} and second need {}",
+                    t.value, s.value
+                ),
+                None => format!("returned in the school census with {level}, main need {}", t.value),
+            };
+            cx.push(CODE, Status::Met, None, detail, file, Some(t.span));
+            cx.words(words);
         }
     }
 }
@@ -1173,7 +1191,7 @@ pub fn senco_outcomes(settings: &Settings, staff: &[Staff], today: NaiveDate) ->
     const FILE: &str = "staff.yaml";
     let mut out = Vec::new();
     let mut push = |status: Status, due: Option<NaiveDate>, detail: String, file: &str, span: Option<Span>| {
-        out.push(Outcome { rule: &ENG_SENCO, status, due, detail, file: file.into(), span })
+        out.push(Outcome { rule: &ENG_SENCO, status, due, detail, words: None, file: file.into(), span })
     };
     let Some(m) = staff.iter().find(|s| val(&s.role) == Some(StaffRole::Senco)) else {
         if settings.school.senco.as_deref().is_some_and(|s| !s.trim().is_empty()) {

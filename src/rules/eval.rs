@@ -70,6 +70,10 @@ pub struct Outcome {
     pub due: Option<NaiveDate>,
     /// What the outcome rests on, in words.
     pub detail: String,
+    /// `detail` for a parent, when it quotes values a parent should not
+    /// read (census codes, a currency code): the pupil's checklist shows it
+    /// instead. Dates and need types in it are put into words there too.
+    pub words: Option<String>,
     /// The file and span of the fact it rests on.
     pub file: String,
     pub span: Option<Span>,
@@ -111,7 +115,14 @@ impl<'a> Cx<'a> {
         span: Option<Span>,
     ) {
         if let Some(rule) = rule(code) {
-            self.out.push(Outcome { rule, status, due, detail, file, span });
+            self.out.push(Outcome { rule, status, due, detail, words: None, file, span });
+        }
+    }
+
+    /// Says the outcome just pushed in a parent's words (`Outcome::words`).
+    pub fn words(&mut self, words: String) {
+        if let Some(o) = self.out.last_mut() {
+            o.words = Some(words);
         }
     }
 

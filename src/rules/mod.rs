@@ -398,6 +398,7 @@ pub fn school_outcomes(settings: &Settings, staff: &[crate::model::Staff], today
                 Some(n) => format!("senco.toml names {n} as the coordinator"),
                 None => "no coordinator is named (`senco` under [school] in senco.toml)".to_string(),
             },
+            words: None,
             file: crate::repo::SETTINGS_FILE.to_string(),
             span: None,
         });

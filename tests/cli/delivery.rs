@@ -166,3 +166,17 @@ fn a_delivery_file_that_cannot_be_read_is_named_never_a_silent_shortfall() {
     let clean = senco(&oakfield(), &["delivery", "--format", "json"]);
     assert!(!clean.stdout.contains("unread_files") && !clean.stderr.contains("could not be read"), "{}", clean.all());
 }
+
+/// Issue 14.12 (review defect 12): a session logged without `minutes` ran
+/// for the place's minutes, for its staff member as for its pupils.
+#[test]
+fn a_session_without_minutes_counts_the_places_minutes_for_its_staff() {
+    let run = senco(&crate::fixture("paperwork"), &["delivery", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    // mentoring/2026-11.yaml: 4 and 11 November held (30 minutes each, Shiv's place), 18 cancelled.
+    let cole = v["by_staff"].as_array().unwrap().iter().find(|s| s["key"] == "mentor-cole").unwrap();
+    assert_eq!(cole["delivered_minutes"], 60.0, "{cole}");
+    let shiv = place(&v, "siobhan-oconnor-fitzgerald", "mentoring");
+    assert_eq!(shiv["delivered_minutes"], 30.0, "the pupil attended one of them: {shiv}");
+}

@@ -623,3 +623,202 @@ fn request_pack_has_provision_delivered_and_requests_on_record() {
         html.contains("<h3>Provision delivered</h3>") && html.contains("<h2>Requests for assessment on record</h2>")
     );
 }
+
+/// Issue 14.1: the phase transfer section is for an EHC plan in a transfer
+/// year (a transfer recorded within 12 months, or the last year of a phase),
+/// never for every pupil because the rule pack answered "not applicable".
+#[test]
+fn phase_transfer_only_in_an_ehc_plans_transfer_year() {
+    let ashdown = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ashdown");
+    let moving = "Moving to a new school or setting";
+    for (repo, id, shown) in [
+        (&ashdown, "maya-okonkwo", false),    // SEN support, Year 11
+        (&ashdown, "priya-shah", false),      // EHC plan, Year 10
+        (&ashdown, "leah-ford", false),       // watch list
+        (&oakfield(), "amara-osei", false),   // EHC plan, Year 3
+        (&oakfield(), "oliver-green", false), // SEN support with a transition recorded
+        (&oakfield(), "leo-nowak", true),     // EHC plan, Year 6, moving to secondary
+    ] {
+        for format in ["md", "html"] {
+            let pack = ok(repo, &["render", "review", id, "--format", format]);
+            assert_eq!(pack.contains(moving), shown, "{id} ({format}):\n{pack}");
+        }
+    }
+}
+
+fn paperwork() -> std::path::PathBuf {
+    fixture("paperwork")
+}
+
+/// Issue 14.2: the review and request packs figure provision delivered with
+/// one function, so for the same place over the same span they agree; weeks
+/// before a place's log began are never counted as minutes missed; a place
+/// that ended before its log began is "Not recorded", its dates in order.
+#[test]
+fn review_and_request_packs_agree_on_provision_delivered() {
+    let cells = |l: &str| l.split('|').map(|c| c.trim().to_string()).collect::<Vec<_>>();
+    let mut compared = 0;
+    for id in ["siobhan-oconnor-fitzgerald", "amelia-rose-st-john-smith"] {
+        let review = ok(&paperwork(), &["render", "review", id]);
+        let request = ok(&paperwork(), &["render", "request", id]);
+        let table = &request[request.find("### Provision delivered").unwrap()..request.find("### Reviews").unwrap()];
+        for row in review.lines().filter(|l| l.contains("planned minutes received")) {
+            let c = cells(row);
+            let (name, said) = (&c[1], &c[5]);
+            let words: Vec<&str> = said.split(' ').collect();
+            let (got, planned) = (words[0], words[2]);
+            // Both spans start at the log's first month: the figures must be the same.
+            assert!(said.contains("since its sessions were first logged"), "{said}");
+            let same = table.lines().map(cells).find(|r| r.len() > 6 && &r[1] == name && r[4] != "Not recorded");
+            let same = same.unwrap_or_else(|| panic!("{name} missing from the request pack:\n{table}"));
+            assert_eq!((same[4].as_str(), same[5].as_str()), (planned, got), "{id}: {name}\n{row}\n{table}");
+            assert!(said.contains(&format!("({})", same[6])), "{said} against {}", same[6]);
+            if same[7] != "None" {
+                assert!(said.contains(&same[7]), "missed sessions in the same words: {said} against {}", same[7]);
+            }
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 4, "the mentoring and travel places of Siobhan, the mentoring and literacy of Amelia");
+    let review = ok(&paperwork(), &["render", "review", "siobhan"]);
+    // Her literacy place ended in July 2026; its log began in November 2026.
+    assert!(review.contains("| 8 September 2025 to 17 July 2026 | Not recorded |"), "{review}");
+    let request = ok(&paperwork(), &["render", "request", "amelia"]);
+    assert!(
+        request.contains("| Learning mentor sessions | 6 October 2025 | 27 March 2026 | Not recorded |"),
+        "{request}"
+    );
+}
+
+/// Issue 14.3: an exit score without its own `scale` is on the entry's scale
+/// (docs/format.md), so it is said in words like the entry, never raw.
+#[test]
+fn an_exit_score_borrows_the_entrys_scale() {
+    for kind in ["plan", "review", "request"] {
+        for format in ["md", "html"] {
+            let doc = ok(&paperwork(), &["render", kind, "siobhan", "--format", format]);
+            // entry { score: 124, scale: age-months }, exit { score: 131 }
+            assert!(doc.contains("10 years 4 months") && doc.contains("10 years 11 months"), "{kind} {format}:\n{doc}");
+            // (The HTML plan's chart of entry and exit keeps its bare figures, on screen only.)
+            assert!(!doc.contains("131 (") && !doc.contains("| 131 |"), "{kind} {format}: a raw exit score\n{doc}");
+        }
+    }
+}
+
+/// Issue 14.4: a meeting being prepared (a review file dated after today) is
+/// not a review held: no target takes its "rating" from it, and the plan's
+/// reviews table leaves it out, naming it as the next meeting instead.
+#[test]
+fn a_meeting_being_prepared_is_not_a_rating() {
+    for format in ["md", "html"] {
+        let plan = ok(&paperwork(), &["render", "plan", "siobhan", "--format", format]);
+        assert!(!plan.contains("at the review of 15 January 2027"), "{plan}");
+        assert!(plan.contains("Next meeting: 15 January 2027 (being prepared)."), "{plan}");
+        assert_eq!(plan.matches("15 January 2027").count(), 1, "only as the next meeting:\n{plan}");
+        assert!(plan.contains("Partly achieved at the review of 18 May 2026") || format == "html", "{plan}");
+        let review = ok(&paperwork(), &["render", "review", "siobhan", "--format", format]);
+        assert!(!review.contains("Not rated (15 January 2027)"), "{review}");
+        assert!(review.contains("Not yet reviewed"), "{review}");
+    }
+}
+
+/// Issue 14.5-14.7: documents for parents name every census SEN type in
+/// words (DS too), the pupil's checklist says roles, money and census
+/// returns in words (no negative zero, no currency code), and the review
+/// pack's sign-off gives roles in the invitee table's words.
+#[test]
+fn parents_read_needs_roles_and_money_in_words() {
+    for format in ["md", "html"] {
+        let plan = ok(&paperwork(), &["render", "plan", "kai-o-neill", "--format", format]);
+        assert!(plan.contains("Down syndrome (DS)"), "{plan}");
+        let list = ok(&paperwork(), &["render", "checklist", "kai-o-neill", "--format", format]);
+        for raw in ["local-authority", "social-care", "GBP", "-0.00", "census code E", "types DS", "6000.00"] {
+            assert!(!list.contains(raw), "`{raw}` in the pupil's checklist ({format}):\n{list}");
+        }
+        assert!(list.contains("records no invitee or attendee for: local authority, health, social care"), "{list}");
+        assert!(list.contains("costs £0.00 this academic year"), "{list}");
+        assert!(list.contains("notional threshold of £6,000.00"), "{list}");
+        assert!(list.contains("main need Down syndrome (DS) and second need Multi-sensory impairment (MSI)"), "{list}");
+        let review = ok(&paperwork(), &["render", "review", "siobhan", "--format", format]);
+        let signed = &review[review.rfind("Signed").unwrap()..];
+        assert!(!signed.contains("parent"), "a raw role in the sign-off: {signed}");
+        assert!(signed.contains("Parent"), "{signed}");
+    }
+    // The school's own checklist keeps the codes, behind their label.
+    let school = ok(&paperwork(), &["render", "checklist"]);
+    assert!(school.contains("census code E, types DS and MSI"), "{school}");
+}
+
+/// Issue 14.8-14.9: the Markdown review pack's phase transfer is a list, one
+/// fact a line; the class sheet never cuts a pupil's own "what helps" (they
+/// come first, the needs' strategies fill up to 6 after them).
+#[test]
+fn review_bullets_stand_apart_and_the_class_sheet_keeps_what_helps() {
+    let review = ok(&paperwork(), &["render", "review", "siobhan"]);
+    assert!(
+        review.contains(
+            "- The move: Secondary school to post-16\n- New school or setting: Northshire College of Further Education\n\
+             - Date of the move: 6 September 2027\n- Plan to name the new setting by: 30 March 2027"
+        ),
+        "{review}"
+    );
+    for format in ["md", "html"] {
+        let sheet = ok(&paperwork(), &["render", "class", "11R", "--format", format]);
+        for own in [
+            "Instructions broken into steps",
+            "A hearing loop in lessons",
+            "Sitting near the front on the left",
+            "Notes printed in 16pt",
+        ] {
+            assert!(sheet.contains(own), "`{own}` cut from the class sheet ({format}):\n{sheet}");
+        }
+    }
+}
+
+/// Issue 14.10, 14.12: a class sheet row taller than a page may break across
+/// pages (else Chromium leaves the first page blank and splits it anyway);
+/// short rows stay whole. The plan's sign-off keeps to the section before.
+#[test]
+fn a_tall_class_row_breaks_instead_of_leaving_a_blank_page() {
+    let html = ok(&paperwork(), &["render", "class", "8K", "--format", "html"]);
+    assert!(html.contains("<tr class=\"tall\">") && html.contains("tr.tall { break-inside: auto;"), "{html}");
+    let short = ok(&paperwork(), &["render", "class", "11R", "--format", "html"]);
+    assert!(!short.contains("class=\"tall\""), "short rows stay whole");
+    let plan = ok(&paperwork(), &["render", "plan", "zoe-ann-o-reilly", "--format", "html"]);
+    assert!(plan.contains("<section class=\"with-previous\">\n<h2>Agreed by</h2>"), "{plan}");
+    let Some(chromium) = on_path("chromium").or_else(|| on_path("chromium-browser")) else {
+        assert!(std::env::var_os("CI").is_none(), "under CI the print test must run: install Debian's `chromium`");
+        eprintln!("skipped: no chromium");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("class-8k.html");
+    std::fs::write(&file, &html).unwrap();
+    let pdf = dir.path().join("class-8k.pdf");
+    let run = std::process::Command::new(&chromium)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer"])
+        .arg(format!("--user-data-dir={}", dir.path().join("profile").display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(&file)
+        .output()
+        .unwrap();
+    let bytes = std::fs::read(&pdf)
+        .unwrap_or_else(|e| panic!("chromium printed no PDF ({e}):\n{}", String::from_utf8_lossy(&run.stderr)));
+    // The row starts on page 1 and runs onto page 2 (kept whole, it printed on 3: a blank first page).
+    assert_eq!(pdf_pages(&bytes), 2);
+}
+
+/// Issue 14.12: the Markdown plan's reviews table does not write ".:" after
+/// an outcome; the request pack's targets show their latest rating.
+#[test]
+fn plan_reviews_and_request_targets_read_cleanly() {
+    let plan = ok(&paperwork(), &["render", "plan", "siobhan"]);
+    assert!(!plan.contains(".:"), "{plan}");
+    for format in ["md", "html"] {
+        let request = ok(&paperwork(), &["render", "request", "siobhan", "--format", format]);
+        assert!(
+            request.contains("Partly achieved at the review of 18 May 2026: Uses the reader pen in mocks."),
+            "{request}"
+        );
+    }
+}

@@ -136,7 +136,7 @@ fn item(o: &Outcome, today: chrono::NaiveDate, j: crate::model::settings::Jurisd
     ChecklistItem {
         status_label: status_label(status_word(o.status)),
         statement_words: plain(j, o.rule.statement),
-        detail: Some(plain(j, &o.detail)),
+        detail: Some(plain(j, o.words.as_deref().unwrap_or(&o.detail))),
         rule: o.rule.code,
         statement: o.rule.statement,
         citation: o.rule.source,

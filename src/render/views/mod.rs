@@ -7,6 +7,7 @@
 pub mod chart;
 pub mod checklist;
 pub mod chronology;
+pub mod delivered;
 pub mod evidence;
 pub mod provision;
 pub mod request;
@@ -521,8 +522,17 @@ pub fn targets(cx: &Ctx, rec: &PupilRecord) -> Vec<TargetView> {
             let need = text(&tg.need).unwrap_or_default().to_string();
             let status = val(&tg.status).unwrap_or(Status::Open);
             let due = val(&tg.due);
+            // A review held by today that recorded a rating or a note for it:
+            // a meeting being prepared (dated after today, or nothing recorded
+            // yet) is no rating.
             let latest_progress = rec.reviews.iter().rev().find_map(|r| {
+                if val(&r.review.date).is_none_or(|x| x > cx.today) {
+                    return None;
+                }
                 let tp = r.review.targets.iter().flatten().find(|p| text(&p.target) == Some(id.as_str()))?;
+                if tp.progress.is_none() && t(&tp.note).is_none() {
+                    return None;
+                }
                 Some(ProgressView {
                     date: val(&r.review.date).map_or_else(|| r.stem.clone(), |d| d.to_string()),
                     rating: val(&tp.progress).map(|s| s.as_str()),
@@ -636,19 +646,22 @@ pub fn interventions(cx: &Ctx, rec: &PupilRecord) -> Vec<InterventionView> {
             let (sessions, minutes) = cost::sessions_and_minutes(iv, prov);
             let start = val(&iv.start);
             let end = val(&iv.end);
-            let m = |x: &Option<crate::model::Measurement>| {
+            // An exit that names no measure or scale was taken on the entry's
+            // (docs/format.md), so it is read, and said in words, on that scale.
+            let m = |x: &Option<crate::model::Measurement>, like: Option<&crate::model::Measurement>| {
                 x.as_ref().and_then(|m| {
+                    let scale = val(&m.scale).or_else(|| like.and_then(|e| val(&e.scale)));
                     Some(MeasureView {
                         date: d(val(&m.date)),
                         score: val(&m.score)?,
-                        measure: t(&m.measure),
-                        scale: val(&m.scale).map(|s| s.as_str()),
-                        result: words::score(val(&m.score)?, val(&m.scale)),
+                        measure: t(&m.measure).or_else(|| like.and_then(|e| t(&e.measure))),
+                        scale: scale.map(|s| s.as_str()),
+                        result: words::score(val(&m.score)?, scale),
                     })
                 })
             };
-            let entry = m(&iv.entry);
-            let exit = m(&iv.exit);
+            let entry = m(&iv.entry, None);
+            let exit = m(&iv.exit, iv.entry.as_ref());
             let id = text(&iv.id).unwrap_or_default().to_string();
             InterventionView {
                 name: text(&iv.name)
@@ -919,11 +932,14 @@ pub struct PlanView {
     pub targets: Vec<TargetView>,
     pub interventions: Vec<InterventionView>,
     pub assessments: Vec<AssessmentView>,
-    /// Oldest first.
+    /// Reviews held by today, oldest first.
     pub reviews: Vec<ReviewView>,
     /// The latest review held by today: the views, aspirations and home
     /// support the plan carries come from it.
     pub latest_review: Option<ReviewView>,
+    /// The date of the next meeting being prepared (the earliest review file
+    /// dated after today), if any: a meeting to come, not a review held.
+    pub next_meeting: Option<String>,
     pub due: Vec<DueView>,
     /// The earliest due date, from `due`.
     pub next_review: Option<String>,
@@ -956,7 +972,14 @@ pub fn plan(cx: &Ctx, rec: &PupilRecord) -> PlanView {
             .rev()
             .find(|r| val(&r.review.date).is_some_and(|x| x <= cx.today))
             .map(|r| review_view(cx, rec, r)),
-        reviews: reviews(cx, rec),
+        reviews: reviews(cx, rec).into_iter().filter(|r| r.held).collect(),
+        next_meeting: rec
+            .reviews
+            .iter()
+            .filter_map(|r| val(&r.review.date))
+            .filter(|x| *x > cx.today)
+            .min()
+            .map(|x| x.to_string()),
         due,
     }
 }
@@ -1003,10 +1026,50 @@ pub struct ClassPupil {
     pub needs: Vec<NeedView>,
     /// Strategies of every need, primary first, without repeats.
     pub strategies: Vec<String>,
+    /// What helps, for the sheet: every item of the pupil's own profile
+    /// (never cut), then the strategies of their needs while the list holds
+    /// fewer than 6.
+    pub what_helps: Vec<String>,
     /// Open targets.
     pub targets: Vec<TargetView>,
     /// Interventions running on `today`.
     pub interventions: Vec<InterventionView>,
+    /// The row is likely taller than a landscape page: it may break across
+    /// pages (`class="tall"`), where a short row is kept whole.
+    pub tall: bool,
+}
+
+/// The class sheet's "what helps": the pupil's own items, all of them, then
+/// the needs' strategies up to 6 items in all, without repeats.
+fn what_helps(own: &[String], strategies: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in own {
+        if !out.contains(s) {
+            out.push(s.clone());
+        }
+    }
+    for s in strategies {
+        if out.len() >= 6 {
+            break;
+        }
+        if !out.contains(s) {
+            out.push(s.clone());
+        }
+    }
+    out
+}
+
+/// Whether a class sheet row is likely taller than a landscape A4 page: its
+/// tallest cell, at about 25 characters a line in a 7-column grid at 8.5pt,
+/// over 30 lines (a page holds about 44 under the header). Chromium moves a
+/// row it may not break to the next page and splits it there anyway,
+/// leaving a blank page; a row this tall is let break instead.
+fn tall_row(cells: &[Vec<String>]) -> bool {
+    const CHARS_PER_LINE: usize = 25;
+    let lines = |items: &Vec<String>| -> usize {
+        items.iter().map(|s| s.chars().count().div_ceil(CHARS_PER_LINE).max(1)).sum()
+    };
+    cells.iter().map(lines).max().unwrap_or(0) > 30
 }
 
 /// The classes of pupils on the register, sorted.
@@ -1037,13 +1100,34 @@ pub fn class(cx: &Ctx, class: &str) -> ClassView {
         .map(|rec| {
             let needs = needs(cx, rec);
             let pupil = pupil_view(cx, rec);
+            let strategies = strategies(&needs);
+            let what_helps = what_helps(&pupil.profile.what_helps, &strategies);
+            let targets: Vec<TargetView> = targets(cx, rec).into_iter().filter(|t| t.open).collect();
+            let interventions: Vec<InterventionView> =
+                interventions(cx, rec).into_iter().filter(|i| i.current).collect();
+            // Each cell as the sheet prints it (a date in words is about as
+            // long as "24 November 2026", the sessions as "5 × 30 min").
+            let p = &pupil.profile;
+            let tall = tall_row(&[
+                needs.iter().map(|n| n.label.clone()).collect(),
+                what_helps.clone(),
+                p.what_doesnt_help.iter().chain(&p.triggers).cloned().collect(),
+                p.medical.iter().chain(&p.access).cloned().collect(),
+                targets.iter().map(|t| format!("{} (by 24 November 2026)", t.outcome)).collect(),
+                interventions
+                    .iter()
+                    .map(|i| format!("{} (5 × 30 min, {})", i.name, i.staff.as_deref().unwrap_or("")))
+                    .collect(),
+            ]);
             ClassPupil {
                 watch_list: !pupil.on_register,
                 pupil,
-                strategies: strategies(&needs),
+                strategies,
+                what_helps,
                 needs,
-                targets: targets(cx, rec).into_iter().filter(|t| t.open).collect(),
-                interventions: interventions(cx, rec).into_iter().filter(|i| i.current).collect(),
+                targets,
+                interventions,
+                tall,
             }
         })
         .collect();

@@ -70,7 +70,7 @@ pub struct DeliveredView {
     pub sessions_logged: usize,
     /// Delivered / planned as a whole percentage, when both are known.
     pub percent: Option<f64>,
-    /// Why sessions were missed, in words with counts: `absent: illness (2 sessions)`.
+    /// Why sessions were missed, in words with counts, as the review pack says it: `Absent (illness) 2 times`.
     pub missed: Vec<String>,
 }
 
@@ -119,53 +119,32 @@ pub fn requests(rec: &PupilRecord) -> Vec<RequestView> {
 }
 
 /// Each intervention with a start, against the delivery records from its
-/// start to its end (or today).
+/// start (or the first month its sessions are logged) to its end or today:
+/// `super::delivered`, the review pack's figures too.
 pub fn delivered(cx: &Ctx, rec: &PupilRecord) -> Vec<DeliveredView> {
-    let cal = crate::rules::dates::SchoolCalendar::from_settings(cx.settings);
     let mut out: Vec<(NaiveDate, DeliveredView)> = Vec::new();
     for iv in &rec.interventions {
         let Some(start) = val(&iv.start) else { continue };
-        let end = val(&iv.end).map_or(cx.today, |e| e.min(cx.today));
-        if end < start {
-            continue;
-        }
+        let Some(d) = super::delivered::delivered(cx, rec, iv, None) else { continue };
         let prov = text(&iv.provision).and_then(|p| cx.catalogue.get(p).copied());
         let name = text(&iv.name).or_else(|| prov.and_then(|p| text(&p.name))).unwrap_or("An intervention").to_string();
-        // The log of a place starts with its earliest month file: minutes
-        // planned before then were never logged, so they are not counted.
-        let key = crate::query::delivery::place_key(iv, &cx.catalogue);
-        let logged_from = cx
-            .repo
-            .delivery
-            .iter()
-            .filter(|d| Some(d.place.as_str()) == key)
-            .filter_map(|d| NaiveDate::from_ymd_opt(d.month.0, d.month.1, 1))
-            .min();
-        let recorded = logged_from.is_some();
-        let from = logged_from.map_or(start, |l| l.max(start));
-        let f = cal.as_ref().filter(|_| from <= end).map(|cal| {
-            crate::query::delivery::figures(cal, rec, iv, prov, &cx.repo.delivery, &cx.catalogue, from, end)
-        });
-        let f = f.unwrap_or_default();
-        // A delivery file of this place that could not be read: said in words.
-        let unread = cx.repo.delivery_unread.iter().any(|p| key.is_some() && p.split('/').nth(1) == key);
-        let planned = (cal.is_some() && f.planned_minutes > 0.0).then_some(f.planned_minutes);
         out.push((
             start,
             DeliveredView {
                 name,
-                from: from.to_string(),
-                to: end.to_string(),
-                recorded: recorded && from <= end,
-                planned_minutes: planned.map(|m| m.round()),
-                delivered_minutes: f.delivered_minutes.round(),
-                sessions_logged: f.sessions_logged,
-                percent: planned.filter(|_| recorded).map(|p| (f.delivered_minutes / p * 100.0).round()),
-                missed: f
-                    .reasons
-                    .iter()
-                    .map(|(why, n)| format!("{why} ({n} session{})", if *n == 1 { "" } else { "s" }))
-                    .chain(unread.then(|| "some records of sessions could not be read, so this may be too few".into()))
+                from: d.from.to_string(),
+                to: d.to.to_string(),
+                recorded: d.recorded,
+                planned_minutes: d.planned_minutes.filter(|m| *m > 0.0).map(f64::round),
+                delivered_minutes: d.figures.delivered_minutes.round(),
+                sessions_logged: d.figures.sessions_logged,
+                percent: d.percent(),
+                missed: d
+                    .missed()
+                    .into_iter()
+                    .chain(
+                        d.unread.then(|| "some records of sessions could not be read, so this may be too few".into()),
+                    )
                     .collect(),
             },
         ));

@@ -6,7 +6,6 @@
 //! the actions come from the last review *held*. Every fact the records do
 //! not hold is `None` (an empty answer box), never invented text.
 
-use super::words;
 use super::{
     due, interventions, pupil_view, review_view, targets, Ctx, DueView, InterventionView, PupilView, ReviewView,
     SchoolView, TargetView, Terms,
@@ -63,8 +62,9 @@ pub struct ReviewPack {
     /// `keep`, `amend`, `cease`.
     pub recommendation_code: Option<&'static str>,
     pub proposed_amendments: Option<String>,
-    /// A phase transfer is coming (the pupil's `transition`, or the last year
-    /// of a phase in England): the plan must name the new setting in time.
+    /// An EHC plan (England) in a transfer year: a transfer recorded within
+    /// 12 months (ENG-PHASE applies) or the last year of a phase. The plan
+    /// must name the new setting in time. None for every other pupil.
     pub phase_transfer: Option<PhaseTransferView>,
     /// Year 9 and above in England: preparing-for-adulthood questions apply.
     pub preparing_for_adulthood: bool,
@@ -264,7 +264,12 @@ pub fn review_pack(cx: &Ctx, rec: &PupilRecord) -> ReviewPack {
                     .flatten()
                     .map(|s| SignatureView {
                         name: text(&s.name).unwrap_or_default().to_string(),
-                        role: text(&s.role).map(str::to_string),
+                        // A recorded role in the invitee table's words ("parent" is
+                        // "Parent"); any other role as written.
+                        role: text(&s.role).map(|r| {
+                            crate::model::Role::parse(r)
+                                .map_or_else(|| r.to_string(), |r| super::role_label(r).to_string())
+                        }),
                         date: val(&s.date).map(|d| d.to_string()),
                     })
                     .collect()
@@ -311,67 +316,38 @@ fn default_invitees(cx: &Ctx, pupil: &PupilView) -> Vec<InviteeView> {
     invitees
 }
 
-/// `5 sessions of 10 minutes a week, in a group of 4`.
-/// What the place received, in words, from the delivery records: since the
-/// last review held (else since it started) to its end or today. `None`
-/// ("Not recorded") when its provision has no delivery records at all.
+/// What the place received, in words, from the delivery records
+/// (`super::delivered`, the request pack's figures too): since the last
+/// review held (else since it started, or since its sessions were first
+/// logged) to its end or today. `None` ("Not recorded") when its provision
+/// has no delivery records for that span.
 pub fn delivered(cx: &Ctx, rec: &PupilRecord, id: &str, since: Option<NaiveDate>) -> Option<String> {
-    use crate::query::delivery;
     let iv = rec.interventions.iter().find(|iv| text(&iv.id) == Some(id))?;
-    let start = val(&iv.start)?;
-    let from = since.map_or(start, |s| s.max(start));
-    let to = val(&iv.end).map_or(cx.today, |e| e.min(cx.today));
-    if to < from {
-        return None;
-    }
-    let provision = text(&iv.provision).and_then(|p| cx.catalogue.get(p).copied());
-    let f = match crate::rules::dates::SchoolCalendar::from_settings(cx.settings) {
-        Some(cal) => delivery::figures(&cal, rec, iv, provision, &cx.repo.delivery, &cx.catalogue, from, to),
-        None => delivery::delivered(rec, iv, provision, &cx.repo.delivery, &cx.catalogue, from, to),
-    };
-    if !f.recorded {
-        return None;
-    }
+    let d = super::delivered::delivered(cx, rec, iv, since).filter(|d| d.recorded)?;
     let n = |m: f64| crate::render::fmt_num(m.round());
-    let period = match since {
-        Some(s) if s >= start => format!("since the last review on {}", words::long_date(s)),
-        _ => format!("since it began on {}", words::long_date(start)),
-    };
-    let mut out = if f.planned_minutes > 0.0 {
-        let share = (f.delivered_minutes / f.planned_minutes * 100.0).round();
-        format!(
+    let f = &d.figures;
+    let period = d.period();
+    let mut out = match (d.planned_minutes.filter(|p| *p > 0.0), d.percent()) {
+        (Some(planned), Some(share)) => format!(
             "{} of {} planned minutes received {period} ({}%)",
             n(f.delivered_minutes),
-            n(f.planned_minutes),
+            n(planned),
             crate::render::fmt_num(share)
-        )
-    } else {
-        format!("{} minutes received {period}", n(f.delivered_minutes))
+        ),
+        _ => format!("{} minutes received {period}", n(f.delivered_minutes)),
     };
-    let missed: Vec<String> = f
-        .reasons
-        .iter()
-        .map(|(why, count)| {
-            let times = if *count == 1 { "once".to_string() } else { format!("{count} times") };
-            let why = match why.split_once(": ") {
-                Some((status, reason)) => format!("{} ({reason})", words::sentence(status)),
-                None => words::sentence(why),
-            };
-            format!("{why} {times}")
-        })
-        .collect();
+    let missed = d.missed();
     if !missed.is_empty() {
         out.push_str(&format!(". Missed: {}", missed.join("; ")));
     }
     out.push('.');
-    // A delivery file of this place that could not be read: say so in words.
-    let places = [text(&iv.provision), text(&iv.id)];
-    if cx.repo.delivery_unread.iter().any(|f| places.contains(&f.split('/').nth(1))) {
+    if d.unread {
         out.push_str(" Some records of sessions could not be read, so this may be too few.");
     }
     Some(out)
 }
 
+/// `5 sessions of 10 minutes a week, in a group of 4`.
 pub fn specified(i: &InterventionView) -> String {
     let n = crate::render::fmt_num;
     let sessions = if i.sessions_per_week == 1.0 {
@@ -389,18 +365,24 @@ pub fn specified(i: &InterventionView) -> String {
 }
 
 fn phase_transfer(cx: &Ctx, rec: &PupilRecord, pupil: &PupilView) -> Option<PhaseTransferView> {
-    let j = cx.settings.school.jurisdiction;
-    let outcome =
-        crate::rules::eval::evaluate(cx.settings, rec, cx.today).into_iter().find(|o| o.rule.code == "ENG-PHASE");
-    let end_of_phase = j == Jurisdiction::England
-        && pupil.statutory
-        && pupil
-            .year_group
-            .is_some_and(|y| y == 2 || y == 6 || y == 11 || Some(y) == cx.settings.school.last_year_group);
-    let t = pupil.transition.as_ref();
-    if outcome.is_none() && !end_of_phase && t.is_none_or(|t| t.date.is_none()) {
+    // Reg. 18 is a duty of an EHC plan in England: the section shows only in
+    // a transfer year, when ENG-PHASE applies (a transfer recorded within the
+    // coming 12 months) or the pupil is in the last year of a phase. The rule
+    // pack answers for every pupil, so a not-applicable outcome is no answer.
+    if cx.settings.school.jurisdiction != Jurisdiction::England
+        || rec.pupil.as_ref().and_then(|p| p.level()) != Some(Level::Ehcp)
+    {
         return None;
     }
+    let outcome = crate::rules::eval::evaluate(cx.settings, rec, cx.today)
+        .into_iter()
+        .find(|o| o.rule.code == "ENG-PHASE" && o.status != crate::rules::eval::Status::NotApplicable);
+    let end_of_phase =
+        pupil.year_group.is_some_and(|y| y == 2 || y == 6 || y == 11 || Some(y) == cx.settings.school.last_year_group);
+    if outcome.is_none() && !end_of_phase {
+        return None;
+    }
+    let t = pupil.transition.as_ref();
     Some(PhaseTransferView {
         next_setting: t.and_then(|t| t.next_setting.clone()),
         date: t.and_then(|t| t.date.clone()),

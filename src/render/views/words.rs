@@ -23,6 +23,7 @@ pub fn need_type(j: Jurisdiction, code: &str) -> String {
         "MSI" => Some("Multi-sensory impairment (MSI)"),
         "PD" => Some("Physical disability (PD)"),
         "ASD" => Some("Autistic spectrum disorder (ASD)"),
+        "DS" => Some("Down syndrome (DS)"),
         "OTH" => Some("Other difficulty or disability (OTH)"),
         "NSA" => Some("No specialist assessment of the type of need (NSA)"),
         _ => None,
@@ -184,6 +185,21 @@ mod tests {
         assert_eq!(need_type(Jurisdiction::England, "slcn"), "Speech, language and communication needs (SLCN)");
         assert_eq!(need_type(Jurisdiction::UsIdea, "specific-learning-disability"), "Specific learning disability");
         assert_eq!(need_type(Jurisdiction::England, "Dyslexia"), "Dyslexia");
+    }
+
+    /// Every census SEN type the records accept has words (issue 14.5).
+    #[test]
+    fn every_census_type_has_words() {
+        for code in crate::model::census::ENGLAND_TYPES {
+            let words = need_type(Jurisdiction::England, code);
+            assert_ne!(words, *code, "{code} has no words");
+            assert!(words.to_ascii_uppercase().ends_with(&format!("({code})")), "{words}");
+            assert_eq!(need_type(Jurisdiction::Wales, &code.to_ascii_lowercase()), words, "{code} in any case");
+        }
+        assert_eq!(
+            codes_in_words(Jurisdiction::England, "types DS and MSI"),
+            "types Down syndrome (DS) and Multi-sensory impairment (MSI)"
+        );
     }
 
     #[test]
