@@ -138,6 +138,49 @@ fn documents_about_the_whole_school_say_so_in_plain_words() {
 }
 
 #[test]
+fn a_class_of_only_unreadable_pupils_names_them() {
+    // leah-ford, alone in 7S, has a broken pupil.yaml: "nobody is in 7S"
+    // would hide her.
+    let r = senco(&fixture("unreadable-pupil"), &["render", "class", "7S"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.stderr.contains("warning: pupil `leah-ford` could not be read (`pupils/leah-ford/pupil.yaml`)"),
+        "{}",
+        r.all()
+    );
+    assert!(
+        r.stderr.contains(
+            "error: no pupil on the register is in class `7S`, but 1 pupil could not be read (leah-ford) and may be in it"
+        ),
+        "{}",
+        r.all()
+    );
+}
+
+#[test]
+fn render_all_notes_what_each_single_render_notes() {
+    // A pupil with one broken file: their file from `--all` is the single
+    // render's, note and all.
+    let out = tempfile::tempdir().unwrap();
+    let repo = fixture("bad-yaml-syntax");
+    let all = senco(&repo, &["render", "plan", "--all", "--out-dir", out.path().to_str().unwrap()]);
+    assert_eq!(all.code, 0, "{}", all.all());
+    assert!(all.stderr.contains("warning: pupil `ava-brown` could not be read"), "{}", all.all());
+    let one = senco(&repo, &["render", "plan", "ava-brown"]);
+    let written = std::fs::read_to_string(out.path().join("ava-brown-plan.md")).unwrap();
+    assert!(written.contains("Part of this pupil's records could not be read"), "{written}");
+    assert_eq!(written, one.stdout);
+    // A pupil with no readable pupil.yaml has no file: said with the count.
+    let out = tempfile::tempdir().unwrap();
+    let all =
+        senco(&fixture("unreadable-pupil"), &["render", "plan", "--all", "--out-dir", out.path().to_str().unwrap()]);
+    assert_eq!(all.code, 0, "{}", all.all());
+    assert!(all.stderr.contains("warning: pupil `leah-ford` could not be read"), "{}", all.all());
+    assert!(all.stderr.contains("; none for 1 pupil(s) who could not be read (named above)"), "{}", all.all());
+    assert!(!out.path().join("leah-ford-plan.md").exists());
+}
+
+#[test]
 fn a_broken_review_file_counts_as_unreadable() {
     let (_d, repo) = school();
     let dir = repo.join("pupils/theo-clarke/reviews");
