@@ -325,7 +325,9 @@ fn comfy(t: &Table, layout: Layout) -> String {
     }
     ct.set_header(t.columns.iter().map(|c| c.header.as_str()));
     for row in &t.rows {
-        ct.add_row(row.iter().map(|c| terminal(c)));
+        // One line per row: a line break in a value (a folder name) is shown
+        // as `\n`, so a cell never passes for the start of another row.
+        ct.add_row(row.iter().map(|c| crate::diag::render::escape_controls(c).into_owned()));
     }
     for (i, c) in t.columns.iter().enumerate() {
         if let Some(col) = ct.column_mut(i) {
@@ -624,9 +626,12 @@ mod tests {
     fn table_is_plain_without_width() {
         let out = table_text(&Document::table(sample()), Layout { width: None });
         let lines: Vec<&str> = out.lines().collect();
-        assert_eq!(lines[0], "name         days");
+        assert_eq!(lines[0], "name               days");
         assert!(lines[1].starts_with("-----"), "{out}");
         assert!(!out.lines().any(|l| l.ends_with(' ')));
+        // A line break in a cell is shown, not followed: one line per row.
+        assert_eq!(lines[3], "Smith, \"Jo\"\\nline     4", "{out}");
+        assert_eq!(lines.len(), 4, "{out}");
     }
 
     #[test]
