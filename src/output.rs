@@ -159,6 +159,17 @@ const NOTE_NAMES: usize = 10;
 /// The note for a query whose pupils could not all be read, e.g. "1 pupil
 /// could not be read (ava-brown): see `senco check`"; `None` when all were.
 pub fn unreadable_note(list: &[Unreadable]) -> Option<String> {
+    unreadable_count(list).map(|n| format!("{n} and may be missing here: see `senco check`"))
+}
+
+/// For `render class C` finding nobody in the class: "1 pupil could not be
+/// read (leah-ford) and may be in it: see `senco check`".
+pub fn unreadable_class_note(list: &[Unreadable]) -> Option<String> {
+    unreadable_count(list).map(|n| format!("{n} and may be in it: see `senco check`"))
+}
+
+/// "1 pupil could not be read (ava-brown)", at most ten ids then "and N more".
+fn unreadable_count(list: &[Unreadable]) -> Option<String> {
     if list.is_empty() {
         return None;
     }
@@ -168,7 +179,7 @@ pub fn unreadable_note(list: &[Unreadable]) -> Option<String> {
         names.push(format!("and {} more", list.len() - NOTE_NAMES));
     }
     let n = if list.len() == 1 { "1 pupil".to_string() } else { format!("{} pupils", list.len()) };
-    Some(format!("{n} could not be read ({}) and may be missing here: see `senco check`", names.join(", ")))
+    Some(format!("{n} could not be read ({})", names.join(", ")))
 }
 
 /// The same, in plain words for documents given to parents and local
@@ -243,6 +254,13 @@ pub fn render_with_unreadable<T: Serialize>(
     }
 }
 
+/// A query's CSV as `--format csv` writes it (no byte-order mark), with the
+/// last row naming the pupils who could not be read: what `senco serve`'s
+/// downloads answer, byte for byte the command's.
+pub fn csv_with_unreadable(doc: &Document, unreadable: &[Unreadable]) -> String {
+    render_with_unreadable(Format::Csv, doc, &(), Layout { width: None }, false, unreadable)
+}
+
 /// Puts a note at the top of a rendered document (HTML: after `<body>`; Markdown: a first paragraph).
 pub fn prepend_document_note(text: &str, note: &str, html: bool) -> String {
     if !html {
@@ -307,7 +325,9 @@ fn comfy(t: &Table, layout: Layout) -> String {
     }
     ct.set_header(t.columns.iter().map(|c| c.header.as_str()));
     for row in &t.rows {
-        ct.add_row(row.iter().map(|c| terminal(c)));
+        // One line per row: a line break in a value (a folder name) is shown
+        // as `\n`, so a cell never passes for the start of another row.
+        ct.add_row(row.iter().map(|c| crate::diag::render::escape_controls(c).into_owned()));
     }
     for (i, c) in t.columns.iter().enumerate() {
         if let Some(col) = ct.column_mut(i) {
@@ -606,9 +626,12 @@ mod tests {
     fn table_is_plain_without_width() {
         let out = table_text(&Document::table(sample()), Layout { width: None });
         let lines: Vec<&str> = out.lines().collect();
-        assert_eq!(lines[0], "name         days");
+        assert_eq!(lines[0], "name               days");
         assert!(lines[1].starts_with("-----"), "{out}");
         assert!(!out.lines().any(|l| l.ends_with(' ')));
+        // A line break in a cell is shown, not followed: one line per row.
+        assert_eq!(lines[3], "Smith, \"Jo\"\\nline     4", "{out}");
+        assert_eq!(lines.len(), 4, "{out}");
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<u8, Error> {
                 buf.clear();
                 render::human(&mut buf, f, report.sources.get(&f.file).map(String::as_str), paint);
                 buf.push('\n');
-                w.write_all(buf.as_bytes())?;
+                w.write_all(super::stdout_text(&buf).as_bytes())?;
             }
             writeln!(w, "{}", render::summary(all, pupils, files))?;
             w.flush()

@@ -335,9 +335,9 @@ fn document(file: &Path, map: &str, r: &Reconciliation, applied: Option<&Applied
             "Dry run: nothing was written. `--apply` writes the year group, class and name changes; `--apply --create` also creates records for the new SEN pupils.".into(),
         ),
         Some(a) => {
-            let mut items: Vec<String> = a.changed.iter().map(|c| format!("changed {c}")).collect();
-            items.extend(a.created.iter().map(|c| format!("created {c}")));
-            items.extend(a.not_created.iter().map(|c| format!("not created: {c}")));
+            let mut items: Vec<String> = a.changed.iter().map(|c| format!("changed {}", super::shown(c))).collect();
+            items.extend(a.created.iter().map(|c| format!("created {}", super::shown(c))));
+            items.extend(a.not_created.iter().map(|c| format!("not created: {}", super::shown(c))));
             if items.is_empty() {
                 items.push("nothing to write".into());
             }

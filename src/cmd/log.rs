@@ -66,6 +66,11 @@ pub fn run(ctx: &Ctx, args: &LogArgs) -> Result<u8, Error> {
     guard_git(&repo.root, &batch, &args.safety)?;
     let done = batch.apply()?;
     let follow = args.follow_up.map(|f| format!("; follow up by {f}")).unwrap_or_default();
-    eprint(&format!("{}{} logged for {} on {date}{follow}\n", done_message(&done), kind.as_str(), rec.dir));
+    eprint(&format!(
+        "{}{} logged for {} on {date}{follow}\n",
+        done_message(&done),
+        kind.as_str(),
+        super::shown(&rec.dir)
+    ));
     Ok(0)
 }

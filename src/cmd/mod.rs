@@ -43,6 +43,7 @@ use chrono::NaiveDate;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What every command gets from the global arguments, resolved once.
 pub struct Ctx {
@@ -64,13 +65,17 @@ impl Ctx {
             Color::Never => false,
             Color::Auto => tty && !no_color,
         };
-        Ctx {
+        let ctx = Ctx {
             repo_arg: cli.repo.clone(),
             today: cli.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
             color_out: want(std::io::stdout().is_terminal()),
             color_err: want(std::io::stderr().is_terminal()),
             unreadable: Default::default(),
-        }
+        };
+        STDOUT_TTY.store(std::io::stdout().is_terminal(), Ordering::Relaxed);
+        COLOUR_OUT.store(ctx.color_out, Ordering::Relaxed);
+        COLOUR_ERR.store(ctx.color_err, Ordering::Relaxed);
+        ctx
     }
 
     /// The repository root: from `-C DIR` or the current folder, walking up.
@@ -128,9 +133,35 @@ impl Ctx {
     }
 }
 
-/// Writes to stdout; a closed pipe (`senco check | head`) is not an error.
+/// Whether senco's own colour codes may reach stdout and stderr (`--color`),
+/// for the writers below: set once, when the command line is read.
+static COLOUR_OUT: AtomicBool = AtomicBool::new(false);
+static COLOUR_ERR: AtomicBool = AtomicBool::new(false);
+/// Whether stdout is a terminal (asked once, not for every line of a long report).
+static STDOUT_TTY: AtomicBool = AtomicBool::new(false);
+
+/// A value shown in a message (a folder name, a path, a class): control
+/// characters escaped, line breaks too, so it stays on its line.
+pub fn shown(value: &str) -> std::borrow::Cow<'_, str> {
+    crate::diag::render::escape_controls(value)
+}
+
+/// Text as it goes to stdout: on a terminal with every control character of
+/// a record value escaped (`diag::render::terminal_safe`); to a pipe or a
+/// file byte for byte.
+pub fn stdout_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if STDOUT_TTY.load(Ordering::Relaxed) {
+        crate::diag::render::terminal_safe(text, COLOUR_OUT.load(Ordering::Relaxed))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Writes to stdout, through `stdout_text`: every command's output goes
+/// through here (or, for bytes that are not text, `write_stdout_bytes`). A
+/// closed pipe (`senco check | head`) is not an error.
 pub fn print(text: &str) -> Result<(), Error> {
-    write_stdout_bytes(text.as_bytes())
+    write_stdout_bytes(stdout_text(text).as_bytes())
 }
 
 /// Writes bytes (a Word document piped on) to stdout; a broken pipe is success.
@@ -143,8 +174,12 @@ pub fn write_stdout_bytes(bytes: &[u8]) -> Result<(), Error> {
     }
 }
 
-/// Writes a message for the user to stderr.
+/// Writes a message for the user to stderr, which a terminal shows or a log
+/// keeps: every control character escaped (`diag::render::terminal_safe`),
+/// senco's own colours apart, whatever folder name or value it quotes.
+/// Every message of every command goes through here.
 pub fn eprint(text: &str) {
+    let text = crate::diag::render::terminal_safe(text, COLOUR_ERR.load(Ordering::Relaxed));
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 

@@ -67,7 +67,10 @@ pub fn run(ctx: &Ctx, args: &NewReviewArgs) -> Result<u8, Error> {
     let node = crate::repo::yaml::parse(&text).ok().flatten();
     if node.as_ref().and_then(|n| Review::decode(n, &mut cx)).is_none() || !cx.findings.is_empty() {
         return Err(Error::usage(
-            format!("senco prepared a review for `{}` that it cannot read back; nothing was written", rec.dir),
+            format!(
+                "senco prepared a review for `{}` that it cannot read back; nothing was written",
+                super::shown(&rec.dir)
+            ),
             Some(
                 "this is a bug in senco: please report it with the pupil's pupil.yaml and targets.yaml (names removed)"
                     .into(),
@@ -83,7 +86,7 @@ pub fn run(ctx: &Ctx, args: &NewReviewArgs) -> Result<u8, Error> {
     eprint(&format!(
         "{}{kind} review for {} on {date}: {open} open target(s) to rate; fill in the gaps at the meeting\n",
         done_message(&done),
-        rec.dir
+        super::shown(&rec.dir)
     ));
     Ok(0)
 }

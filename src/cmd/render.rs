@@ -75,7 +75,14 @@ pub fn run(ctx: &Ctx, args: &RenderArgs) -> Result<u8, Error> {
                     None if names.is_empty() => "no pupil on the register has a `class` in pupil.yaml".to_string(),
                     None => format!("classes with pupils on the register: {}", list(&names)),
                 };
-                return Err(Error::usage(format!("no pupil on the register is in class `{class}`"), Some(hint)));
+                // A pupil who could not be read may be in this class: never
+                // let "nobody" stand without naming them.
+                ctx.warn_unreadable();
+                let message = match crate::output::unreadable_class_note(&ctx.unreadable.borrow()) {
+                    Some(note) => format!("no pupil on the register is in class `{class}`, but {note}"),
+                    None => format!("no pupil on the register is in class `{class}`"),
+                };
+                return Err(Error::usage(message, Some(hint)));
             }
             (templates.render(&tname, &view)?, format!("class-{}", file_safe(class)))
         }
@@ -93,7 +100,7 @@ pub fn run(ctx: &Ctx, args: &RenderArgs) -> Result<u8, Error> {
         args.kind,
         RenderKind::Plan | RenderKind::Profile | RenderKind::Review | RenderKind::Request | RenderKind::Chronology
     ) || (args.kind == RenderKind::Checklist && args.target.is_some());
-    let text = finish(&text, format, &ctx.unreadable.borrow(), one_pupil);
+    let text = crate::render::noted(&text, format, &ctx.unreadable.borrow(), one_pupil);
     let target = match (&args.output, &args.out_dir) {
         (Some(file), _) => Some(file.clone()),
         (None, Some(dir)) => {
@@ -120,23 +127,6 @@ pub fn run(ctx: &Ctx, args: &RenderArgs) -> Result<u8, Error> {
         None => print(&String::from_utf8_lossy(&bytes))?,
     }
     Ok(0)
-}
-
-/// The document as written: a plain-words note at the top when pupils it
-/// would include could not be read, and in Markdown control characters
-/// escaped (it is often read on a terminal).
-fn finish(text: &str, format: Format, unreadable: &[crate::repo::Unreadable], one_pupil: bool) -> String {
-    // A Word document is made from the HTML.
-    let html = matches!(format, Format::Html | Format::Docx);
-    let text = match crate::output::unreadable_document_note(unreadable, one_pupil) {
-        Some(note) => crate::output::prepend_document_note(text, &note, html),
-        None => text.to_string(),
-    };
-    if html {
-        text
-    } else {
-        crate::diag::render::escape_controls_keep_lines(&text).into_owned()
-    }
 }
 
 /// The document format: `--format`, else the `-o` file's extension, else
@@ -298,7 +288,7 @@ fn render_all(
         .par_iter()
         .map(|(rec, path)| {
             let text = render_pupil(cx, templates, tname, kind, rec)?;
-            let text = finish(&text, format, &rec.unreadable().into_iter().collect::<Vec<_>>(), true);
+            let text = crate::render::noted(&text, format, &rec.unreadable().into_iter().collect::<Vec<_>>(), true);
             let bytes = crate::render::finish(text, format)?;
             edit::write_file(path, &bytes, force).map_err(|e| with_force_hint(e, path))?;
             bar.inc(1);
@@ -310,7 +300,12 @@ fn render_all(
     if let Some(e) = results.into_iter().find_map(Result::err) {
         return Err(e);
     }
-    eprint(&format!("wrote {} {k} file(s) to {}\n", jobs.len(), dir.display()));
+    // The pupils who could not be read have no file: said again with the count.
+    let missing = match std::num::NonZeroUsize::new(cx.repo.pupils.iter().filter(|r| r.pupil.is_none()).count()) {
+        Some(n) => format!("; none for {n} pupil(s) who could not be read (named above): see `senco check`"),
+        None => String::new(),
+    };
+    eprint(&format!("wrote {} {k} file(s) to {}{missing}\n", jobs.len(), dir.display()));
     Ok(0)
 }
 

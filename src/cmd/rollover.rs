@@ -3,7 +3,7 @@
 //! are listed (and with `--archive-leavers` archived), all or nothing.
 
 use super::upkeep::{done_message, guard_git};
-use super::{eprint, print, Ctx};
+use super::{eprint, print, shown, Ctx};
 use crate::cli::RolloverArgs;
 use crate::edit::upkeep::{plan_rollover_with_classes, NewCalendar, NewDate, Rollover};
 use crate::error::Error;
@@ -98,18 +98,18 @@ fn summary(plan: &Rollover, old_start: NaiveDate, old_end: NaiveDate, last: Opti
     }
     s.push_str(&format!("{} pupil(s) move up a year group:\n", plan.promoted.len()));
     for p in &plan.promoted {
-        s.push_str(&format!("  {:<24} {} -> {}\n", p.id, p.from, p.to));
+        s.push_str(&format!("  {:<24} {} -> {}\n", shown(&p.id), p.from, p.to));
     }
     if !plan.renamed_classes.is_empty() {
         s.push_str("classes renamed (--classes):\n");
         for (from, to, n) in &plan.renamed_classes {
-            s.push_str(&format!("  {from} -> {to} ({n} pupil(s))\n"));
+            s.push_str(&format!("  {} -> {} ({n} pupil(s))\n", shown(from), shown(to)));
         }
     }
     if !plan.stale_classes.is_empty() {
         s.push_str("classes named after the old year group, NOT renamed (their pupils have moved up):\n");
         for (class, year, n) in &plan.stale_classes {
-            s.push_str(&format!("  {class} ({n} pupil(s), was year {year})\n"));
+            s.push_str(&format!("  {} ({n} pupil(s), was year {year})\n", shown(class)));
         }
         s.push_str(
             "  rename them in the same change with `--classes FILE`, one line per class, e.g. `3S = \"4S\"`; \
@@ -125,7 +125,7 @@ fn summary(plan: &Rollover, old_start: NaiveDate, old_end: NaiveDate, last: Opti
             };
             s.push_str(&format!("{} leaver(s) in year {last} (school.last_year_group): {what}\n", leavers.len()));
             for (id, _) in leavers {
-                s.push_str(&format!("  {id}\n"));
+                s.push_str(&format!("  {}\n", shown(id)));
             }
         }
         _ => s.push_str(

@@ -272,14 +272,16 @@ fn out(ctx: &Ctx, args: &OutArgs) -> Result<u8, Error> {
                 msg.push_str(&done_message(&done));
                 msg.push_str(&format!(
                     "recorded `file_transferred: {}` for {} (the day the file went to the next school)\n",
-                    ctx.today, rec.dir
+                    ctx.today,
+                    super::shown(&rec.dir)
                 ));
             }
         }
     } else {
         msg.push_str(&format!(
             "{} is still on roll here: when they leave, `senco archive {} --left DATE --destination SCHOOL`; a pack written after that records the day the file was sent\n",
-            rec.dir, rec.dir
+            super::shown(&rec.dir),
+            super::shown(&rec.dir)
         ));
     }
     eprint(&msg);

@@ -1,7 +1,7 @@
 //! `senco archive` and `senco restore`, and what every records-upkeep
 //! command shares: the git check before writing and the message after.
 
-use super::{eprint, print, Ctx};
+use super::{eprint, print, shown, Ctx};
 use crate::cli::{ArchiveArgs, RestoreArgs, SafetyArgs};
 use crate::edit::batch::{Batch, Done};
 use crate::edit::{git, upkeep};
@@ -33,13 +33,13 @@ pub fn guard_git(root: &Path, batch: &Batch, safety: &SafetyArgs) -> Result<(), 
 pub fn done_message(done: &Done) -> String {
     let mut out = String::new();
     for p in &done.created {
-        out.push_str(&format!("created {p}\n"));
+        out.push_str(&format!("created {}\n", shown(p)));
     }
     for p in &done.changed {
-        out.push_str(&format!("changed {p}\n"));
+        out.push_str(&format!("changed {}\n", shown(p)));
     }
     for (from, to) in &done.moved {
-        out.push_str(&format!("moved   {from}/ -> {to}/\n"));
+        out.push_str(&format!("moved   {}/ -> {}/\n", shown(from), shown(to)));
     }
     for w in &done.warnings {
         out.push_str(w);
@@ -75,8 +75,8 @@ pub fn archive(ctx: &Ctx, args: &ArchiveArgs) -> Result<u8, Error> {
     eprint(&format!(
         "{}archived {} (left {left}); `senco restore {}` undoes this\n",
         done_message(&done),
-        rec.dir,
-        rec.dir
+        shown(&rec.dir),
+        shown(&rec.dir)
     ));
     Ok(0)
 }
@@ -89,7 +89,7 @@ pub fn restore(ctx: &Ctx, args: &RestoreArgs) -> Result<u8, Error> {
     upkeep::plan_restore(&mut batch, &repo.root, rec, repo.settings.limits)?;
     guard_git(&repo.root, &batch, &args.safety)?;
     let done = batch.apply()?;
-    eprint(&format!("{}restored {} to the roll\n", done_message(&done), rec.dir));
+    eprint(&format!("{}restored {} to the roll\n", done_message(&done), shown(&rec.dir)));
     Ok(0)
 }
 

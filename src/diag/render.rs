@@ -12,8 +12,13 @@ pub struct Paint {
     pub on: bool,
 }
 
+/// The colour codes `Paint` writes (between `ESC [` and `m`): the only
+/// escape sequences `terminal_safe` lets through, and only with colour on.
+const PAINT_CODES: [&str; 6] = ["0", "1", "1;31", "1;33", "1;36", "1;34"];
+
 impl Paint {
     fn wrap(self, code: &str, s: &str) -> String {
+        debug_assert!(PAINT_CODES.contains(&code));
         if self.on {
             format!("\x1b[{code}m{s}\x1b[0m")
         } else {
@@ -90,6 +95,40 @@ pub fn escape_controls_keep_lines(s: &str) -> std::borrow::Cow<'_, str> {
             }
         }
     }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Text bound for a terminal or a log (everything senco writes to stderr,
+/// and to stdout when it is a terminal): every control character escaped as
+/// `escape_controls_keep_lines` does, so no folder name or record value can
+/// drive the terminal (set its title, clear the screen, hide a line); with
+/// `colours`, senco's own colour codes (`Paint`'s, a fixed list) pass.
+pub fn terminal_safe(s: &str, colours: bool) -> std::borrow::Cow<'_, str> {
+    if !colours || !s.contains('\x1b') {
+        return escape_controls_keep_lines(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut rest = s;
+    while let Some(i) = rest.find('\x1b') {
+        out.push_str(&escape_controls_keep_lines(&rest[..i]));
+        let after = &rest[i + 1..];
+        let ours = PAINT_CODES.iter().find_map(|c| {
+            let tail = after.strip_prefix('[')?.strip_prefix(c)?.strip_prefix('m')?;
+            Some(after.len() - tail.len())
+        });
+        match ours {
+            Some(n) => {
+                out.push('\x1b');
+                out.push_str(&after[..n]);
+                rest = &after[n..];
+            }
+            None => {
+                out.push_str("\\u{1b}");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(&escape_controls_keep_lines(rest));
     std::borrow::Cow::Owned(out)
 }
 
@@ -615,6 +654,21 @@ mod tests {
             "expected a whole number, found `four`",
         )
         .with_hint("write a number")
+    }
+
+    #[test]
+    fn terminal_text_escapes_every_control_but_our_colours() {
+        let value = "F\x1b]0;title\x07 \x1b[31mred\x1b[0m\r\nnext\tcell";
+        let plain = terminal_safe(value, false);
+        assert_eq!(plain, "F\\u{1b}]0;title\\u{7} \\u{1b}[31mred\\u{1b}[0m\r\nnext\tcell");
+        // With colour on, senco's own codes pass and nothing else does.
+        let painted = format!("{} {value}", Paint { on: true }.severity(Severity::Error, "error"));
+        let shown = terminal_safe(&painted, true);
+        assert!(shown.starts_with("\x1b[1;31merror\x1b[0m "), "{shown:?}");
+        // (A value's own reset code is one of ours: it can only end a colour.)
+        assert_eq!(shown.matches('\x1b').count(), 3, "{shown:?}");
+        assert!(shown.ends_with("\\u{1b}[31mred\x1b[0m\r\nnext\tcell"), "{shown:?}");
+        assert!(matches!(terminal_safe("plain\n", true), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]

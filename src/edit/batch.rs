@@ -120,6 +120,9 @@ impl Batch {
                 Op::Write { rel, old, new } => {
                     let old_text = old.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
                     let new_text = String::from_utf8_lossy(new);
+                    // A folder name is shown with its control characters escaped,
+                    // so a diff header stays one line that drives no terminal.
+                    let rel = crate::diag::render::escape_controls(rel);
                     let a = if old.is_some() { format!("a/{rel}") } else { "/dev/null".to_string() };
                     let d = similar::TextDiff::from_lines(old_text.as_ref(), new_text.as_ref());
                     out.push_str(&d.unified_diff().context_radius(3).header(&a, &format!("b/{rel}")).to_string());
@@ -127,7 +130,11 @@ impl Batch {
                         out.push_str("\n\\ No newline at end of file\n");
                     }
                 }
-                Op::Move { from, to } => out.push_str(&format!("rename {from}/ => {to}/\n")),
+                Op::Move { from, to } => {
+                    let (from, to) =
+                        (crate::diag::render::escape_controls(from), crate::diag::render::escape_controls(to));
+                    out.push_str(&format!("rename {from}/ => {to}/\n"))
+                }
             }
         }
         // Diff context may show a pupil.yaml's `upn:` line: never shown.

@@ -405,7 +405,10 @@ fn days_words(days: i64) -> String {
 /// The pupil's page; `j` says how the year group is written (`R` for Reception).
 pub fn document(r: &Report, j: crate::model::settings::Jurisdiction) -> Document {
     let p = &r.pupil;
-    let mut d = Document { title: Some(format!("{} ({})", p.name, p.id)), ..Default::default() };
+    let mut d = Document {
+        title: Some(format!("{} ({})", p.name, crate::diag::render::escape_controls(&p.id))),
+        ..Default::default()
+    };
     let mut fields: Vec<(String, String)> = Vec::new();
     let mut field = |k: &str, v: Option<String>| {
         if let Some(v) = v.filter(|v| !v.is_empty()) {

@@ -173,6 +173,25 @@ pub fn template_name(kind: &str, format: Format) -> String {
     format!("{kind}.{ext}.j2")
 }
 
+/// The document as `senco render` writes it (and `senco serve` serves it):
+/// a plain-words note at the top when pupils it would include could not be
+/// read (`one_pupil`: a document about one pupil, whose own files those
+/// are), and in Markdown control characters escaped (it is often read on a
+/// terminal).
+pub fn noted(text: &str, format: Format, unreadable: &[crate::repo::Unreadable], one_pupil: bool) -> String {
+    // A Word document is made from the HTML.
+    let html = matches!(format, Format::Html | Format::Docx);
+    let text = match crate::output::unreadable_document_note(unreadable, one_pupil) {
+        Some(note) => crate::output::prepend_document_note(text, &note, html),
+        None => text.to_string(),
+    };
+    if html {
+        text
+    } else {
+        crate::diag::render::escape_controls_keep_lines(&text).into_owned()
+    }
+}
+
 /// The bytes of a rendered document: the text, or for Word the text (an
 /// HTML page) converted. The page's footer name and orientation are read
 /// from the page itself, so the template stays their source.

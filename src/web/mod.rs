@@ -97,7 +97,8 @@ impl App {
             return;
         }
         if let Err(why) = crate::edit::git::commit_paths(&self.opts.root, paths, message) {
-            let first = why.lines().next().unwrap_or("").to_string();
+            // git's own words may quote a folder name: escaped for the terminal.
+            let first = crate::diag::render::escape_controls(why.lines().next().unwrap_or("")).into_owned();
             eprintln!("warning: the change was saved, but git did not commit it: {first}");
         }
     }

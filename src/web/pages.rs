@@ -43,9 +43,7 @@ impl Here {
 
     pub fn frame(&self, title: impl Into<String>, nav: &'static str) -> Frame {
         let repo = &self.snap.repo;
-        // Every pupil with a file that could not be read, as every command
-        // names them: they may be missing from this page, or shown in part.
-        let unreadable = repo.unreadable(false).into_iter().map(|u| u.files.join(", ")).collect::<Vec<_>>();
+        let unreadable = self.unreadable_files();
         Frame {
             title: title.into(),
             school: repo.settings.school.name.clone(),
@@ -57,6 +55,13 @@ impl Here {
             banner: self.snap.settings_error.clone(),
             unreadable,
         }
+    }
+
+    /// Every pupil on roll with a file that could not be read, as every
+    /// command names them (their files, joined): they may be missing from a
+    /// page, or shown in part. Every page says so, in its banner or its bar.
+    pub fn unreadable_files(&self) -> Vec<String> {
+        self.snap.repo.unreadable(false).into_iter().map(|u| u.files.join(", ")).collect()
     }
 
     /// Renders a page template; a template error becomes an error page.
@@ -82,6 +87,36 @@ impl Here {
         }
         let links = vec![("Back to the dashboard".to_string(), "/".to_string())];
         self.page_status(status, "message.html.j2", &V { frame: self.frame(heading, ""), heading, paragraphs, links })
+    }
+
+    /// A page about one pupil that cannot be made because their pupil.yaml
+    /// could not be read (as `senco render plan ID` refuses): it names the
+    /// file and points to the Problems page.
+    pub fn unreadable_pupil(&self, rec: &PupilRecord, what: &str) -> Response {
+        #[derive(Serialize)]
+        struct V<'a> {
+            frame: Frame,
+            heading: &'a str,
+            paragraphs: Vec<String>,
+            links: Vec<(String, String)>,
+        }
+        let heading = "This cannot be shown";
+        let paragraphs = vec![
+            format!(
+                "`{}/pupil.yaml` could not be read, so there is nothing true to show in {what}: \
+                 it would be headed by the folder name, with no year group, level or plan.",
+                rec.rel
+            ),
+            "The Problems page says what is wrong with the file (as `senco check` does); \
+             once it is mended, this page shows again."
+                .to_string(),
+        ];
+        let links = vec![
+            ("Problems".to_string(), "/findings".to_string()),
+            ("Back to the pupil".to_string(), pupil_href(&rec.dir)),
+        ];
+        let view = V { frame: self.frame(heading, ""), heading, paragraphs, links };
+        self.page_status(StatusCode::UNPROCESSABLE_ENTITY, "message.html.j2", &view)
     }
 
     /// A library error (a bad filter, an unknown pupil) as a page.
@@ -461,7 +496,12 @@ pub async fn register_csv(
 ) -> Response {
     let here = Here::new(&app, &session);
     match register_doc(&here, &q) {
-        Ok((_, doc, _)) => download(output::csv(&doc), "text/csv; charset=utf-8", "register.csv"),
+        Ok((f, doc, _)) => {
+            // As `senco list`: the pupils on roll, or with `--archived` the archive's.
+            let unreadable: Vec<_> =
+                here.snap.repo.unreadable(f.archived).into_iter().filter(|u| u.archived == f.archived).collect();
+            download(output::csv_with_unreadable(&doc, &unreadable), "text/csv; charset=utf-8", "register.csv")
+        }
         Err(e) => here.error(&e),
     }
 }
@@ -798,8 +838,10 @@ fn document_page(here: &Here, html_text: &str, back: &str, downloads: Vec<(Strin
     struct Bar<'a> {
         back: &'a str,
         downloads: Vec<(String, String)>,
+        unreadable: Vec<String>,
     }
-    let bar = match html::render(here.app.live.root(), "document.html.j2", &Bar { back, downloads }) {
+    let bar = Bar { back, downloads, unreadable: here.unreadable_files() };
+    let bar = match html::render(here.app.live.root(), "document.html.j2", &bar) {
         Ok(b) => b,
         Err(e) => return plain_error(&e),
     };
@@ -842,18 +884,35 @@ fn serve_document(here: &Here, kind: &str, file_stem: &str, back: &str, q: &Hash
     let rendered: Result<String, Error> = match kind {
         "plan" | "profile" | "review" | "checklist" | "request" | "chronology" | "progress" => {
             let Some(rec) = here.pupil(back.trim_start_matches("/pupil/")) else { return here.not_found("pupil") };
-            match kind {
+            // As the command: without their pupil.yaml there is nothing true
+            // to show; with another file unreadable the document says so.
+            if rec.pupil.is_none() {
+                return here.unreadable_pupil(rec, "this document");
+            }
+            let unreadable: Vec<_> = rec.unreadable().into_iter().collect();
+            let text = match kind {
                 "plan" => templates.render(&name, &views::plan(&cx, rec)),
                 "profile" => templates.render(&name, &views::profile(&cx, rec)),
                 "review" => templates.render(&name, &views::review_pack(&cx, rec)),
-                "checklist" => templates.render(&name, &views::checklist::checklist(&cx, &[rec])),
+                "checklist" => templates.render(&name, &views::checklist::pupil_checklist(&cx, rec)),
                 "request" => templates.render(&name, &views::request::request_pack(&cx, rec)),
                 "chronology" => templates.render(&name, &views::chronology::chronology(&cx, rec)),
                 _ => {
+                    // An HTML page of `senco progress ID --format html`: its note names the files.
                     let report = crate::report::progress::progress(rec, here.today);
-                    templates.render("progress.html.j2", &views::evidence::progress(&cx, &report))
+                    let page = templates.render("progress.html.j2", &views::evidence::progress(&cx, &report));
+                    return deliver(
+                        here,
+                        kind,
+                        page.map(|p| page_noted(&p, &unreadable)),
+                        as_,
+                        md_exists,
+                        file_stem,
+                        back,
+                    );
                 }
-            }
+            };
+            text.map(|t| crate::render::noted(&t, format, &unreadable, true))
         }
         _ => return here.not_found("document"),
     };
@@ -894,6 +953,8 @@ fn school_document(
     let md_exists = crate::render::BUILTIN.iter().any(|(n, _)| *n == format!("{kind}.md.j2"));
     let format = if as_ == "md" && md_exists { crate::render::Format::Markdown } else { crate::render::Format::Html };
     let name = crate::render::template_name(kind, format);
+    // Every pupil on roll counts, as for `senco render class` and `senco impact`.
+    let unreadable = repo.unreadable(false);
     let rendered = match kind {
         "class" => templates.render(&name, &views::class(&cx, class.unwrap_or(""))),
         "provision-map" => {
@@ -905,11 +966,23 @@ fn school_document(
             templates.render(&name, &views::provision::provision_map(&cx, &filter))
         }
         _ => {
+            // An HTML page of `senco impact --format html`: its note names the pupils.
             let report = crate::report::impact::report(repo, &crate::report::impact::Filter::default(), here.today);
-            templates.render("impact.html.j2", &views::evidence::impact(&cx, &report))
+            let page = templates.render("impact.html.j2", &views::evidence::impact(&cx, &report));
+            return deliver(here, kind, page.map(|p| page_noted(&p, &unreadable)), as_, md_exists, stem, back);
         }
     };
+    let rendered = rendered.map(|t| crate::render::noted(&t, format, &unreadable, false));
     deliver(here, kind, rendered, as_, md_exists, stem, back)
+}
+
+/// An HTML page of a command (`impact`, `progress`) as `--format html`
+/// writes it: a note at the top naming the pupils who could not be read.
+fn page_noted(page: &str, unreadable: &[crate::repo::Unreadable]) -> String {
+    match output::unreadable_note(unreadable) {
+        Some(note) => output::prepend_document_note(page, &note, true),
+        None => page.to_string(),
+    }
 }
 
 /// A rendered document: in the browser with its download bar, or as the

@@ -5,6 +5,7 @@
 
 use crate::*;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// A copy of the example school to break.
@@ -135,6 +136,49 @@ fn documents_about_the_whole_school_say_so_in_plain_words() {
         assert!(r.stdout.contains("The records of 1 pupil could not be read"), "{args:?}: {}", r.stdout);
         assert!(!r.stdout.contains("theo-clarke") && !r.stdout.contains("pupil.yaml"), "{args:?}");
     }
+}
+
+#[test]
+fn a_class_of_only_unreadable_pupils_names_them() {
+    // leah-ford, alone in 7S, has a broken pupil.yaml: "nobody is in 7S"
+    // would hide her.
+    let r = senco(&fixture("unreadable-pupil"), &["render", "class", "7S"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.stderr.contains("warning: pupil `leah-ford` could not be read (`pupils/leah-ford/pupil.yaml`)"),
+        "{}",
+        r.all()
+    );
+    assert!(
+        r.stderr.contains(
+            "error: no pupil on the register is in class `7S`, but 1 pupil could not be read (leah-ford) and may be in it"
+        ),
+        "{}",
+        r.all()
+    );
+}
+
+#[test]
+fn render_all_notes_what_each_single_render_notes() {
+    // A pupil with one broken file: their file from `--all` is the single
+    // render's, note and all.
+    let out = tempfile::tempdir().unwrap();
+    let repo = fixture("bad-yaml-syntax");
+    let all = senco(&repo, &["render", "plan", "--all", "--out-dir", out.path().to_str().unwrap()]);
+    assert_eq!(all.code, 0, "{}", all.all());
+    assert!(all.stderr.contains("warning: pupil `ava-brown` could not be read"), "{}", all.all());
+    let one = senco(&repo, &["render", "plan", "ava-brown"]);
+    let written = std::fs::read_to_string(out.path().join("ava-brown-plan.md")).unwrap();
+    assert!(written.contains("Part of this pupil's records could not be read"), "{written}");
+    assert_eq!(written, one.stdout);
+    // A pupil with no readable pupil.yaml has no file: said with the count.
+    let out = tempfile::tempdir().unwrap();
+    let all =
+        senco(&fixture("unreadable-pupil"), &["render", "plan", "--all", "--out-dir", out.path().to_str().unwrap()]);
+    assert_eq!(all.code, 0, "{}", all.all());
+    assert!(all.stderr.contains("warning: pupil `leah-ford` could not be read"), "{}", all.all());
+    assert!(all.stderr.contains("; none for 1 pupil(s) who could not be read (named above)"), "{}", all.all());
+    assert!(!out.path().join("leah-ford-plan.md").exists());
 }
 
 #[test]
@@ -396,6 +440,85 @@ fn control_characters_in_folder_names_and_values_are_escaped() {
     }
     let r = senco(&repo, &["check"]);
     assert!(r.stdout.contains("pupils/evil\\u{1b}]0;pwned\\u{7}"), "{}", r.stdout);
+}
+
+#[test]
+fn a_folder_name_with_control_characters_never_reaches_the_terminal_raw() {
+    // Made here: a checkout on some systems cannot hold such names. Each
+    // command that names the folder (its messages on stderr, its diffs and
+    // titles on stdout) shows it escaped, on one line.
+    for (bad, escaped) in [("esc\u{1b}[31mred", "esc\\u{1b}[31mred"), ("nl\nname", "nl\\nname")] {
+        let out = tempfile::tempdir().unwrap();
+        let pack = out.path().join("pack");
+        let runs: Vec<Vec<&str>> = vec![
+            vec!["new-review", bad, "--date", "2027-01-20"],
+            vec!["log", "--kind", "phone", bad, "Phoned home"],
+            vec!["archive", bad, "--left", "2026-11-01"],
+            vec!["transfer", "out", bad, "-o", pack.to_str().unwrap()],
+            vec!["rollover", "--dry-run", "--force"],
+            vec!["rollover", "--force"],
+            vec!["show", bad],
+        ];
+        let check = |args: &[&str], r: &Run| {
+            let what = format!("{:?}", args.iter().map(|a| a.replace(bad, "BAD")).collect::<Vec<_>>());
+            assert_eq!(r.code, 0, "{what}: {}", r.all());
+            for (name, text) in [("stdout", &r.stdout), ("stderr", &r.stderr)] {
+                assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{what} {name}: {text:?}");
+                assert!(!text.lines().any(|l| l.starts_with("name")), "{what} {name} breaks a line: {text}");
+            }
+            assert!(r.stdout.contains(escaped) || r.stderr.contains(escaped), "{what}: {}", r.all());
+        };
+        for args in &runs {
+            let (_d, repo) = school();
+            std::fs::rename(repo.join("pupils/freya-hall"), repo.join("pupils").join(bad)).unwrap();
+            check(args, &senco(&repo, args));
+        }
+        // The import's diff and its written lines: a pupil whose record it changes.
+        for extra in ["--diff", "--apply"] {
+            let dir = tempfile::tempdir().unwrap();
+            let repo = dir.path().join("school");
+            copy_dir(&fixture("roster-school"), &repo);
+            std::fs::rename(repo.join("pupils/ava-brown"), repo.join("pupils").join(bad)).unwrap();
+            let roster = fixture("roster-csv").join("sims.csv");
+            let args = ["import", "roster", roster.to_str().unwrap(), extra];
+            check(&args, &senco(&repo, &args));
+        }
+    }
+}
+
+#[test]
+fn a_document_on_a_terminal_has_its_control_characters_escaped_and_a_file_keeps_them() {
+    // A preferred name that would set the terminal's title and ring its bell.
+    let (_d, repo) = school();
+    let p = repo.join("pupils/ava-brown/pupil.yaml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, text.replacen("preferred: Ava }", "preferred: \"F\\e]0;t\\a\" }", 1)).unwrap();
+    let args = ["render", "plan", "ava-brown", "--format", "html"];
+    // Piped (or written to a file) the document keeps its bytes.
+    let piped = senco(&repo, &args);
+    assert_eq!(piped.code, 0, "{}", piped.all());
+    assert!(piped.stdout.contains("F\u{1b}]0;t\u{7}"), "{}", piped.stdout);
+    // On a terminal (util-linux `script` gives the command one) it drives nothing.
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("`script` is not installed: the terminal half of this test is skipped");
+        return;
+    }
+    let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
+    for args in [&args[..], &["impact", "--format", "html"], &["progress", "ava-brown", "--format", "html"]] {
+        let mut line = vec![quote(env!("CARGO_BIN_EXE_senco")), "-C".into(), quote(repo.to_str().unwrap())];
+        line.extend(["--today".into(), TODAY.into()]);
+        line.extend(args.iter().map(|a| quote(a)));
+        let out = Command::new("script")
+            .args(["-qec", &line.join(" "), "/dev/null"])
+            .env("NO_COLOR", "1")
+            .env("COLUMNS", "100")
+            .output()
+            .unwrap();
+        let shown = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{args:?}: {shown}");
+        assert!(shown.contains("<html") || shown.contains("<!DOCTYPE"), "{args:?}: {shown}");
+        assert!(!shown.contains('\u{1b}') && !shown.contains('\u{7}'), "{args:?}: {shown:?}");
+    }
 }
 
 // ---------------------------------------------------------- nothing leaked
