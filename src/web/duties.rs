@@ -149,10 +149,13 @@ fn csv_reply(
     doc: impl Fn(&Here, &HashMap<String, String>) -> Result<Document, Error>,
 ) -> Response {
     let here = Here::new(app, session);
-    let doc = match doc(&here, q) {
+    let mut doc = match doc(&here, q) {
         Ok(d) => d,
         Err(e) => return here.error(&e),
     };
+    if here.app.opts.anonymise {
+        super::pages::anonymise_doc(&here.snap, &mut doc);
+    }
     // As the command: every pupil on roll who could not be read, in a last row.
     let mut r = output::csv_with_unreadable(&doc, &here.snap.repo.unreadable(false)).into_response();
     let h = r.headers_mut();

@@ -28,6 +28,10 @@ use std::collections::{BTreeMap, HashMap};
 type Fields = Form<Vec<(String, String)>>;
 type Errors = BTreeMap<String, String>;
 
+/// Why a text shown with initials (`--anonymise`) was not changed.
+const MASKED_REFUSED: &str =
+    "This text names someone, and names are hidden on this screen (--anonymise), so it cannot be changed here.";
+
 /// The longest value a form field takes, in characters: a long meeting note
 /// fits; a pasted document does not (the record file would outgrow what
 /// senco reads).
@@ -54,7 +58,12 @@ pub(super) fn field_errors(f: &[(String, String)]) -> Errors {
 
 /// The value of a form field (the last, trimmed; absent is empty).
 pub(super) fn field(f: &[(String, String)], name: &str) -> String {
-    f.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_string()).unwrap_or_default()
+    // A browser sends a text box's line breaks as CR LF: the records keep LF.
+    f.iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim().replace("\r\n", "\n").replace('\r', "\n"))
+        .unwrap_or_default()
 }
 
 /// A form whose CSRF token is missing or wrong changes nothing.
@@ -593,6 +602,9 @@ pub async fn outcome_post(
         }
         let progress = (!p.is_empty() && p != cur_p).then_some(p);
         let note = (!n.is_empty() && !app.live.unchanged(&n, &cur_n)).then_some(n);
+        if note.is_some() && app.live.shown(&cur_n) != cur_n {
+            errors.insert(format!("note-{tid}"), MASKED_REFUSED.into());
+        }
         if progress.is_some() || note.is_some() {
             o.ratings.push((tid.to_string(), progress, note));
         }
@@ -600,6 +612,9 @@ pub async fn outcome_post(
     for (key, cur) in [("pupil_voice", text(&review.pupil_voice)), ("parent_voice", text(&review.parent_voice))] {
         let v = field(&f, key);
         if !v.is_empty() && !app.live.unchanged(&v, cur.unwrap_or("")) {
+            if cur.is_some_and(|c| app.live.shown(c) != c) {
+                errors.insert(key.into(), MASKED_REFUSED.into());
+            }
             if key == "pupil_voice" {
                 o.pupil_voice = Some(v);
             } else {
@@ -742,7 +757,7 @@ pub async fn new_pupil_post(
     if !crate::check::valid_id(&values.id) {
         errors.insert(
             "id".into(),
-            "Use 3 to 64 lowercase letters, digits and -, starting with a letter, e.g. ava-brown.".into(),
+            "Use 3 to 64 lowercase letters, digits and -, starting with a letter, e.g. kim-jones.".into(),
         );
     }
     let dob = date_field(&f, "dob", &mut errors, true);

@@ -36,6 +36,8 @@ pub struct Snapshot {
     pub today: chrono::NaiveDate,
     /// What the dashboard computes from these records, once (`pages` owns its type).
     pub derived: std::sync::OnceLock<Arc<dyn std::any::Any + Send + Sync>>,
+    /// The names were anonymised as the records loaded (`--anonymise`).
+    pub anonymised: bool,
 }
 
 impl Snapshot {
@@ -352,6 +354,7 @@ fn load_all(root: &Path, names: Option<&mut NameWords>, today: chrono::NaiveDate
     repo.archived = keep(archived);
     let school_findings = check::school_findings(&repo);
     restore_texts(&mut repo, &school_findings);
+    let anonymised = names.is_some();
     if let Some(names) = names {
         for rec in repo.pupils.iter().chain(&repo.archived) {
             names.add_record(rec);
@@ -361,7 +364,15 @@ fn load_all(root: &Path, names: Option<&mut NameWords>, today: chrono::NaiveDate
         let names = &*names;
         repo.pupils.par_iter_mut().chain(repo.archived.par_iter_mut()).for_each(|rec| anonymise(rec, names));
     }
-    Ok(Snapshot { repo, pupil_findings, school_findings, settings_error: None, today, derived: Default::default() })
+    Ok(Snapshot {
+        anonymised,
+        repo,
+        pupil_findings,
+        school_findings,
+        settings_error: None,
+        today,
+        derived: Default::default(),
+    })
 }
 
 /// Reads again the texts of the pupils' files that a school finding quotes
@@ -388,6 +399,7 @@ fn clone_snapshot(s: &Snapshot) -> Snapshot {
         settings_error: s.settings_error.clone(),
         today: s.today,
         derived: std::sync::OnceLock::new(),
+        anonymised: s.anonymised,
     }
 }
 
@@ -463,6 +475,20 @@ pub fn anonymise(rec: &mut PupilRecord, names: &NameWords) {
     }
 }
 
+/// A letter without its accent (`ë` as `e`), for matching names as people
+/// type them; other characters as they are.
+fn unaccented(c: char) -> char {
+    if c.is_ascii() {
+        return c;
+    }
+    const FROM: &str = "àáâãäåāăąçćčďèéêëēėęěìíîïīįłñńňòóôõöøōőŕřśšşťùúûüūůűųýÿźżžÀÁÂÃÄÅĀĂĄÇĆČĎÈÉÊËĒĖĘĚÌÍÎÏĪĮŁÑŃŇÒÓÔÕÖØŌŐŔŘŚŠŞŤÙÚÛÜŪŮŰŲÝŸŹŻŽ";
+    const TO: &str = "aaaaaaaaacccdeeeeeeeeiiiiiilnnnoooooooorrssstuuuuuuuuyyzzzAAAAAAAAACCCDEEEEEEEEIIIIIILNNNOOOOOOOORRSSSTUUUUUUUUYYZZZ";
+    match FROM.chars().position(|f| f == c) {
+        Some(i) => TO.chars().nth(i).unwrap_or(c),
+        None => c,
+    }
+}
+
 /// The words of people's names in the records, for `--anonymise`: each word
 /// of two letters or more that starts with a capital, in a pupil's name, a
 /// contact's, or a parent's, carer's or pupil's at a review (always masked),
@@ -488,10 +514,28 @@ impl NameWords {
 
     fn add(set: &mut std::collections::HashSet<String>, s: &str) {
         for w in Self::words(s) {
-            if !set.contains(w) {
-                set.insert(w.to_string());
+            // As written (`McDonald`), and as a word in capitals reads
+            // (`MCDONALD` is `Mcdonald`): both without accents.
+            for form in [Self::key(w), Self::key(&w.to_uppercase())] {
+                if !set.contains(&form) {
+                    set.insert(form);
+                }
             }
         }
+    }
+
+    /// How a word is looked up: a word in capitals as a capitalised one
+    /// (`MAYA` as `Maya`; a lower-case word is never a name: `will`, `may`),
+    /// accents taken off (`Zoë` as `Zoe`).
+    fn key(w: &str) -> String {
+        let caps = w.chars().nth(1).is_some() && w.chars().all(|c| !c.is_lowercase());
+        let w: String = if caps {
+            let mut c = w.chars();
+            c.next().into_iter().chain(c.flat_map(char::to_lowercase)).collect()
+        } else {
+            w.to_string()
+        };
+        w.chars().map(unaccented).collect()
     }
 
     /// A person named with a title, less what follows in brackets or after a comma.
@@ -511,7 +555,8 @@ impl NameWords {
     }
 
     fn hides(&self, w: &str) -> bool {
-        self.family.contains(w) || (self.others.contains(w) && !self.staff.contains(w))
+        let k = Self::key(w);
+        self.family.contains(&k) || (self.others.contains(&k) && !self.staff.contains(&k))
     }
 
     /// Adds the words of the names in one pupil's records.
@@ -668,5 +713,15 @@ mod tests {
         live.pending.lock().unwrap().rescan = true;
         live.snapshot(today);
         assert_eq!(live.full_reloads(), 1);
+    }
+
+    #[test]
+    fn names_are_masked_as_written_in_capitals_and_without_accents_never_as_lower_case_words() {
+        let mut n = NameWords::default();
+        NameWords::add(&mut n.family, "Zoë McDonald-Will");
+        let m = |s: &str| n.mask(s).unwrap_or_else(|| s.to_string());
+        assert_eq!(m("Zoë and ZOË, Zoe; McDonald, MCDONALD."), "Z. and Z., Z.; M., M.");
+        assert_eq!(m("Will will come"), "W. will come");
+        assert_eq!(m("nothing here"), "nothing here");
     }
 }

@@ -205,6 +205,91 @@ fn linker(snap: &Snapshot) -> impl Fn(&str, &str, &str) -> Option<String> + '_ {
     }
 }
 
+/// The pupil an id names, as the screen shows them: under `--anonymise`
+/// their initials (the records are anonymised as they load), else `None`.
+fn shown_pupil(snap: &Snapshot, id: &str) -> Option<String> {
+    let rec = snap
+        .repo
+        .pupils
+        .binary_search_by(|p| p.dir.as_str().cmp(id))
+        .ok()
+        .map(|i| &snap.repo.pupils[i])
+        .or_else(|| snap.repo.archived.iter().find(|p| p.dir == id))?;
+    let name = rec.pupil.as_ref().map(|p| p.display_name()).filter(|n| !n.is_empty());
+    Some(name.unwrap_or_else(|| "(name not recorded)".into()))
+}
+
+/// A query's document as a page shows it: pupils and staff linked, and
+/// under `--anonymise` a pupil's id (often their name) shown as their
+/// initials, the link kept.
+pub(super) fn page_doc(here: &Here, doc: &Document) -> DocView {
+    let mut v = doc_view(doc, &linker(&here.snap));
+    if here.app.opts.anonymise {
+        mask_id_cells(&here.snap, &mut v);
+    }
+    v
+}
+
+/// Under `--anonymise`: every cell of an `id` or `pupil` column that names a
+/// pupil shows their initials instead.
+pub(super) fn mask_id_cells(snap: &Snapshot, v: &mut DocView) {
+    for s in &mut v.sections {
+        mask_section(snap, s);
+    }
+}
+
+fn mask_section(snap: &Snapshot, s: &mut super::html::SectionView) {
+    {
+        let at: Vec<usize> = s
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.header == "id" || c.header == "pupil")
+            .map(|(i, _)| i)
+            .collect();
+        for row in &mut s.rows {
+            for &i in &at {
+                if let Some(name) = row.get(i).and_then(|c| shown_pupil(snap, &c.text)) {
+                    row[i].text = name;
+                }
+            }
+        }
+    }
+}
+
+/// Under `--anonymise`, a download's table without ids (often names): an
+/// `id` or `pupil` column goes when the table has a `name` column, and shows
+/// initials otherwise.
+pub(super) fn anonymise_doc(snap: &Snapshot, doc: &mut Document) {
+    for s in &mut doc.sections {
+        let crate::output::Block::Table(t) = &mut s.block else { continue };
+        let has_name = t.columns.iter().any(|c| c.header == "name");
+        let ids: Vec<usize> = t
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.header == "id" || c.header == "pupil")
+            .map(|(i, _)| i)
+            .collect();
+        for &i in ids.iter().rev() {
+            if has_name {
+                t.columns.remove(i);
+                for row in &mut t.rows {
+                    if i < row.len() {
+                        row.remove(i);
+                    }
+                }
+            } else {
+                for row in &mut t.rows {
+                    if let Some(name) = row.get(i).and_then(|c| shown_pupil(snap, c)) {
+                        row[i] = name;
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct DocPage {
     frame: Frame,
@@ -526,13 +611,23 @@ pub fn finding_view(snap: &Snapshot, f: &Finding) -> FindingView {
         Some(s) => format!("{}, line {}, column {}", f.file, s.start.line, s.start.column),
         None => f.file.clone(),
     };
+    // Under `--anonymise` the pupil's folder (their id, often their name)
+    // shows as their initials in the file's path.
+    let (location, text, message) = match f.pupil.as_deref().filter(|p| snap.anonymised && !p.is_empty()) {
+        Some(dir) => {
+            let shown = shown_pupil(snap, dir).unwrap_or_else(|| "(a pupil)".into());
+            let hide = |s: &str| s.replace(&format!("/{dir}/"), &format!("/{shown}/")).replace(dir, &shown);
+            (hide(&location), hide(&text), hide(&f.message))
+        }
+        None => (location, text, f.message.clone()),
+    };
     FindingView {
         severity: match f.severity {
             Severity::Error => "error",
             _ => "warning",
         },
         code: f.code.to_string(),
-        message: f.message.clone(),
+        message,
         location,
         text,
         pupil_href: f.pupil.as_deref().filter(|p| f.file.starts_with("pupils/") && !p.is_empty()).map(pupil_href),
@@ -625,9 +720,7 @@ pub fn pupil_page(here: &Here, rec: &PupilRecord, refill: Refill, status: Status
     let name =
         rec.pupil.as_ref().map(|p| p.display_name()).filter(|n| !n.is_empty()).unwrap_or_else(|| rec.dir.clone());
     let doc = match show::query(&here.snap.repo, rec, here.today, false) {
-        Some(report) => {
-            doc_view(&show::document(&report, here.snap.repo.settings.school.jurisdiction), &linker(&here.snap))
-        }
+        Some(report) => page_doc(here, &show::document(&report, here.snap.repo.settings.school.jurisdiction)),
         None => DocView {
             title: None,
             sections: vec![],
@@ -1069,7 +1162,7 @@ pub async fn caseloads(State(app): State<Shared>, Extension(session): Extension<
         heading: "Caseloads".into(),
         intro: "Each member of staff's pupils and weekly intervention time (as `senco caseload`).".into(),
         links: vec![],
-        doc: doc_view(&doc, &linker(&here.snap)),
+        doc: page_doc(&here, &doc),
     };
     here.page("page.html.j2", &view)
 }
@@ -1093,7 +1186,7 @@ pub async fn caseload(
         heading: s.name.clone(),
         intro: String::new(),
         links: vec![("All caseloads".into(), "/caseloads".into())],
-        doc: doc_view(&doc, &linker(&here.snap)),
+        doc: page_doc(&here, &doc),
     };
     here.page("page.html.j2", &view)
 }
@@ -1253,6 +1346,11 @@ pub async fn compliance(
     let link = linker(&here.snap);
     let summary = doc_view(&Document::table(sum), &|_, _, _| None).sections.pop();
     let mut table = doc_view(&Document::table(t), &link).sections.pop();
+    if here.app.opts.anonymise {
+        if let Some(s) = table.as_mut() {
+            mask_section(&here.snap, s);
+        }
+    }
     if here.app.opts.anonymise {
         if let Some(tb) = table.as_mut() {
             // The id column would show names: link the name column instead.

@@ -739,7 +739,6 @@ fn log_a_note_appends_to_the_pupils_log_and_keeps_every_byte() {
 #[test]
 fn form_values_that_would_break_a_record_are_refused_next_to_their_field() {
     let w = start(&oakfield(), |_| {});
-    let before = tree(&w.root);
     let hash = input_value(&w.page("/pupil/ava-brown"), "log_hash");
     let long = "word ".repeat(5000);
     let log = |summary: &str| {
@@ -755,6 +754,12 @@ fn form_values_that_would_break_a_record_are_refused_next_to_their_field() {
     let r = log("bad \u{fffd} bytes");
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("did not arrive as text"), "{}", r.body);
+    // A browser's CR LF in a text box is stored as LF.
+    let saved = log("Typed in the browser.\r\nSecond line.");
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let text = w.read("pupils/ava-brown/log.yaml");
+    assert!(!text.contains('\r') && !text.contains("\\r") && text.contains("Second line."), "{text}");
+    let before = tree(&w.root);
     // A new pupil born after today, or a plan issued after today.
     let csrf = w.session();
     let r = w.post_with(
@@ -1556,6 +1561,23 @@ fn anonymised_no_page_or_download_names_a_pupil_or_their_family() {
         assert!(words.contains("Brown") || words.contains("Okonkwo"), "{words:?}");
         let pages = crawl(&w);
         assert!(pages.len() > 40, "{}", pages.len());
+        // Nor an id (they are names) as text: in a link's address only.
+        let ids: Vec<&str> = repo.pupils.iter().map(|p| p.dir.as_str()).collect();
+        for (path, body) in &pages {
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in body.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            for id in &ids {
+                assert!(!text.contains(id), "{path} shows the id {id}");
+            }
+        }
         for (path, body) in &pages {
             for word in &words {
                 let hit = body.match_indices(word.as_str()).find(|(i, _)| {
@@ -1597,6 +1619,13 @@ fn anonymised_the_outcome_form_shows_initials_and_saving_it_keeps_the_names_on_d
     assert!(after.contains("note: Hall and classroom routes independent"), "{after}");
     assert!(after.contains("Try a visual timetable"));
     assert_eq!(before.lines().filter(|l| !after.contains(*l)).count(), 0, "only added lines:\n{after}");
+    // A hand-made request that changes a text shown read-only is refused at the field.
+    let page = w.page(path);
+    let hash = input_value(&page, "hash");
+    let r = w.post(path, &[("hash", &hash), ("parent_voice", "Changed by hand")]);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("id=\"parent_voice-error\""), "{}", r.body);
+    assert_eq!(w.read(rel), after);
 }
 
 /// A form field's current value: an input's `value` or a textarea's text.
