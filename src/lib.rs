@@ -38,8 +38,16 @@ where
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            // An argument quoted back in an error may hold control
+            // characters (an escape sequence pasted into `--year`): never raw.
+            let code = if e.use_stderr() { 2 } else { 0 };
+            if e.use_stderr() {
+                let text = e.render().to_string();
+                cmd::eprint(&diag::render::terminal_safe(&text, false));
+            } else {
+                let _ = e.print();
+            }
+            return ExitCode::from(code);
         }
     };
     cmd::dispatch(cli)

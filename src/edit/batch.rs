@@ -293,6 +293,22 @@ struct Plan {
     dirs: Vec<String>,
 }
 
+/// `p` with `.` and `..` worked out by its text alone (the place a
+/// relative link will lead once its folder has moved, before it has).
+fn lexical(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 fn rel_of(root: &Path, p: &Path) -> String {
     p.strip_prefix(root).unwrap_or(p).to_string_lossy().replace('\\', "/")
 }
@@ -337,6 +353,13 @@ fn real_path(root: &Path, rel: &str) -> Result<PathBuf, Failure> {
 /// Step 1 of the module documentation: everything that can be known before
 /// writing.
 fn plan(root: &Path, ops: &[Op]) -> Result<Plan, Failure> {
+    // The school's own size limit (`[limits] max_file_kb`): a record written
+    // larger than senco reads would drop out of every report.
+    let limits = crate::repo::read::read_school_text(root, crate::repo::SETTINGS_FILE)
+        .ok()
+        .and_then(|t| crate::model::Settings::parse(t.trim_start_matches('\u{feff}')).ok())
+        .map(|s| s.limits)
+        .unwrap_or_default();
     let mut writes = Vec::new();
     let mut moves = Vec::new();
     let mut dirs: Vec<String> = Vec::new();
@@ -359,6 +382,13 @@ fn plan(root: &Path, ops: &[Op]) -> Result<Plan, Failure> {
     for (i, op) in ops.iter().enumerate() {
         match op {
             Op::Write { rel: shown, old, new } => {
+                if shown != crate::repo::SETTINGS_FILE && new.len() as u64 > limits.max_file_bytes() {
+                    return Err(Failure(format!(
+                        "`{shown}` would become {} KB, more than senco reads ({} KB, `[limits] max_file_kb` in senco.toml), so it would drop out of every report; raise the limit, or move older entries to a file of their own",
+                        new.len().div_ceil(1024),
+                        limits.max_file_kb
+                    )));
+                }
                 if let Err(why) = read_back(shown, old.as_deref(), new) {
                     return Err(Failure(format!(
                         "senco would write `{shown}` in a form it cannot read back ({why}); this is a bug in senco or a value it cannot write yet"
@@ -412,19 +442,32 @@ fn plan(root: &Path, ops: &[Op]) -> Result<Plan, Failure> {
                 if fs::symlink_metadata(&t).is_ok() {
                     return Err(Failure(format!("`{to}` already exists; not overwriting it")));
                 }
-                // A link in the folder that names a place inside it by its
-                // full path would point at nothing once the folder moves.
+                // A link in the folder must lead to the same place after the
+                // move: one naming a place inside the folder by its full
+                // path, or by a relative path that leaves the folder and
+                // comes back in by its name, would point at nothing.
                 let inside = fs::canonicalize(&f).unwrap_or_else(|_| f.clone());
                 for e in walkdir::WalkDir::new(&f).max_depth(3).into_iter().flatten() {
                     if !e.path_is_symlink() {
                         continue;
                     }
                     let Ok(target) = fs::read_link(e.path()) else { continue };
-                    let resolved = fs::canonicalize(e.path()).unwrap_or_else(|_| target.clone());
-                    if target.is_absolute() && (resolved.starts_with(&inside) || target.starts_with(&f)) {
+                    let Ok(resolved) = fs::canonicalize(e.path()) else { continue };
+                    let Ok(below) = e.path().strip_prefix(&f) else { continue };
+                    let expected = match resolved.strip_prefix(&inside) {
+                        Ok(rest) => t.join(rest),
+                        Err(_) => resolved.clone(),
+                    };
+                    let moved_link = t.join(below);
+                    let after = if target.is_absolute() {
+                        lexical(&target)
+                    } else {
+                        lexical(&moved_link.parent().unwrap_or(&t).join(&target))
+                    };
+                    if after != expected && fs::canonicalize(&after).ok() != Some(expected.clone()) {
                         let shown = rel_of(root, e.path());
                         return Err(Failure(format!(
-                            "`{shown}` is a link to `{}` by its full path, inside the folder being moved, so it would point at nothing afterwards; make it a relative link (`ln -sfr`) or a file of its own, and run the command again",
+                            "`{shown}` is a link to `{}`, which would point at nothing once its folder moves; make it a link relative to its own folder (`ln -sfr`) or a file of its own, and run the command again",
                             target.display()
                         )));
                     }
@@ -659,7 +702,25 @@ impl Run {
     /// then nothing is undone, the journal stays, and the failures name
     /// the file, for `senco recover` once a person has looked.
     fn roll_back(&mut self) -> Vec<String> {
-        let ours = |target: &Path, new: &str| matches!(journal::file_sha256(target), Ok(Some(h)) if h == new);
+        // Where a file is now: a folder move done after it was written
+        // (`rollover --archive-leavers`) took it along.
+        let moves: Vec<(PathBuf, PathBuf)> = self
+            .committed
+            .iter()
+            .filter_map(|d| match d {
+                Done1::Moved { from, to } => Some((from.clone(), to.clone())),
+                _ => None,
+            })
+            .collect();
+        let now = |target: &Path| -> PathBuf {
+            for (from, to) in &moves {
+                if let Ok(rest) = target.strip_prefix(from) {
+                    return to.join(rest);
+                }
+            }
+            target.to_path_buf()
+        };
+        let ours = |target: &Path, new: &str| matches!(journal::file_sha256(&now(target)), Ok(Some(h)) if h == new);
         let edited: Vec<String> = self
             .committed
             .iter()
@@ -694,6 +755,9 @@ impl Run {
                 Step::Move { to, .. } => done.contains(to),
             });
             let mut kept = edited;
+            // Only undoing is left (finishing would leave the steps never
+            // taken undone): `senco recover` undoes, with or without `--undo`.
+            self.journal.state = State::Undoing;
             if let Err(e) = self.journal.write(&self.root) {
                 kept.push(format!("the journal could not be brought up to date ({e})"));
             }

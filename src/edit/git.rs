@@ -15,13 +15,18 @@ pub fn git(root: &Path) -> Command {
     cmd.args(GIT_SAFE_ARGS);
     // A filter named in the repository's own config (`filter.NAME.clean`,
     // `.smudge`, `.process`) is a program git would run on `add` or
-    // `status`: each is set empty, which turns it off.
+    // `status`: each is set empty, which turns it off. Given through the
+    // environment (GIT_CONFIG_KEY_n), not `-c`, which splits at the first
+    // `=` and so misses a driver whose name holds one.
+    let mut n = 0;
     for name in filter_drivers(root) {
-        for var in ["clean", "smudge", "process"] {
-            cmd.arg("-c").arg(format!("filter.{name}.{var}="));
+        for (var, value) in [("clean", ""), ("smudge", ""), ("process", ""), ("required", "false")] {
+            cmd.env(format!("GIT_CONFIG_KEY_{n}"), format!("filter.{name}.{var}"));
+            cmd.env(format!("GIT_CONFIG_VALUE_{n}"), value);
+            n += 1;
         }
-        cmd.arg("-c").arg(format!("filter.{name}.required=false"));
     }
+    cmd.env("GIT_CONFIG_COUNT", n.to_string());
     cmd.arg("-C").arg(root);
     cmd.env("GIT_TERMINAL_PROMPT", "0").env("GIT_OPTIONAL_LOCKS", "0").env_remove("GIT_EXTERNAL_DIFF");
     cmd.stdin(Stdio::null());
@@ -35,15 +40,18 @@ fn filter_drivers(root: &Path) -> Vec<String> {
         .args(GIT_SAFE_ARGS)
         .arg("-C")
         .arg(root)
-        .args(["config", "--get-regexp", r"^filter\."])
+        .args(["config", "--null", "--get-regexp", r"^filter\."])
+        .env("GIT_CONFIG_COUNT", "0")
         .stdin(Stdio::null())
         .stderr(Stdio::null())
         .output();
     let Ok(out) = out else { return Vec::new() };
+    // `--null`: each entry is the key, a line break, the value, a NUL (a
+    // driver's name may hold spaces, `=` or dots).
     let mut names: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| l.split(' ').next()?.strip_prefix("filter.")?.rsplit_once('.').map(|(n, _)| n.to_string()))
-        .filter(|n| !n.is_empty() && !n.contains(['\n', '\0']))
+        .split('\0')
+        .filter_map(|e| e.split('\n').next()?.strip_prefix("filter.")?.rsplit_once('.').map(|(n, _)| n.to_string()))
+        .filter(|n| !n.is_empty())
         .collect();
     names.sort();
     names.dedup();
@@ -175,7 +183,12 @@ mod tests {
         };
         set("filter.x.y.clean", format!("sh -c 'touch {}; cat'", marker.display()));
         set("filter.x.y.process", format!("sh -c 'touch {}'", marker.display()));
-        std::fs::write(dir.path().join(".gitattributes"), "* filter=x.y\n").unwrap();
+        // A name holding `=` (`-c` would split at it).
+        set("filter.a=b.clean", format!("sh -c 'touch {}; cat'", marker.display()));
+        std::fs::write(dir.path().join(".gitattributes"), "*.yaml filter=x.y\n*.yml filter=a=b\n").unwrap();
+        std::fs::write(dir.path().join("b.yml"), "b: 1\n").unwrap();
+        commit_paths(dir.path(), &["b.yml".to_string()], "add b").unwrap();
+        assert!(!marker.exists(), "git ran the repository's filter named with `=`");
         std::fs::write(dir.path().join("a.yaml"), "a: 1\n").unwrap();
         assert_eq!(uncommitted(dir.path(), &["a.yaml".to_string()]), ["a.yaml"]);
         commit_paths(dir.path(), &["a.yaml".to_string()], "add a").unwrap();

@@ -74,11 +74,18 @@ pub struct Journal {
 
 impl Journal {
     pub fn read(root: &Path) -> Result<Option<Journal>, Error> {
-        let path = root.join(JOURNAL);
-        let text = match fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(Error::io(&path, e)),
+        // The bounded reader: a FIFO, a device or a link outside is refused,
+        // never opened (every command reads the journal first).
+        let limits = crate::model::settings::Limits { max_file_kb: 512 * 1024 };
+        let text = match crate::repo::read::read_record(root, JOURNAL, limits) {
+            Ok(Some(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
+            Ok(None) => return Ok(None),
+            Err(f) => {
+                return Err(Error::usage(
+                    format!("`{JOURNAL}` cannot be read: {}", f.message),
+                    Some(format!("senco writes it only while it changes the records; look at what is there, and remove the `{DIR}` folder when the records are right (`git status` helps)")),
+                ))
+            }
         };
         serde_json::from_str(&text).map(Some).map_err(|e| {
             Error::usage(
@@ -155,6 +162,7 @@ pub fn refuse_if_unfinished(root: &Path) -> Result<(), Error> {
     if !root.join(JOURNAL).exists() {
         return Ok(());
     }
+    not_regular(root, LOCK)?;
     if let Ok(f) = File::open(root.join(LOCK)) {
         if let Err(std::fs::TryLockError::WouldBlock) = f.try_lock_shared() {
             return Err(busy());
@@ -201,6 +209,7 @@ impl Lock {
         // lock: then it no longer guards anything, and we try again.
         for _ in 0..20 {
             fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+            not_regular(root, LOCK)?;
             let file = match OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path) {
                 Ok(f) => f,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
@@ -217,6 +226,20 @@ impl Lock {
             return Ok(Lock { file, root: root.to_path_buf() });
         }
         Err(busy())
+    }
+}
+
+/// Refuses a file of senco's own (`.senco/lock`) that is there but is not a
+/// regular file: opening a FIFO would wait for ever.
+fn not_regular(root: &Path, rel: &str) -> Result<(), Error> {
+    match fs::symlink_metadata(root.join(rel)) {
+        Ok(m) if !m.is_file() => Err(Error::usage(
+            format!("`{rel}` is not a regular file, so senco will not open it"),
+            Some(format!(
+                "senco makes it only while it changes the records: remove it (`rm {rel}`) and run the command again"
+            )),
+        )),
+        _ => Ok(()),
     }
 }
 

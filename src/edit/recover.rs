@@ -135,9 +135,13 @@ pub fn recover(root: &Path, undo: bool) -> Result<Option<Recovered>, Error> {
         };
         let at = now_path(target, &moved);
         let now = hash(root, &at)?;
+        // A step whose new version still waits in its temporary (or any step
+        // of a batch still staging) was never taken: the file is not
+        // senco's to undo, whatever someone has written to it since.
+        let not_taken = journal.state == State::Staging || exists(root, temp);
         let status = if now.as_ref() == Some(new) {
             Status::Done
-        } else if now.as_ref() == old {
+        } else if now.as_ref() == old || (undo && not_taken && now.is_some()) {
             Status::Pending
         } else {
             problems.push(match now {
@@ -294,10 +298,32 @@ mod tests {
         fs::create_dir_all(r.join(".senco/undo")).unwrap();
         fs::write(r.join(".senco/undo/0"), "old").unwrap();
         journal(State::Committing, vec![replace("a.yaml", "old", "new")]).write(r).unwrap();
+        // Finishing would write over the edit: refused.
+        let e = recover(r, false).unwrap_err().to_string();
+        assert!(e.contains("`a.yaml` holds neither its old nor its new content"), "{e}");
+        assert_eq!(fs::read_to_string(r.join("a.yaml")).unwrap(), "someone's edit");
+        assert!(r.join(".senco/journal.json").exists());
+        // Its new version still waits in the temporary: the step was never
+        // taken, so undoing leaves the edit where it is.
+        let done = recover(r, true).unwrap().unwrap();
+        assert!(done.undone, "{done:?}");
+        assert_eq!(fs::read_to_string(r.join("a.yaml")).unwrap(), "someone's edit");
+        assert_eq!(fs::read_dir(r).unwrap().count(), 1, "only a.yaml is left");
+    }
+
+    #[test]
+    fn a_file_edited_after_senco_replaced_it_stops_an_undo_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = dir.path();
+        // Replaced (no temporary left), then edited: undoing would lose the edit.
+        fs::write(r.join("a.yaml"), "new, then someone's edit").unwrap();
+        fs::create_dir_all(r.join(".senco/undo")).unwrap();
+        fs::write(r.join(".senco/undo/0"), "old").unwrap();
+        journal(State::Committing, vec![replace("a.yaml", "old", "new")]).write(r).unwrap();
         for undo in [false, true] {
             let e = recover(r, undo).unwrap_err().to_string();
             assert!(e.contains("`a.yaml` holds neither its old nor its new content"), "{e}");
-            assert_eq!(fs::read_to_string(r.join("a.yaml")).unwrap(), "someone's edit");
+            assert_eq!(fs::read_to_string(r.join("a.yaml")).unwrap(), "new, then someone's edit");
             assert!(r.join(".senco/journal.json").exists());
         }
     }

@@ -122,6 +122,7 @@ impl Templates {
         env.set_syntax(syntax);
         env.set_auto_escape_callback(auto_escape);
         env.set_formatter(formatter);
+        bound_filters(&mut env);
         env.add_filter("money", money);
         env.add_filter("longdate", longdate);
         env.add_filter("num", num);
@@ -403,6 +404,39 @@ fn monthyear(v: Value) -> String {
     }
 }
 
+/// Filters whose one call could ask for any amount of memory, which the work
+/// limit (fuel) cannot stop: `indent` takes a width of at most 64, and
+/// `format` (printf-style widths) is not offered. Every template
+/// environment (documents and `serve`'s pages) gets these.
+pub fn bound_filters(env: &mut Environment<'_>) {
+    env.remove_filter("format");
+    env.add_filter(
+        "indent",
+        |s: String,
+         width: Option<usize>,
+         first: Option<bool>,
+         blank: Option<bool>|
+         -> Result<String, minijinja::Error> {
+            let width = width.unwrap_or(4);
+            if width > 64 {
+                return Err(minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    format!("indent({width}) is wider than senco allows (64)"),
+                ));
+            }
+            let pad = " ".repeat(width);
+            let mut out = String::with_capacity(s.len());
+            for (i, line) in s.split_inclusive('\n').enumerate() {
+                if (i > 0 || first.unwrap_or(false)) && (blank.unwrap_or(false) || !line.trim().is_empty()) {
+                    out.push_str(&pad);
+                }
+                out.push_str(line);
+            }
+            Ok(out)
+        },
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -483,5 +517,25 @@ mod fuel_tests {
             text.contains("templates/spin.md.j2") && text.contains("steps of work") && text.contains("fuel"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_filter_asked_for_gigabytes_stops_with_a_clean_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(TEMPLATE_DIR)).unwrap();
+        for (name, text) in [
+            ("wide.md.j2", "{{ \"x\\ny\"|indent(2000000000) }}\n"),
+            ("printf.md.j2", "{{ \"%2000000000s\"|format(\"a\") }}\n"),
+        ] {
+            std::fs::write(dir.path().join(TEMPLATE_DIR).join(name), text).unwrap();
+        }
+        let t = Templates::load(dir.path()).unwrap();
+        let e = t.render("wide.md.j2", &serde_json::json!({})).unwrap_err();
+        assert!(e.to_string().contains("indent(2000000000)"), "{e}");
+        assert!(t.render("printf.md.j2", &serde_json::json!({})).is_err());
+        // A reasonable indent still works.
+        std::fs::write(dir.path().join(TEMPLATE_DIR).join("ok.md.j2"), "{{ \"a\\nb\"|indent(2) }}\n").unwrap();
+        let t = Templates::load(dir.path()).unwrap();
+        assert!(t.render("ok.md.j2", &serde_json::json!({})).unwrap().contains('b'));
     }
 }

@@ -105,6 +105,19 @@ pub fn read_record(root: &Path, rel: &str, limits: Limits) -> Result<Option<Vec<
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(cannot(e)),
     };
+    // A folder on the way that is a link (`delivery/`, `templates/`, a
+    // pupil's folder) may lead outside too: then so does the file.
+    let mut folder = root.to_path_buf();
+    let parts: Vec<&str> = rel.split('/').collect();
+    for part in &parts[..parts.len().saturating_sub(1)] {
+        folder.push(part);
+        if is_link(&folder) {
+            if let Some(target) = outside_link(root, &path) {
+                return Err(outside_finding(rel, &target));
+            }
+            break;
+        }
+    }
     let meta = if meta.file_type().is_symlink() {
         if let Some(target) = outside_link(root, &path) {
             return Err(outside_finding(rel, &target));

@@ -85,6 +85,7 @@ pub fn url_part(s: &str) -> String {
 pub fn environment(root: &Path) -> Result<Environment<'static>, Error> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    crate::render::bound_filters(&mut env);
     let syntax = minijinja::syntax::SyntaxConfig::builder()
         .trim_blocks(true)
         .lstrip_blocks(true)

@@ -294,10 +294,15 @@ fn an_edit_to_a_file_senco_already_replaced_is_never_undone_over() {
     assert_eq!(std::fs::read(repo.join(&last)).unwrap(), theirs);
     // Every command stops while the change is part-way.
     assert_eq!(go(&repo, JULY, &["list"]).code, 2);
+    // Finishing is never offered (the steps not taken would stay untaken),
+    // and nothing is undone over the colleague's save.
+    let r = go(&repo, JULY, &["recover"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert_eq!(std::fs::read(repo.join(&first)).unwrap(), mine);
     // As the message says: the version before senco's back in place, then undo.
     let undo = stderr.split("the version before senco's is `").nth(1).unwrap().split('`').next().unwrap();
     std::fs::copy(repo.join(undo), repo.join(&first)).unwrap();
-    let r = go(&repo, JULY, &["recover", "--undo"]);
+    let r = go(&repo, JULY, &["recover"]);
     assert_eq!(r.code, 0, "{}", r.all());
     let mut want = before.clone();
     want.insert(last.clone(), theirs);

@@ -307,6 +307,14 @@ fn archive_refuses_a_folder_whose_link_would_break_and_keeps_a_relative_one() {
         r.all()
     );
     assert_eq!(tree(&repo), before);
+    // A relative link that leaves the folder and comes back in by its name: the same.
+    std::fs::remove_file(dir.join("pupil.yaml")).unwrap();
+    std::os::unix::fs::symlink("../../pupils/ava-brown/.pupil-real.yaml", dir.join("pupil.yaml")).unwrap();
+    let before = tree(&repo);
+    let (r, _) = senco_timed(&repo, &["archive", "ava-brown", "--left", "2026-11-01"], Duration::from_secs(30));
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("would point at nothing"), "{}", r.all());
+    assert_eq!(tree(&repo), before);
     // A relative link moves with its folder and still reads.
     std::fs::remove_file(dir.join("pupil.yaml")).unwrap();
     std::os::unix::fs::symlink(".pupil-real.yaml", dir.join("pupil.yaml")).unwrap();
@@ -314,6 +322,48 @@ fn archive_refuses_a_folder_whose_link_would_break_and_keeps_a_relative_one() {
     assert_eq!(r.code, 0, "{}", r.all());
     let (r, _) = senco_timed(&repo, &["check"], Duration::from_secs(30));
     assert!(!r.stdout.contains("unreadable"), "{}", r.all());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_journal_or_lock_stops_no_command_for_ever() {
+    for rel in [".senco/journal.json", ".senco/lock"] {
+        let (_d, repo) = school();
+        std::fs::create_dir_all(repo.join(".senco")).unwrap();
+        let made = std::process::Command::new("mkfifo").arg(repo.join(rel)).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return;
+        }
+        for args in [&["list"][..], &["archive", "ava-brown", "--left", "2026-11-01"], &["recover"]] {
+            // Each ends (senco_timed fails on a hang); a reader needs no lock.
+            let (r, _) = senco_timed(&repo, args, Duration::from_secs(30));
+            if args[0] == "list" && rel.ends_with("lock") {
+                assert_eq!(r.code, 0, "{rel} {args:?}: {}", r.all());
+                continue;
+            }
+            assert_eq!(r.code, 2, "{rel} {args:?}: {}", r.all());
+            assert!(r.stderr.contains(rel), "{rel} {args:?}: {}", r.all());
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_folder_linked_outside_is_refused_like_a_file() {
+    // delivery/ and templates/ as links to folders outside the repository.
+    let (d, repo) = school();
+    let outside = d.path().join("elsewhere");
+    copy_dir(&repo.join("delivery"), &outside.join("delivery"));
+    std::fs::remove_dir_all(repo.join("delivery")).unwrap();
+    std::os::unix::fs::symlink(outside.join("delivery"), repo.join("delivery")).unwrap();
+    std::fs::create_dir_all(outside.join("templates")).unwrap();
+    std::fs::write(outside.join("templates/plan.md.j2"), "OUTSIDE TEMPLATE\n").unwrap();
+    std::os::unix::fs::symlink(outside.join("templates"), repo.join("templates")).unwrap();
+    let (r, _) = senco_timed(&repo, &["check"], Duration::from_secs(30));
+    assert!(r.stdout.contains("outside the repository"), "{}", r.all());
+    let (r, _) = senco_timed(&repo, &["render", "plan", "ava-brown"], Duration::from_secs(30));
+    assert!(!r.stdout.contains("OUTSIDE TEMPLATE"), "{}", r.all());
+    assert_ne!(r.code, 0, "{}", r.all());
 }
 
 #[cfg(unix)]
@@ -666,4 +716,37 @@ fn rollover_dry_run_hides_upns_in_its_diff_context() {
     for upn in &upns {
         assert!(!r.stdout.contains(upn.as_str()), "{upn}");
     }
+}
+
+#[test]
+fn an_argument_error_never_echoes_control_characters_raw() {
+    let (_d, repo) = school();
+    for args in [&["list", "--year", "\u{1b}]0;title\u{7}"][..], &["list", "--format", "\u{1b}[31mred"]] {
+        let (r, _) = senco_timed(&repo, args, Duration::from_secs(30));
+        assert_eq!(r.code, 2, "{}", r.all());
+        assert!(!r.stderr.contains('\u{1b}') && !r.stderr.contains('\u{7}'), "{:?}", r.stderr);
+    }
+}
+
+#[test]
+fn no_writer_makes_a_record_larger_than_senco_reads() {
+    let (_d, repo) = school();
+    let toml = std::fs::read_to_string(repo.join("senco.toml")).unwrap();
+    std::fs::write(repo.join("senco.toml"), format!("{toml}\n[limits]\nmax_file_kb = 4\n")).unwrap();
+    let log = repo.join("pupils/ava-brown/log.yaml");
+    let mut text = std::fs::read_to_string(&log).unwrap_or_default();
+    while text.len() < 4000 {
+        text.push_str("- date: 2026-09-10\n  kind: meeting\n  summary: Met to plan the term.\n");
+    }
+    std::fs::write(&log, &text).unwrap();
+    assert!(text.len() <= 4096);
+    let before = tree(&repo);
+    let (r, _) = senco_timed(
+        &repo,
+        &["log", "ava-brown", "--kind", "meeting", "A long note about the meeting, long enough to pass the limit."],
+        Duration::from_secs(30),
+    );
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("more than senco reads") && r.stderr.contains("log.yaml"), "{}", r.all());
+    assert_eq!(tree(&repo), before, "nothing written");
 }

@@ -274,6 +274,35 @@ fn rollover_failing_part_way_leaves_the_repository_exactly_as_it_was() {
 }
 
 #[test]
+fn a_failure_after_a_leavers_folder_moved_still_undoes_everything() {
+    // Two leavers: a failure at the second folder move must follow the
+    // first (its pupil.yaml rewritten, then moved) back, never blame
+    // "someone else" for the moved file.
+    let mut n = 0;
+    loop {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("oak");
+        copy_dir(&crate::oakfield(), &repo);
+        let before = tree(&repo);
+        let r = run_env(
+            &repo,
+            "2027-07-20",
+            &["rollover", "--archive-leavers"],
+            &[("SENCO_FAIL_AFTER_WRITES", &n.to_string())],
+        );
+        if r.code == 0 {
+            assert!(n > 30, "the whole rollover took only {n} writes");
+            break;
+        }
+        assert_eq!(r.code, 2, "after {n} writes: {}", r.all());
+        assert!(r.stderr.contains("nothing was changed"), "after {n} writes: {}", r.stderr);
+        same_tree(&repo, &before, &format!("failing after {n} writes"));
+        n += 1;
+        assert!(n < 200, "never finished");
+    }
+}
+
+#[test]
 fn rollover_refuses_a_record_with_a_broken_year_group() {
     let (_d, repo) = scratch();
     let rel = "pupils/ben-carter/pupil.yaml";
