@@ -79,6 +79,34 @@ pub fn score(v: f64, s: Option<Scale>) -> String {
     }
 }
 
+/// A change of score with its sign, in the scale's words: ages as
+/// "+1 year 2 months" or "-3 months", other scales as "+6" (a change of a
+/// percentile is in points, never an ordinal).
+pub fn change(v: f64, s: Option<Scale>) -> String {
+    let sign = if v < 0.0 { "-" } else { "+" };
+    match s {
+        Some(Scale::AgeMonths) if v.abs().round() < 12.0 => {
+            let m = v.abs().round() as i64;
+            format!("{sign}{m} month{}", if m == 1 { "" } else { "s" })
+        }
+        Some(Scale::AgeMonths) => format!("{sign}{}", months(v.abs())),
+        _ => format!("{sign}{}", crate::render::fmt_num(v.abs())),
+    }
+}
+
+/// Why an exit cannot be set against its entry (`Intervention::comparable`
+/// is false), said beside the exit in every document: the request pack, the
+/// review pack and the plan.
+pub fn not_comparable(entry: Option<&super::MeasureView>, exit: Option<&super::MeasureView>) -> &'static str {
+    fn measure(m: Option<&super::MeasureView>) -> Option<&str> {
+        m.and_then(|m| m.measure.as_deref()).map(str::trim)
+    }
+    match (measure(entry), measure(exit)) {
+        (Some(a), Some(b)) if a.eq_ignore_ascii_case(b) => "another scale: cannot be compared with the start",
+        _ => "another measure: cannot be compared with the start",
+    }
+}
+
 fn ordinal_suffix(v: f64) -> &'static str {
     if v.fract() != 0.0 {
         return "";
