@@ -803,8 +803,19 @@ fn a_tall_class_row_breaks_instead_of_leaving_a_blank_page() {
     assert!(html.contains("<tr class=\"tall\">") && html.contains("tr.tall { break-inside: auto;"), "{html}");
     let short = ok(&paperwork(), &["render", "class", "11R", "--format", "html"]);
     assert!(!short.contains("class=\"tall\""), "short rows stay whole");
+    // Round 2, point 13: the sign-off keeps with the Reviews section only when it is short, and
+    // then the section is kept whole (never one stray line of it carried to the last page).
     let plan = ok(&paperwork(), &["render", "plan", "zoe-ann-o-reilly", "--format", "html"]);
     assert!(plan.contains("<section class=\"with-previous\">\n<h2>Agreed by</h2>"), "{plan}");
+    assert!(plan.contains("<section class=\"keep\">\n<h2>Reviews</h2>"), "{plan}");
+    let long = tempfile::tempdir().unwrap();
+    copy_dir(&paperwork(), long.path());
+    let reviews = long.path().join("pupils/amelia-rose-st-john-smith/reviews");
+    for date in ["2026-01-20", "2026-05-11", "2026-07-06"] {
+        std::fs::write(reviews.join(format!("{date}.yaml")), format!("date: {date}\nkind: termly\n")).unwrap();
+    }
+    let plan_long = ok(long.path(), &["render", "plan", "amelia", "--format", "html"]);
+    assert!(plan_long.contains("<section>\n<h2>Agreed by</h2>") && plan_long.contains("<section>\n<h2>Reviews</h2>"));
     let Some(chromium) = on_path("chromium").or_else(|| on_path("chromium-browser")) else {
         assert!(std::env::var_os("CI").is_none(), "under CI the print test must run: install Debian's `chromium`");
         eprintln!("skipped: no chromium");
@@ -825,6 +836,18 @@ fn a_tall_class_row_breaks_instead_of_leaving_a_blank_page() {
         .unwrap_or_else(|e| panic!("chromium printed no PDF ({e}):\n{}", String::from_utf8_lossy(&run.stderr)));
     // The row starts on page 1 and runs onto page 2 (kept whole, it printed on 3: a blank first page).
     assert_eq!(pdf_pages(&bytes), 2);
+    // Zoë-Ann's plan: the Reviews section and the sign-off on page 2 together, 2 pages in all.
+    let file = dir.path().join("plan-zoe.html");
+    std::fs::write(&file, &plan).unwrap();
+    let pdf = dir.path().join("plan-zoe.pdf");
+    std::process::Command::new(&chromium)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer"])
+        .arg(format!("--user-data-dir={}", dir.path().join("profile").display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(pdf_pages(&std::fs::read(&pdf).unwrap()), 2);
 }
 
 /// Issue 14.12: the Markdown plan's reviews table does not write ".:" after
@@ -912,4 +935,32 @@ fn identifying_details_give_the_legal_name_known_as_the_preferred() {
     // Without a preferred name, the legal name alone.
     let plan = ok(&paperwork(), &["render", "plan", "jean-luc"]);
     assert!(plan.contains("| Name | Jean-Luc Dubois-McKenzie |"), "{plan}");
+}
+
+/// Issue 14, round 2 (I, E): the request pack's requests on record carry a
+/// recorded exception to the time limits and its reason; its money uses the
+/// checklist's one formatter, with the currency's sign (never `EUR 104.10`).
+#[test]
+fn request_pack_shows_exceptions_and_money_like_the_checklist() {
+    for format in ["md", "html"] {
+        let request = ok(&paperwork(), &["render", "request", "amelia", "--format", format]);
+        assert!(
+            request.contains(
+                "Exception to the time limits: The school was closed for four weeks after a flood, \
+                 from 9 November 2026 to 7 December 2026"
+            ),
+            "{request}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&paperwork(), dir.path());
+    let toml = dir.path().join("senco.toml");
+    let settings = std::fs::read_to_string(&toml).unwrap();
+    assert!(settings.contains("currency = \"GBP\""), "{settings}");
+    let settings = settings.replace("currency = \"GBP\"", "currency = \"EUR\"");
+    std::fs::write(&toml, settings).unwrap();
+    let request = ok(dir.path(), &["render", "request", "siobhan"]);
+    let list = ok(dir.path(), &["render", "checklist", "siobhan"]);
+    assert!(!request.contains("EUR") && request.contains("| €"), "{request}");
+    assert!(list.contains('€') && !list.contains("EUR"), "{list}");
 }

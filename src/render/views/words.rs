@@ -66,12 +66,17 @@ pub fn scale(s: Scale) -> &'static str {
 }
 
 /// A score with its scale, in words: "84 (standard score)", "45th
-/// percentile", "7 years 0 months", "23".
+/// percentile" (a percentile rounded to a whole rank: 13.5 is the "14th
+/// percentile"), "7 years 0 months", "23".
 pub fn score(v: f64, s: Option<Scale>) -> String {
     let n = crate::render::fmt_num(v);
     match s {
         Some(Scale::AgeMonths) => months(v),
-        Some(Scale::Percentile) => format!("{n}{} percentile", ordinal_suffix(v)),
+        // A percentile is read as a rank, so it is said whole: 13.5 is the "14th percentile".
+        Some(Scale::Percentile) => {
+            let whole = v.round();
+            format!("{}{} percentile", crate::render::fmt_num(whole), ordinal_suffix(whole))
+        }
         Some(Scale::StandardScore) => format!("{n} (standard score)"),
         Some(Scale::ScaledScore) => format!("{n} (scaled score)"),
         Some(Scale::Level) => format!("level {n}"),
@@ -237,6 +242,9 @@ mod tests {
         assert_eq!(score(84.0, Some(Scale::AgeMonths)), "7 years 0 months");
         assert_eq!(score(42.0, Some(Scale::Percentile)), "42nd percentile");
         assert_eq!(score(11.0, Some(Scale::Percentile)), "11th percentile");
+        // Round 2, G: a percentile is said as a whole rank, never "13.5 percentile".
+        assert_eq!(score(13.5, Some(Scale::Percentile)), "14th percentile");
+        assert_eq!(score(12.4, Some(Scale::Percentile)), "12th percentile");
         assert_eq!(score(78.0, Some(Scale::StandardScore)), "78 (standard score)");
         assert_eq!(score(23.0, None), "23");
     }
