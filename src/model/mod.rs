@@ -444,6 +444,23 @@ impl Pupil {
         let last = n.last.as_ref().map_or("", |s| s.value.as_str());
         format!("{first} {last}").trim().to_string()
     }
+
+    /// "First Last" as the records give the legal name, never the preferred
+    /// one: the name a local authority or a tribunal knows the pupil by.
+    pub fn legal_name(&self) -> String {
+        let Some(n) = &self.name else { return String::new() };
+        let first = n.first.as_ref().map_or("", |s| s.value.as_str());
+        let last = n.last.as_ref().map_or("", |s| s.value.as_str());
+        format!("{} {}", first.trim(), last.trim()).trim().to_string()
+    }
+
+    /// The preferred name when it is not the legal first name.
+    pub fn known_as(&self) -> Option<&str> {
+        let n = self.name.as_ref()?;
+        let preferred = n.preferred.as_ref()?.value.trim();
+        let first = n.first.as_ref().map_or("", |s| s.value.trim());
+        (!preferred.is_empty() && !preferred.eq_ignore_ascii_case(first)).then_some(preferred)
+    }
 }
 
 // ----------------------------------------------------------------- the lists
@@ -527,6 +544,31 @@ record! {
         /// Provision the law requires (EHC plan section F, IEP services):
         /// `check` warns when its delivery falls below `[delivery] warn_below`.
         statutory: Spanned<bool> = "statutory",
+    }
+}
+
+impl Intervention {
+    /// Whether the exit can be set against the entry: the same measure
+    /// (trimmed, ignoring case: `Reading age` and `reading age ` are one
+    /// measure, `reading age` and `reading accuracy` are not) and the same
+    /// scale. An exit that names no measure or scale was taken on the entry's
+    /// (docs/format.md). True when either is missing: there is nothing to
+    /// contrast. The one rule for `impact` and every document.
+    pub fn comparable(&self) -> bool {
+        let (Some(entry), Some(exit)) = (&self.entry, &self.exit) else { return true };
+        fn measure(m: &Measurement) -> Option<&str> {
+            text(&m.measure).map(str::trim)
+        }
+        let same_measure = match (measure(entry), measure(exit)) {
+            (_, None) => true,
+            (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+            (None, Some(_)) => false,
+        };
+        same_measure
+            && match (val(&entry.scale), val(&exit.scale)) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            }
     }
 }
 

@@ -124,6 +124,7 @@ impl Templates {
         env.set_formatter(formatter);
         bound_filters(&mut env);
         env.add_filter("money", money);
+        env.add_filter("amount", amount);
         env.add_filter("longdate", longdate);
         env.add_filter("num", num);
         env.add_filter("css_string", css_string);
@@ -380,6 +381,13 @@ fn css_string(v: Value) -> Value {
 
 fn money(v: f64) -> String {
     fmt_money(v)
+}
+
+/// `{{ x | amount(school.currency) }}`: an amount for a parent or the local
+/// authority, with the currency's sign (`£1,234.50`, `€104.10`), the one
+/// formatter the checklist's words use too (`model::cost::money_in_words`).
+fn amount(v: f64, currency: String) -> String {
+    crate::model::cost::money_in_words(v, &currency)
 }
 
 fn num(v: f64) -> String {

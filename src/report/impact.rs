@@ -120,12 +120,6 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
     Some(if n % 2 == 1 { mid } else { (values.get(n / 2 - 1).copied()? + mid) / 2.0 })
 }
 
-/// Measures are compared trimmed and ignoring case: `Reading age` and
-/// `reading age ` are one measure; `reading age` and `reading accuracy` are not.
-fn same_measure(a: &str, b: &str) -> bool {
-    a.trim().eq_ignore_ascii_case(b.trim())
-}
-
 /// What the place received over its run (start to end, or today), from the delivery records.
 fn minutes(
     repo: &Repo,
@@ -173,15 +167,7 @@ fn place(repo: &Repo, cx: &Lookups, rec: &PupilRecord, iv: &Intervention, today:
     let exit_measure = exit.and_then(|e| text(&e.measure)).map(|m| m.trim().to_string());
     let entry_scale = entry.and_then(|e| val(&e.scale));
     let exit_scale = exit.and_then(|e| val(&e.scale));
-    // An exit that names no measure (or scale) was taken on the entry's.
-    let comparable = match (&entry_measure, &exit_measure) {
-        (_, None) => true,
-        (Some(a), Some(b)) => same_measure(a, b),
-        (None, Some(_)) => false,
-    } && match (entry_scale, exit_scale) {
-        (Some(a), Some(b)) => a == b,
-        _ => true,
-    };
+    let comparable = iv.comparable();
     let measure = entry_measure.or(exit_measure);
     let scale = entry_scale.or(exit_scale).map(|s| s.to_string());
     let entry_score = entry.and_then(|e| val(&e.score));
@@ -467,8 +453,8 @@ fn group_table(first: &str, with_name: bool, groups: &[&Group], empty: &str) -> 
         Column::right("pupils"),
         Column::right("completed"),
         Column::right("in progress"),
-        Column::right("not comparable"),
-        Column::right("no data"),
+        Column::right("places not comparable"),
+        Column::right("places with no data"),
         Column::right("median gain"),
         Column::right("median minutes received"),
         Column::right("mean gain"),

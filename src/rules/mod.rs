@@ -39,6 +39,12 @@ pub struct Rule {
     pub scope: Scope,
     /// The rule in plain words.
     pub statement: &'static str,
+    /// The rule for a parent, when `statement` speaks the records' or a
+    /// return's codes (the census's E, K, N and type codes): the pupil's
+    /// checklist shows it, the school's checklist keeps `statement`. `None`
+    /// when the statement is already plain (a test holds every such one to
+    /// no code-shaped words).
+    pub plain: Option<&'static str>,
     /// The words of the provision it rests on (a short quotation or close
     /// paraphrase, with the paragraph), shown by `senco explain`.
     pub provision: &'static str,
@@ -435,4 +441,27 @@ pub fn outcome_finding(settings: &Settings, o: &eval::Outcome, today: NaiveDate)
         o.rule.source,
         o.rule.code
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULES;
+
+    /// The statement a parent reads in the pupil's checklist (`plain`, else
+    /// `statement`) speaks no return's codes: no one-letter code such as the
+    /// census's E, K and N, no `rank-1`, no need code (issue 14, round 2,
+    /// point 6). The school's checklist keeps the coded statement.
+    #[test]
+    fn the_parents_statement_of_every_rule_has_no_codes() {
+        for r in RULES.iter() {
+            let s = r.plain.unwrap_or(r.statement);
+            for w in s.split(|c: char| !c.is_alphanumeric() && c != '-') {
+                let letter = w.len() == 1 && w.chars().all(|c| c.is_ascii_uppercase()) && w != "A" && w != "I";
+                let need_code = crate::model::census::ENGLAND_TYPES.iter().any(|t| t.eq_ignore_ascii_case(w));
+                assert!(!letter && !w.starts_with("rank-") && !need_code, "{}: `{w}` in {s:?}", r.code);
+            }
+        }
+        let census = RULES.iter().find(|r| r.code == "ENG-CENSUS").unwrap();
+        assert!(census.statement.contains("K (SEN support)"), "the SENCO's statement keeps the codes");
+    }
 }

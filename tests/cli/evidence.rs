@@ -838,7 +838,7 @@ fn impact_and_progress_have_self_contained_html_with_charts() {
     assert_eq!(progress.code, 0, "{}", progress.all());
     assert_eq!(progress.stdout.matches("<svg").count(), 1, "a chart per measure with two results or more");
     assert_eq!(progress.stdout.matches("One result so far").count(), 2, "no single-point line");
-    assert!(progress.stdout.contains("Data for the chart: reading accuracy (standard-score)"));
+    assert!(progress.stdout.contains("Data for the chart: Reading accuracy (standard score)"));
     insta::assert_snapshot!("progress-html", progress.stdout);
     // -o FILE.html chooses HTML; other queries refuse it.
     let dir = tempfile::tempdir().unwrap();
@@ -849,6 +849,41 @@ fn impact_and_progress_have_self_contained_html_with_charts() {
     let refused = senco(&oakfield(), &["list", "--format", "html"]);
     assert_eq!(refused.code, 2);
     assert!(refused.stderr.contains("no HTML output"), "{}", refused.stderr);
+}
+
+/// Issue 14, round 2 (D): `progress --format html` is read by governors and
+/// parents: ages in years and months, scales, statuses and ratings in
+/// words, dates in the long style; no slug, raw month count or ISO date.
+#[test]
+fn progress_html_speaks_plain_words() {
+    let shiv = ok_html(&["progress", "siobhan"]);
+    assert!(shiv.contains("<h3>Reading age (age equivalent)</h3>"), "{shiv}");
+    assert!(shiv.contains("<td class=\"num\">10 years 11 months</td>"), "{shiv}");
+    assert!(shiv.contains("Change since the first result: +1 year 9 months; since the one before the last: +7 months."));
+    assert!(shiv.contains("One result so far: 12th percentile on 16 September 2026"), "{shiv}");
+    assert!(shiv.contains(">10y 1m</text>"), "an age axis in years and months: {shiv}");
+    let millie = ok_html(&["progress", "amelia"]);
+    assert!(millie.contains("<td>Partly achieved</td>") && millie.contains("15 December 2025: Partly achieved;"));
+    for (who, html) in [("Shiv", &shiv), ("Millie", &millie)] {
+        for raw in
+            ["age-months", "age months", "standard-score", "partly-achieved", ": open", ">open<", "131<", ": 131"]
+        {
+            assert!(!html.contains(raw), "{who}: `{raw}`:\n{html}");
+        }
+        let iso = html
+            .as_bytes()
+            .windows(10)
+            .any(|w| w.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() }));
+        assert!(!iso, "{who}: an ISO date:\n{html}");
+    }
+}
+
+fn ok_html(args: &[&str]) -> String {
+    let mut args = args.to_vec();
+    args.extend(["--format", "html"]);
+    let run = senco(&fixture("paperwork"), &args);
+    assert_eq!(run.code, 0, "{}", run.all());
+    run.stdout
 }
 
 /// `impact --format html` for governors: standard scores on one 40-160 axis

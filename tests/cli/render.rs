@@ -62,9 +62,8 @@ fn small_fixture_documents_in_markdown_and_html() {
 #[test]
 fn plan_titles_follow_level_and_jurisdiction() {
     assert!(ok(&oakfield(), &["render", "plan", "ava-brown"]).starts_with("# SEN support plan: Ava Brown\n"));
-    assert!(
-        ok(&oakfield(), &["render", "plan", "theo-clarke"]).starts_with("# EHC plan outcomes summary: Theo Clarke\n")
-    );
+    assert!(ok(&oakfield(), &["render", "plan", "theo-clarke"])
+        .starts_with("# EHC plan outcomes summary: Theodore Clarke, known as Theo\n"));
     assert!(
         ok(&small(), &["render", "plan", "cai-evans"]).starts_with("# Individual development plan (IDP): Cai Evans\n")
     );
@@ -715,7 +714,8 @@ fn a_meeting_being_prepared_is_not_a_rating() {
         assert!(!plan.contains("at the review of 15 January 2027"), "{plan}");
         assert!(plan.contains("Next meeting: 15 January 2027 (being prepared)."), "{plan}");
         assert_eq!(plan.matches("15 January 2027").count(), 1, "only as the next meeting:\n{plan}");
-        assert!(plan.contains("Partly achieved at the review of 18 May 2026") || format == "html", "{plan}");
+        // A partly achieved target is an earlier one, in every format (round 2, C).
+        assert!(plan.contains("Partly achieved: "), "{plan}");
         let review = ok(&paperwork(), &["render", "review", "siobhan", "--format", format]);
         assert!(!review.contains("Not rated (15 January 2027)"), "{review}");
         assert!(review.contains("Not yet reviewed"), "{review}");
@@ -732,13 +732,26 @@ fn parents_read_needs_roles_and_money_in_words() {
         let plan = ok(&paperwork(), &["render", "plan", "kai-o-neill", "--format", format]);
         assert!(plan.contains("Down syndrome (DS)"), "{plan}");
         let list = ok(&paperwork(), &["render", "checklist", "kai-o-neill", "--format", format]);
-        for raw in ["local-authority", "social-care", "GBP", "-0.00", "census code E", "types DS", "6000.00"] {
+        for raw in [
+            "local-authority",
+            "social-care",
+            "GBP",
+            "-0.00",
+            "census code E",
+            "types DS",
+            "6000.00",
+            // The census rule's own statement speaks codes: parents read its plain one (round 2, point 6).
+            "SEN provision E",
+            "rank-1",
+            "NSA only",
+        ] {
             assert!(!list.contains(raw), "`{raw}` in the pupil's checklist ({format}):\n{list}");
         }
         assert!(list.contains("records no invitee or attendee for: local authority, health, social care"), "{list}");
         assert!(list.contains("costs £0.00 this academic year"), "{list}");
         assert!(list.contains("notional threshold of £6,000.00"), "{list}");
         assert!(list.contains("main need Down syndrome (DS) and second need Multi-sensory impairment (MSI)"), "{list}");
+        assert!(list.contains("special educational needs support as on census day"), "{list}");
         let review = ok(&paperwork(), &["render", "review", "siobhan", "--format", format]);
         let signed = &review[review.rfind("Signed").unwrap()..];
         assert!(!signed.contains("parent"), "a raw role in the sign-off: {signed}");
@@ -747,6 +760,7 @@ fn parents_read_needs_roles_and_money_in_words() {
     // The school's own checklist keeps the codes, behind their label.
     let school = ok(&paperwork(), &["render", "checklist"]);
     assert!(school.contains("census code E, types DS and MSI"), "{school}");
+    assert!(school.contains("The census codes SEN provision E (EHC plan)"), "{school}");
 }
 
 /// Issue 14.8-14.9: the Markdown review pack's phase transfer is a list, one
@@ -769,6 +783,11 @@ fn review_bullets_stand_apart_and_the_class_sheet_keeps_what_helps() {
             "A hearing loop in lessons",
             "Sitting near the front on the left",
             "Notes printed in 16pt",
+            // Eight of her own, more than the 6 the needs' strategies fill up to (round 2, point 9).
+            "Subtitles on every video",
+            "A copy of the board notes",
+            "Movement breaks every 20 minutes",
+            "A fidget tool",
         ] {
             assert!(sheet.contains(own), "`{own}` cut from the class sheet ({format}):\n{sheet}");
         }
@@ -784,8 +803,19 @@ fn a_tall_class_row_breaks_instead_of_leaving_a_blank_page() {
     assert!(html.contains("<tr class=\"tall\">") && html.contains("tr.tall { break-inside: auto;"), "{html}");
     let short = ok(&paperwork(), &["render", "class", "11R", "--format", "html"]);
     assert!(!short.contains("class=\"tall\""), "short rows stay whole");
+    // Round 2, point 13: the sign-off keeps with the Reviews section only when it is short, and
+    // then the section is kept whole (never one stray line of it carried to the last page).
     let plan = ok(&paperwork(), &["render", "plan", "zoe-ann-o-reilly", "--format", "html"]);
     assert!(plan.contains("<section class=\"with-previous\">\n<h2>Agreed by</h2>"), "{plan}");
+    assert!(plan.contains("<section class=\"keep\">\n<h2>Reviews</h2>"), "{plan}");
+    let long = tempfile::tempdir().unwrap();
+    copy_dir(&paperwork(), long.path());
+    let reviews = long.path().join("pupils/amelia-rose-st-john-smith/reviews");
+    for date in ["2026-01-20", "2026-05-11", "2026-07-06"] {
+        std::fs::write(reviews.join(format!("{date}.yaml")), format!("date: {date}\nkind: termly\n")).unwrap();
+    }
+    let plan_long = ok(long.path(), &["render", "plan", "amelia", "--format", "html"]);
+    assert!(plan_long.contains("<section>\n<h2>Agreed by</h2>") && plan_long.contains("<section>\n<h2>Reviews</h2>"));
     let Some(chromium) = on_path("chromium").or_else(|| on_path("chromium-browser")) else {
         assert!(std::env::var_os("CI").is_none(), "under CI the print test must run: install Debian's `chromium`");
         eprintln!("skipped: no chromium");
@@ -806,6 +836,18 @@ fn a_tall_class_row_breaks_instead_of_leaving_a_blank_page() {
         .unwrap_or_else(|e| panic!("chromium printed no PDF ({e}):\n{}", String::from_utf8_lossy(&run.stderr)));
     // The row starts on page 1 and runs onto page 2 (kept whole, it printed on 3: a blank first page).
     assert_eq!(pdf_pages(&bytes), 2);
+    // Zoë-Ann's plan: the Reviews section and the sign-off on page 2 together, 2 pages in all.
+    let file = dir.path().join("plan-zoe.html");
+    std::fs::write(&file, &plan).unwrap();
+    let pdf = dir.path().join("plan-zoe.pdf");
+    std::process::Command::new(&chromium)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer"])
+        .arg(format!("--user-data-dir={}", dir.path().join("profile").display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(pdf_pages(&std::fs::read(&pdf).unwrap()), 2);
 }
 
 /// Issue 14.12: the Markdown plan's reviews table does not write ".:" after
@@ -821,4 +863,104 @@ fn plan_reviews_and_request_targets_read_cleanly() {
             "{request}"
         );
     }
+}
+
+/// Issue 14, round 2 (A): an entry and an exit on different measures are
+/// never one before-and-after: every document names the exit's own measure
+/// and says they cannot be compared, by the rule `impact` counts by.
+#[test]
+fn an_exit_on_another_measure_is_not_a_before_and_after() {
+    let note = "another measure: cannot be compared with the start";
+    for kind in ["plan", "review", "request"] {
+        for format in ["md", "html"] {
+            let doc = ok(&paperwork(), &["render", kind, "jean-luc", "--format", format]);
+            let at = doc.find("40th percentile").unwrap_or_else(|| panic!("{kind} {format}:\n{doc}"));
+            let exit = &doc[at..doc[at..].find('\n').map_or(doc.len(), |n| at + n)];
+            assert!(exit.contains("core language") && exit.contains(note), "{kind} {format}: {exit}");
+        }
+    }
+    let json = ok(&paperwork(), &["impact", "--format", "json"]);
+    let impact: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let place = impact["places"].as_array().unwrap().iter().find(|p| p["intervention"] == "salt-block").unwrap();
+    assert_eq!(place["status"], "not-comparable", "{place}");
+}
+
+/// Issue 14, round 2 (C): the Markdown, HTML and Word plans agree on which
+/// targets are current (open) and which are earlier (achieved, partly or
+/// not achieved, discontinued).
+#[test]
+fn every_plan_format_splits_current_and_earlier_targets_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let docx = dir.path().join("plan.docx");
+    let run = senco(&paperwork(), &["render", "plan", "amelia", "-o", docx.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let docs = [
+        ("md", ok(&paperwork(), &["render", "plan", "amelia"])),
+        ("html", ok(&paperwork(), &["render", "plan", "amelia", "--format", "html"])),
+        ("docx", crate::plain::docx_text(&std::fs::read(&docx).unwrap())),
+    ];
+    // Goals 3, 4, 5, 6 and 10 are closed (targets.yaml); the rest are open.
+    let current_goals: Vec<u32> = (1..=12).filter(|n| ![3, 4, 5, 6, 10].contains(n)).collect();
+    let mut seen = Vec::new();
+    for (format, doc) in &docs {
+        let from = doc.find("Targets").unwrap();
+        let to = doc.find("Earlier targets").unwrap_or_else(|| panic!("{format}: no earlier targets\n{doc}"));
+        let current = &doc[from..to];
+        let earlier = &doc[to..to + doc[to..].find("Provision").unwrap()];
+        let shown: Vec<u32> = (1..=12).filter(|n| current.contains(&format!("goal number {n},"))).collect();
+        assert_eq!(shown, current_goals, "{format}: current targets");
+        for n in (1..=12).filter(|n| !current_goals.contains(n)) {
+            assert!(earlier.contains(&format!("goal number {n},")), "{format}: goal {n} not under earlier targets");
+        }
+        seen.push(shown);
+    }
+    assert!(seen.windows(2).all(|w| w[0] == w[1]));
+}
+
+/// Issue 14, round 2 (B): with a preferred name, the identifying details of
+/// every document for the local authority or a parent give the legal name,
+/// "known as" the preferred one; running text keeps the preferred name.
+#[test]
+fn identifying_details_give_the_legal_name_known_as_the_preferred() {
+    let full = "Amelia-Rose St John-Smith, known as Millie";
+    for kind in ["plan", "review", "request", "profile", "chronology"] {
+        for format in ["md", "html"] {
+            let doc = ok(&paperwork(), &["render", kind, "amelia", "--format", format]);
+            let heading = doc.lines().find(|l| l.starts_with("# ") || l.starts_with("<h1>")).unwrap();
+            assert!(heading.contains(full), "{kind} {format}: {heading}");
+        }
+    }
+    let plan = ok(&paperwork(), &["render", "plan", "amelia"]);
+    assert!(plan.contains(&format!("| Name | {full} |")) && plan.contains("## About Millie"), "{plan}");
+    // Without a preferred name, the legal name alone.
+    let plan = ok(&paperwork(), &["render", "plan", "jean-luc"]);
+    assert!(plan.contains("| Name | Jean-Luc Dubois-McKenzie |"), "{plan}");
+}
+
+/// Issue 14, round 2 (I, E): the request pack's requests on record carry a
+/// recorded exception to the time limits and its reason; its money uses the
+/// checklist's one formatter, with the currency's sign (never `EUR 104.10`).
+#[test]
+fn request_pack_shows_exceptions_and_money_like_the_checklist() {
+    for format in ["md", "html"] {
+        let request = ok(&paperwork(), &["render", "request", "amelia", "--format", format]);
+        assert!(
+            request.contains(
+                "Exception to the time limits: The school was closed for four weeks after a flood, \
+                 from 9 November 2026 to 7 December 2026"
+            ),
+            "{request}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&paperwork(), dir.path());
+    let toml = dir.path().join("senco.toml");
+    let settings = std::fs::read_to_string(&toml).unwrap();
+    assert!(settings.contains("currency = \"GBP\""), "{settings}");
+    let settings = settings.replace("currency = \"GBP\"", "currency = \"EUR\"");
+    std::fs::write(&toml, settings).unwrap();
+    let request = ok(dir.path(), &["render", "request", "siobhan"]);
+    let list = ok(dir.path(), &["render", "checklist", "siobhan"]);
+    assert!(!request.contains("EUR") && request.contains("| €"), "{request}");
+    assert!(list.contains('€') && !list.contains("EUR"), "{list}");
 }

@@ -4,6 +4,7 @@
 //! chart also carries its data for a table beside it.
 
 use super::{AssessmentView, InterventionView};
+use crate::model::Scale;
 use serde::Serialize;
 
 const W: f64 = 480.0;
@@ -39,6 +40,8 @@ pub struct ChartPoint {
     pub y: f64,
     pub date: String,
     pub score: f64,
+    /// The score in words with its scale ("8 years 5 months", "45th percentile").
+    pub result: String,
     /// The tool that gave the score.
     pub tool: Option<String>,
 }
@@ -58,16 +61,12 @@ fn r1(x: f64) -> f64 {
 /// out), in the order each measure was first assessed.
 pub fn assessment_charts(list: &[AssessmentView]) -> Vec<LineChart> {
     let mut groups: Vec<(String, Vec<&AssessmentView>)> = Vec::new();
-    let mut standard: Vec<String> = Vec::new();
     for a in list {
         let (Some(m), Some(_), Some(_)) = (&a.measure, a.score, &a.date) else { continue };
         let key = match a.scale_label {
             Some(s) => format!("{m} ({s})"),
             None => m.clone(),
         };
-        if a.scale == Some("standard-score") {
-            standard.push(key.clone());
-        }
         match groups.iter_mut().find(|(k, _)| *k == key) {
             Some((_, v)) => v.push(a),
             None => groups.push((key, vec![a])),
@@ -80,20 +79,22 @@ pub fn assessment_charts(list: &[AssessmentView]) -> Vec<LineChart> {
                 .iter()
                 .map(|a| (a.date.clone().unwrap_or_default(), a.score.unwrap_or(0.0), a.tool.clone()))
                 .collect();
-            let on_standard = standard.contains(&title);
-            line_chart_on(title, &points, on_standard)
+            let scale = v.first().and_then(|a| a.scale).and_then(Scale::parse);
+            line_chart_on(title, &points, scale)
         })
         .collect()
 }
 
 /// A line chart of scores over time: (date `YYYY-MM-DD`, score, tool) in date order.
 pub fn line_chart(title: String, items: &[(String, f64, Option<String>)]) -> LineChart {
-    line_chart_on(title, items, false)
+    line_chart_on(title, items, None)
 }
 
-/// A line chart; with `standard`, on the shared standard-score axis (40 to
-/// 160, the 85-115 average band marked), so two charts compare at a glance.
-pub fn line_chart_on(title: String, items: &[(String, f64, Option<String>)], standard: bool) -> LineChart {
+/// A line chart of scores on one scale: a standard score runs on the shared
+/// standard-score axis (40 to 160, the 85-115 average band marked), so two
+/// charts compare at a glance; ages are said in years and months.
+pub fn line_chart_on(title: String, items: &[(String, f64, Option<String>)], scale: Option<Scale>) -> LineChart {
+    let standard = scale == Some(Scale::StandardScore);
     let height = 180.0;
     let (bottom, right) = (height - BOTTOM, W - RIGHT);
     let days: Vec<i64> = items
@@ -126,13 +127,22 @@ pub fn line_chart_on(title: String, items: &[(String, f64, Option<String>)], sta
             y: r1(y(*s)),
             date: date.clone(),
             score: *s,
+            result: super::words::score(*s, scale),
             tool: tool.clone(),
         })
         .collect();
     let polyline = points.iter().map(|p| format!("{},{}", p.x, p.y)).collect::<Vec<_>>().join(" ");
     let mid = ((lo + hi) / 2.0).round();
     let ticks: Vec<f64> = if standard { vec![lo, 85.0, 100.0, 115.0, hi] } else { vec![lo, mid, hi] };
-    let y_ticks = ticks.iter().map(|v| Tick { pos: r1(y(*v)), label: crate::render::fmt_num(*v) }).collect();
+    let label = |v: f64| match scale {
+        // An age axis in years and months ("8y 5m"): a bare 101 reads as a score.
+        Some(Scale::AgeMonths) => {
+            let m = v.round() as i64;
+            format!("{}y {}m", m.div_euclid(12), m.rem_euclid(12))
+        }
+        _ => crate::render::fmt_num(v),
+    };
+    let y_ticks = ticks.iter().map(|v| Tick { pos: r1(y(*v)), label: label(*v) }).collect();
     let band = standard.then(|| (r1(y(115.0)), r1(y(85.0) - y(115.0))));
     LineChart { title, width: W, height, left: LEFT, right, top: TOP, bottom, points, polyline, y_ticks, band }
 }
@@ -174,6 +184,7 @@ pub fn entry_exit(list: &[InterventionView]) -> Option<EntryExitChart> {
     let mut y = TOP;
     let rows: Vec<EntryExitRow> = list
         .iter()
+        .filter(|i| i.comparable)
         .filter_map(|i| {
             let (a, b) = (i.entry.as_ref()?, i.exit.as_ref()?);
             Some((i, a, b))

@@ -40,7 +40,8 @@ pub struct PupilChecklist {
 pub struct ChecklistItem {
     pub rule: &'static str,
     pub statement: &'static str,
-    /// The statement in plain words (census codes named).
+    /// The rule for a parent: its `plain` statement where it has one (the
+    /// census rule), else its statement, with dates and need codes in words.
     pub statement_words: String,
     /// The rule's legal source (`rules::rule(code).source`).
     pub citation: &'static str,
@@ -135,7 +136,7 @@ pub fn plain(j: crate::model::settings::Jurisdiction, s: &str) -> String {
 fn item(o: &Outcome, today: chrono::NaiveDate, j: crate::model::settings::Jurisdiction) -> ChecklistItem {
     ChecklistItem {
         status_label: status_label(status_word(o.status)),
-        statement_words: plain(j, o.rule.statement),
+        statement_words: plain(j, o.rule.plain.unwrap_or(o.rule.statement)),
         detail: Some(plain(j, o.words.as_deref().unwrap_or(&o.detail))),
         rule: o.rule.code,
         statement: o.rule.statement,
@@ -215,7 +216,7 @@ pub fn checklist(cx: &Ctx, recs: &[&PupilRecord]) -> Checklist {
                 None => "no one is named as `school.senco` in senco.toml".to_string(),
             };
             ChecklistItem {
-                statement_words: plain(cx.settings.school.jurisdiction, r.statement),
+                statement_words: plain(cx.settings.school.jurisdiction, r.plain.unwrap_or(r.statement)),
                 status_label: status_label(if named.is_some() { "met" } else { "not-met" }),
                 detail: Some(match named {
                     Some(n) => format!("{n} is the named coordinator"),

@@ -3,7 +3,7 @@
 //! geometry (`impact.html.j2`, `progress.html.j2`).
 
 use super::chart::{compare, line_chart_on, spread, CompareChart, CompareInput, LineChart, SpreadChart};
-use super::{Ctx, SchoolView};
+use super::{words, Ctx, SchoolView};
 use crate::report::{impact, progress};
 use serde::Serialize;
 
@@ -105,21 +105,95 @@ pub struct ProgressView<'a> {
     pub report: &'a progress::Progress,
     /// One line chart per measure, in the report's order.
     pub charts: Vec<LineChart>,
+    /// The report's measures in words, in the same order.
+    pub measures: Vec<SeriesWords>,
+    /// The report's targets in words, in the same order.
+    pub targets: Vec<TargetWords>,
+}
+
+/// A measure's results in words: what a governor or a parent reads.
+#[derive(Serialize)]
+pub struct SeriesWords {
+    /// The measure with its scale in words: `Reading age (age equivalent)`.
+    pub title: String,
+    /// The latest result in words (`8 years 5 months`, `45th percentile`).
+    pub latest: String,
+    /// Changes with a sign, in the scale's words (`+1 year 2 months`, `+6`); opt.
+    pub change_since_first: Option<String>,
+    pub change_since_previous: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct TargetWords {
+    pub outcome: String,
+    /// `Open`, `Achieved`, `Partly achieved`, ...
+    pub status_label: &'static str,
+    pub due: Option<String>,
+    /// Each rating at a review held: `date` and `label` (`Partly achieved`,
+    /// `Not rated`), `note` (opt).
+    pub ratings: Vec<RatingWords>,
+}
+
+#[derive(Serialize)]
+pub struct RatingWords {
+    pub date: String,
+    pub label: &'static str,
+    pub note: Option<String>,
+}
+
+/// A target status or rating as the records spell it, in words.
+fn status_words(s: &str) -> &'static str {
+    crate::model::Status::parse(s).map_or("Not rated", super::status_label)
 }
 
 pub fn progress<'a>(cx: &Ctx, report: &'a progress::Progress) -> ProgressView<'a> {
+    let scale = |m: &progress::Series| m.scale.as_deref().and_then(crate::model::Scale::parse);
     let charts = report
         .measures
         .iter()
         .map(|m| {
-            let title = match &m.scale {
-                Some(s) => format!("{} ({s})", m.measure),
-                None => m.measure.clone(),
-            };
             let points: Vec<(String, f64, Option<String>)> =
                 m.points.iter().map(|p| (p.date.to_string(), p.score, p.tool.clone())).collect();
-            line_chart_on(title, &points, m.scale.as_deref() == Some("standard-score"))
+            line_chart_on(title(&m.measure, scale(m)), &points, scale(m))
         })
         .collect();
-    ProgressView { school: cx.school(), report, charts }
+    let measures = report
+        .measures
+        .iter()
+        .map(|m| SeriesWords {
+            title: title(&m.measure, scale(m)),
+            latest: m.points.last().map(|p| words::score(p.score, scale(m))).unwrap_or_default(),
+            change_since_first: m.change_since_first.map(|c| words::change(c, scale(m))),
+            change_since_previous: m.change_since_previous.map(|c| words::change(c, scale(m))),
+        })
+        .collect();
+    let targets = report
+        .targets
+        .iter()
+        .map(|t| TargetWords {
+            outcome: t.outcome.clone(),
+            status_label: status_words(&t.status),
+            due: t.due.map(|d| d.to_string()),
+            ratings: t
+                .ratings
+                .iter()
+                .map(|r| RatingWords {
+                    date: r.date.to_string(),
+                    label: r.progress.as_deref().map_or("Not rated", status_words),
+                    note: r.note.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    ProgressView { school: cx.school(), report, charts, measures, targets }
+}
+
+/// `Reading age (age equivalent)`: the measure as written, first letter
+/// upper-case, and its scale in words.
+fn title(measure: &str, scale: Option<crate::model::Scale>) -> String {
+    let m = words::sentence(measure.trim());
+    match scale {
+        Some(s) => format!("{m} ({})", words::scale(s)),
+        None => m,
+    }
 }

@@ -236,8 +236,14 @@ pub fn age_months(dob: NaiveDate, today: NaiveDate) -> i64 {
 #[derive(Serialize)]
 pub struct PupilView {
     pub id: String,
-    /// Preferred (else first) name and last name.
+    /// Preferred (else first) name and last name: the name running text uses.
     pub name: String,
+    /// The legal first and last name (`Ffion-Mererid D'Arcy`), else `name`.
+    pub legal_name: String,
+    /// The legal name and, when a preferred name differs from the legal first
+    /// name, "known as" it (`Ffion-Mererid D'Arcy, known as Ffi`): the name in
+    /// a document's identifying details.
+    pub full_name: String,
     pub first: Option<String>,
     pub last: Option<String>,
     pub preferred: Option<String>,
@@ -352,9 +358,16 @@ pub fn pupil_view(cx: &Ctx, rec: &PupilRecord) -> PupilView {
         ..profile
     };
     let primary = rec.needs.iter().find(|n| val(&n.primary) == Some(true)).or(rec.needs.first());
+    let legal_name = p.map(|p| p.legal_name()).filter(|n| !n.is_empty()).unwrap_or_else(|| name.clone());
+    let full_name = match p.and_then(|p| p.known_as()) {
+        Some(known) => format!("{legal_name}, known as {known}"),
+        None => legal_name.clone(),
+    };
     PupilView {
         id: rec.dir.clone(),
         name,
+        legal_name,
+        full_name,
         first: n.and_then(|n| t(&n.first)),
         last: n.and_then(|n| t(&n.last)),
         preferred: n.and_then(|n| t(&n.preferred)),
@@ -623,8 +636,14 @@ pub struct InterventionView {
     pub yearly_cost: f64,
     pub entry: Option<MeasureView>,
     pub exit: Option<MeasureView>,
-    /// exit − entry, when both are recorded.
+    /// exit − entry, when both are recorded on the same measure and scale.
     pub gain: Option<f64>,
+    /// Whether the exit can be set against the entry
+    /// (`Intervention::comparable`, the rule `impact` counts by).
+    pub comparable: bool,
+    /// When it cannot: why, in words, to print beside the exit
+    /// ("another measure: cannot be compared with the start").
+    pub not_comparable: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -662,6 +681,7 @@ pub fn interventions(cx: &Ctx, rec: &PupilRecord) -> Vec<InterventionView> {
             };
             let entry = m(&iv.entry, None);
             let exit = m(&iv.exit, iv.entry.as_ref());
+            let comparable = iv.comparable();
             let id = text(&iv.id).unwrap_or_default().to_string();
             InterventionView {
                 name: text(&iv.name)
@@ -684,9 +704,11 @@ pub fn interventions(cx: &Ctx, rec: &PupilRecord) -> Vec<InterventionView> {
                 weekly_cost: cost::weekly(cx.settings, iv, staff, prov),
                 yearly_cost: cost::yearly(cx.settings, iv, staff, prov),
                 gain: match (&entry, &exit) {
-                    (Some(a), Some(b)) => Some(b.score - a.score),
+                    (Some(a), Some(b)) if comparable => Some(b.score - a.score),
                     _ => None,
                 },
+                comparable,
+                not_comparable: (!comparable).then(|| words::not_comparable(entry.as_ref(), exit.as_ref())),
                 entry,
                 exit,
             }

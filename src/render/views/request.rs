@@ -7,6 +7,7 @@
 //! the records; what they do not hold is an empty box, never invented text.
 
 use super::chart::{self, LineChart};
+use super::words;
 use super::{
     assessments, interventions, needs, pupil_view, reviews, targets, AssessmentView, Ctx, InterventionView, NeedView,
     PupilView, ReviewView, SchoolView, TargetView,
@@ -83,6 +84,9 @@ pub struct RequestView {
     /// `Refused`, `Plan issued`, ...; none when not recorded.
     pub outcome_label: Option<&'static str>,
     pub outcome_date: Option<String>,
+    /// A recorded exception to the time limits, in words: "Exception to the
+    /// time limits: the school was closed, from 1 August 2026 to 31 August 2026".
+    pub exception: Option<String>,
 }
 
 fn outcome_label(o: crate::model::RequestOutcome) -> &'static str {
@@ -99,6 +103,19 @@ fn outcome_label(o: crate::model::RequestOutcome) -> &'static str {
     }
 }
 
+/// A request's recorded exception to the statutory time limits, in words.
+fn exception_words(e: &crate::model::Exception) -> String {
+    let reason =
+        text(&e.reason).map_or("reason not recorded".to_string(), |r| r.trim().trim_end_matches('.').to_string());
+    let span = match (val(&e.from), val(&e.to)) {
+        (Some(a), Some(b)) => format!(", from {} to {}", words::long_date(a), words::long_date(b)),
+        (Some(a), None) => format!(", from {}", words::long_date(a)),
+        (None, Some(b)) => format!(", until {}", words::long_date(b)),
+        (None, None) => String::new(),
+    };
+    format!("Exception to the time limits: {reason}{span}")
+}
+
 pub fn requests(rec: &PupilRecord) -> Vec<RequestView> {
     let d = |x: &Option<crate::model::span::Spanned<NaiveDate>>| val(x).map(|d| d.to_string());
     let mut out: Vec<RequestView> = rec
@@ -112,6 +129,7 @@ pub fn requests(rec: &PupilRecord) -> Vec<RequestView> {
             issued: d(&r.issued),
             outcome_label: val(&r.outcome).map(outcome_label),
             outcome_date: d(&r.outcome_date),
+            exception: r.exception.as_ref().map(exception_words),
         })
         .collect();
     out.sort_by(|a, b| a.requested.cmp(&b.requested));

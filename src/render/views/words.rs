@@ -66,16 +66,49 @@ pub fn scale(s: Scale) -> &'static str {
 }
 
 /// A score with its scale, in words: "84 (standard score)", "45th
-/// percentile", "7 years 0 months", "23".
+/// percentile" (a percentile rounded to a whole rank: 13.5 is the "14th
+/// percentile"), "7 years 0 months", "23".
 pub fn score(v: f64, s: Option<Scale>) -> String {
     let n = crate::render::fmt_num(v);
     match s {
         Some(Scale::AgeMonths) => months(v),
-        Some(Scale::Percentile) => format!("{n}{} percentile", ordinal_suffix(v)),
+        // A percentile is read as a rank, so it is said whole: 13.5 is the "14th percentile".
+        Some(Scale::Percentile) => {
+            let whole = v.round();
+            format!("{}{} percentile", crate::render::fmt_num(whole), ordinal_suffix(whole))
+        }
         Some(Scale::StandardScore) => format!("{n} (standard score)"),
         Some(Scale::ScaledScore) => format!("{n} (scaled score)"),
         Some(Scale::Level) => format!("level {n}"),
         Some(Scale::Raw) | None => n,
+    }
+}
+
+/// A change of score with its sign, in the scale's words: ages as
+/// "+1 year 2 months" or "-3 months", other scales as "+6" (a change of a
+/// percentile is in points, never an ordinal).
+pub fn change(v: f64, s: Option<Scale>) -> String {
+    let sign = if v < 0.0 { "-" } else { "+" };
+    match s {
+        Some(Scale::AgeMonths) if v.abs().round() < 12.0 => {
+            let m = v.abs().round() as i64;
+            format!("{sign}{m} month{}", if m == 1 { "" } else { "s" })
+        }
+        Some(Scale::AgeMonths) => format!("{sign}{}", months(v.abs())),
+        _ => format!("{sign}{}", crate::render::fmt_num(v.abs())),
+    }
+}
+
+/// Why an exit cannot be set against its entry (`Intervention::comparable`
+/// is false), said beside the exit in every document: the request pack, the
+/// review pack and the plan.
+pub fn not_comparable(entry: Option<&super::MeasureView>, exit: Option<&super::MeasureView>) -> &'static str {
+    fn measure(m: Option<&super::MeasureView>) -> Option<&str> {
+        m.and_then(|m| m.measure.as_deref()).map(str::trim)
+    }
+    match (measure(entry), measure(exit)) {
+        (Some(a), Some(b)) if a.eq_ignore_ascii_case(b) => "another scale: cannot be compared with the start",
+        _ => "another measure: cannot be compared with the start",
     }
 }
 
@@ -209,6 +242,9 @@ mod tests {
         assert_eq!(score(84.0, Some(Scale::AgeMonths)), "7 years 0 months");
         assert_eq!(score(42.0, Some(Scale::Percentile)), "42nd percentile");
         assert_eq!(score(11.0, Some(Scale::Percentile)), "11th percentile");
+        // Round 2, G: a percentile is said as a whole rank, never "13.5 percentile".
+        assert_eq!(score(13.5, Some(Scale::Percentile)), "14th percentile");
+        assert_eq!(score(12.4, Some(Scale::Percentile)), "12th percentile");
         assert_eq!(score(78.0, Some(Scale::StandardScore)), "78 (standard score)");
         assert_eq!(score(23.0, None), "23");
     }
