@@ -167,11 +167,16 @@ fn entry_end(text: &str, key: &Scalar, value: &Node) -> Result<usize, Refusal> {
         // The lines cut off must be empty for the block: spaces no deeper
         // than its text's indentation. A deeper line of spaces is text
         // (found by the fuzzer: `  s` then `   ` at the end of the file).
-        let indent = if body.starts_with(['|', '>']) {
+        // The span starts at the header (`key: >-`, something before it on
+        // its line) or at the text (only indentation before it): a text
+        // that itself begins `>-` is not a header (found by the fuzzer).
+        let line_start = text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+        let at_header = !text.get(line_start..start).unwrap_or("").trim().is_empty();
+        let indent = if at_header && body.starts_with(['|', '>']) {
             body.lines().skip(1).find(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len())
         } else {
             // The span starts at the text, on its first line.
-            Some(start - text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1))
+            Some(start - line_start)
         };
         let tail = &body[trimmed..];
         if tail.contains('\t') || tail.lines().any(|l| indent.is_some_and(|n| l.trim_end_matches('\r').len() > n)) {

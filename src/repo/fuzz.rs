@@ -316,4 +316,12 @@ mod tests {
         assert!(surgical::insert_entry(text, &m, "left", "2026-07-01").unwrap_err().contains("block value"));
         one_input(text.as_bytes());
     }
+
+    #[test]
+    fn a_block_whose_text_begins_like_a_header_keeps_its_deeper_blank_lines() {
+        // Found by the fuzzer (run 8, after 731,000 inputs): the text line
+        // ` >-` was taken for the block's header, so the lines of spaces
+        // below it, deeper than the text and so part of it, were cut off.
+        one_input(b"no|$l inn: >-\n >-\n  \n  ");
+    }
 }
