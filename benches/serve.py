@@ -56,7 +56,8 @@ SMALL_PAGES = ["/", "/register", "/register.csv", "/pupil/{id}",
                "/pupil/{ehc}/doc/request?as=docx",
                "/pupil/{id}/review/new", "/pupil/{rp}/review/{stem}", "/pupils/new",
                "/classes", "/class/{cls}", "/caseloads", "/caseload/{staff}",
-               "/sessions", "/sessions/{place}", "/provision-map", "/impact", "/compliance", "/findings",
+               "/sessions", "/sessions/{place}", "/provision-map", "/impact", "/compliance",
+               "/compliance?status=all", "/findings",
                "/delivery", "/delivery.csv", "/training", "/training.csv", "/access", "/access.csv",
                "/census", "/census.csv", "/style.css"]
 BIG_PAGES = ["/", "/pupil/{id}"]

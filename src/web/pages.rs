@@ -1232,11 +1232,11 @@ fn outcomes<'r>(
     here: &'r Here,
     keep: &(dyn Fn(crate::rules::eval::Status) -> bool + Sync),
 ) -> (
-    BTreeMap<&'static str, (&'static str, BTreeMap<crate::rules::eval::Status, usize>)>,
+    BTreeMap<&'static str, (&'static str, &'static str, BTreeMap<crate::rules::eval::Status, usize>)>,
     Vec<(&'r PupilRecord, crate::rules::eval::Outcome)>,
 ) {
     use rayon::prelude::*;
-    type Counts = BTreeMap<&'static str, (&'static str, BTreeMap<crate::rules::eval::Status, usize>)>;
+    type Counts = BTreeMap<&'static str, (&'static str, &'static str, BTreeMap<crate::rules::eval::Status, usize>)>;
     let repo = &here.snap.repo;
     repo.pupils
         .par_iter()
@@ -1245,8 +1245,8 @@ fn outcomes<'r>(
             || (Counts::new(), Vec::new()),
             |(mut counts, mut rows), rec| {
                 for o in crate::rules::eval::evaluate(&repo.settings, rec, here.today) {
-                    let e = counts.entry(o.rule.code).or_insert_with(|| (o.rule.statement, BTreeMap::new()));
-                    *e.1.entry(o.status).or_insert(0) += 1;
+                    let e = counts.entry(o.rule.code).or_insert_with(|| (o.rule.statement, o.rule.source, BTreeMap::new()));
+                    *e.2.entry(o.status).or_insert(0) += 1;
                     if keep(o.status) {
                         rows.push((rec, o));
                     }
@@ -1257,10 +1257,10 @@ fn outcomes<'r>(
         .reduce(
             || (Counts::new(), Vec::new()),
             |(mut a, mut ra), (b, rb)| {
-                for (code, (statement, by)) in b {
-                    let e = a.entry(code).or_insert_with(|| (statement, BTreeMap::new()));
+                for (code, (statement, source, by)) in b {
+                    let e = a.entry(code).or_insert_with(|| (statement, source, BTreeMap::new()));
                     for (k, v) in by {
-                        *e.1.entry(k).or_insert(0) += v;
+                        *e.2.entry(k).or_insert(0) += v;
                     }
                 }
                 ra.extend(rb);
@@ -1311,10 +1311,13 @@ pub async fn compliance(
     let order = [Status::Overdue, Status::NotMet, Status::Due, Status::NotRecorded, Status::Met, Status::NotApplicable];
     let mut cols = vec![output::Column::left("rule"), output::Column::left("what the rule says")];
     cols.extend(order.iter().map(|s| output::Column::right(&status_label(*s))));
+    // The law each rule rests on, once per rule (not on each pupil's row).
+    cols.push(output::Column::left("source"));
     let mut sum = output::Table::new(cols, "No rule applies to any pupil on roll.");
-    for (code, (statement, counts)) in &by_rule {
+    for (code, (statement, source, counts)) in &by_rule {
         let mut row = vec![code.to_string(), statement.to_string()];
         row.extend(order.iter().map(|s| counts.get(s).copied().unwrap_or(0).to_string()));
+        row.push(source.to_string());
         sum.push(row);
     }
     let mut t = output::Table::new(
@@ -1325,7 +1328,6 @@ pub async fn compliance(
             output::Column::left("status"),
             output::Column::left("due"),
             output::Column::left("detail"),
-            output::Column::left("source"),
         ],
         "No outcome with this status.",
     );
@@ -1340,7 +1342,6 @@ pub async fn compliance(
             status_label(o.status),
             o.due.map(|d| d.to_string()).unwrap_or_default(),
             o.detail.clone(),
-            o.rule.source.to_string(),
         ]);
     }
     let link = linker(&here.snap);
