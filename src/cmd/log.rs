@@ -12,6 +12,15 @@ use crate::model::LogKind;
 pub fn run(ctx: &Ctx, args: &LogArgs) -> Result<u8, Error> {
     let repo = ctx.load()?;
     let rec = repo.resolve_pupil(&args.id)?;
+    // The entry goes in (the log is a file of its own), but the pupil is
+    // missing from every list until their pupil.yaml reads: say so.
+    if rec.pupil.is_none() {
+        eprint(&format!(
+            "warning: `{}` could not be read, so {} is missing from the lists until it is fixed (`senco check` shows why)\n",
+            rec.file("pupil.yaml"),
+            rec.dir
+        ));
+    }
     if rec.is_broken("log.yaml") {
         return Err(Error::usage(
             format!("`{}` could not be read, so nothing was added to it", rec.file("log.yaml")),

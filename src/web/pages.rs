@@ -1245,7 +1245,8 @@ fn outcomes<'r>(
             || (Counts::new(), Vec::new()),
             |(mut counts, mut rows), rec| {
                 for o in crate::rules::eval::evaluate(&repo.settings, rec, here.today) {
-                    let e = counts.entry(o.rule.code).or_insert_with(|| (o.rule.statement, o.rule.source, BTreeMap::new()));
+                    let e =
+                        counts.entry(o.rule.code).or_insert_with(|| (o.rule.statement, o.rule.source, BTreeMap::new()));
                     *e.2.entry(o.status).or_insert(0) += 1;
                     if keep(o.status) {
                         rows.push((rec, o));

@@ -418,12 +418,13 @@ fn word_documents_for_every_kind() {
 fn request_pack_costs_each_academic_year_by_hand() {
     let md = ok(&small(), &["render", "request", "cai-evans"]);
     assert!(md.contains("| Word work | 8.2 | 120 | £148.04 |"), "{md}");
-    assert!(md.contains("| 2026 to 2027 | Weeks | Minutes a week | Cost |"), "{md}");
+    // The year still running is costed to today, and says so.
+    assert!(md.contains("| 2026 to 2027, so far (to 24 November 2026) | Weeks | Minutes a week | Cost |"), "{md}");
     // Wales: the request is for the local authority to decide on an IDP, not an EHC assessment.
     assert!(md.starts_with("# Request to the local authority to decide on an individual development plan"), "{md}");
     // Ava's precision teaching ran in two academic years: one table each.
     let ava = ok(&oakfield(), &["render", "request", "ava-brown"]);
-    assert!(ava.contains("| 2025 to 2026 |") && ava.contains("| 2026 to 2027 |"), "{ava}");
+    assert!(ava.contains("| 2025 to 2026 |") && ava.contains("| 2026 to 2027, so far"), "{ava}");
     for section in [
         "needs and their history",
         "assess, plan, do, review",

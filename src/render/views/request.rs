@@ -174,7 +174,7 @@ pub fn delivered(cx: &Ctx, rec: &PupilRecord) -> Vec<DeliveredView> {
 /// One academic year (1 September to 31 August) of provision.
 #[derive(Serialize, Debug, PartialEq)]
 pub struct CostYear {
-    /// `2025 to 2026`.
+    /// `2025 to 2026`; the year still running `2026 to 2027, so far (to 1 December 2026)`.
     pub label: String,
     pub lines: Vec<CostLine>,
     pub total: f64,
@@ -247,7 +247,13 @@ pub fn cost_years(cx: &Ctx, rec: &PupilRecord) -> Vec<CostYear> {
         .map(|(y, mut lines)| {
             lines.sort_by(|a, b| a.name.cmp(&b.name));
             let total = cost::round_money(lines.iter().map(|l| l.cost).sum());
-            CostYear { label: format!("{y} to {}", y + 1), lines, total }
+            // The year still running is costed to today, and says so.
+            let label = if y == academic_year(cx.today) {
+                format!("{y} to {}, so far (to {})", y + 1, super::words::long_date(cx.today))
+            } else {
+                format!("{y} to {}", y + 1)
+            };
+            CostYear { label, lines, total }
         })
         .collect()
 }
