@@ -61,7 +61,17 @@ impl Here {
     /// command names them (their files, joined): they may be missing from a
     /// page, or shown in part. Every page says so, in its banner or its bar.
     pub fn unreadable_files(&self) -> Vec<String> {
-        self.snap.repo.unreadable(false).into_iter().map(|u| u.files.join(", ")).collect()
+        let snap = &self.snap;
+        let shown = |u: &crate::repo::Unreadable| {
+            let files = u.files.join(", ");
+            if !snap.anonymised {
+                return files;
+            }
+            // Under `--anonymise` the folder (the id, often a name) is hidden.
+            let who = shown_pupil(snap, &u.pupil).filter(|n| n != "(name not recorded)");
+            files.replace(&format!("/{}/", u.pupil), &format!("/{}/", who.as_deref().unwrap_or("(id hidden)")))
+        };
+        snap.repo.unreadable(false).iter().map(shown).collect()
     }
 
     /// Renders a page template; a template error becomes an error page.
@@ -238,20 +248,17 @@ pub(super) fn mask_id_cells(snap: &Snapshot, v: &mut DocView) {
     }
 }
 
+/// The columns of a table that hold pupils' ids, by their headers.
+fn id_columns<'h>(headers: impl Iterator<Item = &'h str>) -> Vec<usize> {
+    headers.enumerate().filter(|(_, h)| *h == "id" || *h == "pupil").map(|(i, _)| i).collect()
+}
+
 fn mask_section(snap: &Snapshot, s: &mut super::html::SectionView) {
-    {
-        let at: Vec<usize> = s
-            .columns
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.header == "id" || c.header == "pupil")
-            .map(|(i, _)| i)
-            .collect();
-        for row in &mut s.rows {
-            for &i in &at {
-                if let Some(name) = row.get(i).and_then(|c| shown_pupil(snap, &c.text)) {
-                    row[i].text = name;
-                }
+    let at = id_columns(s.columns.iter().map(|c| c.header.as_str()));
+    for row in &mut s.rows {
+        for &i in &at {
+            if let Some(name) = row.get(i).and_then(|c| shown_pupil(snap, &c.text)) {
+                row[i].text = name;
             }
         }
     }
@@ -264,13 +271,7 @@ pub(super) fn anonymise_doc(snap: &Snapshot, doc: &mut Document) {
     for s in &mut doc.sections {
         let crate::output::Block::Table(t) = &mut s.block else { continue };
         let has_name = t.columns.iter().any(|c| c.header == "name");
-        let ids: Vec<usize> = t
-            .columns
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.header == "id" || c.header == "pupil")
-            .map(|(i, _)| i)
-            .collect();
+        let ids = id_columns(t.columns.iter().map(|c| c.header.as_str()));
         for &i in ids.iter().rev() {
             if has_name {
                 t.columns.remove(i);

@@ -1784,3 +1784,13 @@ fn a_pupil_who_cannot_be_read_is_named_by_every_page_and_download() {
         assert!(seen.contains(must), "{must} never tried");
     }
 }
+
+#[test]
+fn anonymised_a_pupil_who_cannot_be_read_is_counted_without_their_id() {
+    let w = start(&fixture("unreadable-pupil"), |o| o.anonymise = true);
+    for path in ["/", "/register", "/compliance"] {
+        let page = w.page(path);
+        assert!(page.contains("1 pupil could not be read"), "{path}: {page}");
+        assert!(!page.contains("leah-ford"), "{path} shows the id");
+    }
+}
