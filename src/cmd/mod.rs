@@ -96,6 +96,16 @@ impl Ctx {
     pub fn load(&self) -> Result<crate::repo::Repo, Error> {
         let repo = crate::repo::load(&self.root()?)?;
         *self.unreadable.borrow_mut() = repo.unreadable(false);
+        // A staff or catalogue file there but unreadable as a whole reads as
+        // empty: every answer that names staff or provision says so.
+        for (name, empty) in [("staff.yaml", repo.staff.is_empty()), ("catalogue.yaml", repo.catalogue.is_empty())] {
+            let broken = repo.findings.iter().any(|f| f.file == name && f.severity == crate::diag::Severity::Error);
+            if empty && broken && std::fs::symlink_metadata(repo.root.join(name)).is_ok() {
+                eprint(&format!(
+                    "warning: `{name}` could not be read, so what it lists is missing from this output (`senco check` shows why)\n"
+                ));
+            }
+        }
         Ok(repo)
     }
 

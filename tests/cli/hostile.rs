@@ -750,3 +750,13 @@ fn no_writer_makes_a_record_larger_than_senco_reads() {
     assert!(r.stderr.contains("more than senco reads") && r.stderr.contains("log.yaml"), "{}", r.all());
     assert_eq!(tree(&repo), before, "nothing written");
 }
+
+#[test]
+fn an_unreadable_staff_file_is_said_never_read_as_no_staff() {
+    let (_d, repo) = school();
+    std::fs::write(repo.join("staff.yaml"), "- id: [broken\n").unwrap();
+    for args in [&["caseload"][..], &["list"]] {
+        let (r, _) = senco_timed(&repo, args, Duration::from_secs(30));
+        assert!(r.stderr.contains("`staff.yaml` could not be read"), "{args:?}: {}", r.all());
+    }
+}
