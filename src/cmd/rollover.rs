@@ -51,7 +51,13 @@ fn read_classes(path: &Path) -> Result<std::collections::BTreeMap<String, String
             Some("write one line per class, old name = \"new name\", e.g. `3S = \"4S\"`".into()),
         )
     })?;
-    if let Some((k, _)) = map.iter().find(|(k, v)| k.trim().is_empty() || v.trim().is_empty()) {
+    // Names pasted from elsewhere lose what cannot be seen at their ends (a
+    // byte-order mark, a zero-width space, a trailing space), as new-pupil's do.
+    let clean = |s: &str| {
+        s.trim_matches(|c: char| c.is_whitespace() || c.is_control() || crate::edit::scaffold::invisible(c)).to_string()
+    };
+    let map: std::collections::BTreeMap<String, String> = map.iter().map(|(k, v)| (clean(k), clean(v))).collect();
+    if let Some((k, _)) = map.iter().find(|(k, v)| k.is_empty() || v.is_empty()) {
         return Err(Error::usage(
             format!("`{}` maps the class `{k}` to an empty name", path.display()),
             Some("give every class its new name, e.g. `3S = \"4S\"`".into()),

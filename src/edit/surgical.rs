@@ -148,7 +148,9 @@ fn entry_end(text: &str, key: &Scalar, value: &Node) -> Result<usize, Refusal> {
     let key_end = bytes_of(text, key.span).1;
     // Nothing written: the entry ends with its key. A null that is written
     // (`~`, `null`) may stand on the next line (found by the fuzzer).
-    if matches!(value, Node::Scalar(s) if s.value.is_empty()) {
+    // Not a block (`>` on the next line with nothing after it is an empty
+    // block, whose header the new key must follow: found by the fuzzer).
+    if matches!(value, Node::Scalar(s) if s.value.is_empty() && s.style != Style::Block) {
         return Ok(key_end);
     }
     let (start, end) = bytes_of(text, value.span());
@@ -167,12 +169,13 @@ fn entry_end(text: &str, key: &Scalar, value: &Node) -> Result<usize, Refusal> {
         // The lines cut off must be empty for the block: spaces no deeper
         // than its text's indentation. A deeper line of spaces is text
         // (found by the fuzzer: `  s` then `   ` at the end of the file).
-        // The span starts at the header (`key: >-`, something before it on
-        // its line) or at the text (only indentation before it): a text
-        // that itself begins `>-` is not a header (found by the fuzzer).
+        // The span starts at the header or at the text: at the text when
+        // the header (`|`, `>-`, ...) ends the code before it, on the key's
+        // line or a line of its own. A text that itself begins `>-` is not a
+        // header (found by the fuzzer).
         let line_start = text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
-        let at_header = !text.get(line_start..start).unwrap_or("").trim().is_empty();
-        let indent = if at_header && body.starts_with(['|', '>']) {
+        let at_header = body.starts_with(['|', '>']) && !header_before(text, start);
+        let indent = if at_header {
             body.lines().skip(1).find(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len())
         } else {
             // The span starts at the text, on its first line.
@@ -187,6 +190,26 @@ fn entry_end(text: &str, key: &Scalar, value: &Node) -> Result<usize, Refusal> {
     Ok(end)
 }
 
+/// Whether the last token of the code before byte `start` (comments and
+/// blank lines skipped) is a block scalar's header: then `start` is its text.
+fn header_before(text: &str, start: usize) -> bool {
+    last_token_before(text, start).is_some_and(|t| t.starts_with('|') || t.starts_with('>'))
+}
+
+/// The last token of the code before byte `start`, comments and blank lines skipped.
+fn last_token_before(text: &str, start: usize) -> Option<&str> {
+    let before = text.get(..start).unwrap_or("");
+    for line in before.rsplit('\n') {
+        let code = line.split(" #").next().unwrap_or("");
+        let code = if code.trim_start().starts_with('#') { "" } else { code.trim_end_matches(['\r', ' ', '\t']) };
+        if code.trim().is_empty() {
+            continue;
+        }
+        return code.rsplit([' ', '\t']).next();
+    }
+    None
+}
+
 /// Whether the block scalar whose text starts at byte `start` has `+`
 /// chomping. Its header (`|+`, `>+2`, ...) is the last token before its
 /// text, on the line before it; or `start` is the header itself (the parser
@@ -196,17 +219,7 @@ fn block_keeps(text: &str, start: usize) -> bool {
     if at.starts_with(['|', '>']) {
         return at.split([' ', '\t', '\r', '\n']).next().unwrap_or("").contains('+');
     }
-    let before = text.get(..start).unwrap_or("");
-    for line in before.rsplit('\n') {
-        let code = line.split(" #").next().unwrap_or("");
-        let code = if code.trim_start().starts_with('#') { "" } else { code.trim_end_matches(['\r', ' ', '\t']) };
-        if code.trim().is_empty() {
-            continue;
-        }
-        let token = code.rsplit([' ', '\t']).next().unwrap_or("");
-        return (token.starts_with('|') || token.starts_with('>')) && token.contains('+');
-    }
-    false
+    header_before(text, start) && last_token_before(text, start).is_some_and(|t| t.contains('+'))
 }
 
 /// Whether the last scalar of `node` is a block scalar with `+` chomping.

@@ -324,4 +324,12 @@ mod tests {
         // below it, deeper than the text and so part of it, were cut off.
         one_input(b"no|$l inn: >-\n >-\n  \n  ");
     }
+
+    #[test]
+    fn a_new_key_follows_an_empty_block_written_below_its_key() {
+        // Found by the fuzzer (run 9, after 726,000 inputs): `>` alone on
+        // the line below its key is an empty block; the new key went between.
+        one_input(b"--: \n >\n\n");
+        one_input(b"a:\n  |-\n  text\n");
+    }
 }

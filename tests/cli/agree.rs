@@ -251,7 +251,9 @@ fn rollover_renames_classes_in_the_same_change_and_lists_the_rest() {
     let repo = dir.path().join("school");
     copy_dir(&oakfield(), &repo);
     let classes = dir.path().join("classes.toml");
-    std::fs::write(&classes, "3S = \"4S\"\nRW = \"1W\"\n").unwrap();
+    // A new name pasted with a byte-order mark, a trailing space and a
+    // zero-width space: written without them.
+    std::fs::write(&classes, "3S = \"\u{feff}4S \"\nRW = \"1W\u{200b}\"\n").unwrap();
     let r = senco_in(
         &repo,
         &["--today", "2027-07-20", "rollover", "--classes", classes.to_str().unwrap(), "--require-clean"],
