@@ -185,6 +185,12 @@ fn entry_end(text: &str, key: &Scalar, value: &Node) -> Result<usize, Refusal> {
         if tail.contains('\t') || tail.lines().any(|l| indent.is_some_and(|n| l.trim_end_matches('\r').len() > n)) {
             return Err("the last value ends with lines of spaces that belong to it".into());
         }
+        // A line of spaces that ends the file with no line break after it:
+        // readers differ on whether it adds a line to the value (found by
+        // the fuzzer), so a new line is not put before it.
+        if end >= text.len() && !text.ends_with('\n') && tail.rsplit('\n').next().is_some_and(|l| !l.is_empty()) {
+            return Err("the last value ends the file with a line of spaces and no line break".into());
+        }
         end = (start + trimmed).max(key_end);
     }
     Ok(end)

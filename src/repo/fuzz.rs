@@ -332,4 +332,10 @@ mod tests {
         one_input(b"--: \n >\n\n");
         one_input(b"a:\n  |-\n  text\n");
     }
+
+    #[test]
+    fn a_new_key_is_not_put_before_a_last_line_of_spaces_with_no_line_break() {
+        // Found by the fuzzer (run 10, after 197,000 inputs).
+        one_input(b"n\x01to|$l inn: >-\n  -\nn: >\r\n  file_\n  ");
+    }
 }
