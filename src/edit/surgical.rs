@@ -148,9 +148,10 @@ fn entry_end(text: &str, key: &Scalar, value: &Node) -> Result<usize, Refusal> {
     let key_end = bytes_of(text, key.span).1;
     // Nothing written: the entry ends with its key. A null that is written
     // (`~`, `null`) may stand on the next line (found by the fuzzer).
-    // Not a block (`>` on the next line with nothing after it is an empty
-    // block, whose header the new key must follow: found by the fuzzer).
-    if matches!(value, Node::Scalar(s) if s.value.is_empty() && s.style != Style::Block) {
+    // Only a plain one: `>` or `''` on the next line with nothing after it is
+    // an empty value written there, which the new key must follow (both
+    // found by the fuzzer).
+    if matches!(value, Node::Scalar(s) if s.value.is_empty() && s.style == Style::Plain) {
         return Ok(key_end);
     }
     let (start, end) = bytes_of(text, value.span());

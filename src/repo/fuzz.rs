@@ -331,6 +331,8 @@ mod tests {
         // the line below its key is an empty block; the new key went between.
         one_input(b"--: \n >\n\n");
         one_input(b"a:\n  |-\n  text\n");
+        // And an empty quoted value there (run 11, after 103,000 inputs).
+        one_input(b"dd:\n ''");
     }
 
     #[test]
