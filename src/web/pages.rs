@@ -88,6 +88,18 @@ impl Here {
 
     /// A short message page (not found, refused, ...).
     pub fn message(&self, status: StatusCode, heading: &str, paragraphs: Vec<String>) -> Response {
+        let links = vec![("Back to the dashboard".to_string(), "/".to_string())];
+        self.message_with_links(status, heading, paragraphs, links)
+    }
+
+    /// A short message page with its own links.
+    fn message_with_links(
+        &self,
+        status: StatusCode,
+        heading: &str,
+        paragraphs: Vec<String>,
+        links: Vec<(String, String)>,
+    ) -> Response {
         #[derive(Serialize)]
         struct V<'a> {
             frame: Frame,
@@ -95,7 +107,6 @@ impl Here {
             paragraphs: Vec<String>,
             links: Vec<(String, String)>,
         }
-        let links = vec![("Back to the dashboard".to_string(), "/".to_string())];
         self.page_status(status, "message.html.j2", &V { frame: self.frame(heading, ""), heading, paragraphs, links })
     }
 
@@ -103,13 +114,6 @@ impl Here {
     /// could not be read (as `senco render plan ID` refuses): it names the
     /// file and points to the Problems page.
     pub fn unreadable_pupil(&self, rec: &PupilRecord, what: &str) -> Response {
-        #[derive(Serialize)]
-        struct V<'a> {
-            frame: Frame,
-            heading: &'a str,
-            paragraphs: Vec<String>,
-            links: Vec<(String, String)>,
-        }
         let heading = "This cannot be shown";
         let paragraphs = vec![
             format!(
@@ -125,8 +129,7 @@ impl Here {
             ("Problems".to_string(), "/findings".to_string()),
             ("Back to the pupil".to_string(), pupil_href(&rec.dir)),
         ];
-        let view = V { frame: self.frame(heading, ""), heading, paragraphs, links };
-        self.page_status(StatusCode::UNPROCESSABLE_ENTITY, "message.html.j2", &view)
+        self.message_with_links(StatusCode::UNPROCESSABLE_ENTITY, heading, paragraphs, links)
     }
 
     /// A library error (a bad filter, an unknown pupil) as a page.
