@@ -297,8 +297,14 @@ fn render_all(
         .collect();
     bar.finish_and_clear();
     // The first failure in pupil order, so the message is deterministic.
-    if let Some(e) = results.into_iter().find_map(Result::err) {
-        return Err(e);
+    let failed: Vec<(&PupilRecord, Error)> =
+        jobs.iter().zip(results).filter_map(|((rec, _), r)| r.err().map(|e| (*rec, e))).collect();
+    if let Some((rec, e)) = failed.first() {
+        let others = match failed.len() {
+            1 => format!("; the other {} were written", jobs.len() - 1),
+            n => format!("; {} of {} were not written", n, jobs.len()),
+        };
+        return Err(Error::usage(format!("{k} for `{}`: {e}{others}", rec.dir), e.hint()));
     }
     // The pupils who could not be read have no file: said again with the count.
     let missing = match std::num::NonZeroUsize::new(cx.repo.pupils.iter().filter(|r| r.pupil.is_none()).count()) {

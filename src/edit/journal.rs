@@ -76,7 +76,7 @@ impl Journal {
     pub fn read(root: &Path) -> Result<Option<Journal>, Error> {
         // The bounded reader: a FIFO, a device or a link outside is refused,
         // never opened (every command reads the journal first).
-        let limits = crate::model::settings::Limits { max_file_kb: 512 * 1024 };
+        let limits = crate::model::settings::Limits { max_file_kb: 512 * 1024, ..Default::default() };
         let text = match crate::repo::read::read_record(root, JOURNAL, limits) {
             Ok(Some(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
             Ok(None) => return Ok(None),

@@ -443,7 +443,7 @@ pub fn plan_rollover_with_classes(
     };
     let limits = repo.settings.limits;
     // senco.toml is read by every command whatever the records' limit.
-    let toml_limits = Limits { max_file_kb: limits.max_file_kb.max(Limits::DEFAULT_MAX_FILE_KB) };
+    let toml_limits = Limits { max_file_kb: limits.max_file_kb.max(Limits::DEFAULT_MAX_FILE_KB), ..limits };
     let settings = read(root, crate::repo::SETTINGS_FILE, toml_limits)?;
     let (cal_edits, terms_rewritten) =
         calendar_edits(&settings.text, old, &new).map_err(|w| refuse(&settings.rel, w))?;

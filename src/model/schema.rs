@@ -645,7 +645,7 @@ pub const SETTINGS_TABLES: &[(&str, &[&str])] = &[
     ),
     ("costs", &["currency", "default_hourly_rate", "weeks_per_year", "notional_threshold"]),
     ("delivery", &["warn_below"]),
-    ("limits", &["max_file_kb"]),
+    ("limits", &["max_file_kb", "template_mb"]),
 ];
 
 /// The schema of senco.toml. `rule_codes`: the codes `[rules]` accepts.
@@ -767,6 +767,7 @@ pub fn settings_schema(rule_codes: &[&str]) -> Value {
         "Bounds on the work hostile or mistaken input can cause.",
         json!({
             "max_file_kb": { "type": "integer", "minimum": 0, "description": "The largest record file read, in KB (default 1024)." },
+            "template_mb": { "type": "integer", "minimum": 0, "description": "The memory the school's own templates may use for one document, in MB (default 2048; at least 256 is used)." },
         }),
         &[],
     );

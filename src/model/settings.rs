@@ -75,10 +75,14 @@ impl Default for DeliverySettings {
 pub struct Limits {
     /// Largest record file read, in kilobytes (1,024 bytes); larger files are refused with a finding.
     pub max_file_kb: u64,
+    /// The memory a school's own templates may use for one document, in MB
+    /// (1,048,576 bytes); a template that asks for more stops with an error.
+    pub template_mb: u64,
 }
 
 impl Limits {
     pub const DEFAULT_MAX_FILE_KB: u64 = 1024;
+    pub const DEFAULT_TEMPLATE_MB: u64 = 2048;
 
     pub fn max_file_bytes(self) -> u64 {
         self.max_file_kb.saturating_mul(1024)
@@ -87,7 +91,7 @@ impl Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_file_kb: Limits::DEFAULT_MAX_FILE_KB }
+        Limits { max_file_kb: Limits::DEFAULT_MAX_FILE_KB, template_mb: Limits::DEFAULT_TEMPLATE_MB }
     }
 }
 

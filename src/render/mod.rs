@@ -11,6 +11,7 @@
 //! name and line.
 
 pub mod docx;
+pub mod sandbox;
 pub mod views;
 
 use crate::error::Error;
@@ -94,6 +95,10 @@ pub struct Templates {
     env: Environment<'static>,
     /// Template name -> the school's file, for locating errors.
     school: BTreeMap<String, String>,
+    /// The school's own files (name, text): when there are any, documents
+    /// render in a child process with a memory limit ([`sandbox`]).
+    school_texts: Vec<(String, String)>,
+    fuel: u64,
     pub list: Vec<TemplateInfo>,
 }
 
@@ -106,6 +111,29 @@ impl Templates {
 
     /// Like `load`, with another work limit per document.
     pub fn load_with_fuel(root: &Path, fuel: u64) -> Result<Templates, Error> {
+        let mut texts = Vec::new();
+        let dir = root.join(TEMPLATE_DIR);
+        if dir.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+                .map_err(|e| Error::io(&dir, e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                // Every `.j2` file: one that is not a regular file (a FIFO, a
+                // link leading outside) is an error below, never skipped.
+                .filter(|p| !p.is_dir() && p.extension().is_some_and(|x| x == "j2"))
+                .collect();
+            files.sort();
+            for path in files {
+                let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else { continue };
+                let text = crate::repo::read::read_school_text(root, &format!("{TEMPLATE_DIR}/{name}"))?;
+                texts.push((name, text));
+            }
+        }
+        Templates::from_texts(texts, fuel)
+    }
+
+    /// The built-ins with the school's files (name, text) over them: what
+    /// `load` reads, and what the sandboxed renderer is sent.
+    pub fn from_texts(school_texts: Vec<(String, String)>, fuel: u64) -> Result<Templates, Error> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         // A work limit per document: a school's template that loops for ever
@@ -135,34 +163,33 @@ impl Templates {
         for (name, text) in BUILTIN {
             env.add_template(name, text).map_err(|e| template_error(&e, &school))?;
         }
-        let dir = root.join(TEMPLATE_DIR);
-        if dir.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-                .map_err(|e| Error::io(&dir, e))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                // Every `.j2` file: one that is not a regular file (a FIFO, a
-                // link leading outside) is an error below, never skipped.
-                .filter(|p| !p.is_dir() && p.extension().is_some_and(|x| x == "j2"))
-                .collect();
-            files.sort();
-            for path in files {
-                let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else { continue };
-                let text = crate::repo::read::read_school_text(root, &format!("{TEMPLATE_DIR}/{name}"))?;
-                let rel = PathBuf::from(TEMPLATE_DIR).join(&name);
-                school.insert(name.clone(), format!("{TEMPLATE_DIR}/{name}"));
-                match list.iter_mut().find(|t| t.name == name) {
-                    Some(t) => t.origin = Origin::Overridden(rel),
-                    None => list.push(TemplateInfo { name: name.clone(), origin: Origin::School(rel) }),
-                }
-                env.add_template_owned(name, text).map_err(|e| template_error(&e, &school))?;
+        for (name, text) in &school_texts {
+            let rel = PathBuf::from(TEMPLATE_DIR).join(name);
+            school.insert(name.clone(), format!("{TEMPLATE_DIR}/{name}"));
+            match list.iter_mut().find(|t| &t.name == name) {
+                Some(t) => t.origin = Origin::Overridden(rel),
+                None => list.push(TemplateInfo { name: name.clone(), origin: Origin::School(rel) }),
             }
+            env.add_template_owned(name.clone(), text.clone()).map_err(|e| template_error(&e, &school))?;
         }
         list.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(Templates { env, school, list })
+        Ok(Templates { env, school, school_texts, fuel, list })
     }
 
-    /// Renders the template `name` with `view` as its context.
+    /// Renders the template `name` with `view` as its context. With the
+    /// school's own templates in play, in the sandbox: their memory is
+    /// limited, so no template can take the machine's (`sandbox`).
     pub fn render<V: serde::Serialize>(&self, name: &str, view: &V) -> Result<String, Error> {
+        if !self.school_texts.is_empty() {
+            if let Some(result) = sandbox::render(sandbox::Set::Documents, &self.school_texts, self.fuel, name, view) {
+                return result;
+            }
+        }
+        self.render_here(name, view)
+    }
+
+    /// Renders in this process.
+    pub fn render_here<V: serde::Serialize>(&self, name: &str, view: &V) -> Result<String, Error> {
         let tmpl = self.env.get_template(name).map_err(|e| template_error(&e, &self.school))?;
         tmpl.render(Value::from(Serde(view))).map_err(|e| template_error(&e, &self.school))
     }

@@ -186,7 +186,7 @@ mod tests {
     use super::*;
 
     fn limits(kb: u64) -> Limits {
-        Limits { max_file_kb: kb }
+        Limits { max_file_kb: kb, ..Default::default() }
     }
 
     #[test]

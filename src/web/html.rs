@@ -81,10 +81,36 @@ pub fn url_part(s: &str) -> String {
     out
 }
 
+/// The school's page templates (`templates/web/*.j2`): name and text.
+fn school_pages(root: &Path) -> Result<Vec<(String, String)>, Error> {
+    let mut texts = Vec::new();
+    let dir = root.join(WEB_TEMPLATE_DIR);
+    if let Ok(rd) = std::fs::read_dir(&dir) {
+        let mut files: Vec<_> =
+            rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "j2")).collect();
+        files.sort();
+        for path in files {
+            let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else { continue };
+            let text = crate::repo::read::read_school_text(root, &format!("{WEB_TEMPLATE_DIR}/{name}"))?;
+            texts.push((name, text));
+        }
+    }
+    Ok(texts)
+}
+
 /// The page environment: built-ins, then the school's `templates/web/*.j2`.
 pub fn environment(root: &Path) -> Result<Environment<'static>, Error> {
+    environment_from(&school_pages(root)?)
+}
+
+/// The page environment with the school's pages (name, text) over the
+/// built-ins: what `environment` reads, and what the sandbox is sent.
+pub fn environment_from(school: &[(String, String)]) -> Result<Environment<'static>, Error> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    // The documents' work limit: a school's page that loops for ever stops
+    // with a clean error instead of holding the server.
+    env.set_fuel(Some(crate::render::TEMPLATE_FUEL));
     crate::render::bound_filters(&mut env);
     let syntax = minijinja::syntax::SyntaxConfig::builder()
         .trim_blocks(true)
@@ -97,16 +123,8 @@ pub fn environment(root: &Path) -> Result<Environment<'static>, Error> {
     for (name, text) in BUILTIN {
         env.add_template(name, text).map_err(|e| template_error(&e))?;
     }
-    let dir = root.join(WEB_TEMPLATE_DIR);
-    if let Ok(rd) = std::fs::read_dir(&dir) {
-        let mut files: Vec<_> =
-            rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "j2")).collect();
-        files.sort();
-        for path in files {
-            let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else { continue };
-            let text = crate::repo::read::read_school_text(root, &format!("{WEB_TEMPLATE_DIR}/{name}"))?;
-            env.add_template_owned(name, text).map_err(|e| template_error(&e))?;
-        }
+    for (name, text) in school {
+        env.add_template_owned(name.clone(), text.clone()).map_err(|e| template_error(&e))?;
     }
     Ok(env)
 }
@@ -121,8 +139,21 @@ fn template_error(e: &minijinja::Error) -> Error {
 }
 
 /// Renders a page template with its view.
+/// With the school's own pages in play, in the sandbox, whose memory is
+/// limited (`render::sandbox`).
 pub fn render<V: Serialize>(root: &Path, name: &str, view: &V) -> Result<String, Error> {
-    let env = environment(root)?;
+    let school = school_pages(root)?;
+    if !school.is_empty() {
+        let set = crate::render::sandbox::Set::Pages;
+        if let Some(result) = crate::render::sandbox::render(set, &school, crate::render::TEMPLATE_FUEL, name, view) {
+            return result;
+        }
+    }
+    render_with(&environment_from(&school)?, name, view)
+}
+
+/// Renders a page in this process.
+pub fn render_with<V: Serialize>(env: &Environment<'static>, name: &str, view: &V) -> Result<String, Error> {
     let tmpl = env.get_template(name).map_err(|e| template_error(&e))?;
     tmpl.render(Value::from(Serde(view))).map_err(|e| template_error(&e))
 }

@@ -21,6 +21,7 @@ mod plain;
 mod query;
 mod render;
 mod rules;
+mod sandbox;
 mod sarif;
 mod schema;
 mod serve;

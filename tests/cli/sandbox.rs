@@ -1,0 +1,170 @@
+//! A school's own templates render in a child process with a memory limit
+//! (`src/render/sandbox.rs`): the same bytes as in process, and a runaway
+//! template is a clean error, never an abort of senco.
+
+use crate::*;
+
+/// Every document kind, and the two evidence pages, as `senco` arguments.
+const DOCS: &[&[&str]] = &[
+    &["render", "plan", "ava-brown"],
+    &["render", "plan", "theo"],
+    &["render", "profile", "ava-brown"],
+    &["render", "review", "amara-osei"],
+    &["render", "request", "ava-brown"],
+    &["render", "chronology", "theo"],
+    &["render", "class", "4B"],
+    &["render", "checklist"],
+    &["render", "checklist", "theo-clarke"],
+    &["render", "provision-map"],
+];
+
+fn oakfield_copy() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("oakfield");
+    copy_dir(&oakfield(), &repo);
+    (tmp, repo)
+}
+
+fn outputs(repo: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for args in DOCS {
+        for format in ["md", "html"] {
+            let mut a = args.to_vec();
+            a.extend(["--format", format]);
+            let r = senco(repo, &a);
+            assert_eq!(r.code, 0, "{args:?} {format}: {}", r.stderr);
+            out.push(r.stdout);
+        }
+    }
+    for args in [&["impact", "--format", "html"][..], &["progress", "ava-brown", "--format", "html"][..]] {
+        let r = senco(repo, args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        out.push(r.stdout);
+    }
+    out
+}
+
+#[test]
+fn the_built_in_templates_as_the_schools_own_render_the_same_bytes() {
+    let (_tmp, repo) = oakfield_copy();
+    let before = outputs(&repo);
+    let dest = repo.join("templates");
+    let r = senco(&repo, &["templates", "export", dest.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Every template is now the school's, so every document renders in the worker.
+    let after = outputs(&repo);
+    assert_eq!(before.len(), after.len());
+    for (b, a) in before.iter().zip(&after) {
+        assert!(b == a, "a document differs when rendered in the worker:\n{}", &a[..a.len().min(400)]);
+    }
+}
+
+fn with_limit(repo: &std::path::Path, mb: u64) {
+    let settings = repo.join("senco.toml");
+    let mut text = std::fs::read_to_string(&settings).unwrap();
+    assert!(!text.contains("[limits]"));
+    text.push_str(&format!("\n[limits]\ntemplate_mb = {mb}\n"));
+    std::fs::write(settings, text).unwrap();
+}
+
+#[test]
+fn a_template_that_doubles_a_text_or_a_list_stops_with_an_error_naming_it() {
+    let (_tmp, repo) = oakfield_copy();
+    with_limit(&repo, 256);
+    std::fs::create_dir_all(repo.join("templates")).unwrap();
+    let bombs = [
+        // A text doubled in a loop: 40 steps of work, 8 TB of text.
+        "{% set ns = namespace(s=\"abcdefgh\") %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}\n",
+        // The same without a loop.
+        &format!("{{% set s = \"abcdefgh\" %}}{}{{{{ s|length }}}}\n", "{% set s = s ~ s %}".repeat(40)),
+        // A list doubled.
+        "{% set ns = namespace(l=[1, 2, 3, 4]) %}{% for i in range(40) %}{% set ns.l = ns.l + ns.l %}{% endfor %}{{ ns.l|length }}\n",
+    ];
+    for bomb in bombs {
+        std::fs::write(repo.join("templates/profile.md.j2"), bomb).unwrap();
+        let r = senco(&repo, &["render", "profile", "ava-brown"]);
+        assert_eq!(r.code, 2, "{}", r.all());
+        assert!(r.stdout.is_empty(), "{}", r.all());
+        assert!(
+            r.stderr.contains("rendering `profile.md.j2` with the school's templates asked for more than 256 MB")
+                && r.stderr.contains("template_mb")
+                && r.stderr.contains("hint:"),
+            "{}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("memory allocation"), "the worker's own abort message is not shown: {}", r.stderr);
+        // The other documents are unharmed.
+        let plan = senco(&repo, &["render", "plan", "ava-brown"]);
+        assert_eq!(plan.code, 0, "{}", plan.stderr);
+    }
+}
+
+#[test]
+fn render_all_names_the_runaway_template_and_writes_what_it_can() {
+    let (tmp, repo) = oakfield_copy();
+    with_limit(&repo, 256);
+    std::fs::create_dir_all(repo.join("templates")).unwrap();
+    // Runs away for one pupil only: the worker that died is replaced for the next.
+    std::fs::write(
+        repo.join("templates/profile.md.j2"),
+        "{% if pupil.full_name is startingwith(\"Ava\") %}{% set ns = namespace(s=\"ab\") %}{% for i in range(44) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}{% endif %}{{ pupil.full_name }}\n",
+    )
+    .unwrap();
+    let all = tmp.path().join("all");
+    let r = senco(&repo, &["render", "--all", "plan", "--out-dir", all.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let pupils = std::fs::read_dir(&all).unwrap().count();
+    let out = tmp.path().join("out");
+    let r = senco(&repo, &["render", "--all", "profile", "--out-dir", out.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.stderr.contains(
+            "profile for `ava-brown`: rendering `profile.md.j2` with the school's templates asked for more than 256 MB"
+        ),
+        "{}",
+        r.stderr
+    );
+    // Every other pupil's profile was written by a fresh worker.
+    assert!(r.stderr.contains(&format!("the other {} were written", pupils - 1)), "{}", r.stderr);
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), pupils - 1, "{}", r.all());
+}
+
+#[test]
+fn a_page_template_that_runs_away_is_an_error_page_and_the_server_goes_on() {
+    use std::io::{BufRead, Read, Write};
+    let (_tmp, repo) = oakfield_copy();
+    with_limit(&repo, 256);
+    std::fs::create_dir_all(repo.join("templates/web")).unwrap();
+    let page = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/web/dashboard.html.j2"),
+    )
+    .unwrap();
+    let bomb =
+        "{% set ns = namespace(s=\"abcdefgh\") %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}";
+    std::fs::write(repo.join("templates/web/dashboard.html.j2"), format!("{bomb}{page}")).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_senco"))
+        .args(["-C", repo.to_str().unwrap(), "--today", TODAY, "serve", "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let addr = first.trim().strip_prefix("senco serve: ").unwrap().trim_end_matches('/').to_string();
+    let hostport = addr.trim_start_matches("http://").to_string();
+    let get = |path: &str| {
+        let mut s = std::net::TcpStream::connect(&hostport).unwrap();
+        write!(s, "GET {path} HTTP/1.1\r\nHost: {hostport}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    };
+    let dash = get("/");
+    // The server goes on: another page (the built-in register) answers.
+    let register = get("/register");
+    let _ = (child.kill(), child.wait());
+    let status = dash.lines().next().unwrap_or("").to_string();
+    assert!(status.contains(" 500 "), "{status}");
+    assert!(dash.contains("asked for more than 256 MB"), "{dash}");
+    assert!(register.lines().next().unwrap_or("").contains(" 200 "), "{register}");
+}
