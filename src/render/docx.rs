@@ -505,6 +505,10 @@ fn collect_rows<'a>(n: &'a Node, rows: &mut Vec<Vec<(&'a Node, bool, usize, bool
 
 // ------------------------------------------------------------ HTML reading
 
+/// How deep the tree goes: three times our deepest document (8 levels), and
+/// shallow enough for a thread's stack however the readers below recurse.
+const MAX_DEPTH: usize = 24;
+
 /// Reads the HTML our templates write (well-formed, no scripts) into a tree.
 /// Unknown or unbalanced tags are tolerated: a school's template may be
 /// looser than ours, and the worst case is a flatter document.
@@ -554,9 +558,12 @@ fn parse(html: &str) -> Vec<Node> {
                     if let Some(parent) = stack.last_mut() {
                         parent.2.push(Node::Element { tag: name, class, children: Vec::new() });
                     }
-                } else {
+                } else if stack.len() < MAX_DEPTH {
                     stack.push((name, class, Vec::new()));
                 }
+                // Deeper elements lend their text to the one they are in: a
+                // school's template nesting thousands deep makes a flat
+                // paragraph, never a stack overflow in the readers below.
             }
             Some(i) => {
                 if let Some(parent) = stack.last_mut() {
@@ -681,6 +688,28 @@ mod tests {
         let bytes = html_to_docx("<body><p>x</p></body>", "School", true).unwrap();
         let doc = xml(&bytes, "word/document.xml");
         assert!(doc.contains("w:w=\"16838\"") && doc.contains("w:orient=\"landscape\""), "{doc}");
+    }
+
+    #[test]
+    fn html_nested_far_too_deep_is_flattened_not_a_stack_overflow() {
+        let deep = format!(
+            "<html><body>{}deep text{}</body></html>",
+            "<div><span>".repeat(200_000),
+            "</span></div>".repeat(1000)
+        );
+        let tree = parse(&deep);
+        fn depth(n: &[Node]) -> usize {
+            n.iter()
+                .map(|n| match n {
+                    Node::Element { children, .. } => 1 + depth(children),
+                    Node::Text(_) => 0,
+                })
+                .max()
+                .unwrap_or(0)
+        }
+        assert!(depth(&tree) <= MAX_DEPTH, "{}", depth(&tree));
+        let bytes = html_to_docx(&deep, "Name", false).unwrap();
+        assert!(xml(&bytes, "word/document.xml").contains("deep text"));
     }
 
     #[test]

@@ -39,8 +39,9 @@ pub fn set_memory_limit_mb(mb: u64) {
 /// The worker's CPU time in seconds (the fuel stops loops long before).
 pub const CPU_LIMIT_SECONDS: u64 = 300;
 
-/// The largest document the worker may send back.
-pub const OUTPUT_LIMIT_BYTES: u64 = 256 << 20;
+/// The largest document the worker may send back: 8 times a 10,000-pupil
+/// provision map (HTML), so converting it to Word stays within reason.
+pub const OUTPUT_LIMIT_BYTES: u64 = 64 << 20;
 
 static WORKER: OnceLock<PathBuf> = OnceLock::new();
 
