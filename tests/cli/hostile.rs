@@ -571,6 +571,53 @@ fn a_document_on_a_terminal_has_its_control_characters_escaped_and_a_file_keeps_
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn a_link_elsewhere_into_a_folder_that_moves_refuses_the_batch() {
+    let (_d, repo) = school();
+    let run = |args: &[&str]| senco_timed(&repo, args, Duration::from_secs(60)).0;
+    // Theo's folder holds a link to a file of Ava's; Ava is archived.
+    let link = repo.join("pupils/theo-clarke/ava-plan.yaml");
+    std::os::unix::fs::symlink("../ava-brown/pupil.yaml", &link).unwrap();
+    let before = tree(&repo);
+    let r = run(&["archive", "ava-brown", "--left", "2026-11-01"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    for said in [
+        "`pupils/theo-clarke/ava-plan.yaml` is a link to `../ava-brown/pupil.yaml`",
+        "inside `pupils/ava-brown/`, which is moving to `archive/ava-brown/`",
+        "cp -RL",
+        "or remove it",
+        "nothing was changed",
+    ] {
+        assert!(r.stderr.contains(said), "{said}: {}", r.all());
+    }
+    assert_eq!(tree(&repo), before);
+    // The rollover's leavers: the same.
+    std::fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink("../leo-nowak/needs.yaml", &link).unwrap();
+    let before = tree(&repo);
+    let r = run(&["rollover", "--archive-leavers", "--force"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    let said = "`pupils/theo-clarke/ava-plan.yaml` is a link to `../leo-nowak/needs.yaml`, inside `pupils/leo-nowak/`";
+    assert!(r.stderr.contains(said), "{}", r.all());
+    assert_eq!(tree(&repo), before);
+    std::fs::remove_file(&link).unwrap();
+    // Restoring: a link on roll into the archived folder, by its full path.
+    let archived = repo.join("archive/maya-fox/pupil.yaml");
+    std::os::unix::fs::symlink(&archived, repo.join("pupils/ava-brown/maya.yaml")).unwrap();
+    let before = tree(&repo);
+    let r = run(&["restore", "maya-fox"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("`pupils/ava-brown/maya.yaml` is a link to"), "{}", r.all());
+    assert!(r.stderr.contains("inside `archive/maya-fox/`, which is moving to `pupils/maya-fox/`"), "{}", r.all());
+    assert_eq!(tree(&repo), before);
+    // Without the link, the same command moves the folder.
+    std::fs::remove_file(repo.join("pupils/ava-brown/maya.yaml")).unwrap();
+    let r = run(&["restore", "maya-fox"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(repo.join("pupils/maya-fox/pupil.yaml").is_file());
+}
+
 // ---------------------------------------------------------- nothing leaked
 
 /// A fictional UPN with a valid check letter (the DfE's: characters 2 to
