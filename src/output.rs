@@ -134,6 +134,10 @@ pub struct Document {
     pub sections: Vec<Section>,
     /// Printed last in `table` and `markdown` (e.g. how over-allocation is defined).
     pub notes: Vec<String>,
+    /// The user asked for UPNs (`--show-upn`): otherwise every word shaped
+    /// like one, in any cell, field, note or JSON value, is shown as
+    /// `(UPN hidden)` (`diag::render::hide_upn_words`).
+    pub show_upn: bool,
 }
 
 impl Document {
@@ -143,11 +147,41 @@ impl Document {
             title: None,
             sections: vec![Section { title: String::new(), block: Block::Table(table) }],
             notes: vec![],
+            show_upn: false,
         }
     }
 
     pub fn section(&mut self, title: &str, block: Block) {
         self.sections.push(Section { title: title.to_string(), block });
+    }
+
+    /// The document with every word shaped like a UPN hidden, in every
+    /// text it holds: cells are hidden before a table is laid out, so its
+    /// columns stay aligned.
+    pub fn without_upns(&self) -> Document {
+        let hide = |s: &String| crate::diag::render::hide_upn_words(s).into_owned();
+        let sections = self
+            .sections
+            .iter()
+            .map(|s| Section {
+                title: hide(&s.title),
+                block: match &s.block {
+                    Block::Fields(f) => Block::Fields(f.iter().map(|(k, v)| (hide(k), hide(v))).collect()),
+                    Block::List(items) => Block::List(items.iter().map(hide).collect()),
+                    Block::Table(t) => Block::Table(Table {
+                        columns: t.columns.clone(),
+                        rows: t.rows.iter().map(|r| r.iter().map(hide).collect()).collect(),
+                        empty: t.empty.clone(),
+                    }),
+                },
+            })
+            .collect();
+        Document {
+            title: self.title.as_ref().map(hide),
+            sections,
+            notes: self.notes.iter().map(hide).collect(),
+            show_upn: false,
+        }
     }
 }
 
@@ -222,8 +256,29 @@ struct WithUnreadable<'a, T: Serialize> {
 
 /// Like `render`, saying in every format which pupils could not be read: a
 /// note after a table or Markdown document, a last row in CSV, an
-/// `unreadable` field in JSON.
+/// `unreadable` field in JSON. Words shaped like a UPN are hidden unless the
+/// document says the user asked for them (`Document::show_upn`).
 pub fn render_with_unreadable<T: Serialize>(
+    format: Format,
+    doc: &Document,
+    json: &T,
+    layout: Layout,
+    bom: bool,
+    unreadable: &[Unreadable],
+) -> String {
+    if doc.show_upn {
+        return render_noted(format, doc, json, layout, bom, unreadable);
+    }
+    // Cells first (so a table's columns stay aligned), then the whole text:
+    // the JSON, which comes from the query's own report, and the note.
+    let text = render_noted(format, &doc.without_upns(), json, layout, bom, unreadable);
+    match crate::diag::render::hide_upn_words(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(hidden) => hidden,
+    }
+}
+
+fn render_noted<T: Serialize>(
     format: Format,
     doc: &Document,
     json: &T,
@@ -590,6 +645,32 @@ pub fn percent(part: usize, whole: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn upns_in_any_cell_or_json_value_are_hidden_unless_asked_and_columns_stay_aligned() {
+        let mut t = Table::new(vec![Column::left("pupil"), Column::left("note"), Column::left("due")], "None.");
+        t.push(vec!["ava".into(), "UPN A123456789012 from the letter".into(), "2026".into()]);
+        t.push(vec!["ben".into(), "x".into(), "2027".into()]);
+        let mut doc = Document::table(t);
+        doc.notes.push("B12345678901C".into());
+        let json = serde_json::json!({"note": "one\nA123456789012"});
+        let layout = Layout { width: None };
+        for f in [Format::Table, Format::Json, Format::Csv, Format::Markdown] {
+            let out = render_with_unreadable(f, &doc, &json, layout, false, &[]);
+            assert!(!out.contains("A123456789012") && !out.contains("B12345678901C"), "{f:?}: {out}");
+            assert!(out.contains(crate::diag::render::UPN_HIDDEN), "{f:?}: {out}");
+        }
+        let table = render_with_unreadable(Format::Table, &doc, &json, layout, false, &[]);
+        let header = table.lines().next().unwrap();
+        let due = header.find("due");
+        assert!(due.is_some() && table.lines().nth(2).unwrap().find("2026") == due, "{table}");
+        assert_eq!(table.lines().nth(3).unwrap().find("2027"), due, "{table}");
+        doc.show_upn = true;
+        for f in [Format::Table, Format::Json, Format::Csv, Format::Markdown] {
+            let out = render_with_unreadable(f, &doc, &json, layout, false, &[]);
+            assert!(out.contains("A123456789012"), "{f:?}: {out}");
+        }
+    }
 
     fn sample() -> Table {
         let mut t = Table::new(vec![Column::left("name"), Column::right("days")], "nothing");

@@ -40,6 +40,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<u8, Error> {
         }
         None => {}
     }
-    let doc = register::document(&rows, &columns, repo.settings.school.jurisdiction);
+    let mut doc = register::document(&rows, &columns, repo.settings.school.jurisdiction);
+    doc.show_upn = args.show_upn;
     emit::emit(ctx, &args.out, &doc, &register::report(ctx.today, rows))
 }

@@ -73,6 +73,13 @@ impl Ctx {
             unreadable: Default::default(),
         };
         STDOUT_TTY.store(std::io::stdout().is_terminal(), Ordering::Relaxed);
+        let show_upn = match &cli.command {
+            Command::List(a) => a.show_upn,
+            Command::Show(a) => a.show_upn,
+            Command::Census(a) => a.show_upn,
+            _ => false,
+        };
+        SHOW_UPN.store(show_upn, Ordering::Relaxed);
         COLOUR_OUT.store(ctx.color_out, Ordering::Relaxed);
         COLOUR_ERR.store(ctx.color_err, Ordering::Relaxed);
         ctx
@@ -149,6 +156,9 @@ static COLOUR_OUT: AtomicBool = AtomicBool::new(false);
 static COLOUR_ERR: AtomicBool = AtomicBool::new(false);
 /// Whether stdout is a terminal (asked once, not for every line of a long report).
 static STDOUT_TTY: AtomicBool = AtomicBool::new(false);
+/// Whether the user asked for UPNs (`--show-upn` of `list`, `show`,
+/// `census`): otherwise stdout and stderr never carry a word shaped like one.
+static SHOW_UPN: AtomicBool = AtomicBool::new(false);
 
 /// A value shown in a message (a folder name, a path, a class): control
 /// characters escaped, line breaks too, so it stays on its line.
@@ -158,12 +168,21 @@ pub fn shown(value: &str) -> std::borrow::Cow<'_, str> {
 
 /// Text as it goes to stdout: on a terminal with every control character of
 /// a record value escaped (`diag::render::terminal_safe`); to a pipe or a
-/// file byte for byte.
+/// file byte for byte. Words shaped like a UPN are hidden unless the user
+/// asked for them: the renderers hide them already (a table's columns stay
+/// aligned); this is the last net, for every command's every line.
 pub fn stdout_text(text: &str) -> std::borrow::Cow<'_, str> {
-    if STDOUT_TTY.load(Ordering::Relaxed) {
-        crate::diag::render::terminal_safe(text, COLOUR_OUT.load(Ordering::Relaxed))
-    } else {
+    let text = if SHOW_UPN.load(Ordering::Relaxed) {
         std::borrow::Cow::Borrowed(text)
+    } else {
+        crate::diag::render::hide_upn_words(text)
+    };
+    if !STDOUT_TTY.load(Ordering::Relaxed) {
+        return text;
+    }
+    match crate::diag::render::terminal_safe(&text, COLOUR_OUT.load(Ordering::Relaxed)) {
+        std::borrow::Cow::Owned(safe) => std::borrow::Cow::Owned(safe),
+        std::borrow::Cow::Borrowed(_) => text,
     }
 }
 
@@ -186,10 +205,12 @@ pub fn write_stdout_bytes(bytes: &[u8]) -> Result<(), Error> {
 
 /// Writes a message for the user to stderr, which a terminal shows or a log
 /// keeps: every control character escaped (`diag::render::terminal_safe`),
-/// senco's own colours apart, whatever folder name or value it quotes.
-/// Every message of every command goes through here.
+/// senco's own colours apart, whatever folder name or value it quotes, and
+/// never a word shaped like a UPN. Every message of every command goes
+/// through here.
 pub fn eprint(text: &str) {
-    let text = crate::diag::render::terminal_safe(text, COLOUR_ERR.load(Ordering::Relaxed));
+    let text = crate::diag::render::hide_upn_words(text);
+    let text = crate::diag::render::terminal_safe(&text, COLOUR_ERR.load(Ordering::Relaxed));
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 

@@ -16,5 +16,7 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> Result<u8, Error> {
             Some("run `senco check` to see what is wrong with it".into()),
         ));
     };
-    emit::emit(ctx, &args.out, &show::document(&report, repo.settings.school.jurisdiction), &report)
+    let mut doc = show::document(&report, repo.settings.school.jurisdiction);
+    doc.show_upn = args.show_upn;
+    emit::emit(ctx, &args.out, &doc, &report)
 }

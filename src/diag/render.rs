@@ -153,9 +153,13 @@ fn hide_upn_in_line(line: &str, prefix: usize) -> Option<String> {
     Some(format!("{head}{indent}{keytext} {UPN_HIDDEN}"))
 }
 
-/// Whether `w` has the shape of a UPN: a letter, eleven digits, and a digit
-/// or a letter (England's and Wales's unique pupil numbers).
-fn upn_shaped(w: &str) -> bool {
+/// Whether `w` has the shape of a UPN: a capital letter, eleven digits, and
+/// a digit or a capital letter (England's and Wales's unique pupil numbers,
+/// temporary ones included). The check letter is not checked: a UPN typed
+/// with a slip is still the pupil's number, and nothing else is written this
+/// way (a reference with fewer or more characters, or in lower case, is not
+/// hidden).
+pub fn upn_shaped(w: &str) -> bool {
     let b = w.as_bytes();
     b.len() == 13
         && b[0].is_ascii_uppercase()
@@ -163,26 +167,61 @@ fn upn_shaped(w: &str) -> bool {
         && (b[12].is_ascii_digit() || b[12].is_ascii_uppercase())
 }
 
-/// `line` with every word shaped like a UPN hidden, whatever its key (a
-/// misspelt `unp:`, a UPN pasted into a note): `None` when there is none.
-fn hide_upn_shapes(line: &str) -> Option<String> {
-    let words = line.split(|c: char| !c.is_ascii_alphanumeric());
-    if !words.clone().any(upn_shaped) {
-        return None;
-    }
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    while !rest.is_empty() {
-        let end = rest.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(rest.len());
-        let (word, after) = rest.split_at(end);
-        out.push_str(if upn_shaped(word) { UPN_HIDDEN } else { word });
-        let mut chars = after.chars();
-        if let Some(c) = chars.next() {
-            out.push(c);
+/// `text` with every word shaped like a UPN ([`upn_shaped`]) shown as
+/// [`UPN_HIDDEN`], wherever it stands: a UPN typed into a note, a target, a
+/// log entry, a misspelt `unp:` key. A word is a run of ASCII letters and
+/// digits; one glued to an escape written before it (`\n` or `\t` in a
+/// terminal or CSV cell, `\u001b` in JSON) is found too, so the function is
+/// safe on plain text, terminal text, CSV, JSON, HTML and Markdown alike.
+/// Borrowed, at the cost of one scan, when there is none.
+pub fn hide_upn_words(text: &str) -> std::borrow::Cow<'_, str> {
+    let b = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
         }
-        rest = chars.as_str();
+        let start = i;
+        while i < b.len() && b[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        let word = &text[start..i];
+        // How much of the word an escape before it holds: `\n` one letter,
+        // `\u001b` five characters.
+        let skip = if upn_shaped(word) {
+            Some(0)
+        } else if start > 0 && b[start - 1] == b'\\' && word.len() >= 14 {
+            let hex = word.len() == 18
+                && word.starts_with('u')
+                && word.as_bytes()[1..5].iter().all(u8::is_ascii_hexdigit)
+                && upn_shaped(&word[5..]);
+            if hex {
+                Some(5)
+            } else if word.len() == 14 && upn_shaped(&word[1..]) {
+                Some(1)
+            } else {
+                None
+            }
+        } else {
+            None
+        };
+        if let Some(skip) = skip {
+            let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            o.push_str(&text[copied..start + skip]);
+            o.push_str(UPN_HIDDEN);
+            copied = i;
+        }
     }
-    Some(out)
+    match out {
+        Some(mut o) => {
+            o.push_str(&text[copied..]);
+            std::borrow::Cow::Owned(o)
+        }
+        None => std::borrow::Cow::Borrowed(text),
+    }
 }
 
 /// A unified diff (or any record text) with every `upn:` value hidden: on
@@ -225,11 +264,7 @@ pub fn hide_upns(text: &str) -> String {
             below = Some(indent);
         }
         let hidden = hide_upn_in_line(body, prefix).or_else(|| hide_upn_in_line(body, 0));
-        let shown = hidden.as_deref().unwrap_or(body);
-        match hide_upn_shapes(shown) {
-            Some(h) => out.push_str(&h),
-            None => out.push_str(shown),
-        }
+        out.push_str(&hide_upn_words(hidden.as_deref().unwrap_or(body)));
         out.push_str(end);
     }
     out
@@ -311,7 +346,10 @@ fn source_excerpt(text: &str, span: crate::repo::yaml::Span) -> Option<(String, 
         let (start, line) = ix.line(text, span.start.line)?;
         // A finding on the UPN's line quotes the line without the UPN (and
         // a line holding anything shaped like one, under any key).
-        if let Some(hidden) = hide_upn_in_line(line, 0).or_else(|| hide_upn_shapes(line)) {
+        if let Some(hidden) = hide_upn_in_line(line, 0).or_else(|| match hide_upn_words(line) {
+            std::borrow::Cow::Owned(h) => Some(h),
+            std::borrow::Cow::Borrowed(_) => None,
+        }) {
             let col = span.start.column.saturating_sub(1) as usize;
             let at = hidden.char_indices().nth(col.min(hidden.chars().count())).map_or(hidden.len(), |(b, _)| b);
             return Some(quote(&hidden, at));
@@ -377,7 +415,7 @@ pub fn human(out: &mut String, f: &Finding, source: Option<&str>, paint: Paint) 
         None => file.into_owned(),
     };
     let head = paint.severity(f.severity, &format!("{}[{}]", f.severity.as_str(), f.code));
-    let _ = writeln!(out, "{}: {head}: {}", paint.bold(&loc), one_line(&f.message));
+    let _ = writeln!(out, "{}: {head}: {}", paint.bold(&loc), one_line(&hide_upn_words(&f.message)));
     if let (Some(span), Some(text)) = (f.span, source) {
         if let Some((shown, col)) = source_excerpt(text, span) {
             let num = span.start.line.to_string();
@@ -396,7 +434,7 @@ pub fn human(out: &mut String, f: &Finding, source: Option<&str>, paint: Paint) 
     }
     if let Some(h) = &f.hint {
         let pad = " ".repeat(f.span.map_or(1, |s| s.start.line.to_string().len()));
-        let _ = writeln!(out, "{pad} {} hint: {}", paint.blue("="), one_line(h));
+        let _ = writeln!(out, "{pad} {} hint: {}", paint.blue("="), one_line(&hide_upn_words(h)));
     }
 }
 
@@ -425,8 +463,8 @@ struct JsonFinding<'a> {
     file: &'a str,
     line: u32,
     column: u32,
-    message: &'a str,
-    hint: Option<&'a str>,
+    message: std::borrow::Cow<'a, str>,
+    hint: Option<std::borrow::Cow<'a, str>>,
     pupil: Option<&'a str>,
 }
 
@@ -468,8 +506,8 @@ pub fn json_to(w: &mut impl std::io::Write, findings: &[Finding], pupils: usize,
                 file: &f.file,
                 line: f.line(),
                 column: f.column(),
-                message: &f.message,
-                hint: f.hint.as_deref(),
+                message: hide_upn_words(&f.message),
+                hint: f.hint.as_deref().map(hide_upn_words),
                 pupil: f.pupil.as_deref(),
             })
             .collect(),
@@ -553,17 +591,18 @@ pub fn sarif(findings: &[Finding], prefix: Option<&str>) -> String {
                 Severity::Warning => "warning",
                 Severity::Info => "note",
             };
-            let mut text = f.message.clone();
+            let message = hide_upn_words(&f.message);
+            let mut text = message.to_string();
             if let Some(h) = &f.hint {
                 text.push_str(" (hint: ");
-                text.push_str(h);
+                text.push_str(&hide_upn_words(h));
                 text.push(')');
             }
             let file = prefixed(prefix, &f.file);
             let (line, col) = (f.line().max(1), f.column().max(1));
             // Two findings on one line differ in code, column or message, and
             // so in their fingerprint: each is its own alert.
-            let print = fingerprint(&[f.code, &file, &line.to_string(), &col.to_string(), &f.message]);
+            let print = fingerprint(&[f.code, &file, &line.to_string(), &col.to_string(), &message]);
             serde_json::json!({
                 "ruleId": f.code,
                 "ruleIndex": codes.binary_search(&f.code).unwrap_or(0),
@@ -622,10 +661,10 @@ pub fn github(out: &mut String, f: &Finding, prefix: Option<&str>) {
         Severity::Warning => "warning",
         Severity::Info => "notice",
     };
-    let mut msg = f.message.clone();
+    let mut msg = hide_upn_words(&f.message).into_owned();
     if let Some(h) = &f.hint {
         msg.push_str("\nhint: ");
-        msg.push_str(h);
+        msg.push_str(&hide_upn_words(h));
     }
     let _ = writeln!(
         out,
@@ -642,6 +681,32 @@ pub fn github(out: &mut String, f: &Finding, prefix: Option<&str>) {
 mod tests {
     use super::*;
     use crate::model::span::{Pos, Span};
+
+    #[test]
+    fn upn_words_are_hidden_in_any_text_and_nothing_else_is() {
+        let h = |s: &str| hide_upn_words(s).into_owned();
+        assert_eq!(h("Mum gave A123456789012 today"), "Mum gave (UPN hidden) today");
+        assert_eq!(h("temporary one: B12345678901C."), "temporary one: (UPN hidden).");
+        assert_eq!(h("A123456789012"), UPN_HIDDEN);
+        // Glued to an escape written before it: `\n` in a terminal or CSV
+        // cell, `\u001b` in JSON.
+        assert_eq!(h(r"line\nA123456789012"), r"line\n(UPN hidden)");
+        assert_eq!(h(r#""x\u001bA123456789012""#), r#""x\u001b(UPN hidden)""#);
+        // Not a UPN: too short, too long, lower case, two letters, a letter
+        // last only, a reference number, a word that only ends like one.
+        for keep in [
+            "A12345678901",
+            "A1234567890123",
+            "a123456789012",
+            "AB12345678901",
+            "123456789012A",
+            "ref 2026-000123",
+            "nA123456789012",
+            "EHC-2026-123456789",
+        ] {
+            assert!(matches!(hide_upn_words(keep), std::borrow::Cow::Borrowed(_)), "{keep}");
+        }
+    }
 
     fn finding() -> Finding {
         let start = Pos { offset: 15, line: 2, column: 13 };

@@ -479,7 +479,54 @@ fn plan(root: &Path, ops: &[Op]) -> Result<Plan, Failure> {
             }
         }
     }
+    links_into_moving_folders(root, &moves)?;
     Ok(Plan { writes, moves, dirs })
+}
+
+/// A symbolic link elsewhere in the records (another pupil's folder, the
+/// archive, the delivery files) that leads into a folder about to move
+/// would point at nothing once it has moved: the batch is refused, naming
+/// the link. The record folders are walked once per batch, whatever the
+/// number of folders moving (links inside a moving folder are checked
+/// above, where the move is planned).
+fn links_into_moving_folders(root: &Path, moves: &[(String, String)]) -> Result<(), Failure> {
+    if moves.is_empty() {
+        return Ok(());
+    }
+    let moving: Vec<(PathBuf, PathBuf, &str, &str)> = moves
+        .iter()
+        .map(|(from, to)| {
+            let f = root.join(from);
+            (fs::canonicalize(&f).unwrap_or_else(|_| f.clone()), f, from.as_str(), to.as_str())
+        })
+        .collect();
+    for top in ["pupils", "archive", "delivery"] {
+        let dir = root.join(top);
+        if !dir.is_dir() {
+            continue;
+        }
+        for e in walkdir::WalkDir::new(&dir).follow_links(false).into_iter().flatten() {
+            if !e.path_is_symlink() {
+                continue;
+            }
+            // Where it leads now (a link that already leads nowhere is not
+            // this batch's doing).
+            let Ok(resolved) = fs::canonicalize(e.path()) else { continue };
+            for (real, from_path, from, to) in &moving {
+                // A link inside the moving folder moves with it.
+                if e.path().starts_with(from_path) || !resolved.starts_with(real) {
+                    continue;
+                }
+                let target = fs::read_link(e.path()).unwrap_or_default();
+                return Err(Failure(format!(
+                    "`{}` is a link to `{}`, inside `{from}/`, which is moving to `{to}/`: the link would point at nothing. Replace the link by a copy of what it leads to (`cp -RL {0} {0}.copy && rm {0} && mv {0}.copy {0}`), or remove it, and run the command again",
+                    rel_of(root, e.path()),
+                    target.display()
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A hidden temporary name beside the target, unique to this process and

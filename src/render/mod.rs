@@ -320,7 +320,9 @@ fn auto_escape(name: &str) -> AutoEscape {
 }
 
 /// Prints values: nothing for none, whole numbers without `.0`, other
-/// numbers to 2 decimals at most; then escapes for the template's format.
+/// numbers to 2 decimals at most, words shaped like a UPN as `(UPN hidden)`
+/// (no document shows a UPN, whatever text it was typed into); then escapes
+/// for the template's format.
 fn formatter(out: &mut minijinja::Output, state: &mut minijinja::State, value: &Value) -> Result<(), minijinja::Error> {
     if value.is_none() {
         return Ok(());
@@ -329,6 +331,7 @@ fn formatter(out: &mut minijinja::Output, state: &mut minijinja::State, value: &
         Ok(f) if value.is_number() => Value::from(fmt_num(f)),
         _ => value.clone(),
     };
+    let shown = without_upns(shown);
     match state.auto_escape() {
         AutoEscape::Custom(ref n) if n == "markdown" => {
             let text = shown.to_string();
@@ -337,6 +340,26 @@ fn formatter(out: &mut minijinja::Output, state: &mut minijinja::State, value: &
                 .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
         }
         _ => minijinja::escape_formatter(out, state, &shown),
+    }
+}
+
+/// A value as a document may print it: any word shaped like a UPN hidden
+/// (`diag::render::hide_upn_words`), safe strings staying safe.
+fn without_upns(v: Value) -> Value {
+    let hide = |s: &str| match crate::diag::render::hide_upn_words(s) {
+        std::borrow::Cow::Owned(h) => Some(h),
+        std::borrow::Cow::Borrowed(_) => None,
+    };
+    let hidden = match v.as_str() {
+        Some(s) => hide(s),
+        None if v.is_number() || v.is_undefined() || v.is_none() => None,
+        // A list or map printed whole shows its items' text too.
+        None => hide(&v.to_string()),
+    };
+    match hidden {
+        None => v,
+        Some(h) if v.is_safe() => Value::from_safe_string(h),
+        Some(h) => Value::from(h),
     }
 }
 
@@ -475,6 +498,29 @@ pub fn bound_filters(env: &mut Environment<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_value_a_template_prints_shows_a_upn() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(TEMPLATE_DIR)).unwrap();
+        for ext in ["md", "html"] {
+            std::fs::write(
+                dir.path().join(TEMPLATE_DIR).join(format!("t.{ext}.j2")),
+                "{{ a }} | {{ b|safe }} | {{ c }} | {{ n }}\n",
+            )
+            .unwrap();
+        }
+        let t = Templates::load(dir.path()).unwrap();
+        let view = serde_json::json!({
+            "a": "ref A123456789012", "b": "<b>A123456789012</b>", "c": ["B12345678901C"], "n": 12345678901_i64
+        });
+        for name in ["t.md.j2", "t.html.j2"] {
+            let out = t.render(name, &view).unwrap();
+            assert!(!out.contains("A123456789012") && !out.contains("B12345678901C"), "{out}");
+            assert!(out.contains("ref (UPN hidden)") && out.contains("12345678901"), "{out}");
+        }
+        assert!(t.render("t.html.j2", &view).unwrap().contains("<b>(UPN hidden)</b>"));
+    }
 
     #[test]
     fn money_rounds_only_when_shown() {

@@ -319,13 +319,13 @@ pub fn document(c: &Census, show_upn: bool, for_csv: bool, j: crate::model::sett
         t.push(row);
     }
     if for_csv {
-        return Document::table(t);
+        return Document { show_upn, ..Document::table(t) };
     }
     let title = match c.term {
         Some(term) => format!("{}: school census SEN return, {term} census on {}", c.school, c.date),
         None => format!("{}: school census SEN return on {}", c.school, c.date),
     };
-    let mut d = Document { title: Some(title), ..Default::default() };
+    let mut d = Document { title: Some(title), show_upn, ..Default::default() };
     d.section("Pupils", Block::Table(t));
     let mut codes = Table::new(vec![Column::left("provision"), Column::right("pupils")], "None.");
     for cc in &c.by_provision {

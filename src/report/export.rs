@@ -455,7 +455,8 @@ fn nth(i: usize) -> Value {
 /// training, catalogue, the sessions delivered (by file) and the files that
 /// could not be read. Every table's first column is `school`, the school's
 /// key (`school.urn`, else `school.id`, else `school.name`), so exports of
-/// many schools stack into one database. `today` is the export date.
+/// many schools stack into one database. `today` is the export date. A
+/// word shaped like a UPN in any text is `(UPN hidden)`, as in every output.
 pub fn tables(repo: &Repo, today: NaiveDate) -> Vec<Table> {
     let mut all: Vec<Table> = SHAPES
         .iter()
@@ -813,6 +814,14 @@ pub fn tables(repo: &Repo, today: NaiveDate) -> Vec<Table> {
     for t in &mut all {
         for row in &mut t.rows {
             row.insert(0, key.clone());
+            // No UPN leaves in an export, whatever text it was typed into.
+            for v in row.iter_mut() {
+                if let Value::Text(s) = v {
+                    if let std::borrow::Cow::Owned(h) = crate::diag::render::hide_upn_words(s) {
+                        *s = h;
+                    }
+                }
+            }
         }
         debug_assert!(t.rows.iter().all(|r| r.len() == t.columns.len()), "{}", t.name);
     }

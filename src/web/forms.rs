@@ -28,9 +28,10 @@ use std::collections::{BTreeMap, HashMap};
 type Fields = Form<Vec<(String, String)>>;
 type Errors = BTreeMap<String, String>;
 
-/// Why a text shown with initials (`--anonymise`) was not changed.
+/// Why a text shown in part hidden (names as initials under `--anonymise`,
+/// a UPN always) was not changed.
 const MASKED_REFUSED: &str =
-    "This text names someone, and names are hidden on this screen (--anonymise), so it cannot be changed here.";
+    "Part of this text is hidden on this screen (a name under --anonymise, or a UPN), so it cannot be changed here.";
 
 /// The longest value a form field takes, in characters: a long meeting note
 /// fits; a pasted document does not (the record file would outgrow what
@@ -433,9 +434,10 @@ fn outcome_page(
         Some(t) => field(t, name),
         None => current,
     };
-    // Under `--anonymise` the current texts show with initials and cannot be
-    // changed here (what was typed over them would lose the names); saving
-    // them as shown keeps the names on disk (`Live::unchanged`).
+    // A current text shown in part hidden (a UPN; names as initials under
+    // `--anonymise`) cannot be changed here (what was typed over it would
+    // lose what is hidden); saving it as shown keeps it on disk
+    // (`Live::unchanged`).
     let masked = std::cell::RefCell::new(Vec::<String>::new());
     let shown_as = |name: &str, v: &Option<crate::repo::decode::Spanned<String>>| {
         let disk = text(v).unwrap_or("");
@@ -519,7 +521,7 @@ fn outcome_page(
         progress_options,
         values,
         masked: masked.into_inner(),
-        masked_hint: "Names are hidden on this screen (--anonymise), so this text cannot be changed here.",
+        masked_hint: "Part of this text is hidden on this screen (a name under --anonymise, or a UPN), so it cannot be changed here.",
         doc: None,
     };
     here.page_status(status, "outcome.html.j2", &view)

@@ -137,21 +137,23 @@ impl Live {
         self.full_reloads.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// A text as the screen shows it: people's names as initials under
-    /// `--anonymise` (a form's current values read from disk), else as is.
+    /// A text as the screen shows it (a form's current values read from
+    /// disk): any word shaped like a UPN hidden, and people's names as
+    /// initials under `--anonymise`.
     pub fn shown(&self, s: &str) -> String {
+        let s = crate::diag::render::hide_upn_words(s);
         if !self.anonymise {
-            return s.to_string();
+            return s.into_owned();
         }
         let names = self.names.lock().unwrap_or_else(|e| e.into_inner());
-        names.mask(s).unwrap_or_else(|| s.to_string())
+        names.mask(&s).unwrap_or_else(|| s.into_owned())
     }
 
     /// Whether a form's value is the current one as the form showed it
-    /// (under `--anonymise`, with initials): then it is not a change, and the
-    /// names on disk stay as they are.
+    /// (a UPN hidden; under `--anonymise`, with initials): then it is not a
+    /// change, and the text on disk stays as it is.
     pub fn unchanged(&self, typed: &str, current: &str) -> bool {
-        typed == current || (self.anonymise && typed == self.shown(current))
+        typed == current || typed == self.shown(current)
     }
 
     /// Marks files as changed (a form's write), so the next snapshot reads them.
@@ -266,6 +268,7 @@ impl Live {
                         names.add_staff(&repo.staff);
                         anonymise(&mut rec, &names);
                     }
+                    hide_upns(&mut rec);
                     match at {
                         Ok(i) => list[i] = rec,
                         Err(i) => list.insert(i, rec),
@@ -364,6 +367,11 @@ fn load_all(root: &Path, names: Option<&mut NameWords>, today: chrono::NaiveDate
         let names = &*names;
         repo.pupils.par_iter_mut().chain(repo.archived.par_iter_mut()).for_each(|rec| anonymise(rec, names));
     }
+    {
+        use rayon::prelude::*;
+        repo.pupils.par_iter_mut().chain(repo.archived.par_iter_mut()).for_each(hide_upns);
+    }
+    hide_school_upns(&mut repo);
     Ok(Snapshot {
         anonymised,
         repo,
@@ -443,7 +451,6 @@ pub fn anonymise(rec: &mut PupilRecord, names: &NameWords) {
             s.value.chars().find(|c| c.is_alphanumeric()).map(|c| c.to_uppercase().collect()).unwrap_or_default();
         s.value = if i.is_empty() { String::new() } else { format!("{i}.") };
     }
-    use crate::model::texts::Texts;
     if let Some(p) = rec.pupil.as_mut() {
         if let Some(n) = p.name.as_mut() {
             n.first.as_mut().map(initial);
@@ -461,17 +468,52 @@ pub fn anonymise(rec: &mut PupilRecord, names: &NameWords) {
             *s = m;
         }
     };
-    rec.pupil.texts(&mut mask);
-    rec.needs.texts(&mut mask);
-    rec.assessments.texts(&mut mask);
-    rec.targets.texts(&mut mask);
-    rec.interventions.texts(&mut mask);
-    rec.log.texts(&mut mask);
+    every_text(rec, &mut mask);
+}
+
+/// Calls `f` on every text of a pupil's records, the files' own text (the
+/// lines a finding quotes) included.
+fn every_text(rec: &mut PupilRecord, f: &mut dyn FnMut(&mut String)) {
+    use crate::model::texts::Texts;
+    rec.pupil.texts(f);
+    rec.needs.texts(f);
+    rec.assessments.texts(f);
+    rec.targets.texts(f);
+    rec.interventions.texts(f);
+    rec.log.texts(f);
     for r in &mut rec.reviews {
-        r.review.texts(&mut mask);
+        r.review.texts(f);
     }
-    for f in &mut rec.files {
-        mask(&mut f.text);
+    for file in &mut rec.files {
+        f(&mut file.text);
+    }
+}
+
+/// `s` with every word shaped like a UPN hidden.
+fn hide_upn(s: &mut String) {
+    if let std::borrow::Cow::Owned(h) = crate::diag::render::hide_upn_words(s) {
+        *s = h;
+    }
+}
+
+/// Every word shaped like a UPN hidden, in memory only: `senco serve` never
+/// shows a UPN, whatever text it was typed into (the forms read what they
+/// change from disk, and keep a text holding one as it is, `Live::shown`).
+pub fn hide_upns(rec: &mut PupilRecord) {
+    every_text(rec, &mut hide_upn);
+}
+
+/// The same for the school's files: staff, catalogue, delivery sessions and
+/// the top-level files' text.
+fn hide_school_upns(repo: &mut Repo) {
+    use crate::model::texts::Texts;
+    repo.staff.texts(&mut hide_upn);
+    repo.catalogue.texts(&mut hide_upn);
+    for d in &mut repo.delivery {
+        d.sessions.texts(&mut hide_upn);
+    }
+    for file in &mut repo.files {
+        hide_upn(&mut file.text);
     }
 }
 

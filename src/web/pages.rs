@@ -625,6 +625,8 @@ pub fn finding_view(snap: &Snapshot, f: &Finding) -> FindingView {
         }
         None => (location, text, f.message.clone()),
     };
+    // A message may quote a value: never a UPN (`human` hides it in `text`).
+    let message = crate::diag::render::hide_upn_words(&message).into_owned();
     FindingView {
         severity: match f.severity {
             Severity::Error => "error",

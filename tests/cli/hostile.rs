@@ -571,19 +571,98 @@ fn a_document_on_a_terminal_has_its_control_characters_escaped_and_a_file_keeps_
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn a_link_elsewhere_into_a_folder_that_moves_refuses_the_batch() {
+    let (_d, repo) = school();
+    let run = |args: &[&str]| senco_timed(&repo, args, Duration::from_secs(60)).0;
+    // Theo's folder holds a link to a file of Ava's; Ava is archived.
+    let link = repo.join("pupils/theo-clarke/ava-plan.yaml");
+    std::os::unix::fs::symlink("../ava-brown/pupil.yaml", &link).unwrap();
+    let before = tree(&repo);
+    let r = run(&["archive", "ava-brown", "--left", "2026-11-01"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    for said in [
+        "`pupils/theo-clarke/ava-plan.yaml` is a link to `../ava-brown/pupil.yaml`",
+        "inside `pupils/ava-brown/`, which is moving to `archive/ava-brown/`",
+        "cp -RL",
+        "or remove it",
+        "nothing was changed",
+    ] {
+        assert!(r.stderr.contains(said), "{said}: {}", r.all());
+    }
+    assert_eq!(tree(&repo), before);
+    // The rollover's leavers: the same.
+    std::fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink("../leo-nowak/needs.yaml", &link).unwrap();
+    let before = tree(&repo);
+    let r = run(&["rollover", "--archive-leavers", "--force"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    let said = "`pupils/theo-clarke/ava-plan.yaml` is a link to `../leo-nowak/needs.yaml`, inside `pupils/leo-nowak/`";
+    assert!(r.stderr.contains(said), "{}", r.all());
+    assert_eq!(tree(&repo), before);
+    std::fs::remove_file(&link).unwrap();
+    // Restoring: a link on roll into the archived folder, by its full path.
+    let archived = repo.join("archive/maya-fox/pupil.yaml");
+    std::os::unix::fs::symlink(&archived, repo.join("pupils/ava-brown/maya.yaml")).unwrap();
+    let before = tree(&repo);
+    let r = run(&["restore", "maya-fox"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("`pupils/ava-brown/maya.yaml` is a link to"), "{}", r.all());
+    assert!(r.stderr.contains("inside `archive/maya-fox/`, which is moving to `pupils/maya-fox/`"), "{}", r.all());
+    assert_eq!(tree(&repo), before);
+    // Without the link, the same command moves the folder.
+    std::fs::remove_file(repo.join("pupils/ava-brown/maya.yaml")).unwrap();
+    let r = run(&["restore", "maya-fox"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(repo.join("pupils/maya-fox/pupil.yaml").is_file());
+}
+
 // ---------------------------------------------------------- nothing leaked
 
-/// The example school with a UPN for every pupil, on roll and archived.
-fn school_with_upns() -> (tempfile::TempDir, PathBuf, Vec<String>) {
+/// A fictional UPN with a valid check letter (the DfE's: characters 2 to
+/// 13 weighted 2 to 13, a letter last counted by its place among the
+/// letters, the sum's remainder by 23 as a letter without I, O and S):
+/// local authority 999, establishment 0000, year 26, then `n`.
+fn fictional_upn(n: usize) -> String {
+    check_lettered(&format!("999000026{:03}", n % 1000))
+}
+
+fn check_lettered(body: &str) -> String {
+    const LETTERS: &[u8] = b"ABCDEFGHJKLMNPQRTUVWXYZ";
+    let value = |b: u8| match b {
+        b'0'..=b'9' => u32::from(b - b'0'),
+        _ => LETTERS.iter().position(|l| *l == b).unwrap() as u32,
+    };
+    let sum: u32 = body.bytes().enumerate().map(|(i, b)| value(b) * (i as u32 + 2)).sum();
+    format!("{}{body}", LETTERS[(sum % 23) as usize] as char)
+}
+
+/// The example school with a UPN for every pupil, on roll and archived, in
+/// `upn:` and typed into the free texts of their records (notes, targets,
+/// outcomes, log entries, reviews' views): written on disk as typed.
+pub(crate) fn school_with_upns() -> (tempfile::TempDir, PathBuf, Vec<String>) {
     let (d, repo) = school();
     let mut upns = Vec::new();
+    let free = [
+        "outcome",
+        "note",
+        "notes",
+        "baseline",
+        "success_criteria",
+        "description",
+        "summary",
+        "pupil_voice",
+        "parent_voice",
+        "about_me",
+    ];
     for folder in ["pupils", "archive"] {
         let mut dirs: Vec<_> = std::fs::read_dir(repo.join(folder)).unwrap().map(|e| e.unwrap().path()).collect();
         dirs.sort();
         for dir in dirs {
             let p = dir.join("pupil.yaml");
             let text = std::fs::read_to_string(&p).unwrap();
-            let upn = format!("Q{:012}", 900_000_000_000u64 + upns.len() as u64);
+            let upn = fictional_upn(upns.len());
             let text = if text.contains("\nupn:") {
                 text.lines()
                     .map(|l| if l.starts_with("upn:") { format!("upn: {upn}") } else { l.to_string() })
@@ -595,10 +674,68 @@ fn school_with_upns() -> (tempfile::TempDir, PathBuf, Vec<String>) {
             };
             assert!(text.contains(&upn), "{}", p.display());
             std::fs::write(&p, text).unwrap();
+            // The same UPN typed into every free text written on one line.
+            let mut typed = 0;
+            for e in walk_files(&dir) {
+                let text = std::fs::read_to_string(&e).unwrap();
+                let mut out = String::new();
+                for line in text.split_inclusive('\n') {
+                    let body = line.trim_end_matches('\n');
+                    let item = body.trim_start().trim_start_matches("- ");
+                    let plain = item.split_once(": ").is_some_and(|(k, v)| {
+                        free.contains(&k)
+                            && v.starts_with(|c: char| c.is_ascii_uppercase())
+                            && !v.contains([':', '#', '{', '[', '"', '\''])
+                    });
+                    if plain {
+                        out.push_str(&format!("{body}, ref {upn}\n"));
+                        typed += 1;
+                    } else {
+                        out.push_str(line);
+                    }
+                }
+                std::fs::write(&e, out).unwrap();
+            }
+            // And a log entry for everyone.
+            let log = dir.join("log.yaml");
+            let mut text = std::fs::read_to_string(&log).unwrap_or_default();
+            assert!(text.is_empty() || text.ends_with('\n'), "{}", log.display());
+            text.push_str(&format!(
+                "- date: 2026-11-02\n  kind: phone\n  summary: Checked the UPN {upn} with the office\n"
+            ));
+            std::fs::write(&log, text).unwrap();
+            assert!(
+                typed > 0 || folder == "archive" || dir.ends_with("harry-patterson"),
+                "no free text in {}",
+                dir.display()
+            );
             upns.push(upn);
         }
     }
+    // A temporary UPN (a letter last) on a line of its own in a block of text.
+    let review = repo.join("pupils/ava-brown/reviews/2026-10-14.yaml");
+    let text = std::fs::read_to_string(&review).unwrap();
+    let temp = check_lettered("99900002601T");
+    let text = text.replacen("pupil_voice: >-\n", &format!("pupil_voice: |-\n  {temp}\n"), 1);
+    assert!(text.contains(&temp));
+    std::fs::write(&review, text).unwrap();
+    upns.push(temp);
     (d, repo, upns)
+}
+
+/// Every file below `dir`, sorted.
+fn walk_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk_files(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
 }
 
 #[test]
@@ -634,9 +771,11 @@ fn no_command_or_format_shows_a_upn_unless_asked() {
     }
     runs.push(s(&["impact", "--format", "html"]));
     runs.push(s(&["show", "maya-fox", "--archived", "--format", "json"]));
-    runs.push(s(&["render", "provision-map"]));
-    runs.push(s(&["render", "checklist"]));
-    runs.push(s(&["render", "class", "4B"]));
+    for f in ["md", "html"] {
+        runs.push(s(&["render", "provision-map", "--format", f]));
+        runs.push(s(&["render", "checklist", "--format", f]));
+        runs.push(s(&["render", "class", "4B", "--format", f]));
+    }
     runs.push(s(&["archive", "--due-for-deletion"]));
     runs.push(s(&["rollover", "--dry-run"]));
     // Every per-pupil command on pupils of each kind (the UPN test of every
@@ -653,7 +792,7 @@ fn no_command_or_format_shows_a_upn_unless_asked() {
         }
     }
     for q in [&["compliance"][..], &["delivery"], &["training"], &["access"]] {
-        for f in ["table", "json"] {
+        for f in ["table", "json", "csv", "markdown"] {
             let mut a = s(q);
             a.extend(s(&["--format", f]));
             runs.push(a);
@@ -686,6 +825,22 @@ fn no_command_or_format_shows_a_upn_unless_asked() {
     runs.push(vec!["export".into(), json.display().to_string()]);
     let sqlite = d.path().join("export.sqlite");
     runs.push(vec!["export".into(), sqlite.display().to_string()]);
+    // Word documents, read back from their zip below.
+    let mut docx = Vec::new();
+    for (i, k) in ["plan", "profile", "review", "checklist", "request", "chronology"].iter().enumerate() {
+        let file = d.path().join(format!("{i}.docx"));
+        runs.push(s(&["render", k, "ava-brown", "--format", "docx", "-o", file.to_str().unwrap()]));
+        docx.push(file);
+    }
+    let file = d.path().join("map.docx");
+    runs.push(s(&["render", "provision-map", "--format", "docx", "-o", file.to_str().unwrap()]));
+    docx.push(file);
+    // The writers: what they say never holds the UPN they write.
+    let typed = format!("Mum read out the UPN {} from the letter", upns[1]);
+    runs.push(s(&["log", "ava-brown", "--kind", "phone", &typed]));
+    runs.push(s(&["new-review", "ava-brown", "--date", "2026-12-01"]));
+    runs.push(s(&["archive", "zain-ahmed", "--left", "2026-11-20"]));
+    runs.push(s(&["restore", "zain-ahmed"]));
     for args in &runs {
         let a: Vec<&str> = args.iter().map(String::as_str).collect();
         let r = senco(&repo, &a);
@@ -697,15 +852,35 @@ fn no_command_or_format_shows_a_upn_unless_asked() {
     let mut written: Vec<(String, Vec<u8>)> = tree(&out).into_iter().collect();
     written.push(("export.json".into(), std::fs::read(&json).unwrap()));
     written.push(("export.sqlite".into(), std::fs::read(&sqlite).unwrap()));
+    for file in &docx {
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(file).unwrap()).unwrap();
+        for i in 0..zip.len() {
+            let mut part = zip.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut part, &mut bytes).unwrap();
+            written.push((format!("{} {}", file.display(), part.name()), bytes));
+        }
+    }
+    assert!(written.iter().any(|(n, b)| n.ends_with("document.xml") && b.len() > 1000));
     for (name, bytes) in written {
         let text = String::from_utf8_lossy(&bytes);
         for upn in &upns {
             assert!(!text.contains(upn.as_str()), "export {name} holds {upn}");
         }
     }
-    // Asked for, it is shown: the test can see a UPN when there is one.
+    // Written as typed: a writer never hides what it writes.
+    let log = std::fs::read_to_string(repo.join("pupils/ava-brown/log.yaml")).unwrap();
+    assert!(log.contains(&typed), "{log}");
+    let review = std::fs::read_to_string(repo.join("pupils/ava-brown/reviews/2026-10-14.yaml")).unwrap();
+    assert!(review.contains(&format!("ref {}", upns[1])), "{review}");
+    // Asked for, it is shown: the test can see a UPN when there is one, in
+    // `upn:` and in free text alike.
     let r = senco(&repo, &["list", "--all-levels", "--show-upn", "--columns", "id,upn"]);
     assert!(r.stdout.contains(&upns[0]), "{}", r.all());
+    for f in ["table", "json"] {
+        let r = senco(&repo, &["show", "ava-brown", "--show-upn", "--format", f]);
+        assert!(r.stdout.contains(&format!("ref {}", upns[1])), "{}", r.all());
+    }
 }
 
 #[test]

@@ -1794,3 +1794,59 @@ fn anonymised_a_pupil_who_cannot_be_read_is_counted_without_their_id() {
         assert!(!page.contains("leah-ford"), "{path} shows the id");
     }
 }
+
+#[test]
+fn no_page_document_or_download_shows_a_upn_and_a_text_holding_one_is_kept_on_disk() {
+    // A UPN for every pupil, in `upn:` and typed into their free texts.
+    let (_d, school, upns) = crate::hostile::school_with_upns();
+    let w = start(&school, |_| {});
+    let mut pages = crawl(&w);
+    assert!(pages.len() > 40, "{}", pages.len());
+    // Word documents are zips: their parts, read back.
+    for path in ["/pupil/ava-brown/doc/plan?as=docx", "/provision-map?as=docx"] {
+        let r = w.get(path);
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(r.bytes)).unwrap();
+        for i in 0..zip.len() {
+            let mut part = zip.by_index(i).unwrap();
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut part, &mut text).unwrap();
+            pages.push((format!("{path} {}", part.name()), text));
+        }
+    }
+    assert!(pages.iter().any(|(_, body)| body.contains("(UPN hidden)")));
+    for (path, body) in &pages {
+        for upn in &upns {
+            assert!(!body.contains(upn.as_str()), "{path} shows {upn}");
+        }
+    }
+    // The outcome form shows a text holding a UPN hidden, read-only; sent
+    // back as shown, it stays on disk as typed.
+    let rel = "pupils/ava-brown/reviews/2026-10-14.yaml";
+    let before = w.read(rel);
+    assert!(before.contains(&format!("note: Only just started in phonics group., ref {}", upns[1])), "{before}");
+    let path = "/pupil/ava-brown/review/2026-10-14";
+    let page = w.page(path);
+    assert!(
+        page.contains(
+            "name=\"note-spell-blends\" value=\"Only just started in phonics group., ref (UPN hidden)\" readonly"
+        ),
+        "{page}"
+    );
+    let fields: Vec<(String, String)> = ["hash", "parent_voice", "pupil_voice", "note-spell-blends", "next_review"]
+        .iter()
+        .map(|n| (n.to_string(), html_unescape(&input_value_or_text(&page, n))))
+        .collect();
+    let mut send: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    send.push(("action1", "Try a visual timetable"));
+    w.saved(path, &send);
+    let after = w.read(rel);
+    assert!(after.contains(&format!("ref {}", upns[1])) && after.contains("Try a visual timetable"), "{after}");
+    assert_eq!(before.lines().filter(|l| !after.contains(*l)).count(), 0, "only added lines:\n{after}");
+    // Typed over by hand, it is refused at the field.
+    let page = w.page(path);
+    let r = w.post(path, &[("hash", &input_value(&page, "hash")), ("note-spell-blends", "Changed by hand")]);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("id=\"note-spell-blends-error\""), "{}", r.body);
+    assert_eq!(w.read(rel), after);
+}
