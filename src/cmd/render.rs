@@ -109,7 +109,7 @@ pub fn run(ctx: &Ctx, args: &RenderArgs) -> Result<u8, Error> {
         }
         (None, None) => None,
     };
-    let bytes = crate::render::finish(text, format)?;
+    let bytes = templates.finish(text, format)?;
     match target {
         Some(path) => {
             edit::write_file(&path, &bytes, args.force).map_err(|e| with_force_hint(e, &path))?;
@@ -247,6 +247,27 @@ fn render_pupil(
     }
 }
 
+/// One pupil's file of `render --all`.
+#[allow(clippy::too_many_arguments)]
+fn render_one(
+    cx: &views::Ctx,
+    templates: &Templates,
+    tname: &str,
+    kind: RenderKind,
+    rec: &PupilRecord,
+    path: &Path,
+    format: Format,
+    force: bool,
+    bar: &indicatif::ProgressBar,
+) -> Result<(), Error> {
+    let text = render_pupil(cx, templates, tname, kind, rec)?;
+    let text = crate::render::noted(&text, format, &rec.unreadable().into_iter().collect::<Vec<_>>(), true);
+    let bytes = templates.finish(text, format)?;
+    edit::write_file(path, &bytes, force).map_err(|e| with_force_hint(e, path))?;
+    bar.inc(1);
+    Ok(())
+}
+
 /// One file per pupil, rendered in parallel. Refuses before writing anything
 /// when a file exists and `--force` is not given.
 #[allow(clippy::too_many_arguments)]
@@ -284,27 +305,31 @@ fn render_all(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let results: Vec<Result<(), Error>> = jobs
+    // The first failure stops the rest: a school's template that runs away
+    // (up to a minute or `[limits] template_mb` each) is not run for every pupil.
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let results: Vec<Option<Result<(), Error>>> = jobs
         .par_iter()
         .map(|(rec, path)| {
-            let text = render_pupil(cx, templates, tname, kind, rec)?;
-            let text = crate::render::noted(&text, format, &rec.unreadable().into_iter().collect::<Vec<_>>(), true);
-            let bytes = crate::render::finish(text, format)?;
-            edit::write_file(path, &bytes, force).map_err(|e| with_force_hint(e, path))?;
-            bar.inc(1);
-            Ok(())
+            if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                return None;
+            }
+            let done = render_one(cx, templates, tname, kind, rec, path, format, force, &bar);
+            if done.is_err() {
+                stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            Some(done)
         })
         .collect();
     bar.finish_and_clear();
     // The first failure in pupil order, so the message is deterministic.
     let failed: Vec<(&PupilRecord, Error)> =
-        jobs.iter().zip(results).filter_map(|((rec, _), r)| r.err().map(|e| (*rec, e))).collect();
-    if let Some((rec, e)) = failed.first() {
-        let others = match failed.len() {
-            1 => format!("; the other {} were written", jobs.len() - 1),
-            n => format!("; {} of {} were not written", n, jobs.len()),
-        };
-        return Err(Error::usage(format!("{k} for `{}`: {e}{others}", rec.dir), e.hint()));
+        jobs.iter().zip(results).filter_map(|((rec, _), r)| r.and_then(Result::err).map(|e| (*rec, e))).collect();
+    if let Some((rec, e)) = failed.into_iter().next() {
+        return Err(Error::usage(
+            format!("{k} for `{}`: {e}; render --all stopped there, so not every {k} was written", rec.dir),
+            e.hint(),
+        ));
     }
     // The pupils who could not be read have no file: said again with the count.
     let missing = match std::num::NonZeroUsize::new(cx.repo.pupils.iter().filter(|r| r.pupil.is_none()).count()) {

@@ -645,7 +645,7 @@ pub const SETTINGS_TABLES: &[(&str, &[&str])] = &[
     ),
     ("costs", &["currency", "default_hourly_rate", "weeks_per_year", "notional_threshold"]),
     ("delivery", &["warn_below"]),
-    ("limits", &["max_file_kb", "template_mb"]),
+    ("limits", &["max_file_kb", "template_mb", "template_seconds"]),
 ];
 
 /// The schema of senco.toml. `rule_codes`: the codes `[rules]` accepts.
@@ -768,6 +768,7 @@ pub fn settings_schema(rule_codes: &[&str]) -> Value {
         json!({
             "max_file_kb": { "type": "integer", "minimum": 0, "description": "The largest record file read, in KB (default 1024)." },
             "template_mb": { "type": "integer", "minimum": 0, "description": "The memory the school's own templates may use for one document, in MB (default 2048; at least 256 is used)." },
+            "template_seconds": { "type": "integer", "minimum": 1, "description": "The time the school's own templates may take for one document, in seconds (default 60)." },
         }),
         &[],
     );

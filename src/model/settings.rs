@@ -78,11 +78,14 @@ pub struct Limits {
     /// The memory a school's own templates may use for one document, in MB
     /// (1,048,576 bytes); a template that asks for more stops with an error.
     pub template_mb: u64,
+    /// The time a school's own templates may take for one document, in seconds.
+    pub template_seconds: u64,
 }
 
 impl Limits {
     pub const DEFAULT_MAX_FILE_KB: u64 = 1024;
     pub const DEFAULT_TEMPLATE_MB: u64 = 2048;
+    pub const DEFAULT_TEMPLATE_SECONDS: u64 = 60;
 
     pub fn max_file_bytes(self) -> u64 {
         self.max_file_kb.saturating_mul(1024)
@@ -91,7 +94,11 @@ impl Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_file_kb: Limits::DEFAULT_MAX_FILE_KB, template_mb: Limits::DEFAULT_TEMPLATE_MB }
+        Limits {
+            max_file_kb: Limits::DEFAULT_MAX_FILE_KB,
+            template_mb: Limits::DEFAULT_TEMPLATE_MB,
+            template_seconds: Limits::DEFAULT_TEMPLATE_SECONDS,
+        }
     }
 }
 

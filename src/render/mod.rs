@@ -128,12 +128,22 @@ impl Templates {
                 texts.push((name, text));
             }
         }
-        Templates::from_texts(texts, fuel)
+        if !texts.is_empty() && sandbox::available() {
+            // Parsed in the worker only: a template nested thousands deep
+            // overflows the parser's stack (`sandbox`).
+            if let Some(Err(e)) = sandbox::check(sandbox::Set::Documents, &texts, fuel) {
+                return Err(e);
+            }
+            return Templates::from_texts(texts, fuel, false);
+        }
+        Templates::from_texts(texts, fuel, true)
     }
 
     /// The built-ins with the school's files (name, text) over them: what
-    /// `load` reads, and what the sandboxed renderer is sent.
-    pub fn from_texts(school_texts: Vec<(String, String)>, fuel: u64) -> Result<Templates, Error> {
+    /// `load` reads, and what the sandboxed renderer is sent. `compile`:
+    /// whether the school's files are parsed here (not when the worker
+    /// will run them).
+    pub fn from_texts(school_texts: Vec<(String, String)>, fuel: u64, compile: bool) -> Result<Templates, Error> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         // A work limit per document: a school's template that loops for ever
@@ -170,7 +180,9 @@ impl Templates {
                 Some(t) => t.origin = Origin::Overridden(rel),
                 None => list.push(TemplateInfo { name: name.clone(), origin: Origin::School(rel) }),
             }
-            env.add_template_owned(name.clone(), text.clone()).map_err(|e| template_error(&e, &school))?;
+            if compile {
+                env.add_template_owned(name.clone(), text.clone()).map_err(|e| template_error(&e, &school))?;
+            }
         }
         list.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(Templates { env, school, school_texts, fuel, list })
@@ -186,6 +198,18 @@ impl Templates {
             }
         }
         self.render_here(name, view)
+    }
+
+    /// The bytes of a rendered document (`finish`): a Word document made
+    /// from the school's templates is converted in the worker, whose memory
+    /// is limited (the conversion's grows with the HTML they made).
+    pub fn finish(&self, text: String, format: Format) -> Result<Vec<u8>, Error> {
+        if format == Format::Docx && !self.school_texts.is_empty() {
+            if let Some(result) = sandbox::docx(&self.school_texts, self.fuel, &text) {
+                return result;
+            }
+        }
+        finish(text, format)
     }
 
     /// Renders in this process.

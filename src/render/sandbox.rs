@@ -1,14 +1,19 @@
-//! A school's own templates render in a child process with limits.
+//! A school's own templates run in a child process with limits.
 //!
-//! The work limit (minijinja's fuel) counts steps, not bytes: a template can
-//! double a text in a few dozen steps (`{% set s = s ~ s %}`) and ask for
-//! more memory than the machine has, which no step count stops and which
-//! would end senco with an abort. So when a school's templates take part in
-//! a render, senco sends the templates and the view (as JSON) to a child of
-//! its own executable, run as `senco __template-worker`, whose address space
-//! and CPU time are limited by the operating system. A child that runs out
-//! becomes a clean error naming the template; the records and senco itself
-//! are untouched. The built-in templates are senco's own and render in
+//! The work limit (minijinja's fuel) counts steps, not bytes or time: a
+//! template can double a text in a few dozen steps (`{% set s = s ~ s %}`)
+//! and ask for more memory than the machine has, compare two long texts a
+//! million times in a million cheap steps, or nest an expression so deep
+//! that parsing it overflows the stack. Each would end or hold senco itself.
+//! So when a school's templates take part, senco never parses or runs them
+//! in its own process: it sends the templates and the view (as JSON) to a
+//! child of its own executable, `senco __template-worker`, whose address
+//! space the operating system limits (`[limits] template_mb`), which may
+//! take at most `[limits] template_seconds` per document (then it is killed), which
+//! dies with the thread that started it, and which writes no file. The Word
+//! conversion of such a document runs there too. A child that runs out or
+//! dies becomes a clean error naming the document; the records and senco
+//! itself are untouched. The built-in templates are senco's own and run in
 //! process, as does everything when the library is used without the binary
 //! (which calls [`enable`]).
 
@@ -31,16 +36,19 @@ static MEMORY_LIMIT_MB: AtomicU64 = AtomicU64::new(crate::model::settings::Limit
 /// program itself and its templates need it.
 pub const MEMORY_FLOOR_MB: u64 = 256;
 
-/// Sets the workers' memory limit (`[limits] template_mb`).
-pub fn set_memory_limit_mb(mb: u64) {
-    MEMORY_LIMIT_MB.store(mb.max(MEMORY_FLOOR_MB), Ordering::Relaxed);
+/// The longest one document may take in the worker, in seconds, from
+/// `[limits] template_seconds` (default 60; the provision map of a
+/// 10,000-pupil school takes about one).
+static RENDER_SECONDS: AtomicU64 = AtomicU64::new(crate::model::settings::Limits::DEFAULT_TEMPLATE_SECONDS);
+
+/// Sets the workers' limits from senco.toml's `[limits]`.
+pub fn set_limits(limits: crate::model::settings::Limits) {
+    MEMORY_LIMIT_MB.store(limits.template_mb.max(MEMORY_FLOOR_MB), Ordering::Relaxed);
+    RENDER_SECONDS.store(limits.template_seconds.max(1), Ordering::Relaxed);
 }
 
-/// The worker's CPU time in seconds (the fuel stops loops long before).
-pub const CPU_LIMIT_SECONDS: u64 = 300;
-
 /// The largest document the worker may send back: 8 times a 10,000-pupil
-/// provision map (HTML), so converting it to Word stays within reason.
+/// provision map (HTML).
 pub const OUTPUT_LIMIT_BYTES: u64 = 64 << 20;
 
 static WORKER: OnceLock<PathBuf> = OnceLock::new();
@@ -54,7 +62,7 @@ pub enum Set {
     Pages,
 }
 
-/// Called by the `senco` binary: school templates from now on render in a
+/// Called by the `senco` binary: school templates from now on run in a
 /// child of this executable.
 pub fn enable() {
     // On Linux, /proc/self/exe still runs this binary after an upgrade has
@@ -69,6 +77,12 @@ pub fn enable() {
     }
 }
 
+/// Whether school templates run in a worker (else in process: the library
+/// used on its own, or not on Unix).
+pub fn available() -> bool {
+    cfg!(unix) && WORKER.get().is_some()
+}
+
 /// The first request to a worker: the environment it builds once.
 #[derive(Serialize, Deserialize)]
 struct Setup {
@@ -77,23 +91,42 @@ struct Setup {
     fuel: u64,
 }
 
-/// One document to render.
 #[derive(Serialize)]
-struct RequestOut<'a, V: Serialize> {
-    name: &'a str,
-    context: &'a V,
+enum RequestOut<'a, V: Serialize> {
+    /// Nothing to render: is the environment sound (every template parses)?
+    Check,
+    Render {
+        name: &'a str,
+        context: &'a V,
+    },
+    /// A rendered HTML document to Word.
+    Docx {
+        html: &'a str,
+    },
 }
 
 #[derive(Deserialize)]
-struct RequestIn {
-    name: String,
-    context: serde_json::Value,
+enum RequestIn {
+    Check,
+    Render { name: String, context: serde_json::Value },
+    Docx { html: String },
 }
 
 #[derive(Serialize, Deserialize, Debug)]
 enum Response {
     Ok(String),
-    Err { message: String, hint: Option<String> },
+    /// The bytes follow in a frame of their own.
+    Bytes,
+    Err {
+        message: String,
+        hint: Option<String>,
+    },
+}
+
+/// What a worker sent back.
+enum Answer {
+    Text(String),
+    Bytes(Vec<u8>),
 }
 
 /// A running worker, kept by the thread that started it for its next
@@ -118,8 +151,7 @@ thread_local! {
 }
 
 /// Renders `name` with the school's templates in the worker: `None` when
-/// there is no worker (the library used on its own, or not on Unix), so the
-/// caller renders in process.
+/// there is no worker, so the caller renders in process.
 pub fn render<V: Serialize>(
     set: Set,
     school: &[(String, String)],
@@ -127,13 +159,53 @@ pub fn render<V: Serialize>(
     name: &str,
     view: &V,
 ) -> Option<Result<String, Error>> {
+    let what = format!("rendering `{name}` with the school's templates");
+    call(set, school, fuel, &RequestOut::Render { name, context: view }, &what).map(|r| {
+        r.and_then(|a| match a {
+            Answer::Text(t) => Ok(t),
+            Answer::Bytes(_) => Err(confused()),
+        })
+    })
+}
+
+/// Whether every template of the set parses, asked of the worker: `None`
+/// when there is no worker.
+pub fn check(set: Set, school: &[(String, String)], fuel: u64) -> Option<Result<(), Error>> {
+    call::<()>(set, school, fuel, &RequestOut::Check, "reading the school's templates").map(|r| r.map(|_| ()))
+}
+
+/// A document the school's templates made, converted to Word in the worker
+/// (the conversion's memory grows with the HTML, which they control).
+pub fn docx(school: &[(String, String)], fuel: u64, html: &str) -> Option<Result<Vec<u8>, Error>> {
+    let what = "making the Word document of the school's template";
+    call::<()>(Set::Documents, school, fuel, &RequestOut::Docx { html }, what).map(|r| {
+        r.and_then(|a| match a {
+            Answer::Bytes(b) => Ok(b),
+            Answer::Text(_) => Err(confused()),
+        })
+    })
+}
+
+fn confused() -> Error {
+    Error::usage("senco's template renderer sent back what it should not", None)
+}
+
+fn call<V: Serialize>(
+    set: Set,
+    school: &[(String, String)],
+    fuel: u64,
+    request: &RequestOut<'_, V>,
+    what: &str,
+) -> Option<Result<Answer, Error>> {
     if !cfg!(unix) {
         return None;
     }
     let exe = WORKER.get()?;
-    let request = match serde_json::to_vec(&RequestOut { name, context: view }) {
+    let request = match serde_json::to_vec(request) {
         Ok(r) => r,
-        Err(e) => return Some(Err(Error::usage(format!("cannot hand `{name}` to the template renderer: {e}"), None))),
+        Err(e) => {
+            return Some(Err(Error::usage(format!("{what}: cannot hand it to the template renderer: {e}"), None)))
+        }
     };
     let key = {
         use std::hash::{Hash, Hasher};
@@ -149,45 +221,75 @@ pub fn render<V: Serialize>(
             *slot = Some(start(exe, key, &setup)?);
         }
         let Some(live) = slot.as_mut() else { unreachable!("a worker was just started") };
-        let result = exchange(live, &request);
+        let (result, timed_out) = watched(live, &request);
         match result {
-            Ok(Some(response)) => match response {
-                Response::Ok(text) => Ok(text),
-                Response::Err { message, hint } => Err(Error::usage(message, hint)),
+            Ok(Some(Response::Ok(text))) => Ok(Answer::Text(text)),
+            Ok(Some(Response::Bytes)) => match read_frame(&mut live.stdout, OUTPUT_LIMIT_BYTES) {
+                Ok(Frame::Data(bytes)) => Ok(Answer::Bytes(bytes)),
+                _ => {
+                    *slot = None;
+                    Err(confused())
+                }
             },
+            Ok(Some(Response::Err { message, hint })) => Err(Error::usage(message, hint)),
             Ok(None) => {
                 let _ = live.child.kill();
                 *slot = None;
                 Err(Error::usage(
-                    format!(
-                        "rendering `{name}` made more than {} MB of text, so it was stopped",
-                        OUTPUT_LIMIT_BYTES >> 20
-                    ),
-                    runaway_hint(),
+                    format!("{what} made more than {} MB, so it was stopped", OUTPUT_LIMIT_BYTES >> 20),
+                    Some(runaway_hint("builds a text far larger than any document (e.g. a loop that never ends)")),
                 ))
             }
             Err(()) => {
                 // The worker died: say why, and start a new one next time.
                 let Some(mut dead) = slot.take() else { unreachable!("the worker is in its slot") };
                 dead.stdin = None;
-                let status = dead.child.wait();
+                let status = dead.child.wait().ok();
                 let mut err = Vec::new();
                 if let Some(stderr) = dead.child.stderr.take() {
                     use std::io::Read;
                     let _ = stderr.take(64 << 10).read_to_end(&mut err);
                 }
-                Err(died(name, status.ok(), &String::from_utf8_lossy(&err)))
+                Err(died(what, status, &String::from_utf8_lossy(&err), timed_out))
             }
         }
     }))
 }
 
-fn runaway_hint() -> Option<String> {
-    Some(
-        "a template of the school's (in `templates/`) builds a text or a list far larger than any document \
-         (e.g. a text doubled in a loop); fix it, or remove it to use the built-in one (`senco templates list` \
-         shows which templates are the school's)"
-            .to_string(),
+/// One exchange, with a watchdog that kills the worker when it takes longer
+/// than `[limits] template_seconds`: the result, and whether the watchdog struck.
+fn watched(live: &mut Live, request: &[u8]) -> (Result<Option<Response>, ()>, bool) {
+    let (done, wait) = std::sync::mpsc::channel::<()>();
+    let pid = live.child.id();
+    let limit = std::time::Duration::from_secs(RENDER_SECONDS.load(Ordering::Relaxed));
+    let watchdog = std::thread::spawn(move || {
+        if wait.recv_timeout(limit) == Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
+            // The child is not reaped before this thread is joined, so its pid is still its own.
+            kill(pid);
+            return true;
+        }
+        false
+    });
+    let result = exchange(live, request);
+    drop(done);
+    let timed_out = watchdog.join().unwrap_or(false);
+    (result, timed_out)
+}
+
+#[cfg(unix)]
+fn kill(pid: u32) {
+    if let Some(pid) = i32::try_from(pid).ok().and_then(rustix::process::Pid::from_raw) {
+        let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+    }
+}
+
+#[cfg(not(unix))]
+fn kill(_: u32) {}
+
+fn runaway_hint(does: &str) -> String {
+    format!(
+        "a template of the school's (in `templates/`) {does}; fix it, or remove it to use the built-in one \
+         (`senco templates list` shows which templates are the school's)"
     )
 }
 
@@ -196,7 +298,12 @@ fn start(exe: &std::path::Path, key: u64, setup: &Setup) -> Result<Live, Error> 
     let mut child = Command::new(exe)
         .arg(WORKER_ARG)
         .arg(MEMORY_LIMIT_MB.load(Ordering::Relaxed).to_string())
+        .arg(std::process::id().to_string())
         .env_clear()
+        // The allocator reserves address space 1 GB at a time by default,
+        // which the worker's limit counts: 64 MB at a time keeps the limit
+        // about the memory the templates use.
+        .env("MIMALLOC_ARENA_RESERVE", "64MiB")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -264,44 +371,53 @@ fn read_frame(r: &mut impl std::io::Read, limit: u64) -> std::io::Result<Frame> 
     Ok(Frame::Data(bytes))
 }
 
-/// Why a worker ended, as an error about the document it was rendering.
-fn died(name: &str, status: Option<std::process::ExitStatus>, stderr: &str) -> Error {
-    let sig = status.as_ref().and_then(signal);
-    let what = if stderr.contains("memory allocation") {
-        format!(
-            "asked for more than {} MB of memory (`[limits] template_mb` in senco.toml), so it was stopped",
-            MEMORY_LIMIT_MB.load(Ordering::Relaxed)
+/// Why a worker ended, as an error about what it was doing.
+fn died(what: &str, status: Option<std::process::ExitStatus>, stderr: &str, timed_out: bool) -> Error {
+    let (why, does) = if timed_out {
+        (
+            format!(
+                "took more than {} seconds (`[limits] template_seconds` in senco.toml), so it was stopped",
+                RENDER_SECONDS.load(Ordering::Relaxed)
+            ),
+            "does far more work than any document needs (a loop that runs far more often than the records need, \
+             or one that compares or searches long texts over and over)",
         )
-    } else if sig == Some(24) || sig == Some(9) {
-        format!("took more than {CPU_LIMIT_SECONDS} seconds, so it was stopped")
+    } else if stderr.contains("memory allocation") {
+        (
+            format!(
+                "asked for more than {} MB of memory (`[limits] template_mb` in senco.toml), so it was stopped",
+                MEMORY_LIMIT_MB.load(Ordering::Relaxed)
+            ),
+            "builds a text or a list far larger than any document (e.g. a text doubled in a loop)",
+        )
+    } else if stderr.contains("overflowed its stack") {
+        (
+            "nests deeper than senco can read, so it was stopped".to_string(),
+            "nests an expression thousands deep (e.g. `not not not ...` or `1 + 1 + ...`)",
+        )
     } else {
-        match status {
-            Some(s) => format!("stopped the template renderer ({s})"),
-            None => "stopped the template renderer".to_string(),
-        }
+        let how = match status {
+            Some(s) => format!(" ({s})"),
+            None => String::new(),
+        };
+        (format!("stopped senco's template renderer{how}"), "made senco's template renderer stop")
     };
-    Error::usage(format!("rendering `{name}` with the school's templates {what}"), runaway_hint())
+    Error::usage(format!("{what} {why}"), Some(runaway_hint(does)))
 }
 
-#[cfg(unix)]
-fn signal(status: &std::process::ExitStatus) -> Option<i32> {
-    std::os::unix::process::ExitStatusExt::signal(status)
-}
-
-#[cfg(not(unix))]
-fn signal(_: &std::process::ExitStatus) -> Option<i32> {
-    None
-}
-
-/// The worker: limits itself, reads its setup, then renders one request
+/// The worker: limits itself, reads its setup, then answers one request
 /// after another until its input ends.
 pub fn worker_main() -> std::process::ExitCode {
-    let mb = std::env::args()
-        .nth(2)
+    let mut args = std::env::args().skip(2);
+    let mb = args
+        .next()
         .and_then(|a| a.parse::<u64>().ok())
         .unwrap_or(crate::model::settings::Limits::DEFAULT_TEMPLATE_MB)
         .max(MEMORY_FLOOR_MB);
-    limit_self(mb.saturating_mul(1 << 20));
+    let parent = args.next().and_then(|a| a.parse::<u32>().ok());
+    if !limit_self(mb.saturating_mul(1 << 20), parent) {
+        return std::process::ExitCode::from(2);
+    }
     let mut stdin = std::io::stdin().lock();
     let mut stdout = std::io::stdout().lock();
     let setup = match read_frame(&mut stdin, u64::MAX) {
@@ -311,7 +427,7 @@ pub fn worker_main() -> std::process::ExitCode {
     let env = setup
         .map_err(|e| Error::usage(format!("the template renderer could not read its setup: {e}"), None))
         .and_then(|s| match s.set {
-            Set::Documents => super::Templates::from_texts(s.school, s.fuel).map(Env::Documents),
+            Set::Documents => super::Templates::from_texts(s.school, s.fuel, true).map(Env::Documents),
             Set::Pages => crate::web::html::environment_from(&s.school).map(Env::Pages),
         });
     loop {
@@ -322,19 +438,28 @@ pub fn worker_main() -> std::process::ExitCode {
         let result = match (&env, serde_json::from_slice::<RequestIn>(&request)) {
             (Err(e), _) => Err(Error::usage(e.to_string(), e.hint())),
             (_, Err(e)) => Err(Error::usage(format!("the template renderer could not read its request: {e}"), None)),
-            (Ok(Env::Documents(t)), Ok(req)) => t.render_here(&req.name, &req.context),
-            (Ok(Env::Pages(env)), Ok(req)) => crate::web::html::render_with(env, &req.name, &req.context),
+            (Ok(_), Ok(RequestIn::Check)) => Ok(Answer::Text(String::new())),
+            (Ok(Env::Documents(t)), Ok(RequestIn::Render { name, context })) => {
+                t.render_here(&name, &context).map(Answer::Text)
+            }
+            (Ok(Env::Pages(env)), Ok(RequestIn::Render { name, context })) => {
+                crate::web::html::render_with(env, &name, &context).map(Answer::Text)
+            }
+            (Ok(_), Ok(RequestIn::Docx { html })) => super::finish(html, super::Format::Docx).map(Answer::Bytes),
         };
-        let response = match result {
-            Ok(text) => Response::Ok(text),
-            Err(e) => Response::Err { message: e.to_string(), hint: e.hint() },
+        let (response, bytes) = match result {
+            Ok(Answer::Text(text)) => (Response::Ok(text), None),
+            Ok(Answer::Bytes(b)) => (Response::Bytes, Some(b)),
+            Err(e) => (Response::Err { message: e.to_string(), hint: e.hint() }, None),
         };
-        let bytes = match serde_json::to_vec(&response) {
-            Ok(b) => b,
-            Err(_) => return std::process::ExitCode::from(2),
-        };
-        if write_frame(&mut stdout, &bytes).is_err() {
+        let Ok(head) = serde_json::to_vec(&response) else { return std::process::ExitCode::from(2) };
+        if write_frame(&mut stdout, &head).is_err() {
             return std::process::ExitCode::from(2);
+        }
+        if let Some(b) = bytes {
+            if write_frame(&mut stdout, &b).is_err() {
+                return std::process::ExitCode::from(2);
+            }
         }
     }
 }
@@ -344,18 +469,41 @@ enum Env {
     Pages(minijinja::Environment<'static>),
 }
 
+/// The worker's limits: its address space, no file written, and death with
+/// the thread that started it (so a runaway never outlives a killed senco).
+/// False when the parent is already gone.
 #[cfg(unix)]
-fn limit_self(memory_bytes: u64) {
+fn limit_self(memory_bytes: u64, parent: Option<u32>) -> bool {
     use rustix::process::{setrlimit, Resource, Rlimit};
     let cap = |n: u64| Rlimit { current: Some(n), maximum: Some(n) };
-    let _ = setrlimit(Resource::As, cap(memory_bytes));
-    let _ = setrlimit(Resource::Cpu, Rlimit { current: Some(CPU_LIMIT_SECONDS), maximum: Some(CPU_LIMIT_SECONDS + 5) });
-    // The worker writes no file.
+    // On top of what the program itself has mapped already (its code, its
+    // allocator's first reserve), so the limit is the templates' memory.
+    let _ = setrlimit(Resource::As, cap(memory_bytes.saturating_add(mapped_now())));
     let _ = setrlimit(Resource::Fsize, cap(0));
+    #[cfg(target_os = "linux")]
+    {
+        let _ = rustix::process::set_parent_process_death_signal(Some(rustix::process::Signal::KILL));
+    }
+    // The parent may have died before the line above: then ours is now another.
+    let now = rustix::process::getppid().map(|p| p.as_raw_nonzero().get() as u32);
+    parent.is_none_or(|p| now == Some(p))
+}
+
+/// The address space this process has mapped (Linux; else 0).
+#[cfg(unix)]
+fn mapped_now() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmSize:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
 }
 
 #[cfg(not(unix))]
-fn limit_self(_: u64) {}
+fn limit_self(_: u64, _: Option<u32>) -> bool {
+    true
+}
 
 #[cfg(test)]
 mod tests {

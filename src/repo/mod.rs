@@ -261,7 +261,7 @@ pub fn load_head(root: &Path) -> Result<Repo, Error> {
     let settings_text = read_settings(root)?;
     let settings = Settings::parse(&settings_text).map_err(|e| Error::settings(&settings_text, &e))?;
     crate::rules::validate_settings(&settings, &settings_text)?;
-    crate::render::sandbox::set_memory_limit_mb(settings.limits.template_mb);
+    crate::render::sandbox::set_limits(settings.limits);
 
     let mut files = vec![SourceFile { path: SETTINGS_FILE.into(), text: settings_text }];
     let mut findings = Vec::new();

@@ -1002,6 +1002,7 @@ fn serve_document(here: &Here, kind: &str, file_stem: &str, back: &str, q: &Hash
                     let page = templates.render("progress.html.j2", &views::evidence::progress(&cx, &report));
                     return deliver(
                         here,
+                        &templates,
                         kind,
                         page.map(|p| page_noted(&p, &unreadable)),
                         as_,
@@ -1015,7 +1016,7 @@ fn serve_document(here: &Here, kind: &str, file_stem: &str, back: &str, q: &Hash
         }
         _ => return here.not_found("document"),
     };
-    deliver(here, kind, rendered, as_, md_exists, file_stem, back)
+    deliver(here, &templates, kind, rendered, as_, md_exists, file_stem, back)
 }
 
 pub async fn pupil_document(
@@ -1068,11 +1069,20 @@ fn school_document(
             // An HTML page of `senco impact --format html`: its note names the pupils.
             let report = crate::report::impact::report(repo, &crate::report::impact::Filter::default(), here.today);
             let page = templates.render("impact.html.j2", &views::evidence::impact(&cx, &report));
-            return deliver(here, kind, page.map(|p| page_noted(&p, &unreadable)), as_, md_exists, stem, back);
+            return deliver(
+                here,
+                &templates,
+                kind,
+                page.map(|p| page_noted(&p, &unreadable)),
+                as_,
+                md_exists,
+                stem,
+                back,
+            );
         }
     };
     let rendered = rendered.map(|t| crate::render::noted(&t, format, &unreadable, false));
-    deliver(here, kind, rendered, as_, md_exists, stem, back)
+    deliver(here, &templates, kind, rendered, as_, md_exists, stem, back)
 }
 
 /// An HTML page of a command (`impact`, `progress`) as `--format html`
@@ -1089,6 +1099,7 @@ fn page_noted(page: &str, unreadable: &[crate::repo::Unreadable]) -> String {
 #[allow(clippy::too_many_arguments)]
 fn deliver(
     here: &Here,
+    templates: &crate::render::Templates,
     kind: &str,
     rendered: Result<String, Error>,
     as_: &str,
@@ -1106,7 +1117,7 @@ fn deliver(
     match as_ {
         "md" if md_exists => download(text, "text/markdown; charset=utf-8", &format!("{stem}.md")),
         // `doc`: the address older pages linked to.
-        "docx" | "doc" if word => match crate::render::finish(text, crate::render::Format::Docx) {
+        "docx" | "doc" if word => match templates.finish(text, crate::render::Format::Docx) {
             Ok(bytes) => download_bytes(bytes, DOCX_TYPE, &format!("{stem}.docx")),
             Err(e) => here.error(&e),
         },
