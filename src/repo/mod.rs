@@ -324,6 +324,8 @@ fn load_delivery(
 ) -> Vec<DeliveryFile> {
     let mut out = Vec::new();
     for place in names_in(&root.join("delivery"), |e| e.path().is_dir()) {
+        // A place's months share their folders: each looked at once.
+        let mut folders = read::Folders::default();
         for name in names_in(&root.join("delivery").join(&place), |e| e.file_type().is_ok_and(|t| t.is_file())) {
             let path = format!("delivery/{place}/{name}");
             let month = name.strip_suffix(".yaml").and_then(|stem| {
@@ -345,7 +347,7 @@ fn load_delivery(
                 unread.push(path);
                 continue;
             };
-            match read_source(root, &path, limits) {
+            match read_source(root, &path, limits, &mut folders) {
                 Ok(Some(src)) => {
                     let mut cx = Cx::new(&path);
                     let sessions =
@@ -387,7 +389,7 @@ fn load_list<T: Decode>(
     files: &mut Vec<SourceFile>,
     findings: &mut Vec<Finding>,
 ) -> Vec<T> {
-    match read_source(root, name, limits) {
+    match read_source(root, name, limits, &mut read::Folders::default()) {
         Ok(Some(src)) => {
             let mut cx = Cx::new(name);
             let list = decode_file::<Vec<T>>(&src, &mut cx, Top::List).unwrap_or_default();
@@ -405,8 +407,13 @@ fn load_list<T: Decode>(
 
 /// Reads a file into text. `Ok(None)` when it does not exist; a finding when it
 /// exists but cannot be read as UTF-8 text (or may not be read: see `read`).
-fn read_source(root: &Path, rel: &str, limits: Limits) -> Result<Option<SourceFile>, Box<Finding>> {
-    let Some(bytes) = read::read_record(root, rel, limits)? else { return Ok(None) };
+fn read_source(
+    root: &Path,
+    rel: &str,
+    limits: Limits,
+    folders: &mut read::Folders,
+) -> Result<Option<SourceFile>, Box<Finding>> {
+    let Some(bytes) = read::read_record_in(root, rel, limits, folders)? else { return Ok(None) };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(bytes);
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Some(SourceFile { path: rel.to_string(), text })),
@@ -574,9 +581,11 @@ pub fn load_pupil(root: &Path, folder: &str, dir: String, archived: bool) -> Pup
 pub fn load_pupil_with(root: &Path, folder: &str, dir: String, archived: bool, limits: Limits) -> PupilRecord {
     let rel = format!("{folder}/{dir}");
     let mut rec = PupilRecord { rel: rel.clone(), dir, archived, ..Default::default() };
+    // The folders on the way to the pupil's files, each looked at once.
+    let mut folders = read::Folders::default();
     // A link to a pupil folder is read like the folder, if it stays inside the repository.
     let folder_path = root.join(&rel);
-    if let Some(target) = read::is_link(&folder_path).then(|| read::outside_link(root, &folder_path)).flatten() {
+    if let Some(target) = folders.is_link(&folder_path).then(|| read::outside_link(root, &folder_path)).flatten() {
         rec.findings.push(*read::outside_finding(&rel, &target));
         rec.broken.push("pupil.yaml");
         return rec;
@@ -610,7 +619,7 @@ pub fn load_pupil_with(root: &Path, folder: &str, dir: String, archived: bool, l
 
     for name in PUPIL_FILES {
         let path = rec.file(name);
-        let src = match read_source(root, &path, limits) {
+        let src = match read_source(root, &path, limits, &mut folders) {
             Ok(Some(src)) => src,
             Ok(None) => {
                 if *name == "pupil.yaml" {
@@ -653,7 +662,7 @@ pub fn load_pupil_with(root: &Path, folder: &str, dir: String, archived: bool, l
     }
 
     let reviews_dir = root.join(&rel).join("reviews");
-    if let Some(target) = read::is_link(&reviews_dir).then(|| read::outside_link(root, &reviews_dir)).flatten() {
+    if let Some(target) = folders.is_link(&reviews_dir).then(|| read::outside_link(root, &reviews_dir)).flatten() {
         let path = format!("{rel}/reviews");
         rec.findings.push(*read::outside_finding(&path, &target));
         rec.broken_reviews.push(path);
@@ -695,7 +704,7 @@ pub fn load_pupil_with(root: &Path, folder: &str, dir: String, archived: bool, l
             );
             continue;
         }
-        let src = match read_source(root, &path, limits) {
+        let src = match read_source(root, &path, limits, &mut folders) {
             Ok(Some(src)) => src,
             Ok(None) => continue,
             Err(f) => {

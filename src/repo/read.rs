@@ -32,6 +32,30 @@ pub fn is_link(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
+/// The folders on the way to record files already looked at, each with
+/// whether it is a symbolic link. A pupil's files share their folders
+/// (`pupils`, `pupils/ID`, `pupils/ID/reviews`): reading them with one
+/// `Folders` looks at each folder once, not once per file (at 10,000
+/// pupils, 132,000 fewer `lstat` calls per load). Keep one for one pupil's
+/// load (or one delivery place's) at most, as the loader does: a folder
+/// swapped for a link later is seen by the next load, which the watcher
+/// starts.
+#[derive(Debug, Default)]
+pub struct Folders(Vec<(PathBuf, bool)>);
+
+impl Folders {
+    /// Whether `path` is itself a symbolic link, as [`is_link`]; looked at
+    /// once, then remembered.
+    pub fn is_link(&mut self, path: &Path) -> bool {
+        if let Some((_, link)) = self.0.iter().find(|(p, _)| p == path) {
+            return *link;
+        }
+        let link = is_link(path);
+        self.0.push((path.to_path_buf(), link));
+        link
+    }
+}
+
 /// The finding for a link at `rel` leading outside the repository.
 pub fn outside_finding(rel: &str, target: &Path) -> Box<Finding> {
     refused(
@@ -96,6 +120,17 @@ fn open(path: &Path) -> std::io::Result<std::fs::File> {
 /// not a regular file, a link outside the repository, larger than the limit,
 /// no permission.
 pub fn read_record(root: &Path, rel: &str, limits: Limits) -> Result<Option<Vec<u8>>, Box<Finding>> {
+    read_record_in(root, rel, limits, &mut Folders::default())
+}
+
+/// [`read_record`], with the folders on the way looked at through `folders`
+/// (shared by the files of one pupil).
+pub fn read_record_in(
+    root: &Path,
+    rel: &str,
+    limits: Limits,
+    folders: &mut Folders,
+) -> Result<Option<Vec<u8>>, Box<Finding>> {
     let path = root.join(rel);
     let cannot = |e: std::io::Error| {
         refused(rel, format!("cannot read the file: {e}"), "check the file's permissions (`ls -l` shows them)")
@@ -111,7 +146,7 @@ pub fn read_record(root: &Path, rel: &str, limits: Limits) -> Result<Option<Vec<
     let parts: Vec<&str> = rel.split('/').collect();
     for part in &parts[..parts.len().saturating_sub(1)] {
         folder.push(part);
-        if is_link(&folder) {
+        if folders.is_link(&folder) {
             if let Some(target) = outside_link(root, &path) {
                 return Err(outside_finding(rel, &target));
             }
@@ -229,6 +264,40 @@ mod tests {
         assert!(f.message.contains("outside the repository"), "{}", f.message);
         let f = read_record(dir.path(), "dangling.yaml", limits(1)).unwrap_err();
         assert!(f.message.contains("does not exist"), "{}", f.message);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn folders_look_at_each_folder_once_and_still_refuse_every_file_through_a_link_outside() {
+        let outside = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("pupils/in/reviews")).unwrap();
+        for (folder, file) in [(outside.path(), "pupil.yaml"), (&root.join("pupils/in"), "pupil.yaml")] {
+            std::fs::write(folder.join(file), "id: a\n").unwrap();
+            std::fs::write(folder.join("needs.yaml"), "[]\n").unwrap();
+        }
+        std::fs::write(root.join("pupils/in/reviews/2026-01-05.yaml"), "date: 2026-01-05\n").unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("pupils/out")).unwrap();
+        // One pupil's files through one `Folders`: every file behind the
+        // linked folder is refused, not only the first.
+        let mut folders = Folders::default();
+        for file in ["pupils/out/pupil.yaml", "pupils/out/needs.yaml"] {
+            let f = read_record_in(root, file, limits(1), &mut folders).unwrap_err();
+            assert!(f.message.contains("outside the repository"), "{file}: {}", f.message);
+        }
+        let mut folders = Folders::default();
+        for file in ["pupils/in/pupil.yaml", "pupils/in/needs.yaml", "pupils/in/reviews/2026-01-05.yaml"] {
+            assert!(read_record_in(root, file, limits(1), &mut folders).unwrap().is_some(), "{file}");
+        }
+        // `pupils`, `pupils/in` and `pupils/in/reviews`, each looked at once.
+        assert_eq!(folders.0.len(), 3, "{folders:?}");
+        assert!(folders.0.iter().all(|(_, link)| !link));
+        // A folder swapped for a link is seen by the next load's `Folders`.
+        std::fs::rename(root.join("pupils/in"), root.join("pupils/moved")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("pupils/in")).unwrap();
+        let f = read_record_in(root, "pupils/in/pupil.yaml", limits(1), &mut Folders::default()).unwrap_err();
+        assert!(f.message.contains("outside the repository"), "{}", f.message);
     }
 
     #[cfg(unix)]

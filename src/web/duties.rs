@@ -157,7 +157,8 @@ fn csv_reply(
         super::pages::anonymise_doc(&here.snap, &mut doc);
     }
     // As the command: every pupil on roll who could not be read, in a last row.
-    let mut r = output::csv_with_unreadable(&doc, &here.snap.repo.unreadable(false)).into_response();
+    let unreadable = here.shown_unreadable(here.snap.repo.unreadable(false));
+    let mut r = output::csv_with_unreadable(&doc, &unreadable).into_response();
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {

@@ -233,6 +233,15 @@ fn disk_pupil(here: &Here, dir: &str) -> PupilRecord {
     crate::repo::load_pupil_with(&repo.root, "pupils", dir.to_string(), false, repo.settings.limits)
 }
 
+/// A form's errors as the screen shows them: a refusal may quote a file's
+/// path, and so the pupil's folder, which `--anonymise` hides.
+fn shown_errors(here: &Here, mut errors: Errors) -> Errors {
+    errors.values_mut().for_each(|e| *e = here.hide_ids(e));
+    errors
+}
+
+/// The pupil's name as on disk, for a file's header (the folder's name when
+/// their pupil.yaml cannot be read); never for the screen ([`Here::pupil_title`]).
 fn pupil_name(rec: &PupilRecord) -> String {
     rec.pupil.as_ref().map(|p| p.display_name()).filter(|n| !n.is_empty()).unwrap_or_else(|| rec.dir.clone())
 }
@@ -248,6 +257,7 @@ struct ReviewValues {
 
 fn new_review_page(here: &Here, id: &str, values: ReviewValues, errors: Errors, status: StatusCode) -> Response {
     let Some(rec) = here.pupil(id) else { return here.not_found("pupil with this id on roll") };
+    let errors = shown_errors(here, errors);
     let kinds = ReviewKind::ALL.iter().map(|k| (k.as_str().to_string(), capital(k.as_str()))).collect::<Vec<_>>();
     #[derive(Serialize)]
     struct V {
@@ -259,7 +269,7 @@ fn new_review_page(here: &Here, id: &str, values: ReviewValues, errors: Errors, 
         action: String,
         back: String,
     }
-    let name = pupil_name(rec);
+    let name = here.pupil_title(rec);
     let view = V {
         frame: here.frame(format!("Prepare a review for {name}"), "register"),
         name,
@@ -489,7 +499,8 @@ fn outcome_page(
     );
     let date = val(&review.date).map(|d| d.to_string()).unwrap_or_else(|| stem.to_string());
     let kind = val(&review.kind).map(|k| k.as_str()).unwrap_or("review");
-    let name = pupil_name(rec);
+    let name = here.pupil_title(rec);
+    let errors = shown_errors(here, errors);
     #[derive(Serialize)]
     struct V {
         frame: Frame,

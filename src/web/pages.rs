@@ -14,7 +14,7 @@ use crate::model::{text, Area};
 use crate::output::{self, Document};
 use crate::query::{self, register, review_due, show, stats, PupilFilter};
 use crate::render::views;
-use crate::repo::PupilRecord;
+use crate::repo::{PupilRecord, Unreadable};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -61,17 +61,48 @@ impl Here {
     /// command names them (their files, joined): they may be missing from a
     /// page, or shown in part. Every page says so, in its banner or its bar.
     pub fn unreadable_files(&self) -> Vec<String> {
-        let snap = &self.snap;
-        let shown = |u: &crate::repo::Unreadable| {
-            let files = u.files.join(", ");
-            if !snap.anonymised {
-                return files;
+        self.shown_unreadable(self.snap.repo.unreadable(false)).iter().map(|u| u.files.join(", ")).collect()
+    }
+
+    /// The pupils who could not be read, as a page or download may name
+    /// them: under `--anonymise` each by their initials ("(id hidden)" when
+    /// even their name cannot be read), in their files' paths too; else as
+    /// they are.
+    pub fn shown_unreadable(&self, mut list: Vec<Unreadable>) -> Vec<Unreadable> {
+        if !self.snap.anonymised {
+            return list;
+        }
+        for u in &mut list {
+            let who = shown_id(&self.snap, &u.pupil);
+            for f in &mut u.files {
+                *f = f.replace(&format!("/{}/", u.pupil), &format!("/{who}/"));
             }
-            // Under `--anonymise` the folder (the id, often a name) is hidden.
-            let who = shown_pupil(snap, &u.pupil).filter(|n| n != "(name not recorded)");
-            files.replace(&format!("/{}/", u.pupil), &format!("/{}/", who.as_deref().unwrap_or("(id hidden)")))
-        };
-        snap.repo.unreadable(false).iter().map(shown).collect()
+            u.pupil = who;
+        }
+        list
+    }
+
+    /// A message for the screen (a refusal, a form's error): under
+    /// `--anonymise` every pupil's id in it (their folder's name, often
+    /// their name, as in a file's path) written as the screen shows the
+    /// pupil, by their initials; else as it is.
+    pub fn hide_ids(&self, text: &str) -> String {
+        if self.snap.anonymised {
+            hide_ids(&self.snap, text)
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// The pupil as a page's heading names them: their name (initials under
+    /// `--anonymise`), else (their pupil.yaml cannot be read) their folder's
+    /// name, which `--anonymise` hides.
+    pub fn pupil_title(&self, rec: &PupilRecord) -> String {
+        match rec.pupil.as_ref().map(|p| p.display_name()).filter(|n| !n.is_empty()) {
+            Some(name) => name,
+            None if self.snap.anonymised => ID_HIDDEN.to_string(),
+            None => rec.dir.clone(),
+        }
     }
 
     /// Renders a page template; a template error becomes an error page.
@@ -101,18 +132,22 @@ impl Here {
         links: Vec<(String, String)>,
     ) -> Response {
         #[derive(Serialize)]
-        struct V<'a> {
+        struct V {
             frame: Frame,
-            heading: &'a str,
+            heading: String,
             paragraphs: Vec<String>,
             links: Vec<(String, String)>,
         }
-        self.page_status(status, "message.html.j2", &V { frame: self.frame(heading, ""), heading, paragraphs, links })
+        // A message may quote a file's path, and so a pupil's folder.
+        let heading = self.hide_ids(heading);
+        let paragraphs = paragraphs.iter().map(|p| self.hide_ids(p)).collect();
+        self.page_status(status, "message.html.j2", &V { frame: self.frame(&heading, ""), heading, paragraphs, links })
     }
 
     /// A page about one pupil that cannot be made because their pupil.yaml
     /// could not be read (as `senco render plan ID` refuses): it names the
-    /// file and points to the Problems page.
+    /// file (under `--anonymise` with the folder hidden, as every message
+    /// hides it) and points to the Problems page.
     pub fn unreadable_pupil(&self, rec: &PupilRecord, what: &str) -> Response {
         let heading = "This cannot be shown";
         let paragraphs = vec![
@@ -216,6 +251,55 @@ fn linker(snap: &Snapshot) -> impl Fn(&str, &str, &str) -> Option<String> + '_ {
         }
         _ => None,
     }
+}
+
+/// How `--anonymise` writes a pupil's id when even their name cannot be read.
+const ID_HIDDEN: &str = "(id hidden)";
+
+/// A pupil's id as an anonymised screen shows it: their initials, or
+/// "(id hidden)" when their name cannot be read or they are not known.
+fn shown_id(snap: &Snapshot, id: &str) -> String {
+    shown_pupil(snap, id).filter(|n| n != "(name not recorded)").unwrap_or_else(|| ID_HIDDEN.to_string())
+}
+
+/// `text` with every pupil's id in it (on roll or archived) written as
+/// [`shown_id`]: a word of the text that is a folder's name, whole (`/`,
+/// quotes, brackets, commas and spaces end a word; a full stop after it
+/// too), or, for a folder whose name holds such a character, its name
+/// wherever it stands.
+fn hide_ids(snap: &Snapshot, text: &str) -> String {
+    let repo = &snap.repo;
+    let in_word = |c: char| !(c.is_whitespace() || "/\\`'\"()[]{}<>,;:|".contains(c));
+    let mut text = text.to_string();
+    for rec in repo.pupils.iter().chain(&repo.archived) {
+        if !rec.dir.is_empty() && !rec.dir.chars().all(in_word) && text.contains(&rec.dir) {
+            text = text.replace(&rec.dir, &shown_id(snap, &rec.dir));
+        }
+    }
+    let is_pupil = |w: &str| {
+        !w.is_empty()
+            && (repo.pupils.binary_search_by(|p| p.dir.as_str().cmp(w)).is_ok()
+                || repo.archived.iter().any(|p| p.dir == w))
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find(in_word) {
+        out.push_str(&rest[..start]);
+        let run = &rest[start..];
+        let end = run.find(|c: char| !in_word(c)).unwrap_or(run.len());
+        let word = &run[..end];
+        let bare = word.trim_end_matches(['.', '!', '?']);
+        match [word, bare].into_iter().find(|w| is_pupil(w)) {
+            Some(id) => {
+                out.push_str(&shown_id(snap, id));
+                out.push_str(&word[id.len()..]);
+            }
+            None => out.push_str(word),
+        }
+        rest = &run[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The pupil an id names, as the screen shows them: under `--anonymise`
@@ -587,8 +671,9 @@ pub async fn register_csv(
     match register_doc(&here, &q) {
         Ok((f, doc, _)) => {
             // As `senco list`: the pupils on roll, or with `--archived` the archive's.
-            let unreadable: Vec<_> =
+            let unreadable =
                 here.snap.repo.unreadable(f.archived).into_iter().filter(|u| u.archived == f.archived).collect();
+            let unreadable = here.shown_unreadable(unreadable);
             download(output::csv_with_unreadable(&doc, &unreadable), "text/csv; charset=utf-8", "register.csv")
         }
         Err(e) => here.error(&e),
@@ -723,8 +808,7 @@ struct TargetRow {
 /// The pupil page; `refill` holds a refused form with its errors.
 pub fn pupil_page(here: &Here, rec: &PupilRecord, refill: Refill, status: StatusCode) -> Response {
     let findings: Vec<FindingView> = here.snap.findings_of(rec).iter().map(|f| finding_view(&here.snap, f)).collect();
-    let name =
-        rec.pupil.as_ref().map(|p| p.display_name()).filter(|n| !n.is_empty()).unwrap_or_else(|| rec.dir.clone());
+    let name = here.pupil_title(rec);
     let doc = match show::query(&here.snap.repo, rec, here.today, false) {
         Some(report) => page_doc(here, &show::document(&report, here.snap.repo.settings.school.jurisdiction)),
         None => DocView {
@@ -767,7 +851,9 @@ pub fn pupil_page(here: &Here, rec: &PupilRecord, refill: Refill, status: Status
         })
         .collect();
     log.sort_by(|a, b| b.date.cmp(&a.date));
-    let Refill { log: log_form, values: typed, errors: form_errors, saved } = refill;
+    let Refill { log: log_form, values: typed, errors: mut form_errors, saved } = refill;
+    // A refusal may quote a file's path, and so the pupil's folder.
+    form_errors.values_mut().for_each(|e| *e = here.hide_ids(e));
     let log_values = log_form.unwrap_or_else(|| super::forms::LogValues {
         date: here.today.to_string(),
         kind: "meeting".into(),
@@ -988,7 +1074,7 @@ fn serve_document(here: &Here, kind: &str, file_stem: &str, back: &str, q: &Hash
             if rec.pupil.is_none() {
                 return here.unreadable_pupil(rec, "this document");
             }
-            let unreadable: Vec<_> = rec.unreadable().into_iter().collect();
+            let unreadable = here.shown_unreadable(rec.unreadable().into_iter().collect());
             let text = match kind {
                 "plan" => templates.render(&name, &views::plan(&cx, rec)),
                 "profile" => templates.render(&name, &views::profile(&cx, rec)),
@@ -1030,7 +1116,9 @@ pub async fn pupil_document(
     if !pupil_documents(&here).contains(&kind.as_str()) {
         return here.not_found("document of this kind");
     }
-    let stem = format!("{}-{kind}", rec.dir);
+    // The download's file name: under `--anonymise` without the id (often
+    // the pupil's name), which a browser's download bar shows.
+    let stem = if here.snap.anonymised { format!("pupil-{kind}") } else { format!("{}-{kind}", rec.dir) };
     serve_document(&here, &kind, &stem, &pupil_href(&rec.dir), &q)
 }
 
@@ -1054,7 +1142,7 @@ fn school_document(
     let format = if as_ == "md" && md_exists { crate::render::Format::Markdown } else { crate::render::Format::Html };
     let name = crate::render::template_name(kind, format);
     // Every pupil on roll counts, as for `senco render class` and `senco impact`.
-    let unreadable = repo.unreadable(false);
+    let unreadable = here.shown_unreadable(repo.unreadable(false));
     let rendered = match kind {
         "class" => templates.render(&name, &views::class(&cx, class.unwrap_or(""))),
         "provision-map" => {

@@ -1850,3 +1850,149 @@ fn no_page_document_or_download_shows_a_upn_and_a_text_holding_one_is_kept_on_di
     assert!(r.body.contains("id=\"note-spell-blends-error\""), "{}", r.body);
     assert_eq!(w.read(rel), after);
 }
+
+/// A page's text as a reader sees it: outside its tags (an address, a
+/// field's name or value, may hold an id).
+fn visible_text(body: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    html_unescape(&text)
+}
+
+#[test]
+fn anonymised_no_refusal_about_a_pupil_shows_their_id_or_name() {
+    // Theo's pupil.yaml is broken (his documents are refused); one of Ava's
+    // reviews does not parse and another is a folder (its form is refused);
+    // her targets, log and a review's actions changed since the page was
+    // loaded (each form is refused). Every answer at an address with their
+    // id, refusals and 404s included, shows neither the id nor Ava's name.
+    let tmp = tempfile::tempdir().unwrap();
+    let from = tmp.path().join("oak");
+    copy_dir(&oakfield(), &from);
+    let theo = from.join("pupils/theo-clarke/pupil.yaml");
+    let broken = std::fs::read_to_string(&theo).unwrap().replace("class: 4B", "class: [4B");
+    std::fs::write(&theo, broken).unwrap();
+    std::fs::write(from.join("pupils/ava-brown/reviews/2026-01-05.yaml"), "date: [2026-01-05\n").unwrap();
+    std::fs::create_dir(from.join("pupils/ava-brown/reviews/2026-02-02.yaml")).unwrap();
+    for anonymise in [true, false] {
+        let w = start(&from, |o| o.anonymise = anonymise);
+        let ids: Vec<String> =
+            w.shared.live.snapshot(w.shared.today()).repo.pupils.iter().map(|p| p.dir.clone()).collect();
+        assert!(ids.contains(&"theo-clarke".to_string()));
+        let mut answers: Vec<(String, Reply)> = Vec::new();
+        for id in ["ava-brown", "theo-clarke"] {
+            let mut paths = vec![
+                format!("/pupil/{id}"),
+                format!("/pupil/{id}/doc/nonsense"),
+                format!("/pupil/{id}/review/new"),
+                format!("/pupil/{id}/review/2026-01-05"),
+                format!("/pupil/{id}/review/2026-02-02"),
+                format!("/pupil/{id}/review/2099-01-01"),
+                format!("/pupil/{id}/review/not-a-date"),
+                format!("/pupil/{id}/nothing-here"),
+            ];
+            for kind in ["plan", "profile", "review", "checklist", "chronology", "request", "progress"] {
+                paths.push(format!("/pupil/{id}/doc/{kind}"));
+                paths.push(format!("/pupil/{id}/doc/{kind}?as=md"));
+                paths.push(format!("/pupil/{id}/doc/{kind}?as=docx"));
+            }
+            for p in paths {
+                let r = w.get(&p);
+                answers.push((p, r));
+            }
+            let posts: [(String, Vec<(&str, &str)>); 9] = [
+                (format!("/pupil/{id}/review/new"), vec![("date", "yesterday"), ("kind", "annual")]),
+                (format!("/pupil/{id}/review/new"), vec![("date", "2026-10-14"), ("kind", "annual")]),
+                (format!("/pupil/{id}/review/2026-10-14"), vec![("hash", "stale"), ("next_review", "2027-01-06")]),
+                (format!("/pupil/{id}/review/2026-02-02"), vec![("hash", "stale")]),
+                (
+                    format!("/pupil/{id}/log"),
+                    vec![
+                        ("log_hash", "stale"),
+                        ("log_date", "2026-11-24"),
+                        ("log_kind", "meeting"),
+                        ("log_summary", "Met"),
+                    ],
+                ),
+                (format!("/pupil/{id}/log"), vec![("log_date", "soon")]),
+                (
+                    format!("/pupil/{id}/action-done"),
+                    vec![("review", "2026-10-14"), ("index", "0"), ("hash", "stale"), ("done", "2026-11-20")],
+                ),
+                (
+                    format!("/pupil/{id}/action-done"),
+                    vec![("review", "2026-10-14"), ("index", "9"), ("done", "2026-11-20")],
+                ),
+                (
+                    format!("/pupil/{id}/target-status"),
+                    vec![("target", "hfw-50"), ("status", "achieved"), ("hash", "stale")],
+                ),
+            ];
+            for (p, fields) in posts {
+                let r = w.post(&p, &fields);
+                answers.push((format!("POST {p} {fields:?}"), r));
+            }
+            let r =
+                w.post_with(&format!("/pupil/{id}/log"), &[("log_summary", "x")], None, Some("http://127.0.0.1:8411"));
+            answers.push((format!("POST /pupil/{id}/log without a token"), r));
+        }
+        // And the pages and downloads that name the pupils who could not be read.
+        for p in
+            ["/impact", "/impact?as=md", "/register.csv", "/delivery.csv", "/training.csv", "/census.csv", "/class/4B"]
+        {
+            let r = w.get(p);
+            answers.push((p.to_string(), r));
+        }
+        // The refusals this is about were reached.
+        let status = |p: &str| answers.iter().find(|(q, _)| q == p).unwrap().1.status;
+        assert_eq!(status("/pupil/theo-clarke/doc/plan"), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(status("/pupil/ava-brown/review/2026-01-05"), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(status("/pupil/ava-brown/review/2026-02-02"), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(status("/pupil/ava-brown/doc/nonsense"), StatusCode::NOT_FOUND);
+        let refused: Vec<_> = answers.iter().filter(|(p, _)| p.starts_with("POST")).map(|(_, r)| r.status).collect();
+        assert!(refused.contains(&StatusCode::CONFLICT) && refused.contains(&StatusCode::FORBIDDEN), "{refused:?}");
+        assert!(refused.iter().all(|s| !s.is_success() && !s.is_redirection()), "{refused:?}");
+        let unreadable =
+            visible_text(&answers.iter().find(|(p, _)| p == "/pupil/theo-clarke/doc/plan").unwrap().1.body);
+        if !anonymise {
+            // The SENCO needs the file's name to mend it.
+            assert!(unreadable.contains("pupils/theo-clarke/pupil.yaml"), "{unreadable}");
+            continue;
+        }
+        assert!(unreadable.contains("pupil.yaml") && unreadable.contains("(id hidden)"), "{unreadable}");
+        let mut leaks = Vec::new();
+        for (path, r) in &answers {
+            // A download's file name shows in the browser's download bar.
+            let file = r.headers.get("content-disposition").and_then(|v| v.to_str().ok()).unwrap_or("");
+            if let Some(id) = ids.iter().find(|id| file.contains(id.as_str())) {
+                leaks.push(format!("{path} ({}) names its download after {id}: {file}", r.status));
+            }
+            let text = visible_text(&r.body);
+            for word in ids.iter().map(String::as_str).chain(["Ava", "Brown", "Theodore", "Clarke"]) {
+                let hit = text.match_indices(word).find(|(i, _)| {
+                    let before = text[..*i].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+                    let after = text[i + word.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric() && c != '-');
+                    before && after
+                });
+                if let Some((i, _)) = hit {
+                    let from = text.floor_char_boundary(i.saturating_sub(60));
+                    let to = text.ceil_char_boundary((i + word.len() + 40).min(text.len()));
+                    leaks.push(format!(
+                        "{path} ({}) shows {word}: …{}…",
+                        r.status,
+                        text[from..to].split_whitespace().collect::<Vec<_>>().join(" ")
+                    ));
+                }
+            }
+        }
+        assert!(leaks.is_empty(), "{}", leaks.join("\n"));
+    }
+}
