@@ -624,7 +624,7 @@ fn a_link_elsewhere_into_a_folder_that_moves_refuses_the_batch() {
 /// 13 weighted 2 to 13, a letter last counted by its place among the
 /// letters, the sum's remainder by 23 as a letter without I, O and S):
 /// local authority 999, establishment 0000, year 26, then `n`.
-fn fictional_upn(n: usize) -> String {
+pub(crate) fn fictional_upn(n: usize) -> String {
     check_lettered(&format!("999000026{:03}", n % 1000))
 }
 
