@@ -442,36 +442,6 @@ fn plan(root: &Path, ops: &[Op]) -> Result<Plan, Failure> {
                 if fs::symlink_metadata(&t).is_ok() {
                     return Err(Failure(format!("`{to}` already exists; not overwriting it")));
                 }
-                // A link in the folder must lead to the same place after the
-                // move: one naming a place inside the folder by its full
-                // path, or by a relative path that leaves the folder and
-                // comes back in by its name, would point at nothing.
-                let inside = fs::canonicalize(&f).unwrap_or_else(|_| f.clone());
-                for e in walkdir::WalkDir::new(&f).max_depth(3).into_iter().flatten() {
-                    if !e.path_is_symlink() {
-                        continue;
-                    }
-                    let Ok(target) = fs::read_link(e.path()) else { continue };
-                    let Ok(resolved) = fs::canonicalize(e.path()) else { continue };
-                    let Ok(below) = e.path().strip_prefix(&f) else { continue };
-                    let expected = match resolved.strip_prefix(&inside) {
-                        Ok(rest) => t.join(rest),
-                        Err(_) => resolved.clone(),
-                    };
-                    let moved_link = t.join(below);
-                    let after = if target.is_absolute() {
-                        lexical(&target)
-                    } else {
-                        lexical(&moved_link.parent().unwrap_or(&t).join(&target))
-                    };
-                    if after != expected && fs::canonicalize(&after).ok() != Some(expected.clone()) {
-                        let shown = rel_of(root, e.path());
-                        return Err(Failure(format!(
-                            "`{shown}` is a link to `{}`, which would point at nothing once its folder moves; make it a link relative to its own folder (`ln -sfr`) or a file of its own, and run the command again",
-                            target.display()
-                        )));
-                    }
-                }
                 if let Some(parent) = t.parent() {
                     want_dir(parent, &mut dirs);
                 }
@@ -483,50 +453,131 @@ fn plan(root: &Path, ops: &[Op]) -> Result<Plan, Failure> {
     Ok(Plan { writes, moves, dirs })
 }
 
-/// A symbolic link elsewhere in the records (another pupil's folder, the
-/// archive, the delivery files) that leads into a folder about to move
-/// would point at nothing once it has moved: the batch is refused, naming
-/// the link. The record folders are walked once per batch, whatever the
-/// number of folders moving (links inside a moving folder are checked
-/// above, where the move is planned).
+/// Moving folders must not break a symbolic link. The whole repository
+/// (but `.git/` and `.senco/`) is walked once per batch, whatever the
+/// number of folders moving; links to folders are not followed.
+///
+/// - A link inside a moving folder must lead, once every folder has moved,
+///   to where what it leads to now will be: a relative link within its
+///   folder, or to another folder moving beside it (two leavers), still
+///   does; one by its full path into a moving folder does not (the hint:
+///   make it relative, when that would lead there), nor does a relative one
+///   that leaves its folder for a place that stays (the hint: a copy).
+/// - A link anywhere else (another pupil's folder, `templates/`, the
+///   repository's top) that leads into a moving folder would point at
+///   nothing (the hint: a copy, or remove it).
 fn links_into_moving_folders(root: &Path, moves: &[(String, String)]) -> Result<(), Failure> {
     if moves.is_empty() {
         return Ok(());
     }
-    let moving: Vec<(PathBuf, PathBuf, &str, &str)> = moves
+    // Each moving folder: where it is (its path and its real path), where it goes.
+    let moving: Vec<([PathBuf; 2], PathBuf, &str, &str)> = moves
         .iter()
         .map(|(from, to)| {
             let f = root.join(from);
-            (fs::canonicalize(&f).unwrap_or_else(|_| f.clone()), f, from.as_str(), to.as_str())
+            ([fs::canonicalize(&f).unwrap_or_else(|_| f.clone()), f], root.join(to), from.as_str(), to.as_str())
         })
         .collect();
-    for top in ["pupils", "archive", "delivery"] {
-        let dir = root.join(top);
-        if !dir.is_dir() {
+    let in_folder = |p: &Path, at: &[PathBuf; 2]| at.iter().any(|a| p.starts_with(a));
+    // Where a place is once every folder has moved.
+    let after_move = |p: &Path| -> PathBuf {
+        for (at, dest, _, _) in &moving {
+            for a in at {
+                if let Ok(rest) = p.strip_prefix(a) {
+                    return dest.join(rest);
+                }
+            }
+        }
+        p.to_path_buf()
+    };
+    let walk = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|e| e.depth() != 1 || (e.file_name() != ".git" && e.file_name() != ".senco"));
+    for e in walk.flatten() {
+        if !e.path_is_symlink() {
             continue;
         }
-        for e in walkdir::WalkDir::new(&dir).follow_links(false).into_iter().flatten() {
-            if !e.path_is_symlink() {
+        let Ok(target) = fs::read_link(e.path()) else { continue };
+        // Where it leads now (a link that already leads nowhere is not this
+        // batch's doing), and the place it names (a link to a link).
+        let Ok(resolved) = fs::canonicalize(e.path()) else { continue };
+        let parent = e.path().parent().unwrap_or(root);
+        let named = lexical(&parent.join(&target));
+        let shown = rel_of(root, e.path());
+        let own = moving.iter().find(|(at, ..)| in_folder(e.path(), at));
+        // A moving folder that is itself a link moves as it is, one level
+        // down as before: it leads where it did.
+        let Some((_, _, from, to)) = own.filter(|(at, ..)| e.path() != at[1]) else {
+            if own.is_some() {
                 continue;
             }
-            // Where it leads now (a link that already leads nowhere is not
-            // this batch's doing).
-            let Ok(resolved) = fs::canonicalize(e.path()) else { continue };
-            for (real, from_path, from, to) in &moving {
-                // A link inside the moving folder moves with it.
-                if e.path().starts_with(from_path) || !resolved.starts_with(real) {
-                    continue;
-                }
-                let target = fs::read_link(e.path()).unwrap_or_default();
+            let into = moving.iter().find(|(at, ..)| in_folder(&resolved, at) || in_folder(&named, at));
+            if let Some((_, _, from, to)) = into {
                 return Err(Failure(format!(
-                    "`{}` is a link to `{}`, inside `{from}/`, which is moving to `{to}/`: the link would point at nothing. Replace the link by a copy of what it leads to (`cp -RL {0} {0}.copy && rm {0} && mv {0}.copy {0}`), or remove it, and run the command again",
-                    rel_of(root, e.path()),
-                    target.display()
+                    "`{shown}` is a link to `{}`, inside `{from}/`, which is moving to `{to}/`: the link would point at nothing. {}",
+                    target.display(),
+                    copy_hint(&shown)
                 )));
             }
+            continue;
+        };
+        let expected = after_move(&resolved);
+        let moved_link = after_move(e.path());
+        let moved_parent = moved_link.parent().unwrap_or(root);
+        let after = if target.is_absolute() { lexical(&target) } else { lexical(&moved_parent.join(&target)) };
+        if after == expected || fs::canonicalize(&after).ok().as_ref() == Some(&expected) {
+            continue;
         }
+        // The shortest relative link from here to there now: does it still
+        // lead there once both have moved (within its folder, or to a
+        // folder moving beside it)? Then that is the fix; else a copy.
+        let hint = if relative_path(parent, &resolved) == relative_path(moved_parent, &expected) {
+            format!(
+                "Make it a link relative to where it is (`ln -sfnr {} {}`), or a file of its own, and run the command again",
+                shell_word(&rel_of(root, &resolved)),
+                shell_word(&shown)
+            )
+        } else {
+            copy_hint(&shown)
+        };
+        return Err(Failure(format!(
+            "`{shown}` is a link to `{}`, which would point at nothing once `{from}/` moves to `{to}/`. {hint}",
+            target.display()
+        )));
     }
     Ok(())
+}
+
+/// How to replace a link at `shown` (from the repository's top) by what it leads to.
+fn copy_hint(shown: &str) -> String {
+    let l = shell_word(shown);
+    format!(
+        "Replace the link by a copy of what it leads to (`cp -RL {l} {l}.copy && rm {l} && mv {l}.copy {l}`), or remove it, and run the command again"
+    )
+}
+
+/// A word as a POSIX shell reads it: as it is when plain, else in single quotes.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-+,:@".contains(&b)) {
+        return s.to_string();
+    }
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// The relative path from the folder `from` to `to`, both absolute and
+/// without `.` or `..`.
+fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    let (a, b): (Vec<_>, Vec<_>) = (from.components().collect(), to.components().collect());
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut out = PathBuf::new();
+    for _ in common..a.len() {
+        out.push("..");
+    }
+    for c in &b[common..] {
+        out.push(c);
+    }
+    out
 }
 
 /// A hidden temporary name beside the target, unique to this process and
@@ -917,6 +968,14 @@ fn write_temp(
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    #[test]
+    fn hints_name_paths_as_a_shell_reads_them() {
+        assert_eq!(shell_word("pupils/ava-brown/pupil.yaml"), "pupils/ava-brown/pupil.yaml");
+        assert_eq!(shell_word("pupils/ava-brown/Ava's plan.pdf"), "'pupils/ava-brown/Ava'\\''s plan.pdf'");
+        assert_eq!(relative_path(Path::new("/r/pupils/a"), Path::new("/r/pupils/b/x")), Path::new("../b/x"));
+        assert_eq!(relative_path(Path::new("/r/pupils/a"), Path::new("/r/pupils/a/x")), Path::new("x"));
+    }
 
     fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         let mut out = BTreeMap::new();

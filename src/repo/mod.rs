@@ -382,6 +382,18 @@ fn read_settings(root: &Path) -> Result<String, Error> {
     String::from_utf8(bytes).map_err(|e| Error::io(&path, std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
 }
 
+/// The staff (`staff.yaml`) as on disk now, read as the loader reads it:
+/// what a writer copies from (`senco serve` keeps its records as the screen
+/// shows them). Empty when the file is absent or cannot be read.
+pub fn read_staff(root: &Path, limits: Limits) -> Vec<Staff> {
+    load_list(root, "staff.yaml", limits, &mut Vec::new(), &mut Vec::new())
+}
+
+/// The catalogue (`catalogue.yaml`) as on disk now: as [`read_staff`].
+pub fn read_catalogue(root: &Path, limits: Limits) -> Vec<Provision> {
+    load_list(root, "catalogue.yaml", limits, &mut Vec::new(), &mut Vec::new())
+}
+
 fn load_list<T: Decode>(
     root: &Path,
     name: &str,

@@ -353,9 +353,11 @@ pub async fn new_review_post(
         );
         return new_review_page(&here, &id, values, errors, StatusCode::CONFLICT);
     }
+    // The key worker's name as on disk too.
+    let staff = crate::repo::read_staff(&repo.root, repo.settings.limits);
     let text = review_edit::review_text(&NewReview {
         settings: &repo.settings,
-        staff: &repo.staff,
+        staff: &staff,
         rec: &rec,
         date,
         kind,
@@ -1075,7 +1077,11 @@ pub async fn action_done_post(
         return super::pages::pupil_page(&here, rec, refill, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let Some(done) = done else { return here.not_found("action of this review") };
-    let what = text(&action.action).unwrap_or("an action");
+    let what = commit_text(&here, rec, |disk| {
+        let review = disk.reviews.iter().find(|r| r.stem == stem)?;
+        text(&review.review.actions.as_ref()?.get(index)?.action).map(str::to_string)
+    });
+    let what = what.unwrap_or_else(|| text(&action.action).unwrap_or("an action").to_string());
     let message = format!("Action done for {}: {what}", commit_name(&here, rec));
     let edit = |old: &str| outcome::mark_action_done(old, index, done);
     edit_one(&app, &here, rec, &rel, &field(&f, "hash"), refill, edit, &message, "action#actions")
@@ -1106,10 +1112,25 @@ pub async fn target_status_post(
         return super::pages::pupil_page(&here, rec, refill, StatusCode::UNPROCESSABLE_ENTITY);
     };
     let rel = rec.file("targets.yaml");
-    let what = text(&t.outcome).unwrap_or(target.as_str());
+    let what = commit_text(&here, rec, |disk| {
+        let t = disk.targets.iter().find(|t| text(&t.id) == Some(target.as_str()))?;
+        text(&t.outcome).map(str::to_string)
+    });
+    let what = what.unwrap_or_else(|| text(&t.outcome).unwrap_or(target.as_str()).to_string());
     let message = format!("Target {} for {}: {what}", status.as_str(), commit_name(&here, rec));
     let edit = |old: &str| outcome::set_target_status(old, &target, status.as_str());
     edit_one(&app, &here, rec, &rel, &field(&f, "hash"), refill, edit, &message, "target#targets")
+}
+
+/// A text of the pupil's records for a commit message (`--commit` only):
+/// taken from the folder as on disk now, then shown as the screen shows it
+/// (`Live::shown`: a UPN hidden, names as initials under `--anonymise`), so a
+/// message says no more than the pages do.
+fn commit_text(here: &Here, rec: &PupilRecord, pick: impl FnOnce(&PupilRecord) -> Option<String>) -> Option<String> {
+    if !here.app.opts.commit {
+        return None;
+    }
+    pick(&disk_pupil(here, &rec.dir)).map(|t| here.app.live.shown(&t))
 }
 
 /// Whom a commit message names: the pupil's name as on disk and their id

@@ -119,6 +119,7 @@ pub fn environment_from(school: &[(String, String)]) -> Result<Environment<'stat
         .map_err(|e| template_error(&e))?;
     env.set_syntax(syntax);
     env.set_auto_escape_callback(|_| AutoEscape::Html);
+    env.set_formatter(formatter);
     env.add_filter("urlpart", |s: String| url_part(&s));
     for (name, text) in BUILTIN {
         env.add_template(name, text).map_err(|e| template_error(&e))?;
@@ -127,6 +128,29 @@ pub fn environment_from(school: &[(String, String)]) -> Result<Environment<'stat
         env.add_template_owned(name.clone(), text.clone()).map_err(|e| template_error(&e))?;
     }
     Ok(env)
+}
+
+/// Prints a value as the default formatter does (HTML-escaped unless it is
+/// marked safe), with every word shaped like a UPN hidden
+/// (`diag::render::hide_upn_words`): no page shows one, whatever text it was
+/// typed into and whatever the records in memory hold (a member of staff's
+/// name, a provision's, a school's own page printing any value).
+fn formatter(out: &mut minijinja::Output, state: &mut minijinja::State, value: &Value) -> Result<(), minijinja::Error> {
+    let hide = |s: &str| match crate::diag::render::hide_upn_words(s) {
+        std::borrow::Cow::Owned(h) => Some(h),
+        std::borrow::Cow::Borrowed(_) => None,
+    };
+    let hidden = match value.as_str() {
+        Some(s) => hide(s),
+        None if value.is_number() || value.is_undefined() || value.is_none() => None,
+        // A list or a map printed whole shows its items' text too.
+        None => hide(&value.to_string()),
+    };
+    match hidden {
+        None => minijinja::escape_formatter(out, state, value),
+        Some(h) if value.is_safe() => minijinja::escape_formatter(out, state, &Value::from_safe_string(h)),
+        Some(h) => minijinja::escape_formatter(out, state, &Value::from(h)),
+    }
 }
 
 fn template_error(e: &minijinja::Error) -> Error {
@@ -319,6 +343,29 @@ mod tests {
         sort_rows(&mut rows, 0, true);
         let order: Vec<&str> = rows.iter().map(|r| r[0].text.as_str()).collect();
         assert_eq!(order, ["100", "10", "9", ""]);
+    }
+
+    /// Every value a page prints has its UPN-shaped words hidden, escaped
+    /// as before, safe values staying safe; numbers print as they did.
+    #[test]
+    fn pages_hide_a_upn_in_every_value_they_print() {
+        let school = [(
+            "t.html.j2".to_string(),
+            "{{ a }}|{{ b|safe }}|{{ c }}|{{ n }}|{{ a ~ '' }}|{{ none }}|{{ 'Z999888777666' }}".to_string(),
+        )];
+        let env = environment_from(&school).unwrap();
+        let view = serde_json::json!({
+            "a": "<Ms A. Hall> A999888777666",
+            "b": "<b>B999888777666</b>",
+            "c": ["C999888777666"],
+            "n": 2.5,
+        });
+        let out = render_with(&env, "t.html.j2", &view).unwrap();
+        assert_eq!(
+            out,
+            "&lt;Ms A. Hall&gt; (UPN hidden)|<b>(UPN hidden)</b>|[&#x27;(UPN hidden)&#x27;]|2.5|\
+             &lt;Ms A. Hall&gt; (UPN hidden)|None|(UPN hidden)"
+        );
     }
 
     #[test]

@@ -371,7 +371,6 @@ fn load_all(root: &Path, names: Option<&mut NameWords>, today: chrono::NaiveDate
         use rayon::prelude::*;
         repo.pupils.par_iter_mut().chain(repo.archived.par_iter_mut()).for_each(hide_upns);
     }
-    hide_school_upns(&mut repo);
     Ok(Snapshot {
         anonymised,
         repo,
@@ -496,25 +495,13 @@ fn hide_upn(s: &mut String) {
     }
 }
 
-/// Every word shaped like a UPN hidden, in memory only: `senco serve` never
-/// shows a UPN, whatever text it was typed into (the forms read what they
-/// change from disk, and keep a text holding one as it is, `Live::shown`).
+/// Every word shaped like a UPN hidden in a pupil's texts, in memory only
+/// (the forms read what they change and what they copy from disk, and keep a
+/// text holding one as it is, `Live::shown`). The school's files (staff,
+/// catalogue, delivery) stay in memory as on disk: the pages hide a UPN in
+/// every value they print (`html::environment_from`), whatever memory holds.
 pub fn hide_upns(rec: &mut PupilRecord) {
     every_text(rec, &mut hide_upn);
-}
-
-/// The same for the school's files: staff, catalogue, delivery sessions and
-/// the top-level files' text.
-fn hide_school_upns(repo: &mut Repo) {
-    use crate::model::texts::Texts;
-    repo.staff.texts(&mut hide_upn);
-    repo.catalogue.texts(&mut hide_upn);
-    for d in &mut repo.delivery {
-        d.sessions.texts(&mut hide_upn);
-    }
-    for file in &mut repo.files {
-        hide_upn(&mut file.text);
-    }
 }
 
 /// A letter without its accent (`ë` as `e`), for matching names as people

@@ -62,6 +62,34 @@ fn places(here: &Here, date: NaiveDate) -> BTreeMap<String, Place<'_>> {
     out
 }
 
+/// A place's name as on disk now, for a file's header (the records in
+/// memory are as the screen shows them: an intervention's name with its
+/// names as initials under `--anonymise`): the catalogue's name of the
+/// provision, else the name of the first member's intervention, as
+/// [`places`] chooses it; the key when there is none.
+fn disk_place_name(here: &Here, place: &Place) -> String {
+    let repo = &here.snap.repo;
+    let limits = repo.settings.limits;
+    let catalogue = crate::repo::read_catalogue(&repo.root, limits);
+    // The first of an id used twice, as `Repo::catalogue_by_id`.
+    let mut by_id: HashMap<&str, &crate::model::Provision> = HashMap::new();
+    for p in &catalogue {
+        if let Some(id) = text(&p.id) {
+            by_id.entry(id).or_insert(p);
+        }
+    }
+    if let Some(p) = by_id.get(place.key.as_str()) {
+        return text(&p.name).unwrap_or(&place.key).to_string();
+    }
+    for (rec, _) in &place.members {
+        let disk = crate::repo::load_pupil_with(&repo.root, "pupils", rec.dir.clone(), false, limits);
+        if let Some(iv) = disk.interventions.iter().find(|iv| place_key(iv, &by_id) == Some(place.key.as_str())) {
+            return text(&iv.name).unwrap_or(&place.key).to_string();
+        }
+    }
+    place.key.clone()
+}
+
 /// A place key that is one plain folder name.
 fn safe_key(key: &str) -> bool {
     !key.is_empty() && !key.starts_with('.') && key.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
@@ -408,8 +436,10 @@ pub async fn session_post(
         cancelled,
     };
     let what = if new_session.cancelled.is_some() { "Session cancelled" } else { "Session delivered" };
-    let message = format!("{what}: {} on {date}", place.name);
-    let header = || delivery_edit::new_file_header(&place.name);
+    // The name as on disk for the file; in the commit message, as the screen shows it.
+    let name = disk_place_name(&here, place);
+    let message = format!("{what}: {} on {date}", app.live.shown(&name));
+    let header = || delivery_edit::new_file_header(&name);
     let append = |base: &str| delivery_edit::append(base, &new_session);
     if let Err((status, why)) = append_and_save(&app, &here, &rel, header, append, "session", &message) {
         errors.insert("form".into(), why);

@@ -302,7 +302,8 @@ fn archive_refuses_a_folder_whose_link_would_break_and_keeps_a_relative_one() {
     let (r, _) = senco_timed(&repo, &["archive", "ava-brown", "--left", "2026-11-01"], Duration::from_secs(30));
     assert_eq!(r.code, 2, "{}", r.all());
     assert!(
-        r.stderr.contains("`pupils/ava-brown/pupil.yaml` is a link") && r.stderr.contains("ln -sfr"),
+        r.stderr.contains("`pupils/ava-brown/pupil.yaml` is a link")
+            && r.stderr.contains("`ln -sfnr pupils/ava-brown/.pupil-real.yaml pupils/ava-brown/pupil.yaml`"),
         "{}",
         r.all()
     );
@@ -616,6 +617,61 @@ fn a_link_elsewhere_into_a_folder_that_moves_refuses_the_batch() {
     let r = run(&["restore", "maya-fox"]);
     assert_eq!(r.code, 0, "{}", r.all());
     assert!(repo.join("pupils/maya-fox/pupil.yaml").is_file());
+    // A link anywhere in the repository: at its top, in templates/, in a
+    // folder of the school's own, to a file or to the folder itself.
+    for (at, to) in [
+        ("latest-ava", "pupils/ava-brown"),
+        ("templates/ava.txt", "../pupils/ava-brown/pupil.yaml"),
+        ("documents/ava", "../pupils/ava-brown"),
+    ] {
+        let link = repo.join(at);
+        std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+        let before = tree(&repo);
+        std::os::unix::fs::symlink(to, &link).unwrap();
+        let r = run(&["archive", "ava-brown", "--left", "2026-11-01"]);
+        assert_eq!(r.code, 2, "{at}: {}", r.all());
+        let said =
+            format!("`{at}` is a link to `{to}`, inside `pupils/ava-brown/`, which is moving to `archive/ava-brown/`");
+        assert!(r.stderr.contains(&said) && r.stderr.contains("cp -RL"), "{at}: {}", r.all());
+        std::fs::remove_file(&link).unwrap();
+        assert_eq!(tree(&repo), before, "{at}");
+    }
+    // Between two leavers (Leo and Oliver). By its full path: refused, with
+    // the relative link that would still lead there.
+    let link = repo.join("pupils/oliver-green/leo-needs.yaml");
+    std::os::unix::fs::symlink(repo.join("pupils/leo-nowak/needs.yaml"), &link).unwrap();
+    let before = tree(&repo);
+    let r = run(&["rollover", "--archive-leavers", "--force"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    for said in [
+        "`pupils/oliver-green/leo-needs.yaml` is a link to `",
+        "which would point at nothing once `pupils/oliver-green/` moves to `archive/oliver-green/`",
+        "`ln -sfnr pupils/leo-nowak/needs.yaml pupils/oliver-green/leo-needs.yaml`",
+    ] {
+        assert!(r.stderr.contains(said), "{said}: {}", r.all());
+    }
+    assert_eq!(tree(&repo), before);
+    std::fs::remove_file(&link).unwrap();
+    // A leaver's relative link to a pupil who stays: a copy, never "make it relative".
+    std::os::unix::fs::symlink("../theo-clarke/needs.yaml", &link).unwrap();
+    let before = tree(&repo);
+    let r = run(&["rollover", "--archive-leavers", "--force"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    let said =
+        "`pupils/oliver-green/leo-needs.yaml` is a link to `../theo-clarke/needs.yaml`, which would point at nothing";
+    assert!(r.stderr.contains(said) && r.stderr.contains("cp -RL"), "{}", r.all());
+    assert!(!r.stderr.contains("ln -s"), "{}", r.all());
+    assert_eq!(tree(&repo), before);
+    std::fs::remove_file(&link).unwrap();
+    // Relative, to a leaver moving beside it: it still leads there, so both move.
+    std::os::unix::fs::symlink("../leo-nowak/needs.yaml", &link).unwrap();
+    let r = run(&["rollover", "--archive-leavers", "--force"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let moved = repo.join("archive/oliver-green/leo-needs.yaml");
+    assert_eq!(
+        std::fs::read_to_string(&moved).unwrap(),
+        std::fs::read_to_string(repo.join("archive/leo-nowak/needs.yaml")).unwrap()
+    );
 }
 
 // ---------------------------------------------------------- nothing leaked
@@ -624,7 +680,7 @@ fn a_link_elsewhere_into_a_folder_that_moves_refuses_the_batch() {
 /// 13 weighted 2 to 13, a letter last counted by its place among the
 /// letters, the sum's remainder by 23 as a letter without I, O and S):
 /// local authority 999, establishment 0000, year 26, then `n`.
-fn fictional_upn(n: usize) -> String {
+pub(crate) fn fictional_upn(n: usize) -> String {
     check_lettered(&format!("999000026{:03}", n % 1000))
 }
 

@@ -1996,3 +1996,73 @@ fn anonymised_no_refusal_about_a_pupil_shows_their_id_or_name() {
         assert!(leaks.is_empty(), "{}", leaks.join("\n"));
     }
 }
+
+/// A UPN-shaped word in a member of staff's name and in a provision's name
+/// (`staff.yaml`, `catalogue.yaml`): the forms that copy them into a new
+/// file (a prepared review's key worker, the header of a month's sessions)
+/// write them as on disk, never the screen's "(UPN hidden)", and no page
+/// shows the UPN. Under `--anonymise`, an intervention's name that names
+/// the pupil is written as on disk, not with their initial.
+#[test]
+fn forms_copy_staff_and_provision_names_as_on_disk_and_no_page_shows_a_upn_in_them() {
+    let upn = crate::hostile::fictional_upn(41);
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&oakfield(), tmp.path());
+    let edit = |rel: &str, from: &str, to: &str| {
+        let path = tmp.path().join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{rel}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit("staff.yaml", "name: Mrs K. Jones", &format!("name: Mrs K. Jones {upn}"));
+    edit("catalogue.yaml", "name: Phonics catch-up group", &format!("name: Phonics catch-up group {upn}"));
+    edit(
+        "pupils/freya-hall/interventions.yaml",
+        "name: Pre-tutoring of topic vocabulary",
+        "name: Pre-tutoring with Freya",
+    );
+    let w = start(tmp.path(), |_| {});
+    // Ava's key worker is ta-jones: the review names her as `new-review` does.
+    w.saved("/pupil/ava-brown/review/new", &[("date", "2026-11-24"), ("kind", "termly"), ("slug", "")]);
+    let review = w.read("pupils/ava-brown/reviews/2026-11-24.yaml");
+    assert!(review.contains(&format!("Mrs K. Jones {upn}")) && !review.contains("(UPN hidden)"), "{review}");
+    let other = tempfile::tempdir().unwrap();
+    copy_dir(tmp.path(), other.path());
+    let cli = senco(other.path(), &["new-review", "ava-brown", "--date", "2026-11-24", "--kind", "termly"]);
+    assert_eq!(cli.code, 0, "{}", cli.stderr);
+    assert_eq!(review, std::fs::read_to_string(other.path().join("pupils/ava-brown/reviews/2026-11-24.yaml")).unwrap());
+    // October has no file of phonics sessions yet: its header names the group.
+    let page = w.page("/sessions/phonics-catch-up");
+    let hash = input_value(&page, "hash");
+    let session = [
+        ("hash", hash.as_str()),
+        ("date", "2026-10-05"),
+        ("minutes", "20"),
+        ("staff", "ta-jones"),
+        ("att-ava-brown", "attended"),
+        ("cancelled", ""),
+    ];
+    w.saved("/sessions/phonics-catch-up", &session);
+    let month = w.read("delivery/phonics-catch-up/2026-10.yaml");
+    assert!(month.contains(&format!("# Sessions of Phonics catch-up group {upn} delivered")), "{month}");
+    assert!(!month.contains("(UPN hidden)"), "{month}");
+    // No page shows the UPN: each shows it hidden.
+    let mut pages = crawl(&w);
+    for path in ["/pupil/ava-brown/review/2026-11-24", "/sessions/phonics-catch-up", "/caseload/ta-jones"] {
+        pages.push((path.to_string(), w.page(path)));
+    }
+    assert!(pages.iter().any(|(_, body)| body.contains("Mrs K. Jones (UPN hidden)")));
+    assert!(pages.iter().any(|(_, body)| body.contains("Phonics catch-up group (UPN hidden)")));
+    for (path, body) in &pages {
+        assert!(!body.contains(upn.as_str()), "{path} shows {upn}");
+    }
+    // Anonymised: the screen says "Pre-tutoring with F.", the file what is on disk.
+    let w = start(tmp.path(), |o| o.anonymise = true);
+    let page = w.page("/sessions/pre-tutoring");
+    assert!(page.contains("Pre-tutoring with F.") && !page.contains("Freya"), "{page}");
+    let hash = input_value(&page, "hash");
+    let session = [("hash", hash.as_str()), ("date", "2026-11-20"), ("att-freya-hall", "attended"), ("cancelled", "")];
+    w.saved("/sessions/pre-tutoring", &session);
+    let month = w.read("delivery/pre-tutoring/2026-11.yaml");
+    assert!(month.contains("# Sessions of Pre-tutoring with Freya delivered"), "{month}");
+}
