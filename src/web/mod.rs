@@ -207,11 +207,13 @@ impl Server {
         self.app.live.watch_error()
     }
 
-    /// Serves until the process is stopped. One thread answers requests (the
-    /// library itself uses every core for the heavy pages).
+    /// Serves until the process is stopped. Four threads answer requests, so
+    /// one slow answer (a school's template running up to its time limit, a
+    /// large document) never holds the others; the library itself uses every
+    /// core for the heavy pages.
     pub fn run(self) -> Result<(), Error> {
         let io = |e: std::io::Error| Error::usage(format!("the web server stopped: {e}"), None);
-        let rt = tokio::runtime::Builder::new_current_thread().enable_io().build().map_err(io)?;
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(4).enable_io().build().map_err(io)?;
         self.listener.set_nonblocking(true).map_err(io)?;
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(self.listener)?;

@@ -233,3 +233,51 @@ fn a_word_document_of_a_runaway_page_runs_out_in_the_worker_not_in_senco() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn a_slow_school_document_never_holds_the_other_pages() {
+    use std::io::{BufRead, Read, Write};
+    let (_tmp, repo) = oakfield_copy();
+    with_limits(&repo, 2048, 5);
+    std::fs::create_dir_all(repo.join("templates")).unwrap();
+    std::fs::write(
+        repo.join("templates/plan.html.j2"),
+        "{% set s = \"x\" * 50000000 %}{% set t = \"x\" * 50000000 %}{% for i in range(1000) %}{% for j in range(1000) %}{% if s == t %}{% endif %}{% endfor %}{% endfor %}\n",
+    )
+    .unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_senco"))
+        .args(["-C", repo.to_str().unwrap(), "--today", TODAY, "serve", "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let addr = first.trim().strip_prefix("senco serve: ").unwrap().trim_end_matches('/').to_string();
+    let hostport = addr.trim_start_matches("http://").to_string();
+    let get = move |path: &str| {
+        let mut s = std::net::TcpStream::connect(&hostport).unwrap();
+        write!(s, "GET {path} HTTP/1.1\r\nHost: {hostport}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    };
+    let (done, finished) = std::sync::mpsc::channel();
+    let slow = get.clone();
+    let doc = std::thread::spawn(move || {
+        let page = slow("/pupil/ava-brown/doc/plan");
+        done.send(()).unwrap();
+        page
+    });
+    // The document is being rendered (it runs until its 5-second limit)...
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // ...and the other pages answer all the same.
+    for path in ["/", "/register", "/pupil/theo-clarke"] {
+        let page = get(path);
+        assert!(page.lines().next().unwrap_or("").contains(" 200 "), "{path}: {page}");
+    }
+    assert!(finished.try_recv().is_err(), "the slow document was not still being rendered");
+    let page = doc.join().unwrap();
+    let _ = (child.kill(), child.wait());
+    assert!(page.contains("took more than 5 seconds"), "{page}");
+}
