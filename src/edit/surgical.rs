@@ -311,12 +311,16 @@ pub fn insert_entry(text: &str, map: &Map, key: &str, value: &str) -> Result<Edi
     })
 }
 
-/// Whether the line above the one starting at `line_start` ends with an
-/// explicit-key `?`, so the key on this line belongs to it (found by the fuzzer).
+/// Whether the last line above the one starting at `line_start` that is
+/// not blank or a comment ends with an explicit-key `?`, so the key on this
+/// line belongs to it (found by the fuzzer, with blank lines between too).
 fn explicit_above(text: &str, line_start: usize) -> bool {
-    let above = text.get(..line_start.saturating_sub(1)).map_or("", |t| t.rsplit('\n').next().unwrap_or(""));
-    let above = above.trim_end_matches(['\r', ' ', '\t']);
-    above.trim_start() == "?" || above.ends_with(" ?")
+    let above = text.get(..line_start.saturating_sub(1)).unwrap_or("");
+    let Some(line) = above.rsplit('\n').map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')) else {
+        return false;
+    };
+    let line = line.find(" #").map_or(line, |i| line[..i].trim_end());
+    line == "?" || line.ends_with(" ?") || line.ends_with("\t?")
 }
 
 /// The lines of the entry `key` of a block mapping: from the start of its
@@ -465,6 +469,18 @@ mod tests {
         wrong.style = Style::Plain;
         wrong.value = "9".into();
         assert!(replace_scalar(t, &wrong, "4").is_err());
+    }
+
+    #[test]
+    fn an_explicit_key_with_blank_lines_or_a_comment_before_it_is_refused() {
+        // Found by the fuzzer (run 13, after 27,865 inputs).
+        let t = "?\n\n\n id4\nclass: 5C\npport:ft: 202nc?\n? 4\nclass: ";
+        let m = top_map(t).unwrap();
+        assert!(remove_entry(t, &m, "id4").unwrap_err().contains("explicit"));
+        let t = "? # the key below\n\n  id4\nclass: 5C\n";
+        let m = top_map(t).unwrap();
+        assert!(remove_entry(t, &m, "id4").unwrap_err().contains("explicit"));
+        assert!(insert_entry(t, &m, "x", "1").unwrap_err().contains("explicit"));
     }
 
     #[test]
