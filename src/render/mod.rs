@@ -97,8 +97,7 @@ pub struct Templates {
     school: BTreeMap<String, String>,
     /// The school's own files (name, text): when there are any, documents
     /// render in a child process with a memory limit ([`sandbox`]).
-    school_texts: Vec<(String, String)>,
-    fuel: u64,
+    bundle: sandbox::Bundle,
     pub list: Vec<TemplateInfo>,
 }
 
@@ -131,10 +130,11 @@ impl Templates {
         if !texts.is_empty() && sandbox::available() {
             // Parsed in the worker only: a template nested thousands deep
             // overflows the parser's stack (`sandbox`).
-            if let Some(Err(e)) = sandbox::check(sandbox::Set::Documents, &texts, fuel) {
+            let t = Templates::from_texts(texts, fuel, false)?;
+            if let Some(Err(e)) = sandbox::check(&t.bundle) {
                 return Err(e);
             }
-            return Templates::from_texts(texts, fuel, false);
+            return Ok(t);
         }
         Templates::from_texts(texts, fuel, true)
     }
@@ -173,7 +173,8 @@ impl Templates {
         for (name, text) in BUILTIN {
             env.add_template(name, text).map_err(|e| template_error(&e, &school))?;
         }
-        for (name, text) in &school_texts {
+        let bundle = sandbox::Bundle::new(sandbox::Set::Documents, school_texts, fuel);
+        for (name, text) in bundle.texts() {
             let rel = PathBuf::from(TEMPLATE_DIR).join(name);
             school.insert(name.clone(), format!("{TEMPLATE_DIR}/{name}"));
             match list.iter_mut().find(|t| &t.name == name) {
@@ -185,15 +186,15 @@ impl Templates {
             }
         }
         list.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(Templates { env, school, school_texts, fuel, list })
+        Ok(Templates { env, school, bundle, list })
     }
 
     /// Renders the template `name` with `view` as its context. With the
     /// school's own templates in play, in the sandbox: their memory is
     /// limited, so no template can take the machine's (`sandbox`).
     pub fn render<V: serde::Serialize>(&self, name: &str, view: &V) -> Result<String, Error> {
-        if !self.school_texts.is_empty() {
-            if let Some(result) = sandbox::render(sandbox::Set::Documents, &self.school_texts, self.fuel, name, view) {
+        if !self.bundle.is_empty() {
+            if let Some(result) = sandbox::render(&self.bundle, name, view) {
                 return result;
             }
         }
@@ -204,8 +205,8 @@ impl Templates {
     /// from the school's templates is converted in the worker, whose memory
     /// is limited (the conversion's grows with the HTML they made).
     pub fn finish(&self, text: String, format: Format) -> Result<Vec<u8>, Error> {
-        if format == Format::Docx && !self.school_texts.is_empty() {
-            if let Some(result) = sandbox::docx(&self.school_texts, self.fuel, &text) {
+        if format == Format::Docx && !self.bundle.is_empty() {
+            if let Some(result) = sandbox::docx(&self.bundle, &text) {
                 return result;
             }
         }

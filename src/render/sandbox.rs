@@ -21,7 +21,8 @@ use crate::error::Error;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::time::Instant;
 
 /// The argument that makes the `senco` binary a template worker.
 pub const WORKER_ARG: &str = "__template-worker";
@@ -83,8 +84,42 @@ pub fn available() -> bool {
     cfg!(unix) && WORKER.get().is_some()
 }
 
+/// A set of templates as the worker gets them, with the key that tells
+/// whether a running worker holds them already (hashed once, not per document).
+pub struct Bundle {
+    set: Set,
+    school: Vec<(String, String)>,
+    fuel: u64,
+    key: u64,
+}
+
+impl Bundle {
+    pub fn new(set: Set, school: Vec<(String, String)>, fuel: u64) -> Bundle {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (set == Set::Pages, &school, fuel).hash(&mut h);
+        Bundle { set, school, fuel, key: h.finish() }
+    }
+
+    /// Whether the school has no templates of its own in this set.
+    pub fn is_empty(&self) -> bool {
+        self.school.is_empty()
+    }
+
+    pub fn texts(&self) -> &[(String, String)] {
+        &self.school
+    }
+}
+
 /// The first request to a worker: the environment it builds once.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+struct SetupOut<'a> {
+    set: Set,
+    school: &'a [(String, String)],
+    fuel: u64,
+}
+
+#[derive(Deserialize)]
 struct Setup {
     set: Set,
     school: Vec<(String, String)>,
@@ -114,7 +149,8 @@ enum RequestIn {
 
 #[derive(Serialize, Deserialize, Debug)]
 enum Response {
-    Ok(String),
+    /// The text follows in a frame of its own (as it is: no escaping).
+    Text,
     /// The bytes follow in a frame of their own.
     Bytes,
     Err {
@@ -132,17 +168,59 @@ enum Answer {
 /// A running worker, kept by the thread that started it for its next
 /// document with the same templates (starting one costs milliseconds).
 struct Live {
-    key: u64,
+    /// The templates' key and the memory limit it was started with.
+    key: (u64, u64),
     child: std::process::Child,
     stdin: Option<std::process::ChildStdin>,
     stdout: std::process::ChildStdout,
+    /// The worker's watchdog: its deadline, and the thread that keeps it.
+    watch: Arc<(Mutex<Watch>, Condvar)>,
+    dog: Option<std::thread::JoinHandle<()>>,
+}
+
+/// What the watchdog of one worker knows.
+#[derive(Default)]
+struct Watch {
+    /// When the document being rendered must be done.
+    deadline: Option<Instant>,
+    /// Whether it killed the worker.
+    fired: bool,
+    closed: bool,
 }
 
 impl Drop for Live {
     fn drop(&mut self) {
+        let (lock, wake) = &*self.watch;
+        lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner).closed = true;
+        wake.notify_all();
+        if let Some(dog) = self.dog.take() {
+            let _ = dog.join();
+        }
         // End of input ends the worker; wait so no zombie is left.
         self.stdin = None;
         let _ = self.child.wait();
+    }
+}
+
+/// The watchdog of the worker `pid`: kills it when a deadline passes. The
+/// child is not reaped before this thread is joined, so the pid is its own.
+fn watchdog(pid: u32, watch: Arc<(Mutex<Watch>, Condvar)>) {
+    let (lock, wake) = &*watch;
+    let mut w = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    while !w.closed {
+        w = match w.deadline {
+            None => wake.wait(w).unwrap_or_else(std::sync::PoisonError::into_inner),
+            Some(d) if Instant::now() >= d => {
+                kill(pid);
+                w.fired = true;
+                w.deadline = None;
+                w
+            }
+            Some(d) => {
+                let left = d.saturating_duration_since(Instant::now());
+                wake.wait_timeout(w, left).unwrap_or_else(std::sync::PoisonError::into_inner).0
+            }
+        };
     }
 }
 
@@ -152,15 +230,9 @@ thread_local! {
 
 /// Renders `name` with the school's templates in the worker: `None` when
 /// there is no worker, so the caller renders in process.
-pub fn render<V: Serialize>(
-    set: Set,
-    school: &[(String, String)],
-    fuel: u64,
-    name: &str,
-    view: &V,
-) -> Option<Result<String, Error>> {
+pub fn render<V: Serialize>(bundle: &Bundle, name: &str, view: &V) -> Option<Result<String, Error>> {
     let what = format!("rendering `{name}` with the school's templates");
-    call(set, school, fuel, &RequestOut::Render { name, context: view }, &what).map(|r| {
+    call(bundle, &RequestOut::Render { name, context: view }, &what).map(|r| {
         r.and_then(|a| match a {
             Answer::Text(t) => Ok(t),
             Answer::Bytes(_) => Err(confused()),
@@ -170,15 +242,15 @@ pub fn render<V: Serialize>(
 
 /// Whether every template of the set parses, asked of the worker: `None`
 /// when there is no worker.
-pub fn check(set: Set, school: &[(String, String)], fuel: u64) -> Option<Result<(), Error>> {
-    call::<()>(set, school, fuel, &RequestOut::Check, "reading the school's templates").map(|r| r.map(|_| ()))
+pub fn check(bundle: &Bundle) -> Option<Result<(), Error>> {
+    call::<()>(bundle, &RequestOut::Check, "reading the school's templates").map(|r| r.map(|_| ()))
 }
 
 /// A document the school's templates made, converted to Word in the worker
 /// (the conversion's memory grows with the HTML, which they control).
-pub fn docx(school: &[(String, String)], fuel: u64, html: &str) -> Option<Result<Vec<u8>, Error>> {
+pub fn docx(bundle: &Bundle, html: &str) -> Option<Result<Vec<u8>, Error>> {
     let what = "making the Word document of the school's template";
-    call::<()>(Set::Documents, school, fuel, &RequestOut::Docx { html }, what).map(|r| {
+    call::<()>(bundle, &RequestOut::Docx { html }, what).map(|r| {
         r.and_then(|a| match a {
             Answer::Bytes(b) => Ok(b),
             Answer::Text(_) => Err(confused()),
@@ -190,54 +262,98 @@ fn confused() -> Error {
     Error::usage("senco's template renderer sent back what it should not", None)
 }
 
-fn call<V: Serialize>(
-    set: Set,
-    school: &[(String, String)],
-    fuel: u64,
-    request: &RequestOut<'_, V>,
-    what: &str,
-) -> Option<Result<Answer, Error>> {
+/// How many workers render at once, process-wide: so runaway templates
+/// never take more than twice `[limits] template_mb` between them.
+pub const AT_ONCE: usize = 2;
+
+static BUSY: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
+
+/// A worker that holds more than this after a document is retired, so an
+/// idle worker never keeps a runaway's memory.
+const RETIRE_ABOVE_BYTES: u64 = 256 << 20;
+
+fn call<V: Serialize>(bundle: &Bundle, request: &RequestOut<'_, V>, what: &str) -> Option<Result<Answer, Error>> {
     if !cfg!(unix) {
         return None;
     }
     let exe = WORKER.get()?;
+    let run = || {
+        let (lock, freed) = &BUSY;
+        {
+            let mut busy = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            while *busy >= AT_ONCE {
+                busy = freed.wait(busy).unwrap_or_else(std::sync::PoisonError::into_inner);
+            }
+            *busy += 1;
+        }
+        let answer = call_here(exe, bundle, request, what);
+        *lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner) -= 1;
+        freed.notify_one();
+        answer
+    };
+    // In `senco serve` (a thread of its runtime), waiting for the worker
+    // must not hold the other requests that thread would answer.
+    Some(match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(run),
+        _ => run(),
+    })
+}
+
+fn call_here<V: Serialize>(
+    exe: &std::path::Path,
+    bundle: &Bundle,
+    request: &RequestOut<'_, V>,
+    what: &str,
+) -> Result<Answer, Error> {
     let request = match serde_json::to_vec(request) {
         Ok(r) => r,
-        Err(e) => {
-            return Some(Err(Error::usage(format!("{what}: cannot hand it to the template renderer: {e}"), None)))
-        }
+        Err(e) => return Err(Error::usage(format!("{what}: cannot hand it to the template renderer: {e}"), None)),
     };
-    let key = {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        (set == Set::Pages, school, fuel, MEMORY_LIMIT_MB.load(Ordering::Relaxed)).hash(&mut h);
-        h.finish()
-    };
-    Some(LIVE.with(|cell| {
+    let key = (bundle.key, MEMORY_LIMIT_MB.load(Ordering::Relaxed));
+    LIVE.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.as_ref().is_none_or(|l| l.key != key) {
             *slot = None;
-            let setup = Setup { set, school: school.to_vec(), fuel };
+            let setup = SetupOut { set: bundle.set, school: &bundle.school, fuel: bundle.fuel };
             *slot = Some(start(exe, key, &setup)?);
         }
         let Some(live) = slot.as_mut() else { unreachable!("a worker was just started") };
         let (result, timed_out) = watched(live, &request);
-        match result {
-            Ok(Some(Response::Ok(text))) => Ok(Answer::Text(text)),
-            Ok(Some(Response::Bytes)) => match read_frame(&mut live.stdout, OUTPUT_LIMIT_BYTES) {
-                Ok(Frame::Data(bytes)) => Ok(Answer::Bytes(bytes)),
-                _ => {
-                    *slot = None;
-                    Err(confused())
+        // What came back: an answer, a document over the limit (`None`), or
+        // a worker that is gone (`Err`).
+        let outcome: Result<Option<Result<Answer, Error>>, ()> = match result {
+            // The document follows its header in a frame of its own.
+            Ok(Some(head @ (Response::Text | Response::Bytes))) => {
+                match (head, read_frame(&mut live.stdout, OUTPUT_LIMIT_BYTES)) {
+                    (Response::Text, Ok(Frame::Data(bytes))) => {
+                        Ok(Some(String::from_utf8(bytes).map(Answer::Text).map_err(|_| confused())))
+                    }
+                    (_, Ok(Frame::Data(bytes))) => Ok(Some(Ok(Answer::Bytes(bytes)))),
+                    (_, Ok(Frame::TooLarge)) => Ok(None),
+                    _ => Err(()),
                 }
-            },
-            Ok(Some(Response::Err { message, hint })) => Err(Error::usage(message, hint)),
+            }
+            Ok(Some(Response::Err { message, hint })) => Ok(Some(Err(Error::usage(message, hint)))),
+            Ok(None) => Ok(None),
+            Err(()) => Err(()),
+        };
+        match outcome {
+            Ok(Some(answer)) => {
+                // A worker left holding a large document's memory is retired.
+                if resident_bytes(live.child.id()) > RETIRE_ABOVE_BYTES {
+                    *slot = None;
+                }
+                answer
+            }
             Ok(None) => {
                 let _ = live.child.kill();
                 *slot = None;
                 Err(Error::usage(
                     format!("{what} made more than {} MB, so it was stopped", OUTPUT_LIMIT_BYTES >> 20),
-                    Some(runaway_hint("builds a text far larger than any document (e.g. a loop that never ends)")),
+                    Some(runaway_hint(
+                        bundle.set,
+                        "builds a text far larger than any document (e.g. a loop that never ends)",
+                    )),
                 ))
             }
             Err(()) => {
@@ -250,30 +366,47 @@ fn call<V: Serialize>(
                     use std::io::Read;
                     let _ = stderr.take(64 << 10).read_to_end(&mut err);
                 }
-                Err(died(what, status, &String::from_utf8_lossy(&err), timed_out))
+                Err(died(bundle.set, what, status, &String::from_utf8_lossy(&err), timed_out))
             }
         }
-    }))
+    })
 }
 
-/// One exchange, with a watchdog that kills the worker when it takes longer
-/// than `[limits] template_seconds`: the result, and whether the watchdog struck.
+/// A process's resident memory (Linux; else 0).
+fn resident_bytes(pid: u32) -> u64 {
+    status_bytes(&format!("/proc/{pid}/status"), "VmRSS:")
+}
+
+/// A size in `/proc/PID/status` (`VmRSS:`, `VmSize:`), in bytes; 0 when unknown.
+fn status_bytes(path: &str, key: &str) -> u64 {
+    let status = std::fs::read_to_string(path).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(key))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// One exchange under the worker's watchdog, which kills it when it takes
+/// longer than `[limits] template_seconds`: the result, and whether the
+/// watchdog struck (then the worker is gone, whatever came back).
 fn watched(live: &mut Live, request: &[u8]) -> (Result<Option<Response>, ()>, bool) {
-    let (done, wait) = std::sync::mpsc::channel::<()>();
-    let pid = live.child.id();
     let limit = std::time::Duration::from_secs(RENDER_SECONDS.load(Ordering::Relaxed));
-    let watchdog = std::thread::spawn(move || {
-        if wait.recv_timeout(limit) == Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
-            // The child is not reaped before this thread is joined, so its pid is still its own.
-            kill(pid);
-            return true;
-        }
-        false
-    });
+    let (lock, wake) = &*live.watch;
+    {
+        let mut w = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        w.deadline = Some(Instant::now() + limit);
+        w.fired = false;
+    }
+    wake.notify_all();
     let result = exchange(live, request);
-    drop(done);
-    let timed_out = watchdog.join().unwrap_or(false);
-    (result, timed_out)
+    let (lock, _) = &*live.watch;
+    let mut w = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    w.deadline = None;
+    if w.fired {
+        return (Err(()), true);
+    }
+    (result, false)
 }
 
 #[cfg(unix)]
@@ -286,14 +419,20 @@ fn kill(pid: u32) {
 #[cfg(not(unix))]
 fn kill(_: u32) {}
 
-fn runaway_hint(does: &str) -> String {
-    format!(
-        "a template of the school's (in `templates/`) {does}; fix it, or remove it to use the built-in one \
-         (`senco templates list` shows which templates are the school's)"
-    )
+fn runaway_hint(set: Set, does: &str) -> String {
+    match set {
+        Set::Documents => format!(
+            "a template of the school's (in `templates/`) {does}; fix it, or remove it to use the built-in one \
+             (`senco templates list` shows which templates are the school's)"
+        ),
+        Set::Pages => format!(
+            "a page template of the school's (in `templates/web/`) {does}; fix it, or remove it to use the \
+             built-in page"
+        ),
+    }
 }
 
-fn start(exe: &std::path::Path, key: u64, setup: &Setup) -> Result<Live, Error> {
+fn start(exe: &std::path::Path, key: (u64, u64), setup: &SetupOut<'_>) -> Result<Live, Error> {
     use std::process::{Command, Stdio};
     let mut child = Command::new(exe)
         .arg(WORKER_ARG)
@@ -319,7 +458,18 @@ fn start(exe: &std::path::Path, key: u64, setup: &Setup) -> Result<Live, Error> 
         let _ = child.wait();
         return Err(Error::usage("cannot talk to senco's template renderer", None));
     };
-    let mut live = Live { key, child, stdin: Some(stdin), stdout };
+    let watch = Arc::new((Mutex::new(Watch::default()), Condvar::new()));
+    let pid = child.id();
+    let dog = {
+        let watch = Arc::clone(&watch);
+        std::thread::Builder::new().name("senco-template-watchdog".into()).spawn(move || watchdog(pid, watch)).ok()
+    };
+    if dog.is_none() {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(Error::usage("cannot watch senco's template renderer (no thread could be started)", None));
+    }
+    let mut live = Live { key, child, stdin: Some(stdin), stdout, watch, dog };
     let setup = serde_json::to_vec(setup)
         .map_err(|e| Error::usage(format!("cannot set up the template renderer: {e}"), None))?;
     if let Some(stdin) = live.stdin.as_mut() {
@@ -372,7 +522,7 @@ fn read_frame(r: &mut impl std::io::Read, limit: u64) -> std::io::Result<Frame> 
 }
 
 /// Why a worker ended, as an error about what it was doing.
-fn died(what: &str, status: Option<std::process::ExitStatus>, stderr: &str, timed_out: bool) -> Error {
+fn died(set: Set, what: &str, status: Option<std::process::ExitStatus>, stderr: &str, timed_out: bool) -> Error {
     let (why, does) = if timed_out {
         (
             format!(
@@ -402,7 +552,7 @@ fn died(what: &str, status: Option<std::process::ExitStatus>, stderr: &str, time
         };
         (format!("stopped senco's template renderer{how}"), "made senco's template renderer stop")
     };
-    Error::usage(format!("{what} {why}"), Some(runaway_hint(does)))
+    Error::usage(format!("{what} {why}"), Some(runaway_hint(set, does)))
 }
 
 /// The worker: limits itself, reads its setup, then answers one request
@@ -448,7 +598,7 @@ pub fn worker_main() -> std::process::ExitCode {
             (Ok(_), Ok(RequestIn::Docx { html })) => super::finish(html, super::Format::Docx).map(Answer::Bytes),
         };
         let (response, bytes) = match result {
-            Ok(Answer::Text(text)) => (Response::Ok(text), None),
+            Ok(Answer::Text(text)) => (Response::Text, Some(text.into_bytes())),
             Ok(Answer::Bytes(b)) => (Response::Bytes, Some(b)),
             Err(e) => (Response::Err { message: e.to_string(), hint: e.hint() }, None),
         };
@@ -492,12 +642,7 @@ fn limit_self(memory_bytes: u64, parent: Option<u32>) -> bool {
 /// The address space this process has mapped (Linux; else 0).
 #[cfg(unix)]
 fn mapped_now() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmSize:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map_or(0, |kb| kb * 1024)
+    status_bytes("/proc/self/status", "VmSize:")
 }
 
 #[cfg(not(unix))]
@@ -532,6 +677,7 @@ mod tests {
     fn without_the_binary_there_is_no_worker_and_the_caller_renders() {
         // The library's own tests never call `enable`.
         let school = vec![("x.md.j2".to_string(), "{{ a }}".to_string())];
-        assert!(render(Set::Documents, &school, 1000, "x.md.j2", &serde_json::json!({"a": 1})).is_none());
+        let bundle = Bundle::new(Set::Documents, school, 1000);
+        assert!(render(&bundle, "x.md.j2", &serde_json::json!({"a": 1})).is_none());
     }
 }

@@ -166,12 +166,14 @@ fn template_error(e: &minijinja::Error) -> Error {
 /// With the school's own pages in play, in the sandbox, whose memory is
 /// limited (`render::sandbox`).
 pub fn render<V: Serialize>(root: &Path, name: &str, view: &V) -> Result<String, Error> {
+    use crate::render::sandbox;
     let school = school_pages(root)?;
-    if !school.is_empty() {
-        let set = crate::render::sandbox::Set::Pages;
-        if let Some(result) = crate::render::sandbox::render(set, &school, crate::render::TEMPLATE_FUEL, name, view) {
+    if !school.is_empty() && sandbox::available() {
+        let bundle = sandbox::Bundle::new(sandbox::Set::Pages, school, crate::render::TEMPLATE_FUEL);
+        if let Some(result) = sandbox::render(&bundle, name, view) {
             return result;
         }
+        return render_with(&environment_from(bundle.texts())?, name, view);
     }
     render_with(&environment_from(&school)?, name, view)
 }
