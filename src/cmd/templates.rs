@@ -22,6 +22,31 @@ pub fn run(ctx: &Ctx, cmd: &TemplatesCommand) -> Result<u8, Error> {
                 };
                 out.push_str(&format!("{:width$}  {origin}\n", info.name));
             }
+            // `senco serve`'s pages: the built-ins, and the school's files over them.
+            let pages = crate::web::html::school_pages(&root)?;
+            let mut rows: Vec<(String, String)> = crate::web::html::BUILTIN
+                .iter()
+                .map(|(n, _)| {
+                    let origin = if pages.iter().any(|(p, _)| p == n) {
+                        format!("overridden by {}/{n}", crate::web::html::WEB_TEMPLATE_DIR)
+                    } else {
+                        "built in".to_string()
+                    };
+                    ((*n).to_string(), origin)
+                })
+                .collect();
+            for (n, _) in &pages {
+                if !rows.iter().any(|(r, _)| r == n) {
+                    rows.push((n.clone(), format!("school's own, {}/{n}", crate::web::html::WEB_TEMPLATE_DIR)));
+                }
+            }
+            rows.sort();
+            let width = rows.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+            out.push_str(&format!("\nthe pages of `senco serve` ({}/):\n", crate::web::html::WEB_TEMPLATE_DIR));
+            for (n, origin) in &rows {
+                out.push_str(&format!("{n:width$}  {origin}\n"));
+            }
+            crate::web::html::check_pages(pages)?;
             print(&out)?;
             Ok(0)
         }

@@ -82,7 +82,7 @@ pub fn url_part(s: &str) -> String {
 }
 
 /// The school's page templates (`templates/web/*.j2`): name and text.
-fn school_pages(root: &Path) -> Result<Vec<(String, String)>, Error> {
+pub fn school_pages(root: &Path) -> Result<Vec<(String, String)>, Error> {
     let mut texts = Vec::new();
     let dir = root.join(WEB_TEMPLATE_DIR);
     if let Ok(rd) = std::fs::read_dir(&dir) {
@@ -176,6 +176,20 @@ pub fn render<V: Serialize>(root: &Path, name: &str, view: &V) -> Result<String,
         return render_with(&environment_from(bundle.texts())?, name, view);
     }
     render_with(&environment_from(&school)?, name, view)
+}
+
+/// Whether the school's page templates all parse: in the worker when there
+/// is one (a page nested thousands deep is an error there, not a crash).
+pub fn check_pages(school: Vec<(String, String)>) -> Result<(), Error> {
+    use crate::render::sandbox;
+    if school.is_empty() {
+        return Ok(());
+    }
+    let bundle = sandbox::Bundle::new(sandbox::Set::Pages, school, crate::render::TEMPLATE_FUEL);
+    match sandbox::check(&bundle) {
+        Some(result) => result,
+        None => environment_from(bundle.texts()).map(|_| ()),
+    }
 }
 
 /// Renders a page in this process.

@@ -289,3 +289,31 @@ fn a_slow_school_document_never_holds_the_other_pages() {
     }
     let _ = (child.kill(), child.wait());
 }
+
+#[test]
+fn templates_list_shows_and_checks_the_schools_page_templates() {
+    let (_tmp, repo) = oakfield_copy();
+    std::fs::create_dir_all(repo.join("templates/web")).unwrap();
+    std::fs::write(repo.join("templates/web/dashboard.html.j2"), "{% extends \"layout.html.j2\" %}\n").unwrap();
+    std::fs::write(repo.join("templates/web/ours.html.j2"), "ours\n").unwrap();
+    let r = senco(&repo, &["templates", "list"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.stdout.contains("the pages of `senco serve` (templates/web/):\n"), "{}", r.stdout);
+    assert!(r.stdout.contains("dashboard.html.j2   overridden by templates/web/dashboard.html.j2\n"), "{}", r.stdout);
+    assert!(r.stdout.contains("ours.html.j2        school's own, templates/web/ours.html.j2\n"), "{}", r.stdout);
+    assert!(r.stdout.contains("register.html.j2    built in\n"), "{}", r.stdout);
+    // One that does not parse, or nests too deep, is named.
+    std::fs::write(repo.join("templates/web/dashboard.html.j2"), "{{ foo( }}\n").unwrap();
+    let r = senco(&repo, &["templates", "list"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("`templates/web/dashboard.html.j2`, line 1"), "{}", r.stderr);
+    std::fs::write(repo.join("templates/web/dashboard.html.j2"), format!("{{{{ {}true }}}}\n", "not ".repeat(30_000)))
+        .unwrap();
+    let r = senco(&repo, &["templates", "list"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.stderr.contains("nests deeper than senco can read") && r.stderr.contains("templates/web/"),
+        "{}",
+        r.stderr
+    );
+}
