@@ -10,7 +10,7 @@
 //! child of its own executable, `senco __template-worker`, whose address
 //! space the operating system limits (`[limits] template_mb`), which may
 //! take at most `[limits] template_seconds` per document (then it is killed), which
-//! dies with the thread that started it, and which writes no file. The Word
+//! dies with senco, and which writes no file. The Word
 //! conversion of such a document runs there too. A child that runs out or
 //! dies becomes a clean error naming the document; the records and senco
 //! itself are untouched. The built-in templates are senco's own and run in
@@ -224,8 +224,57 @@ fn watchdog(pid: u32, watch: Arc<(Mutex<Watch>, Condvar)>) {
     }
 }
 
-thread_local! {
-    static LIVE: std::cell::RefCell<Option<Live>> = const { std::cell::RefCell::new(None) };
+/// The workers of one set (documents, pages): how many are rendering, and
+/// the idle ones kept for the next document (never more than [`AT_ONCE`]
+/// in all, so idle workers never hold more than that between them).
+struct Pool {
+    busy: usize,
+    idle: Vec<Live>,
+}
+
+static POOLS: [(Mutex<Pool>, Condvar); 2] = [
+    (Mutex::new(Pool { busy: 0, idle: Vec::new() }), Condvar::new()),
+    (Mutex::new(Pool { busy: 0, idle: Vec::new() }), Condvar::new()),
+];
+
+fn pool(set: Set) -> &'static (Mutex<Pool>, Condvar) {
+    &POOLS[usize::from(set == Set::Pages)]
+}
+
+/// A turn to render: an idle worker if there is one. `None` when none came
+/// free within `wait` (every worker busy with a slow document).
+fn acquire(set: Set, wait: std::time::Duration) -> Option<Option<Live>> {
+    let (lock, freed) = pool(set);
+    let deadline = Instant::now() + wait;
+    let mut p = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    while p.busy >= AT_ONCE {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return None;
+        }
+        p = freed.wait_timeout(p, left).unwrap_or_else(std::sync::PoisonError::into_inner).0;
+    }
+    p.busy += 1;
+    Some(p.idle.pop())
+}
+
+/// The turn given back, with the worker if it is still good.
+fn release(set: Set, live: Option<Live>) {
+    let (lock, freed) = pool(set);
+    let surplus = {
+        let mut p = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        p.busy -= 1;
+        match live {
+            Some(l) if p.busy + p.idle.len() < AT_ONCE => {
+                p.idle.push(l);
+                None
+            }
+            other => other,
+        }
+    };
+    // Dropped outside the lock: ending a worker waits for it.
+    drop(surplus);
+    freed.notify_one();
 }
 
 /// Renders `name` with the school's templates in the worker: `None` when
@@ -262,11 +311,10 @@ fn confused() -> Error {
     Error::usage("senco's template renderer sent back what it should not", None)
 }
 
-/// How many workers render at once, process-wide: so runaway templates
-/// never take more than twice `[limits] template_mb` between them.
+/// How many workers of a set (documents, pages) exist at once, rendering
+/// or idle: so runaway templates never take more than twice
+/// `[limits] template_mb` between them.
 pub const AT_ONCE: usize = 2;
-
-static BUSY: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
 
 /// A worker that holds more than this after a document is retired, so an
 /// idle worker never keeps a runaway's memory.
@@ -278,17 +326,20 @@ fn call<V: Serialize>(bundle: &Bundle, request: &RequestOut<'_, V>, what: &str) 
     }
     let exe = WORKER.get()?;
     let run = || {
-        let (lock, freed) = &BUSY;
-        {
-            let mut busy = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            while *busy >= AT_ONCE {
-                busy = freed.wait(busy).unwrap_or_else(std::sync::PoisonError::into_inner);
-            }
-            *busy += 1;
-        }
-        let answer = call_here(exe, bundle, request, what);
-        *lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner) -= 1;
-        freed.notify_one();
+        // A turn waits at most one document's time limit: a queue of slow
+        // documents (reloaded tabs) never holds a request for minutes.
+        let limit = std::time::Duration::from_secs(RENDER_SECONDS.load(Ordering::Relaxed));
+        let Some(idle) = acquire(bundle.set, limit) else {
+            return Err(Error::usage(
+                format!(
+                    "{what}: every template renderer was busy for {} seconds, so it was not started",
+                    limit.as_secs()
+                ),
+                Some(runaway_hint(bundle.set, "may be slow for other documents (try again in a minute)")),
+            ));
+        };
+        let (answer, live) = call_here(exe, bundle, idle, request, what);
+        release(bundle.set, live);
         answer
     };
     // In `senco serve` (a thread of its runtime), waiting for the worker
@@ -302,23 +353,39 @@ fn call<V: Serialize>(bundle: &Bundle, request: &RequestOut<'_, V>, what: &str) 
 fn call_here<V: Serialize>(
     exe: &std::path::Path,
     bundle: &Bundle,
+    idle: Option<Live>,
     request: &RequestOut<'_, V>,
     what: &str,
-) -> Result<Answer, Error> {
+) -> (Result<Answer, Error>, Option<Live>) {
     let request = match serde_json::to_vec(request) {
         Ok(r) => r,
-        Err(e) => return Err(Error::usage(format!("{what}: cannot hand it to the template renderer: {e}"), None)),
+        Err(e) => {
+            return (Err(Error::usage(format!("{what}: cannot hand it to the template renderer: {e}"), None)), idle)
+        }
     };
+    let mut slot = idle;
+    let answer = exchange_in(exe, bundle, &mut slot, &request, what);
+    (answer, slot)
+}
+
+/// One request to the worker in `slot` (started there when missing or for
+/// other templates); the slot is emptied when the worker is gone.
+fn exchange_in(
+    exe: &std::path::Path,
+    bundle: &Bundle,
+    slot: &mut Option<Live>,
+    request: &[u8],
+    what: &str,
+) -> Result<Answer, Error> {
     let key = (bundle.key, MEMORY_LIMIT_MB.load(Ordering::Relaxed));
-    LIVE.with(|cell| {
-        let mut slot = cell.borrow_mut();
+    {
         if slot.as_ref().is_none_or(|l| l.key != key) {
             *slot = None;
             let setup = SetupOut { set: bundle.set, school: &bundle.school, fuel: bundle.fuel };
             *slot = Some(start(exe, key, &setup)?);
         }
         let Some(live) = slot.as_mut() else { unreachable!("a worker was just started") };
-        let (result, timed_out) = watched(live, &request);
+        let (result, timed_out) = watched(live, request);
         // What came back: an answer, a document over the limit (`None`), or
         // a worker that is gone (`Err`).
         let outcome: Result<Option<Result<Answer, Error>>, ()> = match result {
@@ -366,10 +433,10 @@ fn call_here<V: Serialize>(
                     use std::io::Read;
                     let _ = stderr.take(64 << 10).read_to_end(&mut err);
                 }
-                Err(died(bundle.set, what, status, &String::from_utf8_lossy(&err), timed_out))
+                Err(died(bundle, what, status, &String::from_utf8_lossy(&err), timed_out))
             }
         }
-    })
+    }
 }
 
 /// A process's resident memory (Linux; else 0).
@@ -522,7 +589,7 @@ fn read_frame(r: &mut impl std::io::Read, limit: u64) -> std::io::Result<Frame> 
 }
 
 /// Why a worker ended, as an error about what it was doing.
-fn died(set: Set, what: &str, status: Option<std::process::ExitStatus>, stderr: &str, timed_out: bool) -> Error {
+fn died(bundle: &Bundle, what: &str, status: Option<std::process::ExitStatus>, stderr: &str, timed_out: bool) -> Error {
     let (why, does) = if timed_out {
         (
             format!(
@@ -541,8 +608,20 @@ fn died(set: Set, what: &str, status: Option<std::process::ExitStatus>, stderr: 
             "builds a text or a list far larger than any document (e.g. a text doubled in a loop)",
         )
     } else if stderr.contains("overflowed its stack") {
+        // The parser cannot say where: name the school's files, one of which it is.
+        let dir = match bundle.set {
+            Set::Documents => super::TEMPLATE_DIR,
+            Set::Pages => crate::web::html::WEB_TEMPLATE_DIR,
+        };
+        let files: Vec<String> = bundle.school.iter().take(5).map(|(n, _)| format!("`{dir}/{n}`")).collect();
+        let more =
+            if bundle.school.len() > 5 { format!(" and {} more", bundle.school.len() - 5) } else { String::new() };
+        let which = match files.len() {
+            1 => format!(" (the school's file {})", files[0]),
+            _ => format!(" (one of the school's files {}{more})", files.join(", ")),
+        };
         (
-            "nests deeper than senco can read, so it was stopped".to_string(),
+            format!("nests deeper than senco can read{which}, so it was stopped"),
             "nests an expression thousands deep (e.g. `not not not ...` or `1 + 1 + ...`)",
         )
     } else {
@@ -552,7 +631,7 @@ fn died(set: Set, what: &str, status: Option<std::process::ExitStatus>, stderr: 
         };
         (format!("stopped senco's template renderer{how}"), "made senco's template renderer stop")
     };
-    Error::usage(format!("{what} {why}"), Some(runaway_hint(set, does)))
+    Error::usage(format!("{what} {why}"), Some(runaway_hint(bundle.set, does)))
 }
 
 /// The worker: limits itself, reads its setup, then answers one request
@@ -620,7 +699,7 @@ enum Env {
 }
 
 /// The worker's limits: its address space, no file written, and death with
-/// the thread that started it (so a runaway never outlives a killed senco).
+/// senco (so a runaway never outlives a killed senco).
 /// False when the parent is already gone.
 #[cfg(unix)]
 fn limit_self(memory_bytes: u64, parent: Option<u32>) -> bool {
@@ -630,13 +709,23 @@ fn limit_self(memory_bytes: u64, parent: Option<u32>) -> bool {
     // allocator's first reserve), so the limit is the templates' memory.
     let _ = setrlimit(Resource::As, cap(memory_bytes.saturating_add(mapped_now())));
     let _ = setrlimit(Resource::Fsize, cap(0));
-    #[cfg(target_os = "linux")]
-    {
-        let _ = rustix::process::set_parent_process_death_signal(Some(rustix::process::Signal::KILL));
+    // Dies with senco: a thread looks twice a second whether the parent is
+    // still ours (not a signal on the parent's death, which Linux sends when
+    // the *thread* that started us ends, and workers are shared by threads).
+    let Some(parent) = parent else { return true };
+    let ours = move || rustix::process::getppid().map(|p| p.as_raw_nonzero().get() as u32) == Some(parent);
+    if !ours() {
+        return false;
     }
-    // The parent may have died before the line above: then ours is now another.
-    let now = rustix::process::getppid().map(|p| p.as_raw_nonzero().get() as u32);
-    parent.is_none_or(|p| now == Some(p))
+    std::thread::Builder::new()
+        .name("senco-parent-watch".into())
+        .spawn(move || loop {
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            if !ours() {
+                std::process::exit(3);
+            }
+        })
+        .is_ok()
 }
 
 /// The address space this process has mapped (Linux; else 0).
