@@ -18,6 +18,15 @@ const DOCS: &[&[&str]] = &[
     &["render", "provision-map"],
 ];
 
+/// A server stopped when the test ends, passed or failed.
+struct Stopped(std::process::Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        let _ = (self.0.kill(), self.0.wait());
+    }
+}
+
 fn oakfield_copy() -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("oakfield");
@@ -146,14 +155,16 @@ fn a_page_template_that_runs_away_is_an_error_page_and_the_server_goes_on() {
     let bomb =
         "{% set ns = namespace(s=\"abcdefgh\") %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}";
     std::fs::write(repo.join("templates/web/dashboard.html.j2"), format!("{bomb}{page}")).unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_senco"))
-        .args(["-C", repo.to_str().unwrap(), "--today", TODAY, "serve", "--port", "0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = Stopped(
+        std::process::Command::new(env!("CARGO_BIN_EXE_senco"))
+            .args(["-C", repo.to_str().unwrap(), "--today", TODAY, "serve", "--port", "0"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
     let mut first = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    std::io::BufReader::new(child.0.stdout.take().unwrap()).read_line(&mut first).unwrap();
     let addr = first.trim().strip_prefix("senco serve: ").unwrap().trim_end_matches('/').to_string();
     let hostport = addr.trim_start_matches("http://").to_string();
     let get = |path: &str| {
@@ -166,7 +177,7 @@ fn a_page_template_that_runs_away_is_an_error_page_and_the_server_goes_on() {
     let dash = get("/");
     // The server goes on: another page (the built-in register) answers.
     let register = get("/register");
-    let _ = (child.kill(), child.wait());
+    drop(child);
     let status = dash.lines().next().unwrap_or("").to_string();
     assert!(status.contains(" 500 "), "{status}");
     assert!(dash.contains("asked for more than 256 MB"), "{dash}");
@@ -250,14 +261,16 @@ fn a_slow_school_document_never_holds_the_other_pages() {
     std::fs::create_dir_all(repo.join("templates/web")).unwrap();
     let layout = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/web/layout.html.j2");
     std::fs::copy(layout, repo.join("templates/web/layout.html.j2")).unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_senco"))
-        .args(["-C", repo.to_str().unwrap(), "--today", TODAY, "serve", "--port", "0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = Stopped(
+        std::process::Command::new(env!("CARGO_BIN_EXE_senco"))
+            .args(["-C", repo.to_str().unwrap(), "--today", TODAY, "serve", "--port", "0"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
     let mut first = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    std::io::BufReader::new(child.0.stdout.take().unwrap()).read_line(&mut first).unwrap();
     let addr = first.trim().strip_prefix("senco serve: ").unwrap().trim_end_matches('/').to_string();
     let hostport = addr.trim_start_matches("http://").to_string();
     let get = move |path: &str| {
@@ -298,7 +311,7 @@ fn a_slow_school_document_never_holds_the_other_pages() {
             "{page}"
         );
     }
-    let _ = (child.kill(), child.wait());
+    drop(child);
 }
 
 #[test]
