@@ -370,7 +370,7 @@ fn formatter(out: &mut minijinja::Output, state: &mut minijinja::State, value: &
 
 /// A value as a document may print it: any word shaped like a UPN hidden
 /// (`diag::render::hide_upn_words`), safe strings staying safe.
-fn without_upns(v: Value) -> Value {
+pub(crate) fn without_upns(v: Value) -> Value {
     let hide = |s: &str| match crate::diag::render::hide_upn_words(s) {
         std::borrow::Cow::Owned(h) => Some(h),
         std::borrow::Cow::Borrowed(_) => None,

@@ -136,21 +136,7 @@ pub fn environment_from(school: &[(String, String)]) -> Result<Environment<'stat
 /// typed into and whatever the records in memory hold (a member of staff's
 /// name, a provision's, a school's own page printing any value).
 fn formatter(out: &mut minijinja::Output, state: &mut minijinja::State, value: &Value) -> Result<(), minijinja::Error> {
-    let hide = |s: &str| match crate::diag::render::hide_upn_words(s) {
-        std::borrow::Cow::Owned(h) => Some(h),
-        std::borrow::Cow::Borrowed(_) => None,
-    };
-    let hidden = match value.as_str() {
-        Some(s) => hide(s),
-        None if value.is_number() || value.is_undefined() || value.is_none() => None,
-        // A list or a map printed whole shows its items' text too.
-        None => hide(&value.to_string()),
-    };
-    match hidden {
-        None => minijinja::escape_formatter(out, state, value),
-        Some(h) if value.is_safe() => minijinja::escape_formatter(out, state, &Value::from_safe_string(h)),
-        Some(h) => minijinja::escape_formatter(out, state, &Value::from(h)),
-    }
+    minijinja::escape_formatter(out, state, &crate::render::without_upns(value.clone()))
 }
 
 fn template_error(e: &minijinja::Error) -> Error {

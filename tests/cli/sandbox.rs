@@ -27,6 +27,32 @@ impl Drop for Stopped {
     }
 }
 
+/// `senco serve` on `repo`, stopped when the first value is dropped, and a
+/// GET over a real socket (status line, headers and body).
+fn serve(repo: &std::path::Path) -> (Stopped, impl Fn(&str) -> String + Clone + Send + 'static) {
+    use std::io::{BufRead, Read, Write};
+    let mut child = Stopped(
+        std::process::Command::new(env!("CARGO_BIN_EXE_senco"))
+            .args(["-C", repo.to_str().unwrap(), "--today", TODAY, "serve", "--port", "0"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut first = String::new();
+    std::io::BufReader::new(child.0.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let addr = first.trim().strip_prefix("senco serve: ").unwrap().trim_end_matches('/').to_string();
+    let hostport = addr.trim_start_matches("http://").to_string();
+    let get = move |path: &str| {
+        let mut s = std::net::TcpStream::connect(&hostport).unwrap();
+        write!(s, "GET {path} HTTP/1.1\r\nHost: {hostport}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    };
+    (child, get)
+}
+
 fn oakfield_copy() -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("oakfield");
@@ -144,7 +170,6 @@ fn render_all_names_the_runaway_template_and_stops_there() {
 
 #[test]
 fn a_page_template_that_runs_away_is_an_error_page_and_the_server_goes_on() {
-    use std::io::{BufRead, Read, Write};
     let (_tmp, repo) = oakfield_copy();
     with_limit(&repo, 256);
     std::fs::create_dir_all(repo.join("templates/web")).unwrap();
@@ -155,25 +180,7 @@ fn a_page_template_that_runs_away_is_an_error_page_and_the_server_goes_on() {
     let bomb =
         "{% set ns = namespace(s=\"abcdefgh\") %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}";
     std::fs::write(repo.join("templates/web/dashboard.html.j2"), format!("{bomb}{page}")).unwrap();
-    let mut child = Stopped(
-        std::process::Command::new(env!("CARGO_BIN_EXE_senco"))
-            .args(["-C", repo.to_str().unwrap(), "--today", TODAY, "serve", "--port", "0"])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let mut first = String::new();
-    std::io::BufReader::new(child.0.stdout.take().unwrap()).read_line(&mut first).unwrap();
-    let addr = first.trim().strip_prefix("senco serve: ").unwrap().trim_end_matches('/').to_string();
-    let hostport = addr.trim_start_matches("http://").to_string();
-    let get = |path: &str| {
-        let mut s = std::net::TcpStream::connect(&hostport).unwrap();
-        write!(s, "GET {path} HTTP/1.1\r\nHost: {hostport}\r\nConnection: close\r\n\r\n").unwrap();
-        let mut out = String::new();
-        s.read_to_string(&mut out).unwrap();
-        out
-    };
+    let (child, get) = serve(&repo);
     let dash = get("/");
     // The server goes on: another page (the built-in register) answers.
     let register = get("/register");
@@ -247,7 +254,6 @@ fn a_word_document_of_a_runaway_page_runs_out_in_the_worker_not_in_senco() {
 
 #[test]
 fn a_slow_school_document_never_holds_the_other_pages() {
-    use std::io::{BufRead, Read, Write};
     let (_tmp, repo) = oakfield_copy();
     with_limits(&repo, 2048, 5);
     std::fs::create_dir_all(repo.join("templates")).unwrap();
@@ -261,25 +267,7 @@ fn a_slow_school_document_never_holds_the_other_pages() {
     std::fs::create_dir_all(repo.join("templates/web")).unwrap();
     let layout = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/web/layout.html.j2");
     std::fs::copy(layout, repo.join("templates/web/layout.html.j2")).unwrap();
-    let mut child = Stopped(
-        std::process::Command::new(env!("CARGO_BIN_EXE_senco"))
-            .args(["-C", repo.to_str().unwrap(), "--today", TODAY, "serve", "--port", "0"])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let mut first = String::new();
-    std::io::BufReader::new(child.0.stdout.take().unwrap()).read_line(&mut first).unwrap();
-    let addr = first.trim().strip_prefix("senco serve: ").unwrap().trim_end_matches('/').to_string();
-    let hostport = addr.trim_start_matches("http://").to_string();
-    let get = move |path: &str| {
-        let mut s = std::net::TcpStream::connect(&hostport).unwrap();
-        write!(s, "GET {path} HTTP/1.1\r\nHost: {hostport}\r\nConnection: close\r\n\r\n").unwrap();
-        let mut out = String::new();
-        s.read_to_string(&mut out).unwrap();
-        out
-    };
+    let (child, get) = serve(&repo);
     let (done, finished) = std::sync::mpsc::channel();
     // Four tabs open on the slow document, as many as the server has threads.
     let docs: Vec<_> = ["ava-brown", "theo-clarke", "amara-osei", "leo-nowak"]
