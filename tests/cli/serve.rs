@@ -1564,16 +1564,7 @@ fn anonymised_no_page_or_download_names_a_pupil_or_their_family() {
         // Nor an id (they are names) as text: in a link's address only.
         let ids: Vec<&str> = repo.pupils.iter().map(|p| p.dir.as_str()).collect();
         for (path, body) in &pages {
-            let mut text = String::new();
-            let mut in_tag = false;
-            for c in body.chars() {
-                match c {
-                    '<' => in_tag = true,
-                    '>' => in_tag = false,
-                    c if !in_tag => text.push(c),
-                    _ => {}
-                }
-            }
+            let text = visible_text(body);
             for id in &ids {
                 assert!(!text.contains(id), "{path} shows the id {id}");
             }
